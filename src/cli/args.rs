@@ -1,0 +1,157 @@
+//! Every option and command of `taizhang`, defined in one place.
+
+use crate::domain::{Date, Period};
+use clap::{Args as ClapArgs, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// 台账 Taizhang — the ledger of a city's annual work plan: tasks,
+/// indicators, progress returns and 序时进度. With no command, opens the window.
+#[derive(Parser, Debug)]
+#[command(name = "taizhang", version, about, long_about = None)]
+pub struct Args {
+    /// The database file (default: taizhang.sqlite3 in the user's data folder;
+    /// the TAIZHANG_DB environment variable overrides the default).
+    #[arg(long, global = true, env = "TAIZHANG_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The units catalogue (districts and departments).
+    #[command(subcommand)]
+    Units(UnitsCommand),
+    /// Plans: import, list, show.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Reported figures entered by hand.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Status of every indicator of a plan: completion, 序时进度, traffic light.
+    Status(StatusArgs),
+    /// Show or change the progress settings (thresholds, due-soon window, year start).
+    Settings(SettingsArgs),
+    /// Lock or unlock a period so that its figures stop moving before a meeting.
+    #[command(subcommand)]
+    Period(PeriodCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UnitsCommand {
+    /// Merge a units catalogue (JSON: {"units": [{"name", "kind", "aliases"}]}).
+    Import {
+        /// The catalogue file.
+        file: PathBuf,
+    },
+    /// List the units with their aliases.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PlanCommand {
+    /// Store a plan from plan JSON; the same title, year and issuer updates it in place.
+    Import {
+        /// The plan JSON file.
+        file: PathBuf,
+    },
+    /// List the stored plans.
+    List,
+    /// Show a plan's sections, tasks and indicators (as plan JSON with --json).
+    Show {
+        /// The plan's id (see `plan list`).
+        id: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Record a figure by hand (kept in the audit log like any other change).
+    Add(ReportAddArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ReportAddArgs {
+    /// Indicator name or code.
+    #[arg(long)]
+    pub indicator: String,
+    /// Reporting unit (name or alias).
+    #[arg(long)]
+    pub unit: String,
+    /// The month the figure runs up to (YYYY-MM).
+    #[arg(long, value_parser = parse_period)]
+    pub period: Period,
+    /// The figure, in the indicator's unit (40% is 40).
+    #[arg(long, allow_hyphen_values = true)]
+    pub value: String,
+    /// 进展情况: what was done.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// 存在问题: problems.
+    #[arg(long)]
+    pub problems: Option<String>,
+    /// 下步打算: next steps.
+    #[arg(long)]
+    pub next_steps: Option<String>,
+    /// The figure is only this period's increment (本月新增), not the figure at its end.
+    #[arg(long)]
+    pub increment: bool,
+    /// Restrict the indicator lookup to one plan.
+    #[arg(long)]
+    pub plan: Option<i64>,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct StatusArgs {
+    /// The plan (default: the newest).
+    #[arg(long)]
+    pub plan: Option<i64>,
+    /// The date to judge at (default: today).
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct SettingsArgs {
+    /// On track when completion ≥ expected − this many percentage points.
+    #[arg(long)]
+    pub on_track: Option<f64>,
+    /// Lagging when completion ≥ expected − this many points; behind below.
+    #[arg(long)]
+    pub lagging: Option<f64>,
+    /// Days before a deadline that mark an unfinished indicator due soon (临期).
+    #[arg(long)]
+    pub due_soon: Option<i64>,
+    /// The day the plan year starts, MM-DD.
+    #[arg(long, value_name = "MM-DD")]
+    pub year_start: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PeriodCommand {
+    /// Lock a period (YYYY-MM).
+    Lock {
+        #[arg(value_parser = parse_period)]
+        period: Period,
+    },
+    /// Unlock a period (YYYY-MM).
+    Unlock {
+        #[arg(value_parser = parse_period)]
+        period: Period,
+    },
+    /// List the locked periods.
+    List,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse().map_err(|e: crate::domain::DateError| e.0)
+}
+
+fn parse_period(s: &str) -> Result<Period, String> {
+    s.parse().map_err(|e: crate::domain::DateError| e.0)
+}

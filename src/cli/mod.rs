@@ -1,0 +1,260 @@
+//! The command line: every data operation of the window as a command, with
+//! text output for people and `--json` for scripts and tests.
+//!
+//! Errors end the command with exit code 1 and one plain line on stderr that
+//! names the input and what is wrong; notices (a database upgraded, opened
+//! on a network share) go to stderr too, so stdout stays parseable.
+
+mod args;
+mod text;
+
+pub use args::{Args, Command};
+
+use crate::domain::{Date, PlanDoc, ProgressSettings, UnitsFile, ValueBasis};
+use crate::store::{ReportEntry, Store, StoreError};
+use args::{PeriodCommand, PlanCommand, ReportAddArgs, ReportCommand, SettingsArgs, UnitsCommand};
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A command's failure: one line for the user.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        CliError(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, CliError>;
+
+/// The database used when neither `--db` nor `TAIZHANG_DB` names one:
+/// `taizhang.sqlite3` in the user's data folder.
+pub fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("", "", "Taizhang")
+        .map(|d| d.data_dir().join("taizhang.sqlite3"))
+        .unwrap_or_else(|| PathBuf::from("taizhang.sqlite3"))
+}
+
+/// Today in the computer's time zone.
+pub fn today() -> Date {
+    use chrono::Datelike;
+    let now = chrono::Local::now().date_naive();
+    Date::new(now.year(), now.month(), now.day()).expect("chrono gives real dates")
+}
+
+/// Runs a command and turns its outcome into an exit code.
+pub fn run(args: Args) -> ExitCode {
+    let Some(command) = args.command else {
+        eprintln!("taizhang: no command given (run `taizhang --help`)");
+        return ExitCode::from(2);
+    };
+    let db = args.db.clone().unwrap_or_else(default_db_path);
+    match execute(&db, args.json, command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("taizhang: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn open(db: &Path) -> Result<Store> {
+    let store = Store::open(db)?;
+    for n in store.notices() {
+        eprintln!("taizhang: note: {n}");
+    }
+    Ok(store)
+}
+
+/// Prints `value` as JSON, or the text `render` makes of it.
+fn emit<T: Serialize>(json: bool, value: &T, render: impl FnOnce(&T) -> String) -> Result<()> {
+    if json {
+        let s = serde_json::to_string_pretty(value).map_err(|e| CliError(format!("writing JSON: {e}")))?;
+        println!("{s}");
+    } else {
+        print!("{}", render(value));
+    }
+    Ok(())
+}
+
+/// Reads and parses a JSON file, naming the file and the place on error.
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T> {
+    let bytes = std::fs::read(path).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    serde_json::from_slice(&bytes).map_err(|e| CliError(format!("{}: not a valid {what}: {e}", path.display())))
+}
+
+fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
+    match command {
+        Command::Units(UnitsCommand::Import { file }) => {
+            let units: UnitsFile = read_json(&file, "units catalogue")?;
+            let mut store = open(db)?;
+            let done = store
+                .import_units(&units.units)
+                .map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+            emit(json, &done, |d| {
+                format!(
+                    "units: {} added, {} updated, {} aliases added\n",
+                    d.added, d.updated, d.aliases_added
+                )
+            })
+        }
+        Command::Units(UnitsCommand::List) => {
+            let store = open(db)?;
+            emit(json, &store.units()?, |u| text::units(u))
+        }
+        Command::Plan(PlanCommand::Import { file }) => {
+            let ext = file
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .unwrap_or_default();
+            if ext != "json" {
+                return Err(CliError(format!(
+                    "{}: only plan JSON (.json) can be imported by this version",
+                    file.display()
+                )));
+            }
+            let doc: PlanDoc = read_json(&file, "plan JSON")?;
+            let mut store = open(db)?;
+            let done = store
+                .import_plan(&doc, None)
+                .map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+            emit(json, &done, |d| text::plan_import(d, &doc))
+        }
+        Command::Plan(PlanCommand::List) => {
+            let store = open(db)?;
+            emit(json, &store.plans()?, |p| text::plans(p))
+        }
+        Command::Plan(PlanCommand::Show { id }) => {
+            let store = open(db)?;
+            let doc = store.plan_doc(id)?;
+            let indicators = store.indicators(id)?;
+            #[derive(Serialize)]
+            struct Shown<'a> {
+                id: i64,
+                #[serde(flatten)]
+                doc: &'a PlanDoc,
+                codes: Vec<(&'a str, &'a str)>,
+            }
+            let shown = Shown {
+                id,
+                doc: &doc,
+                codes: indicators
+                    .iter()
+                    .map(|i| (i.code.as_str(), i.name.as_str()))
+                    .collect(),
+            };
+            emit(json, &shown, |_| text::plan_tree(&doc, &indicators))
+        }
+        Command::Report(ReportCommand::Add(a)) => {
+            let entry = report_entry(a)?;
+            let mut store = open(db)?;
+            let report = store.add_report(&entry)?;
+            emit(json, &report, |r| {
+                format!(
+                    "recorded {} for '{}' by {} in {}\n",
+                    text::number(r.value),
+                    entry.indicator,
+                    r.unit,
+                    r.period
+                )
+            })
+        }
+        Command::Status(a) => {
+            let store = open(db)?;
+            let plan = store.plan_or_latest(a.plan)?;
+            let as_of = a.as_of.unwrap_or_else(today);
+            let report = store.status(plan.id, as_of)?;
+            emit(json, &report, text::status)
+        }
+        Command::Settings(a) => settings(db, json, a),
+        Command::Period(cmd) => {
+            let mut store = open(db)?;
+            match cmd {
+                PeriodCommand::Lock { period } => store.lock_period(period)?,
+                PeriodCommand::Unlock { period } => store.unlock_period(period)?,
+                PeriodCommand::List => {}
+            }
+            let locked: Vec<String> = store.locked_periods()?.iter().map(|p| p.to_string()).collect();
+            emit(json, &locked, |l| {
+                if l.is_empty() {
+                    "no period is locked\n".to_string()
+                } else {
+                    format!("locked: {}\n", l.join(", "))
+                }
+            })
+        }
+    }
+}
+
+/// Reads `report add`'s value: a number, optionally with a `%` sign.
+fn parse_value(s: &str) -> Result<f64> {
+    let t = s.trim().trim_end_matches(['%', '％']).trim();
+    t.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| CliError(format!("--value '{s}': not a number")))
+}
+
+fn report_entry(a: ReportAddArgs) -> Result<ReportEntry> {
+    Ok(ReportEntry {
+        indicator: a.indicator,
+        plan_id: a.plan,
+        unit: a.unit,
+        period: a.period,
+        value: Some(parse_value(&a.value)?),
+        basis: if a.increment {
+            ValueBasis::PeriodIncrement
+        } else {
+            ValueBasis::AsOfPeriodEnd
+        },
+        numerator: None,
+        denominator: None,
+        progress: a.text,
+        problems: a.problems,
+        next_steps: a.next_steps,
+    })
+}
+
+fn settings(db: &Path, json: bool, a: SettingsArgs) -> Result<()> {
+    let mut store = open(db)?;
+    let mut s: ProgressSettings = store.progress_settings()?;
+    let changing = a.on_track.is_some() || a.lagging.is_some() || a.due_soon.is_some() || a.year_start.is_some();
+    if let Some(v) = a.on_track {
+        s.on_track_pp = v;
+    }
+    if let Some(v) = a.lagging {
+        s.lagging_pp = v;
+    }
+    if let Some(v) = a.due_soon {
+        s.due_soon_days = v;
+    }
+    if let Some(md) = &a.year_start {
+        let (m, d) = md
+            .split_once('-')
+            .and_then(|(m, d)| Some((m.trim().parse().ok()?, d.trim().parse().ok()?)))
+            .ok_or_else(|| CliError(format!("--year-start '{md}': expected MM-DD")))?;
+        s.year_start_month = m;
+        s.year_start_day = d;
+    }
+    if changing {
+        store
+            .set_progress_settings(&s)
+            .map_err(|e| CliError(format!("settings: {e}")))?;
+    }
+    emit(json, &s, |s| {
+        format!(
+            "on track: completion ≥ expected − {} points\nlagging:  completion ≥ expected − {} points\ndue soon: within {} days of the deadline\nyear starts: {:02}-{:02}\n",
+            s.on_track_pp, s.lagging_pp, s.due_soon_days, s.year_start_month, s.year_start_day
+        )
+    })
+}

@@ -1,0 +1,135 @@
+//! Plain-text renderings of command results, for people at a terminal.
+
+use crate::domain::{Indicator, PlanDoc, PlanSection, PlanSummary, Unit};
+use crate::store::{PlanImport, StatusReport};
+use std::fmt::Write;
+
+/// A figure without needless decimals: 30, 1.35, 45000; `—` for none.
+pub fn number(v: Option<f64>) -> String {
+    match v {
+        None => "—".to_string(),
+        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
+        Some(v) => {
+            let s = format!("{v:.4}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+    }
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map(|v| format!("{:.1}%", v * 100.0))
+        .unwrap_or_else(|| "—".to_string())
+}
+
+pub fn units(units: &[Unit]) -> String {
+    let mut s = String::new();
+    for u in units {
+        let _ = write!(s, "{}\t{}", u.kind, u.name);
+        if !u.aliases.is_empty() {
+            let _ = write!(s, "\t({})", u.aliases.join("、"));
+        }
+        s.push('\n');
+    }
+    if units.is_empty() {
+        s.push_str("no units (import a catalogue with `taizhang units import FILE.json`)\n");
+    }
+    s
+}
+
+pub fn plans(plans: &[PlanSummary]) -> String {
+    let mut s = String::new();
+    for p in plans {
+        let _ = writeln!(
+            s,
+            "{}\t{}\t{}\t{}\t{} tasks, {} indicators",
+            p.id, p.year, p.title, p.issuer, p.tasks, p.indicators
+        );
+    }
+    if plans.is_empty() {
+        s.push_str("no plans (import one with `taizhang plan import FILE`)\n");
+    }
+    s
+}
+
+pub fn plan_import(d: &PlanImport, doc: &PlanDoc) -> String {
+    format!(
+        "plan {} {} ({}): {} sections, {} tasks; indicators {} added, {} updated, {} retired, {} removed\n",
+        d.plan_id,
+        if d.created { "created" } else { "updated" },
+        doc.title,
+        d.sections,
+        d.tasks,
+        d.indicators_added,
+        d.indicators_updated,
+        d.indicators_retired,
+        d.indicators_removed
+    )
+}
+
+pub fn plan_tree(doc: &PlanDoc, indicators: &[Indicator]) -> String {
+    fn section(s: &PlanSection, depth: usize, prefix: &str, indicators: &[Indicator], out: &mut String) {
+        let pad = "  ".repeat(depth);
+        let path = if prefix.is_empty() {
+            s.number.clone()
+        } else {
+            format!("{prefix}/{}", s.number)
+        };
+        let _ = writeln!(out, "{pad}{} {}", s.number, s.title);
+        for t in &s.tasks {
+            let tpath = format!("{path}/{}", t.number);
+            let _ = write!(out, "{pad}  {}. {}", t.number, t.title);
+            if !t.responsible_units.is_empty() {
+                let names: Vec<&str> = t.responsible_units.iter().map(|u| u.name.as_str()).collect();
+                let _ = write!(out, " 〔{}〕", names.join("、"));
+            }
+            if let Some(d) = t.deadline {
+                let _ = write!(out, " ⏱{d}");
+            }
+            out.push('\n');
+            for i in indicators.iter().filter(|i| i.task.as_deref() == Some(tpath.as_str())) {
+                let _ = writeln!(
+                    out,
+                    "{pad}     [{}] {} {} {}{}",
+                    i.code,
+                    i.name,
+                    i.comparator,
+                    number(Some(i.target)),
+                    i.unit.as_deref().unwrap_or("")
+                );
+            }
+        }
+        for sub in &s.subsections {
+            section(sub, depth + 1, &path, indicators, out);
+        }
+    }
+    let mut out = format!("{} ({})\n", doc.title, doc.year);
+    for s in &doc.sections {
+        section(s, 0, "", indicators, &mut out);
+    }
+    out
+}
+
+pub fn status(r: &StatusReport) -> String {
+    let mut s = format!("{} — as of {}\n", r.plan.title, r.as_of);
+    for (k, v) in &r.summary {
+        let _ = write!(s, "{k}: {v}  ");
+    }
+    s.push('\n');
+    for i in &r.indicators {
+        let e = &i.evaluation;
+        let _ = writeln!(
+            s,
+            "{:<12} {:<9} {}  actual {} / target {}{}  completion {}  expected {}{}",
+            i.code,
+            e.status.as_str(),
+            i.name,
+            number(e.actual),
+            number(Some(i.target)),
+            i.unit.as_deref().unwrap_or(""),
+            percent(e.completion),
+            percent(e.expected),
+            if e.due_soon { "  DUE SOON" } else { "" }
+        );
+    }
+    s
+}

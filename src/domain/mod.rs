@@ -1,0 +1,18 @@
+//! The ledger's types and its progress rules, as pure functions over plain
+//! data. Nothing here touches a file, a database or a window: the other layers
+//! build on it, and it depends on nothing but std and serde.
+
+pub mod date;
+pub mod model;
+pub mod progress;
+
+pub use date::{Date, DateError, Period};
+pub use model::{
+    Aggregation, Better, Comparator, Confidence, Indicator, Kind, Observation, PlanDoc, PlanIndicator, PlanSection,
+    PlanSummary, PlanTask, Report, ResponsibleUnit, Role, Scope, Status, Unit, UnitKind, UnitSpec, UnitsFile,
+    ValueBasis,
+};
+pub use progress::{
+    Evaluation, Figure, Forecast, Goal, IndicatorRule, ProgressSettings, Timeline, UnitEvaluation, UnitInput,
+    due_soon, expected_progress, judge, roll_up, unit_figure,
+};

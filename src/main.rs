@@ -1,0 +1,20 @@
+//! The `taizhang` binary: with a command, runs it; without one, opens the window.
+
+use clap::Parser;
+use std::process::ExitCode;
+use taizhang::cli::{self, Args};
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    if args.command.is_some() {
+        return cli::run(args);
+    }
+    let db = args.db.unwrap_or_else(cli::default_db_path);
+    match taizhang::ui::run(&db) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("taizhang: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

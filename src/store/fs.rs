@@ -1,0 +1,131 @@
+//! Is the database on a network share? SQLite's write-ahead log needs shared
+//! memory that network file systems do not provide, so a ledger there is
+//! opened with a rollback journal instead (see [`super::Journal`]).
+
+use std::path::Path;
+
+/// The nearest existing ancestor of `path` (the file may not exist yet).
+fn existing_ancestor(path: &Path) -> Option<&Path> {
+    let mut p = Some(path);
+    while let Some(cur) = p {
+        if cur.as_os_str().is_empty() {
+            return Some(Path::new("."));
+        }
+        if cur.exists() {
+            return Some(cur);
+        }
+        p = cur.parent();
+    }
+    None
+}
+
+/// Whether `path` lies on a network file system (NFS, SMB/CIFS, AFS, a FUSE
+/// mount of a remote disk …). Unknown counts as local.
+pub fn is_network_path(path: &Path) -> bool {
+    if std::env::var_os("TAIZHANG_ASSUME_NETWORK_SHARE").is_some_and(|v| v == "1") {
+        return true;
+    }
+    let Some(at) = existing_ancestor(path) else {
+        return false;
+    };
+    imp::is_network(at)
+}
+
+#[cfg(target_os = "linux")]
+mod imp {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    // Magic numbers from statfs(2) of file systems that live on another machine.
+    const NETWORK_MAGIC: &[i64] = &[
+        0x6969,              // NFS
+        0x517B,              // SMB
+        0xFF53_4D42_u32 as i64, // CIFS
+        0xFE53_4D42_u32 as i64, // SMB2
+        0x5346_414F,         // AFS
+        0x0102_1997,         // 9P (v9fs)
+        0x0BD0_0BD0,         // Lustre
+        0x6B41_4653,         // kAFS
+        0x7461_636F,         // OCFS2
+        0x0122_5D,           // Ceph (0x00C36400 is CEPH_SUPER_MAGIC)
+        0x00C3_6400,         // Ceph
+    ];
+
+    pub fn is_network(path: &Path) -> bool {
+        let Ok(c) = CString::new(path.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: `c` is a valid NUL-terminated path and `buf` is a properly
+        // sized, zeroed statfs that the call fills in.
+        let mut buf: libc::statfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statfs(c.as_ptr(), &mut buf) } != 0 {
+            return false;
+        }
+        #[allow(clippy::unnecessary_cast)]
+        let magic = buf.f_type as i64 & 0xFFFF_FFFF;
+        NETWORK_MAGIC.contains(&magic)
+    }
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+mod imp {
+    use std::ffi::{CStr, CString};
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    pub fn is_network(path: &Path) -> bool {
+        let Ok(c) = CString::new(path.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: as on Linux; BSD-style statfs names the file system type.
+        let mut buf: libc::statfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statfs(c.as_ptr(), &mut buf) } != 0 {
+            return false;
+        }
+        let name = unsafe { CStr::from_ptr(buf.f_fstypename.as_ptr()) };
+        matches!(
+            name.to_str().unwrap_or(""),
+            "nfs" | "smbfs" | "afpfs" | "webdav" | "cifs" | "afs"
+        )
+    }
+}
+
+#[cfg(windows)]
+mod imp {
+    use std::os::windows::ffi::OsStrExt;
+    use std::path::{Component, Path, Prefix};
+
+    const DRIVE_REMOTE: u32 = 4;
+
+    #[link(name = "kernel32")]
+    unsafe extern "system" {
+        fn GetDriveTypeW(root: *const u16) -> u32;
+    }
+
+    pub fn is_network(path: &Path) -> bool {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        match abs.components().next() {
+            Some(Component::Prefix(p)) => match p.kind() {
+                Prefix::UNC(..) | Prefix::VerbatimUNC(..) => true,
+                Prefix::Disk(letter) | Prefix::VerbatimDisk(letter) => {
+                    let root: Vec<u16> = std::ffi::OsString::from(format!("{}:\\", letter as char))
+                        .encode_wide()
+                        .chain(Some(0))
+                        .collect();
+                    // SAFETY: `root` is a NUL-terminated wide string naming a drive root.
+                    unsafe { GetDriveTypeW(root.as_ptr()) == DRIVE_REMOTE }
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+#[cfg(not(any(unix, windows)))]
+mod imp {
+    pub fn is_network(_: &std::path::Path) -> bool {
+        false
+    }
+}

@@ -1,0 +1,420 @@
+//! The ledger's one SQLite file: opening it safely, its numbered migrations,
+//! and every query the other layers need. SQL lives here and nowhere else.
+//!
+//! Opening is careful because the file is the coordinator's year of work:
+//! before anything is written, the file is inspected read-only — is it a
+//! SQLite file at all, does it pass `PRAGMA integrity_check`, is it a Taizhang
+//! database (its `application_id`), is it from a newer Taizhang? A file that
+//! fails gets a clear error naming it and is left exactly as it was. Before a
+//! migration runs, a copy of the file is taken next to it.
+
+mod fs;
+mod plans;
+mod reports;
+mod schema;
+mod settings;
+mod status;
+mod units;
+
+pub use plans::PlanImport;
+pub use reports::{AuditEntry, ReportEntry};
+pub use schema::{APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration, create_at_version};
+pub use status::{IndicatorStatus, StatusReport};
+pub use units::UnitsImport;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// What went wrong with the ledger. Each message is one plain line that
+/// names the file or the thing at fault.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The file exists but is not a SQLite database.
+    NotADatabase(PathBuf),
+    /// A SQLite database made by something else.
+    Foreign(PathBuf),
+    /// The file fails the integrity check.
+    Damaged { path: PathBuf, detail: String },
+    /// Made by a newer Taizhang with a schema this one does not know.
+    TooNew { path: PathBuf, version: i64 },
+    /// The file or its folder cannot be read or written.
+    Io { path: PathBuf, source: std::io::Error },
+    /// The input is not acceptable (unknown name, bad value …).
+    Invalid(String),
+    /// The thing asked for does not exist.
+    NotFound(String),
+    /// A figure would change in a period locked before a meeting.
+    Locked(String),
+    /// SQLite refused; `context` says what we were doing.
+    Sql { context: String, source: rusqlite::Error },
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NotADatabase(p) => write!(
+                f,
+                "{}: not a Taizhang database (not a SQLite file); it was left untouched",
+                p.display()
+            ),
+            StoreError::Foreign(p) => write!(
+                f,
+                "{}: a SQLite database of another program, not a Taizhang database; it was left untouched",
+                p.display()
+            ),
+            StoreError::Damaged { path, detail } => write!(
+                f,
+                "{}: the database is damaged ({detail}); it was left untouched — restore a backup copy",
+                path.display()
+            ),
+            StoreError::TooNew { path, version } => write!(
+                f,
+                "{}: made by a newer Taizhang (schema version {version}, this one knows up to {LATEST_VERSION}); update Taizhang",
+                path.display()
+            ),
+            StoreError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::Locked(m) => f.write_str(m),
+            StoreError::Sql { context, source } => write!(f, "{context}: {source}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Io { source, .. } => Some(source),
+            StoreError::Sql { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Adds what we were doing to a SQLite error.
+pub(crate) trait Context<T> {
+    fn context(self, what: &str) -> Result<T>;
+}
+
+impl<T> Context<T> for rusqlite::Result<T> {
+    fn context(self, what: &str) -> Result<T> {
+        self.map_err(|source| StoreError::Sql {
+            context: what.to_string(),
+            source,
+        })
+    }
+}
+
+/// How the file keeps its journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Journal {
+    /// Write-ahead log with `synchronous=NORMAL`: fast and safe on a local disk.
+    Wal,
+    /// Rollback journal with `synchronous=FULL`: the safe choice on a network
+    /// share, where WAL's shared memory does not work.
+    Rollback,
+}
+
+/// The ledger. One per open file; not shared between threads (open another).
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    actor: String,
+    journal: Journal,
+    notices: Vec<String>,
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Opens (or creates) the ledger at `path`, choosing the journal by the
+    /// kind of disk it is on.
+    pub fn open(path: &Path) -> Result<Store> {
+        let journal = if fs::is_network_path(path) {
+            Journal::Rollback
+        } else {
+            Journal::Wal
+        };
+        Store::open_with(path, journal)
+    }
+
+    /// Opens (or creates) the ledger at `path` with the given journal mode.
+    pub fn open_with(path: &Path, journal: Journal) -> Result<Store> {
+        let mut notices = Vec::new();
+        let existing = inspect(path)?;
+        if let Some(found) = &existing
+            && found.has_tables
+            && found.version < LATEST_VERSION
+        {
+            let copy = backup_path(path, found.version);
+            backup_file(path, &copy)?;
+            notices.push(format!(
+                "upgraded the database from version {} to {LATEST_VERSION}; the previous file was copied to {}",
+                found.version,
+                copy.display()
+            ));
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| match source {
+            rusqlite::Error::SqliteFailure(..) => StoreError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(source.to_string()),
+            },
+            other => StoreError::Sql {
+                context: format!("opening {}", path.display()),
+                source: other,
+            },
+        })?;
+        if journal == Journal::Rollback {
+            notices.push(format!(
+                "{} is on a network share: write-ahead logging is off and every write is synced; keep the file on a local disk for speed, and let one person at a time change it",
+                path.display()
+            ));
+        }
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            actor: default_actor(),
+            journal,
+            notices,
+        };
+        store.configure()?;
+        schema::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// A ledger in memory, for tests and dry runs.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().context("opening an in-memory database")?;
+        let mut store = Store {
+            conn,
+            path: None,
+            actor: default_actor(),
+            journal: Journal::Rollback,
+            notices: Vec::new(),
+        };
+        store.configure()?;
+        schema::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> Result<()> {
+        let c = &self.conn;
+        c.busy_timeout(std::time::Duration::from_secs(5))
+            .context("setting the busy timeout")?;
+        c.execute_batch("PRAGMA foreign_keys = ON;")
+            .context("turning on foreign keys")?;
+        if self.path.is_some() {
+            let pragmas = match self.journal {
+                Journal::Wal => "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                Journal::Rollback => "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;",
+            };
+            c.execute_batch(pragmas).context("setting the journal mode")?;
+        }
+        Ok(())
+    }
+
+    /// Sets who is making changes (kept in the audit log and on batches).
+    pub fn set_actor(&mut self, actor: &str) {
+        self.actor = actor.to_string();
+    }
+
+    /// Who is making changes.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The file, or `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The journal mode in force.
+    pub fn journal(&self) -> Journal {
+        self.journal
+    }
+
+    /// Things the user should be told about how the file was opened
+    /// (upgraded, on a network share …).
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// The schema version of the open file.
+    pub fn version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .context("reading the schema version")
+    }
+
+    /// Runs `PRAGMA integrity_check`; `Ok(())` when the file is sound.
+    pub fn integrity_check(&self) -> Result<()> {
+        let found: Vec<String> = {
+            let mut st = self
+                .conn
+                .prepare("PRAGMA integrity_check")
+                .context("checking integrity")?;
+            st.query_map([], |r| r.get(0))
+                .context("checking integrity")?
+                .collect::<rusqlite::Result<_>>()
+                .context("checking integrity")?
+        };
+        if found.len() == 1 && found[0] == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged {
+                path: self.path.clone().unwrap_or_default(),
+                detail: found.join("; "),
+            })
+        }
+    }
+
+    /// Writes a consistent copy of the ledger to `dest` (SQLite's online
+    /// backup, safe while the file is in use).
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        self.conn
+            .backup(rusqlite::MAIN_DB, dest, None::<fn(rusqlite::backup::Progress)>)
+            .context(&format!("backing up to {}", dest.display()))
+    }
+}
+
+/// The operating-system user, as the default actor of changes.
+fn default_actor() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".to_string())
+}
+
+/// What a read-only look at an existing file found.
+struct Found {
+    version: i64,
+    has_tables: bool,
+}
+
+/// Looks at an existing file without writing to it. `Ok(None)` when there is
+/// no file yet (or an empty one, which SQLite treats as a new database).
+fn inspect(path: &Path) -> Result<Option<Found>> {
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(e)),
+    };
+    if meta.is_dir() {
+        return Err(StoreError::Invalid(format!(
+            "{}: is a folder, not a database file",
+            path.display()
+        )));
+    }
+    if meta.len() == 0 {
+        return Ok(None);
+    }
+    let mut head = [0u8; 16];
+    {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(io)?;
+        let n = f.read(&mut head).map_err(io)?;
+        if n < 16 || &head != SQLITE_MAGIC {
+            return Err(StoreError::NotADatabase(path.to_path_buf()));
+        }
+    }
+    let damaged = |detail: String| StoreError::Damaged {
+        path: path.to_path_buf(),
+        detail,
+    };
+    // With no write-ahead log beside it, the file alone is the whole database:
+    // open it immutable so that not even a `-shm` file is created next to it.
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let ro = if wal.exists() {
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+    } else {
+        Connection::open_with_flags(
+            file_uri(path, "immutable=1"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )
+    }
+    .map_err(|e| damaged(e.to_string()))?;
+    let checks: Vec<String> = ro
+        .prepare("PRAGMA integrity_check")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+        .map_err(|e| damaged(e.to_string()))?;
+    if checks.len() != 1 || checks[0] != "ok" {
+        return Err(damaged(checks.join("; ")));
+    }
+    let app_id: i64 = ro
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| damaged(e.to_string()))?;
+    let version: i64 = ro
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| damaged(e.to_string()))?;
+    let has_tables = ro
+        .query_row("SELECT 1 FROM sqlite_master LIMIT 1", [], |_| Ok(()))
+        .optional()
+        .map_err(|e| damaged(e.to_string()))?
+        .is_some();
+    if has_tables && app_id != APPLICATION_ID {
+        return Err(StoreError::Foreign(path.to_path_buf()));
+    }
+    if version > LATEST_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            version,
+        });
+    }
+    Ok(Some(Found {
+        version,
+        has_tables,
+    }))
+}
+
+/// A `file:` URI for `path` with a query, percent-encoding what URIs reserve.
+fn file_uri(path: &Path, query: &str) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let text = abs.to_string_lossy().replace('\\', "/");
+    let mut out = String::from("file:");
+    if !text.starts_with('/') {
+        out.push('/'); // a Windows drive path: file:/C:/...
+    }
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out.push('?');
+    out.push_str(query);
+    out
+}
+
+/// Where the copy taken before migrating from `version` goes:
+/// `ledger.sqlite3` → `ledger.sqlite3.v1.bak`, numbered if it exists.
+pub fn backup_path(path: &Path, version: i64) -> PathBuf {
+    let base = format!("{}.v{version}.bak", path.display());
+    let mut candidate = PathBuf::from(&base);
+    let mut n = 2;
+    while candidate.exists() {
+        candidate = PathBuf::from(format!("{base}{n}"));
+        n += 1;
+    }
+    candidate
+}
+
+/// Copies the database consistently (through SQLite, so a pending WAL is
+/// included) before it is changed.
+fn backup_file(path: &Path, dest: &Path) -> Result<()> {
+    let src = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).context(&format!(
+        "opening {} to back it up",
+        path.display()
+    ))?;
+    src.backup(rusqlite::MAIN_DB, dest, None::<fn(rusqlite::backup::Progress)>)
+        .context(&format!("copying {} to {}", path.display(), dest.display()))
+}

@@ -1,0 +1,346 @@
+//! Reported figures: writing one (by hand or from an import), reading them
+//! back, the audit log of every change, and period locks.
+//!
+//! A figure is never overwritten. Writing a new one for the same indicator,
+//! unit and period makes it the current one and keeps the old one as history;
+//! the audit log records before and after, who and when.
+
+use super::{Context, Result, Store, StoreError};
+use crate::domain::{Indicator, Kind, Period, Report, ValueBasis};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use serde::Serialize;
+
+/// A figure to record by hand (`taizhang report add`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportEntry {
+    /// Indicator code or name.
+    pub indicator: String,
+    pub plan_id: Option<i64>,
+    /// Unit name or alias.
+    pub unit: String,
+    pub period: Period,
+    pub value: Option<f64>,
+    pub basis: ValueBasis,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    /// 进展情况; `None` keeps the period's earlier text.
+    pub progress: Option<String>,
+    pub problems: Option<String>,
+    pub next_steps: Option<String>,
+}
+
+impl ReportEntry {
+    /// A plain figure with nothing else.
+    pub fn new(indicator: &str, unit: &str, period: Period, value: f64) -> ReportEntry {
+        ReportEntry {
+            indicator: indicator.to_string(),
+            plan_id: None,
+            unit: unit.to_string(),
+            period,
+            value: Some(value),
+            basis: ValueBasis::AsOfPeriodEnd,
+            numerator: None,
+            denominator: None,
+            progress: None,
+            problems: None,
+            next_steps: None,
+        }
+    }
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub indicator_code: String,
+    pub unit: String,
+    pub period: String,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    pub batch_id: Option<i64>,
+    pub note: String,
+}
+
+/// The words of a figure.
+pub(super) struct Words<'a> {
+    pub progress: Option<&'a str>,
+    pub problems: Option<&'a str>,
+    pub next_steps: Option<&'a str>,
+}
+
+/// Where a figure came from.
+pub(super) struct Origin<'a> {
+    pub action: &'static str,
+    pub batch_id: Option<i64>,
+    pub sheet: Option<&'a str>,
+    pub row: Option<i64>,
+    pub actor: &'a str,
+}
+
+/// Checks a figure against its indicator: finite, not a negative count.
+pub fn check_value(ind: &Indicator, value: Option<f64>) -> std::result::Result<(), String> {
+    match value {
+        Some(v) if !v.is_finite() => Err(format!("value for '{}' is not a number", ind.name)),
+        Some(v) if v < 0.0 && ind.kind != Kind::Level => Err(format!(
+            "value {v} for '{}' is negative, and a count cannot be",
+            ind.name
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Makes a figure the current one for its indicator, unit and period, keeping
+/// the one it replaces as history and writing the audit line. Returns its id.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_report(
+    tx: &Transaction,
+    ind: &Indicator,
+    unit_id: i64,
+    unit_name: &str,
+    period: Period,
+    value: Option<f64>,
+    basis: ValueBasis,
+    parts: (Option<f64>, Option<f64>),
+    words: Words,
+    origin: Origin,
+) -> Result<i64> {
+    let p = period.to_string();
+    let locked: bool = tx
+        .query_row("SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)", [&p], |r| r.get(0))
+        .context("checking period locks")?;
+    if locked {
+        return Err(StoreError::Locked(format!(
+            "period {p} is locked; its figures cannot change until it is unlocked"
+        )));
+    }
+    let previous: Option<(i64, Option<f64>, String, String, String)> = tx
+        .query_row(
+            "SELECT id, value, progress, problems, next_steps FROM reports
+             WHERE indicator_id = ?1 AND unit_id = ?2 AND period = ?3 AND active = 1",
+            params![ind.id, unit_id, p],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()
+        .context("reading the current figure")?;
+    let before = previous.as_ref().and_then(|p| p.1);
+    let keep = |new: Option<&str>, old: Option<&String>| -> String {
+        new.map(str::to_string)
+            .or_else(|| old.cloned())
+            .unwrap_or_default()
+    };
+    let progress = keep(words.progress, previous.as_ref().map(|p| &p.2));
+    let problems = keep(words.problems, previous.as_ref().map(|p| &p.3));
+    let next_steps = keep(words.next_steps, previous.as_ref().map(|p| &p.4));
+    if let Some((id, ..)) = &previous {
+        tx.execute("UPDATE reports SET active = 0 WHERE id = ?1", [id])
+            .context("keeping the previous figure as history")?;
+    }
+    tx.execute(
+        "INSERT INTO reports (indicator_id, unit_id, period, value, basis, numerator, denominator, progress,
+           problems, next_steps, batch_id, sheet, row, entered_by, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1)",
+        params![
+            ind.id,
+            unit_id,
+            p,
+            value,
+            basis.as_str(),
+            parts.0,
+            parts.1,
+            progress,
+            problems,
+            next_steps,
+            origin.batch_id,
+            origin.sheet,
+            origin.row,
+            origin.actor
+        ],
+    )
+    .context("recording the figure")?;
+    let id = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO audit_log (actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![origin.actor, origin.action, ind.id, ind.code, unit_id, unit_name, p, before, value, origin.batch_id],
+    )
+    .context("writing the audit log")?;
+    Ok(id)
+}
+
+const REPORT_SELECT: &str = "
+    SELECT r.id, r.indicator_id, u.name, r.period, r.value, r.basis, r.numerator, r.denominator,
+           r.progress, r.problems, r.next_steps, r.batch_id, r.sheet, r.row, r.entered_at, r.entered_by, r.active
+    FROM reports r JOIN units u ON u.id = r.unit_id";
+
+fn report_from_row(r: &Row) -> rusqlite::Result<Report> {
+    let period: String = r.get(3)?;
+    let basis: String = r.get(5)?;
+    let bad = |i: usize, e: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into());
+    Ok(Report {
+        id: r.get(0)?,
+        indicator_id: r.get(1)?,
+        unit: r.get(2)?,
+        period: period.parse().map_err(|e: crate::domain::DateError| bad(3, e.0))?,
+        value: r.get(4)?,
+        basis: basis.parse().map_err(|e| bad(5, e))?,
+        numerator: r.get(6)?,
+        denominator: r.get(7)?,
+        progress: r.get(8)?,
+        problems: r.get(9)?,
+        next_steps: r.get(10)?,
+        batch_id: r.get(11)?,
+        sheet: r.get(12)?,
+        row: r.get(13)?,
+        entered_at: r.get(14)?,
+        entered_by: r.get(15)?,
+    })
+}
+
+impl Store {
+    /// Records a figure entered by hand. The indicator (code or name) and unit
+    /// (name or alias) must exist, the period must fall in the plan's year and
+    /// not be locked, and a count cannot be negative.
+    pub fn add_report(&mut self, entry: &ReportEntry) -> Result<Report> {
+        let ind = self.find_indicator(&entry.indicator, entry.plan_id)?;
+        let unit = self.require_unit(&entry.unit)?;
+        if entry.period.year() != ind.plan_year {
+            return Err(StoreError::Invalid(format!(
+                "period {} is outside the plan year {} of '{}'",
+                entry.period, ind.plan_year, ind.name
+            )));
+        }
+        check_value(&ind, entry.value).map_err(StoreError::Invalid)?;
+        if let Some(d) = entry.denominator
+            && !(d > 0.0 && d.is_finite())
+        {
+            return Err(StoreError::Invalid(format!("denominator {d} must be above 0")));
+        }
+        let actor = self.actor.clone();
+        let tx = self.conn.transaction().context("starting the entry")?;
+        let id = write_report(
+            &tx,
+            &ind,
+            unit.id,
+            &unit.name,
+            entry.period,
+            entry.value,
+            entry.basis,
+            (entry.numerator, entry.denominator),
+            Words {
+                progress: entry.progress.as_deref(),
+                problems: entry.problems.as_deref(),
+                next_steps: entry.next_steps.as_deref(),
+            },
+            Origin {
+                action: "edit",
+                batch_id: None,
+                sheet: None,
+                row: None,
+                actor: &actor,
+            },
+        )?;
+        tx.commit().context("committing the entry")?;
+        self.report(id)
+    }
+
+    /// One figure by id.
+    pub fn report(&self, id: i64) -> Result<Report> {
+        self.conn
+            .query_row(&format!("{REPORT_SELECT} WHERE r.id = ?1"), [id], report_from_row)
+            .optional()
+            .context("reading a figure")?
+            .ok_or_else(|| StoreError::NotFound(format!("figure {id} does not exist")))
+    }
+
+    /// The current figures of a plan's indicators, by indicator, unit and period.
+    pub fn current_reports(&self, plan_id: i64) -> Result<Vec<Report>> {
+        let sql = format!(
+            "{REPORT_SELECT} JOIN indicators i ON i.id = r.indicator_id
+             WHERE r.active = 1 AND i.plan_id = ?1 ORDER BY r.indicator_id, u.id, r.period"
+        );
+        let mut st = self.conn.prepare_cached(&sql).context("reading figures")?;
+        let rows = st
+            .query_map([plan_id], report_from_row)
+            .context("reading figures")?;
+        rows.collect::<rusqlite::Result<_>>().context("reading figures")
+    }
+
+    /// Every figure ever recorded for an indicator, current and superseded,
+    /// oldest first: the history behind its numbers.
+    pub fn report_history(&self, indicator_id: i64) -> Result<Vec<(Report, bool)>> {
+        let sql = format!("{REPORT_SELECT} WHERE r.indicator_id = ?1 ORDER BY r.period, u.id, r.id");
+        let mut st = self.conn.prepare(&sql).context("reading history")?;
+        let rows = st
+            .query_map([indicator_id], |r| Ok((report_from_row(r)?, r.get(16)?)))
+            .context("reading history")?;
+        rows.collect::<rusqlite::Result<_>>().context("reading history")
+    }
+
+    /// The audit log, newest first; for one indicator when `indicator_id` is given.
+    pub fn audit_log(&self, indicator_id: Option<i64>, limit: usize) -> Result<Vec<AuditEntry>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, at, actor, action, indicator_code, unit_name, period, before, after, batch_id, note
+                 FROM audit_log WHERE ?1 IS NULL OR indicator_id = ?1 ORDER BY id DESC LIMIT ?2",
+            )
+            .context("reading the audit log")?;
+        let rows = st
+            .query_map(params![indicator_id, limit as i64], |r| {
+                Ok(AuditEntry {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    action: r.get(3)?,
+                    indicator_code: r.get(4)?,
+                    unit: r.get(5)?,
+                    period: r.get(6)?,
+                    before: r.get(7)?,
+                    after: r.get(8)?,
+                    batch_id: r.get(9)?,
+                    note: r.get(10)?,
+                })
+            })
+            .context("reading the audit log")?;
+        rows.collect::<rusqlite::Result<_>>().context("reading the audit log")
+    }
+
+    /// Locks a period before a meeting: its figures stop moving.
+    pub fn lock_period(&mut self, period: Period) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO locked_periods (period, locked_by) VALUES (?1, ?2)",
+                params![period.to_string(), self.actor],
+            )
+            .context("locking the period")?;
+        Ok(())
+    }
+
+    /// Unlocks a period.
+    pub fn unlock_period(&mut self, period: Period) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM locked_periods WHERE period = ?1", [period.to_string()])
+            .context("unlocking the period")?;
+        Ok(())
+    }
+
+    /// The locked periods.
+    pub fn locked_periods(&self) -> Result<Vec<Period>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT period FROM locked_periods ORDER BY period")
+            .context("reading period locks")?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .context("reading period locks")?;
+        rows.map(|r| {
+            r.context("reading period locks")?
+                .parse()
+                .map_err(|e: crate::domain::DateError| StoreError::Invalid(e.0))
+        })
+        .collect()
+    }
+}

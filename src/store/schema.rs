@@ -1,0 +1,258 @@
+//! The schema and its numbered migrations.
+//!
+//! `PRAGMA user_version` holds the number of migrations applied. Migration
+//! *n* takes the file from version *n − 1* to *n* in its own transaction,
+//! together with the new version number, so a file is always at exactly one
+//! version. To change the schema, append a migration; never edit one that has
+//! shipped. [`Store::open`](super::Store::open) copies the file before any
+//! migration runs.
+
+use super::{Context, Result};
+use crate::domain::{Aggregation, Better, Comparator, Confidence, Kind, Role, Scope, UnitKind, ValueBasis};
+use rusqlite::Connection;
+
+/// `PRAGMA application_id` of a Taizhang database: "TZHG".
+pub const APPLICATION_ID: i64 = 0x545A_4847;
+
+/// One step of the schema.
+pub struct Migration {
+    /// What this step adds, for the upgrade notice.
+    pub description: &'static str,
+    /// The statements, built from the domain's enumerations.
+    pub sql: fn() -> String,
+}
+
+/// Every migration, in order; version *n* is `MIGRATIONS[n − 1]`.
+pub static MIGRATIONS: &[Migration] = &[Migration {
+    description: "the ledger: units, plans, sections, tasks, indicators, batches, reports, audit log, settings",
+    sql: v1,
+}];
+
+/// The version a file has once every migration has run.
+pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
+
+const DATE_GLOB: &str = "'[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'";
+const PERIOD_GLOB: &str = "'[0-9][0-9][0-9][0-9]-[0-1][0-9]'";
+
+fn v1() -> String {
+    let unit_kind = UnitKind::sql_list();
+    let role = Role::sql_list();
+    let comparator = Comparator::sql_list();
+    let better = Better::sql_list();
+    let kind = Kind::sql_list();
+    let scope = Scope::sql_list();
+    let aggregation = Aggregation::sql_list();
+    let confidence = Confidence::sql_list();
+    let basis = ValueBasis::sql_list();
+    format!(
+        r#"
+CREATE TABLE units (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    kind        TEXT NOT NULL CHECK (kind IN ({unit_kind}))
+);
+
+CREATE TABLE unit_aliases (
+    alias       TEXT PRIMARY KEY CHECK (length(trim(alias)) > 0),
+    unit_id     INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE
+);
+
+CREATE TABLE plans (
+    id          INTEGER PRIMARY KEY,
+    title       TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    issuer      TEXT NOT NULL DEFAULT '',
+    city        TEXT NOT NULL DEFAULT '',
+    year        INTEGER NOT NULL CHECK (year BETWEEN 1990 AND 2100),
+    document    TEXT,
+    source_text TEXT,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    UNIQUE (title, year, issuer)
+);
+
+CREATE TABLE sections (
+    id          INTEGER PRIMARY KEY,
+    plan_id     INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    parent_id   INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+    path        TEXT NOT NULL,
+    number      TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    UNIQUE (plan_id, path)
+);
+
+CREATE TABLE tasks (
+    id          INTEGER PRIMARY KEY,
+    plan_id     INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    section_id  INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+    path        TEXT NOT NULL,
+    number      TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    deadline    TEXT CHECK (deadline IS NULL OR deadline GLOB {DATE_GLOB}),
+    position    INTEGER NOT NULL,
+    UNIQUE (plan_id, path)
+);
+
+CREATE TABLE task_units (
+    task_id     INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    unit_id     INTEGER REFERENCES units(id) ON DELETE SET NULL,
+    role        TEXT NOT NULL CHECK (role IN ({role})),
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (task_id, name)
+);
+
+CREATE TABLE indicators (
+    id              INTEGER PRIMARY KEY,
+    plan_id         INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    task_id         INTEGER REFERENCES tasks(id) ON DELETE SET NULL,
+    code            TEXT NOT NULL UNIQUE,
+    ref_id          TEXT,
+    position        INTEGER NOT NULL,
+    name            TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    unit            TEXT,
+    comparator      TEXT NOT NULL CHECK (comparator IN ({comparator})),
+    target          REAL NOT NULL,
+    target_max      REAL CHECK (target_max IS NULL OR target_max >= target),
+    baseline        REAL,
+    better          TEXT NOT NULL CHECK (better IN ({better})),
+    kind            TEXT NOT NULL CHECK (kind IN ({kind})),
+    scope           TEXT NOT NULL CHECK (scope IN ({scope})),
+    aggregation     TEXT NOT NULL CHECK (aggregation IN ({aggregation})),
+    required_share  REAL NOT NULL DEFAULT 1.0 CHECK (required_share > 0 AND required_share <= 1),
+    designated_unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,
+    deadline        TEXT NOT NULL CHECK (deadline GLOB {DATE_GLOB}),
+    phrase          TEXT NOT NULL DEFAULT '',
+    confidence      TEXT CHECK (confidence IS NULL OR confidence IN ({confidence})),
+    retired         INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1))
+);
+CREATE INDEX indicators_plan ON indicators(plan_id, position);
+
+CREATE TABLE indicator_aliases (
+    alias           TEXT NOT NULL CHECK (length(trim(alias)) > 0),
+    indicator_id    INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    PRIMARY KEY (alias, indicator_id)
+);
+
+CREATE TABLE unit_targets (
+    indicator_id    INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,
+    unit_id         INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    target          REAL NOT NULL,
+    target_max      REAL CHECK (target_max IS NULL OR target_max >= target),
+    baseline        REAL,
+    PRIMARY KEY (indicator_id, unit_id)
+);
+
+CREATE TABLE batches (
+    id              INTEGER PRIMARY KEY,
+    file_name       TEXT NOT NULL,
+    content         BLOB NOT NULL,
+    sha256          TEXT NOT NULL CHECK (length(sha256) = 64),
+    size            INTEGER NOT NULL CHECK (size >= 0),
+    plan_id         INTEGER REFERENCES plans(id) ON DELETE SET NULL,
+    unit_id         INTEGER REFERENCES units(id) ON DELETE SET NULL,
+    unit_name       TEXT,
+    period          TEXT CHECK (period IS NULL OR period GLOB {PERIOD_GLOB}),
+    sheet           TEXT,
+    imported_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    imported_by     TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('committed', 'undone')),
+    undone_at       TEXT,
+    undone_by       TEXT
+);
+CREATE INDEX batches_sha256 ON batches(sha256);
+
+CREATE TABLE reports (
+    id              INTEGER PRIMARY KEY,
+    indicator_id    INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,
+    unit_id         INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    period          TEXT NOT NULL CHECK (period GLOB {PERIOD_GLOB}),
+    value           REAL,
+    basis           TEXT NOT NULL DEFAULT 'as_of_period_end' CHECK (basis IN ({basis})),
+    numerator       REAL,
+    denominator     REAL CHECK (denominator IS NULL OR denominator > 0),
+    progress        TEXT NOT NULL DEFAULT '',
+    problems        TEXT NOT NULL DEFAULT '',
+    next_steps      TEXT NOT NULL DEFAULT '',
+    batch_id        INTEGER REFERENCES batches(id) ON DELETE CASCADE,
+    sheet           TEXT,
+    row             INTEGER,
+    entered_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    entered_by      TEXT NOT NULL,
+    active          INTEGER NOT NULL CHECK (active IN (0, 1))
+);
+-- At most one current figure per indicator, unit and period; older ones stay as history.
+CREATE UNIQUE INDEX reports_current ON reports(indicator_id, unit_id, period) WHERE active = 1;
+CREATE INDEX reports_batch ON reports(batch_id);
+
+CREATE TABLE locked_periods (
+    period          TEXT PRIMARY KEY CHECK (period GLOB {PERIOD_GLOB}),
+    locked_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    locked_by       TEXT NOT NULL
+);
+
+CREATE TABLE settings (
+    key             TEXT PRIMARY KEY,
+    value           TEXT NOT NULL
+);
+
+-- Every change to a value: before and after, who and when. Names are copied so
+-- that the history survives the deletion of what it speaks of.
+CREATE TABLE audit_log (
+    id              INTEGER PRIMARY KEY,
+    at              TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    actor           TEXT NOT NULL,
+    action          TEXT NOT NULL CHECK (action IN ('import', 'undo', 'edit')),
+    indicator_id    INTEGER,
+    indicator_code  TEXT NOT NULL,
+    unit_id         INTEGER,
+    unit_name       TEXT NOT NULL,
+    period          TEXT NOT NULL CHECK (period GLOB {PERIOD_GLOB}),
+    before          REAL,
+    after           REAL,
+    batch_id        INTEGER,
+    note            TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_indicator ON audit_log(indicator_id, period);
+
+PRAGMA application_id = {APPLICATION_ID};
+"#
+    )
+}
+
+/// Brings the file up to [`LATEST_VERSION`], one transaction per step.
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, LATEST_VERSION)
+}
+
+/// Brings the file up to `version` (used by tests to build old files).
+pub(super) fn migrate_to(conn: &mut Connection, version: i64) -> Result<()> {
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .context("reading the schema version")?;
+    for (i, m) in MIGRATIONS.iter().enumerate() {
+        let to = i as i64 + 1;
+        if to <= current || to > version {
+            continue;
+        }
+        let tx = conn
+            .transaction()
+            .context(&format!("starting migration {to}"))?;
+        tx.execute_batch(&(m.sql)())
+            .context(&format!("migration {to} ({})", m.description))?;
+        tx.execute_batch(&format!("PRAGMA user_version = {to};"))
+            .context(&format!("recording schema version {to}"))?;
+        tx.commit().context(&format!("committing migration {to}"))?;
+    }
+    Ok(())
+}
+
+/// Creates a database file at an earlier schema `version` — for testing that
+/// every old file upgrades.
+pub fn create_at_version(path: &std::path::Path, version: i64) -> Result<()> {
+    let mut conn = Connection::open(path).context(&format!("creating {}", path.display()))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;")
+        .context("turning on foreign keys")?;
+    migrate_to(&mut conn, version)
+}
