@@ -9,7 +9,7 @@
 //! | [`cli`] | commands and their JSON output |
 //! | [`ui`] | the window |
 
+pub mod cli;
 pub mod domain;
 pub mod store;
-pub mod cli;
 pub mod ui;

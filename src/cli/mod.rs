@@ -78,7 +78,8 @@ fn open(db: &Path) -> Result<Store> {
 /// Prints `value` as JSON, or the text `render` makes of it.
 fn emit<T: Serialize>(json: bool, value: &T, render: impl FnOnce(&T) -> String) -> Result<()> {
     if json {
-        let s = serde_json::to_string_pretty(value).map_err(|e| CliError(format!("writing JSON: {e}")))?;
+        let s = serde_json::to_string_pretty(value)
+            .map_err(|e| CliError(format!("writing JSON: {e}")))?;
         println!("{s}");
     } else {
         print!("{}", render(value));
@@ -89,7 +90,8 @@ fn emit<T: Serialize>(json: bool, value: &T, render: impl FnOnce(&T) -> String) 
 /// Reads and parses a JSON file, naming the file and the place on error.
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T> {
     let bytes = std::fs::read(path).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
-    serde_json::from_slice(&bytes).map_err(|e| CliError(format!("{}: not a valid {what}: {e}", path.display())))
+    serde_json::from_slice(&bytes)
+        .map_err(|e| CliError(format!("{}: not a valid {what}: {e}", path.display())))
 }
 
 fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
@@ -184,7 +186,11 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                 PeriodCommand::Unlock { period } => store.unlock_period(period)?,
                 PeriodCommand::List => {}
             }
-            let locked: Vec<String> = store.locked_periods()?.iter().map(|p| p.to_string()).collect();
+            let locked: Vec<String> = store
+                .locked_periods()?
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
             emit(json, &locked, |l| {
                 if l.is_empty() {
                     "no period is locked\n".to_string()
@@ -228,7 +234,10 @@ fn report_entry(a: ReportAddArgs) -> Result<ReportEntry> {
 fn settings(db: &Path, json: bool, a: SettingsArgs) -> Result<()> {
     let mut store = open(db)?;
     let mut s: ProgressSettings = store.progress_settings()?;
-    let changing = a.on_track.is_some() || a.lagging.is_some() || a.due_soon.is_some() || a.year_start.is_some();
+    let changing = a.on_track.is_some()
+        || a.lagging.is_some()
+        || a.due_soon.is_some()
+        || a.year_start.is_some();
     if let Some(v) = a.on_track {
         s.on_track_pp = v;
     }

@@ -67,7 +67,13 @@ pub fn plan_import(d: &PlanImport, doc: &PlanDoc) -> String {
 }
 
 pub fn plan_tree(doc: &PlanDoc, indicators: &[Indicator]) -> String {
-    fn section(s: &PlanSection, depth: usize, prefix: &str, indicators: &[Indicator], out: &mut String) {
+    fn section(
+        s: &PlanSection,
+        depth: usize,
+        prefix: &str,
+        indicators: &[Indicator],
+        out: &mut String,
+    ) {
         let pad = "  ".repeat(depth);
         let path = if prefix.is_empty() {
             s.number.clone()
@@ -79,14 +85,21 @@ pub fn plan_tree(doc: &PlanDoc, indicators: &[Indicator]) -> String {
             let tpath = format!("{path}/{}", t.number);
             let _ = write!(out, "{pad}  {}. {}", t.number, t.title);
             if !t.responsible_units.is_empty() {
-                let names: Vec<&str> = t.responsible_units.iter().map(|u| u.name.as_str()).collect();
+                let names: Vec<&str> = t
+                    .responsible_units
+                    .iter()
+                    .map(|u| u.name.as_str())
+                    .collect();
                 let _ = write!(out, " 〔{}〕", names.join("、"));
             }
             if let Some(d) = t.deadline {
                 let _ = write!(out, " ⏱{d}");
             }
             out.push('\n');
-            for i in indicators.iter().filter(|i| i.task.as_deref() == Some(tpath.as_str())) {
+            for i in indicators
+                .iter()
+                .filter(|i| i.task.as_deref() == Some(tpath.as_str()))
+            {
                 let _ = writeln!(
                     out,
                     "{pad}     [{}] {} {} {}{}",

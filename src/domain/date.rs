@@ -186,9 +186,7 @@ pub struct Period {
 
 impl Period {
     pub fn new(year: i32, month: u32) -> Option<Period> {
-        (1..=12)
-            .contains(&month)
-            .then_some(Period { year, month })
+        (1..=12).contains(&month).then_some(Period { year, month })
     }
     pub fn year(self) -> i32 {
         self.year
@@ -302,7 +300,10 @@ mod tests {
         assert!("2023-13-01".parse::<Date>().is_err());
         assert!("23-01-01".parse::<Date>().is_err());
         assert!("2023-1x-01".parse::<Date>().is_err());
-        assert_eq!("2023/6/30".parse::<Date>().unwrap().to_string(), "2023-06-30");
+        assert_eq!(
+            "2023/6/30".parse::<Date>().unwrap().to_string(),
+            "2023-06-30"
+        );
         assert_eq!("2023-6".parse::<Period>().unwrap().to_string(), "2023-06");
         assert_eq!("202309".parse::<Period>().unwrap().to_string(), "2023-09");
         assert!("2023-00".parse::<Period>().is_err());
@@ -315,6 +316,9 @@ mod tests {
         let p: Period = "2024-02".parse().unwrap();
         assert_eq!(p.last_day().to_string(), "2024-02-29");
         assert_eq!(p.previous().to_string(), "2024-01");
-        assert_eq!("2024-01".parse::<Period>().unwrap().previous().to_string(), "2023-12");
+        assert_eq!(
+            "2024-01".parse::<Period>().unwrap().previous().to_string(),
+            "2023-12"
+        );
     }
 }

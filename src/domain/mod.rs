@@ -8,11 +8,11 @@ pub mod progress;
 
 pub use date::{Date, DateError, Period};
 pub use model::{
-    Aggregation, Better, Comparator, Confidence, Indicator, Kind, Observation, PlanDoc, PlanIndicator, PlanSection,
-    PlanSummary, PlanTask, Report, ResponsibleUnit, Role, Scope, Status, Unit, UnitKind, UnitSpec, UnitsFile,
-    ValueBasis,
+    Aggregation, Better, Comparator, Confidence, Indicator, Kind, Observation, PlanDoc,
+    PlanIndicator, PlanSection, PlanSummary, PlanTask, Report, ResponsibleUnit, Role, Scope,
+    Status, Unit, UnitKind, UnitSpec, UnitsFile, ValueBasis,
 };
 pub use progress::{
-    Evaluation, Figure, Forecast, Goal, IndicatorRule, ProgressSettings, Timeline, UnitEvaluation, UnitInput,
-    due_soon, expected_progress, judge, roll_up, unit_figure,
+    Evaluation, Figure, Forecast, Goal, IndicatorRule, ProgressSettings, Timeline, UnitEvaluation,
+    UnitInput, due_soon, expected_progress, judge, roll_up, unit_figure,
 };

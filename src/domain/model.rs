@@ -343,7 +343,11 @@ impl PlanDoc {
         if !(1990..=2100).contains(&self.year) {
             problems.push(format!("year {} is out of range", self.year));
         }
-        let paths: Vec<String> = self.tasks_with_paths().into_iter().map(|(p, _)| p).collect();
+        let paths: Vec<String> = self
+            .tasks_with_paths()
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
         for (i, ind) in self.indicators.iter().enumerate() {
             let who = format!("indicator {} ({})", i + 1, ind.name);
             if ind.name.trim().is_empty() {
@@ -355,7 +359,10 @@ impl PlanDoc {
             if let Some(max) = ind.target_max
                 && !(max.is_finite() && max >= ind.target)
             {
-                problems.push(format!("{who}: target_max {max} is below target {}", ind.target));
+                problems.push(format!(
+                    "{who}: target_max {max} is below target {}",
+                    ind.target
+                ));
             }
             if let Some(b) = ind.baseline
                 && !b.is_finite()
@@ -366,7 +373,9 @@ impl PlanDoc {
                 && !task.is_empty()
                 && !paths.iter().any(|p| p == task)
             {
-                problems.push(format!("{who}: task '{task}' is not in the plan's sections"));
+                problems.push(format!(
+                    "{who}: task '{task}' is not in the plan's sections"
+                ));
             }
         }
         if problems.is_empty() {
@@ -473,7 +482,10 @@ impl Indicator {
     }
 
     /// The progress rule for this indicator under the given settings.
-    pub fn rule(&self, settings: &super::progress::ProgressSettings) -> super::progress::IndicatorRule {
+    pub fn rule(
+        &self,
+        settings: &super::progress::ProgressSettings,
+    ) -> super::progress::IndicatorRule {
         let start = settings.year_start(self.plan_year);
         super::progress::IndicatorRule {
             goal: self.goal(),
@@ -537,10 +549,21 @@ mod tests {
     fn enum_spellings_round_trip() {
         for k in Kind::ALL {
             assert_eq!(k.as_str().parse::<Kind>().unwrap(), *k);
-            assert_eq!(serde_json::to_string(k).unwrap(), format!("\"{}\"", k.as_str()));
+            assert_eq!(
+                serde_json::to_string(k).unwrap(),
+                format!("\"{}\"", k.as_str())
+            );
         }
-        assert_eq!(Status::sql_list(), "'done','on_track','lagging','behind','overdue','no_data'");
-        assert!("sideways".parse::<Better>().unwrap_err().contains("higher, lower"));
+        assert_eq!(
+            Status::sql_list(),
+            "'done','on_track','lagging','behind','overdue','no_data'"
+        );
+        assert!(
+            "sideways"
+                .parse::<Better>()
+                .unwrap_err()
+                .contains("higher, lower")
+        );
     }
 
     #[test]

@@ -308,9 +308,9 @@ pub fn roll_up(
         Aggregation::Single => {
             let chosen = designated.and_then(|d| figures.iter().find(|(u, _)| *u == d));
             let chosen = chosen.unwrap_or_else(|| {
-                figures
-                    .iter()
-                    .fold(&figures[0], |best, f| if f.1.period > best.1.period { f } else { best })
+                figures.iter().fold(&figures[0], |best, f| {
+                    if f.1.period > best.1.period { f } else { best }
+                })
             });
             chosen.1.value
         }
@@ -441,12 +441,22 @@ impl IndicatorRule {
     /// assert!((e.completion.unwrap() - 0.4).abs() < 1e-9);
     /// assert_eq!(e.status, Status::Lagging);
     /// ```
-    pub fn evaluate(&self, units: &[UnitInput], as_of: Date, settings: &ProgressSettings) -> Evaluation {
+    pub fn evaluate(
+        &self,
+        units: &[UnitInput],
+        as_of: Date,
+        settings: &ProgressSettings,
+    ) -> Evaluation {
         let tl = &self.timeline;
         let elapsed = tl.elapsed(as_of);
         let figures: Vec<(&str, Option<Figure>)> = units
             .iter()
-            .map(|u| (u.unit.as_str(), unit_figure(self.kind, &u.observations, tl, as_of, u.baseline)))
+            .map(|u| {
+                (
+                    u.unit.as_str(),
+                    unit_figure(self.kind, &u.observations, tl, as_of, u.baseline),
+                )
+            })
             .collect();
         let unit_lines: Vec<UnitEvaluation> = units
             .iter()
@@ -471,8 +481,9 @@ impl IndicatorRule {
                             actual: Some(f.value),
                             target: shows_target.then_some(goal.target),
                             completion: shows_target.then_some(c),
-                            status: shows_target
-                                .then(|| judge(goal.meets(f.value), c, exp, as_of, tl.deadline, settings)),
+                            status: shows_target.then(|| {
+                                judge(goal.meets(f.value), c, exp, as_of, tl.deadline, settings)
+                            }),
                             period: Some(f.period),
                         }
                     }
@@ -502,12 +513,24 @@ impl IndicatorRule {
         }
         match self.scope {
             Scope::City => {
-                let actual = roll_up(self.aggregation, &reported, self.designated_unit.as_deref(), self.percent)
-                    .expect("at least one figure");
+                let actual = roll_up(
+                    self.aggregation,
+                    &reported,
+                    self.designated_unit.as_deref(),
+                    self.percent,
+                )
+                .expect("at least one figure");
                 let completion = self.goal.completion(actual);
                 ev.actual = Some(actual);
                 ev.completion = Some(completion);
-                ev.status = judge(self.goal.meets(actual), completion, expected, as_of, tl.deadline, settings);
+                ev.status = judge(
+                    self.goal.meets(actual),
+                    completion,
+                    expected,
+                    as_of,
+                    tl.deadline,
+                    settings,
+                );
                 ev.forecast = self.forecast(units, as_of);
             }
             Scope::PerUnit => {
@@ -518,13 +541,24 @@ impl IndicatorRule {
                     .filter(|(u, (_, f))| f.is_some_and(|f| self.unit_goal(u).meets(f.value)))
                     .count();
                 let share = met as f64 / total as f64;
-                let required = if self.required_share > 0.0 { self.required_share } else { 1.0 };
+                let required = if self.required_share > 0.0 {
+                    self.required_share
+                } else {
+                    1.0
+                };
                 let completion = share / required;
                 ev.actual = Some(share);
                 ev.completion = Some(completion);
                 ev.units_met = Some(met);
                 ev.units_total = Some(total);
-                ev.status = judge(share >= required - EPS, completion, expected, as_of, tl.deadline, settings);
+                ev.status = judge(
+                    share >= required - EPS,
+                    completion,
+                    expected,
+                    as_of,
+                    tl.deadline,
+                    settings,
+                );
             }
         }
         ev.due_soon = due_soon(ev.status, tl.deadline, as_of, settings);
@@ -552,7 +586,13 @@ impl IndicatorRule {
                             .map(|f| (u.unit.as_str(), f))
                     })
                     .collect();
-                roll_up(self.aggregation, &figs, self.designated_unit.as_deref(), self.percent).map(|v| (p, v))
+                roll_up(
+                    self.aggregation,
+                    &figs,
+                    self.designated_unit.as_deref(),
+                    self.percent,
+                )
+                .map(|v| (p, v))
             })
             .collect()
     }

@@ -39,17 +39,16 @@ mod imp {
 
     // Magic numbers from statfs(2) of file systems that live on another machine.
     const NETWORK_MAGIC: &[i64] = &[
-        0x6969,              // NFS
-        0x517B,              // SMB
+        0x6969,                 // NFS
+        0x517B,                 // SMB
         0xFF53_4D42_u32 as i64, // CIFS
         0xFE53_4D42_u32 as i64, // SMB2
-        0x5346_414F,         // AFS
-        0x0102_1997,         // 9P (v9fs)
-        0x0BD0_0BD0,         // Lustre
-        0x6B41_4653,         // kAFS
-        0x7461_636F,         // OCFS2
-        0x0122_5D,           // Ceph (0x00C36400 is CEPH_SUPER_MAGIC)
-        0x00C3_6400,         // Ceph
+        0x5346_414F,            // AFS
+        0x0102_1997,            // 9P (v9fs)
+        0x0BD0_0BD0,            // Lustre
+        0x6B41_4653,            // kAFS
+        0x7461_636F,            // OCFS2
+        0x00C3_6400,            // Ceph
     ];
 
     pub fn is_network(path: &Path) -> bool {

@@ -39,7 +39,10 @@ pub enum StoreError {
     /// Made by a newer Taizhang with a schema this one does not know.
     TooNew { path: PathBuf, version: i64 },
     /// The file or its folder cannot be read or written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The input is not acceptable (unknown name, bad value …).
     Invalid(String),
     /// The thing asked for does not exist.
@@ -47,7 +50,10 @@ pub enum StoreError {
     /// A figure would change in a period locked before a meeting.
     Locked(String),
     /// SQLite refused; `context` says what we were doing.
-    Sql { context: String, source: rusqlite::Error },
+    Sql {
+        context: String,
+        source: rusqlite::Error,
+    },
 }
 
 impl fmt::Display for StoreError {
@@ -74,7 +80,9 @@ impl fmt::Display for StoreError {
                 path.display()
             ),
             StoreError::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::Locked(m) => f.write_str(m),
+            StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::Locked(m) => {
+                f.write_str(m)
+            }
             StoreError::Sql { context, source } => write!(f, "{context}: {source}"),
         }
     }
@@ -215,7 +223,8 @@ impl Store {
                 Journal::Wal => "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
                 Journal::Rollback => "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;",
             };
-            c.execute_batch(pragmas).context("setting the journal mode")?;
+            c.execute_batch(pragmas)
+                .context("setting the journal mode")?;
         }
         Ok(())
     }
@@ -279,7 +288,11 @@ impl Store {
     /// backup, safe while the file is in use).
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         self.conn
-            .backup(rusqlite::MAIN_DB, dest, None::<fn(rusqlite::backup::Progress)>)
+            .backup(
+                rusqlite::MAIN_DB,
+                dest,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
             .context(&format!("backing up to {}", dest.display()))
     }
 }
@@ -335,11 +348,16 @@ fn inspect(path: &Path) -> Result<Option<Found>> {
     // open it immutable so that not even a `-shm` file is created next to it.
     let wal = PathBuf::from(format!("{}-wal", path.display()));
     let ro = if wal.exists() {
-        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
     } else {
         Connection::open_with_flags(
             file_uri(path, "immutable=1"),
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
         )
     }
     .map_err(|e| damaged(e.to_string()))?;
@@ -386,7 +404,9 @@ fn file_uri(path: &Path, query: &str) -> String {
     }
     for b in text.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -411,10 +431,12 @@ pub fn backup_path(path: &Path, version: i64) -> PathBuf {
 /// Copies the database consistently (through SQLite, so a pending WAL is
 /// included) before it is changed.
 fn backup_file(path: &Path, dest: &Path) -> Result<()> {
-    let src = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).context(&format!(
-        "opening {} to back it up",
-        path.display()
-    ))?;
-    src.backup(rusqlite::MAIN_DB, dest, None::<fn(rusqlite::backup::Progress)>)
-        .context(&format!("copying {} to {}", path.display(), dest.display()))
+    let src = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .context(&format!("opening {} to back it up", path.display()))?;
+    src.backup(
+        rusqlite::MAIN_DB,
+        dest,
+        None::<fn(rusqlite::backup::Progress)>,
+    )
+    .context(&format!("copying {} to {}", path.display(), dest.display()))
 }

@@ -3,7 +3,8 @@
 
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{
-    Date, Indicator, PlanDoc, PlanIndicator, PlanSection, PlanSummary, PlanTask, ResponsibleUnit, Role,
+    Date, Indicator, PlanDoc, PlanIndicator, PlanSection, PlanSummary, PlanTask, ResponsibleUnit,
+    Role,
 };
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
@@ -33,10 +34,17 @@ const INDICATOR_SELECT: &str = "
     LEFT JOIN tasks t ON t.id = i.task_id
     LEFT JOIN units du ON du.id = i.designated_unit_id";
 
-fn parse_col<T: std::str::FromStr<Err = E>, E: std::fmt::Display>(r: &Row, i: usize) -> rusqlite::Result<T> {
+fn parse_col<T: std::str::FromStr<Err = E>, E: std::fmt::Display>(
+    r: &Row,
+    i: usize,
+) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
     s.parse().map_err(|e: E| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.to_string().into())
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            e.to_string().into(),
+        )
     })
 }
 
@@ -91,7 +99,10 @@ impl Store {
             .map_err(|p| StoreError::Invalid(format!("the plan is not valid: {}", p.join("; "))))?;
         let issuer = doc.issuer.as_deref().unwrap_or("").trim().to_string();
         let title = doc.title.trim();
-        let tx = self.conn.transaction().context("starting the plan import")?;
+        let tx = self
+            .conn
+            .transaction()
+            .context("starting the plan import")?;
         let mut out = PlanImport::default();
         let existing: Option<i64> = tx
             .query_row(
@@ -126,7 +137,16 @@ impl Store {
         let mut seen_sections = HashSet::new();
         let mut task_ids: HashMap<String, i64> = HashMap::new();
         for (pos, s) in doc.sections.iter().enumerate() {
-            upsert_section(&tx, plan_id, None, "", pos, s, &mut seen_sections, &mut task_ids)?;
+            upsert_section(
+                &tx,
+                plan_id,
+                None,
+                "",
+                pos,
+                s,
+                &mut seen_sections,
+                &mut task_ids,
+            )?;
         }
         out.sections = seen_sections.len();
         out.tasks = task_ids.len();
@@ -170,7 +190,10 @@ impl Store {
         for (pos, ind) in doc.indicators.iter().enumerate() {
             let task_id = ind.task.as_deref().and_then(|p| task_ids.get(p)).copied();
             let found = take_match(&mut existing, ind);
-            let deadline = ind.deadline.unwrap_or_else(|| Date::end_of_year(doc.year)).to_string();
+            let deadline = ind
+                .deadline
+                .unwrap_or_else(|| Date::end_of_year(doc.year))
+                .to_string();
             let p = params![
                 plan_id,
                 task_id,
@@ -225,13 +248,18 @@ impl Store {
         }
         for gone in existing {
             let reported: bool = tx
-                .query_row("SELECT EXISTS (SELECT 1 FROM reports WHERE indicator_id = ?1)", [gone.id], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM reports WHERE indicator_id = ?1)",
+                    [gone.id],
+                    |r| r.get(0),
+                )
                 .context("checking an indicator's reports")?;
             if reported {
-                tx.execute("UPDATE indicators SET retired = 1, task_id = NULL WHERE id = ?1", [gone.id])
-                    .context("retiring an indicator")?;
+                tx.execute(
+                    "UPDATE indicators SET retired = 1, task_id = NULL WHERE id = ?1",
+                    [gone.id],
+                )
+                .context("retiring an indicator")?;
                 out.indicators_retired += 1;
             } else {
                 tx.execute("DELETE FROM indicators WHERE id = ?1", [gone.id])
@@ -272,7 +300,8 @@ impl Store {
                 })
             })
             .context("listing plans")?;
-        rows.collect::<rusqlite::Result<_>>().context("listing plans")
+        rows.collect::<rusqlite::Result<_>>()
+            .context("listing plans")
     }
 
     /// One plan's headline; an unknown id is an error naming it.
@@ -280,7 +309,11 @@ impl Store {
         self.plans()?
             .into_iter()
             .find(|p| p.id == id)
-            .ok_or_else(|| StoreError::NotFound(format!("plan {id} does not exist (see `taizhang plan list`)")))
+            .ok_or_else(|| {
+                StoreError::NotFound(format!(
+                    "plan {id} does not exist (see `taizhang plan list`)"
+                ))
+            })
     }
 
     /// The plan `id`, or the newest plan when `None`; an error when there is none.
@@ -288,7 +321,10 @@ impl Store {
         match id {
             Some(id) => self.plan(id),
             None => self.plans()?.into_iter().next().ok_or_else(|| {
-                StoreError::NotFound("the database has no plan yet (import one with `taizhang plan import FILE`)".into())
+                StoreError::NotFound(
+                    "the database has no plan yet (import one with `taizhang plan import FILE`)"
+                        .into(),
+                )
             }),
         }
     }
@@ -296,16 +332,20 @@ impl Store {
     /// The plan as a document again: sections, tasks with responsible units,
     /// and its current (not retired) indicators.
     pub fn plan_doc(&self, id: i64) -> Result<PlanDoc> {
-        let (title, issuer, city, year, document): (String, String, String, i32, Option<String>) = self
-            .conn
-            .query_row(
-                "SELECT title, issuer, city, year, document FROM plans WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()
-            .context("reading the plan")?
-            .ok_or_else(|| StoreError::NotFound(format!("plan {id} does not exist (see `taizhang plan list`)")))?;
+        let (title, issuer, city, year, document): (String, String, String, i32, Option<String>) =
+            self.conn
+                .query_row(
+                    "SELECT title, issuer, city, year, document FROM plans WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()
+                .context("reading the plan")?
+                .ok_or_else(|| {
+                    StoreError::NotFound(format!(
+                        "plan {id} does not exist (see `taizhang plan list`)"
+                    ))
+                })?;
         struct SectionRow {
             id: i64,
             parent: Option<i64>,
@@ -372,7 +412,11 @@ impl Store {
                 tasks.entry(section).or_default().push(task);
             }
         }
-        fn build(parent: Option<i64>, rows: &[SectionRow], tasks: &mut HashMap<i64, Vec<PlanTask>>) -> Vec<PlanSection> {
+        fn build(
+            parent: Option<i64>,
+            rows: &[SectionRow],
+            tasks: &mut HashMap<i64, Vec<PlanTask>>,
+        ) -> Vec<PlanSection> {
             rows.iter()
                 .filter(|s| s.parent == parent)
                 .map(|s| PlanSection {
@@ -417,12 +461,15 @@ impl Store {
 
     /// A plan's current indicators, in document order.
     pub fn indicators(&self, plan_id: i64) -> Result<Vec<Indicator>> {
-        let sql = format!("{INDICATOR_SELECT} WHERE i.plan_id = ?1 AND i.retired = 0 ORDER BY i.position, i.id");
+        let sql = format!(
+            "{INDICATOR_SELECT} WHERE i.plan_id = ?1 AND i.retired = 0 ORDER BY i.position, i.id"
+        );
         let mut st = self.conn.prepare(&sql).context("listing indicators")?;
         let rows = st
             .query_map([plan_id], indicator_from_row)
             .context("listing indicators")?;
-        rows.collect::<rusqlite::Result<_>>().context("listing indicators")
+        rows.collect::<rusqlite::Result<_>>()
+            .context("listing indicators")
     }
 
     /// The indicator a code or name stands for (in `plan_id`, or in any plan).
@@ -450,7 +497,11 @@ impl Store {
             _ if found[0].code == key => Ok(found.into_iter().next().expect("one")),
             _ => Err(StoreError::Invalid(format!(
                 "'{key}' names several indicators ({}); give a code or --plan",
-                found.iter().map(|i| i.code.as_str()).collect::<Vec<_>>().join(", ")
+                found
+                    .iter()
+                    .map(|i| i.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }
@@ -462,9 +513,15 @@ fn take_match(existing: &mut Vec<Existing>, ind: &PlanIndicator) -> Option<i64> 
     let pos = existing
         .iter()
         .position(|e| ind.id.is_some() && e.ref_id == ind.id)
-        .or_else(|| existing.iter().position(|e| e.task == ind.task && e.name == name))
         .or_else(|| {
-            let same: Vec<usize> = (0..existing.len()).filter(|&i| existing[i].name == name).collect();
+            existing
+                .iter()
+                .position(|e| e.task == ind.task && e.name == name)
+        })
+        .or_else(|| {
+            let same: Vec<usize> = (0..existing.len())
+                .filter(|&i| existing[i].name == name)
+                .collect();
             (same.len() == 1).then(|| same[0])
         })?;
     Some(existing.remove(pos).id)
@@ -497,7 +554,9 @@ fn upsert_section(
         )
         .context(&format!("storing section {path}"))?;
     if !seen.insert(id) {
-        return Err(StoreError::Invalid(format!("section {path} appears twice in the plan")));
+        return Err(StoreError::Invalid(format!(
+            "section {path} appears twice in the plan"
+        )));
     }
     for t in &s.tasks {
         let tpath = format!("{path}/{}", t.number);
@@ -509,12 +568,22 @@ fn upsert_section(
                    number = excluded.number, title = excluded.title, deadline = excluded.deadline,
                    position = excluded.position
                  RETURNING id",
-                params![plan_id, id, tpath, t.number, t.title, t.deadline.map(|d| d.to_string()), task_ids.len() as i64],
+                params![
+                    plan_id,
+                    id,
+                    tpath,
+                    t.number,
+                    t.title,
+                    t.deadline.map(|d| d.to_string()),
+                    task_ids.len() as i64
+                ],
                 |r| r.get(0),
             )
             .context(&format!("storing task {tpath}"))?;
         if task_ids.insert(tpath.clone(), tid).is_some() {
-            return Err(StoreError::Invalid(format!("task {tpath} appears twice in the plan")));
+            return Err(StoreError::Invalid(format!(
+                "task {tpath} appears twice in the plan"
+            )));
         }
         tx.execute("DELETE FROM task_units WHERE task_id = ?1", [tid])
             .context("replacing responsible units")?;

@@ -109,7 +109,11 @@ pub(super) fn write_report(
 ) -> Result<i64> {
     let p = period.to_string();
     let locked: bool = tx
-        .query_row("SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)", [&p], |r| r.get(0))
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)",
+            [&p],
+            |r| r.get(0),
+        )
         .context("checking period locks")?;
     if locked {
         return Err(StoreError::Locked(format!(
@@ -178,12 +182,16 @@ const REPORT_SELECT: &str = "
 fn report_from_row(r: &Row) -> rusqlite::Result<Report> {
     let period: String = r.get(3)?;
     let basis: String = r.get(5)?;
-    let bad = |i: usize, e: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into());
+    let bad = |i: usize, e: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    };
     Ok(Report {
         id: r.get(0)?,
         indicator_id: r.get(1)?,
         unit: r.get(2)?,
-        period: period.parse().map_err(|e: crate::domain::DateError| bad(3, e.0))?,
+        period: period
+            .parse()
+            .map_err(|e: crate::domain::DateError| bad(3, e.0))?,
         value: r.get(4)?,
         basis: basis.parse().map_err(|e| bad(5, e))?,
         numerator: r.get(6)?,
@@ -216,7 +224,9 @@ impl Store {
         if let Some(d) = entry.denominator
             && !(d > 0.0 && d.is_finite())
         {
-            return Err(StoreError::Invalid(format!("denominator {d} must be above 0")));
+            return Err(StoreError::Invalid(format!(
+                "denominator {d} must be above 0"
+            )));
         }
         let actor = self.actor.clone();
         let tx = self.conn.transaction().context("starting the entry")?;
@@ -249,7 +259,11 @@ impl Store {
     /// One figure by id.
     pub fn report(&self, id: i64) -> Result<Report> {
         self.conn
-            .query_row(&format!("{REPORT_SELECT} WHERE r.id = ?1"), [id], report_from_row)
+            .query_row(
+                &format!("{REPORT_SELECT} WHERE r.id = ?1"),
+                [id],
+                report_from_row,
+            )
             .optional()
             .context("reading a figure")?
             .ok_or_else(|| StoreError::NotFound(format!("figure {id} does not exist")))
@@ -265,18 +279,21 @@ impl Store {
         let rows = st
             .query_map([plan_id], report_from_row)
             .context("reading figures")?;
-        rows.collect::<rusqlite::Result<_>>().context("reading figures")
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading figures")
     }
 
     /// Every figure ever recorded for an indicator, current and superseded,
     /// oldest first: the history behind its numbers.
     pub fn report_history(&self, indicator_id: i64) -> Result<Vec<(Report, bool)>> {
-        let sql = format!("{REPORT_SELECT} WHERE r.indicator_id = ?1 ORDER BY r.period, u.id, r.id");
+        let sql =
+            format!("{REPORT_SELECT} WHERE r.indicator_id = ?1 ORDER BY r.period, u.id, r.id");
         let mut st = self.conn.prepare(&sql).context("reading history")?;
         let rows = st
             .query_map([indicator_id], |r| Ok((report_from_row(r)?, r.get(16)?)))
             .context("reading history")?;
-        rows.collect::<rusqlite::Result<_>>().context("reading history")
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading history")
     }
 
     /// The audit log, newest first; for one indicator when `indicator_id` is given.
@@ -305,7 +322,8 @@ impl Store {
                 })
             })
             .context("reading the audit log")?;
-        rows.collect::<rusqlite::Result<_>>().context("reading the audit log")
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading the audit log")
     }
 
     /// Locks a period before a meeting: its figures stop moving.
@@ -322,7 +340,10 @@ impl Store {
     /// Unlocks a period.
     pub fn unlock_period(&mut self, period: Period) -> Result<()> {
         self.conn
-            .execute("DELETE FROM locked_periods WHERE period = ?1", [period.to_string()])
+            .execute(
+                "DELETE FROM locked_periods WHERE period = ?1",
+                [period.to_string()],
+            )
             .context("unlocking the period")?;
         Ok(())
     }

@@ -8,7 +8,9 @@
 //! migration runs.
 
 use super::{Context, Result};
-use crate::domain::{Aggregation, Better, Comparator, Confidence, Kind, Role, Scope, UnitKind, ValueBasis};
+use crate::domain::{
+    Aggregation, Better, Comparator, Confidence, Kind, Role, Scope, UnitKind, ValueBasis,
+};
 use rusqlite::Connection;
 
 /// `PRAGMA application_id` of a Taizhang database: "TZHG".

@@ -4,8 +4,8 @@
 
 use super::{Context, Result, Store};
 use crate::domain::{
-    Aggregation, Better, Comparator, Date, Evaluation, Indicator, Kind, PlanSummary, Scope, Status, UnitInput,
-    UnitKind,
+    Aggregation, Better, Comparator, Date, Evaluation, Indicator, Kind, PlanSummary, Scope, Status,
+    UnitInput, UnitKind,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -52,6 +52,9 @@ impl StatusReport {
     }
 }
 
+/// A unit's own target for an indicator: name, target, target_max, baseline.
+type UnitTargetRow = (String, f64, Option<f64>, Option<f64>);
+
 impl Store {
     /// Each current indicator of a plan with its units' inputs: every unit
     /// that reported, every unit with a target of its own, and — for a
@@ -65,7 +68,7 @@ impl Store {
             .filter(|u| u.kind == UnitKind::District)
             .map(|u| u.name)
             .collect();
-        let mut targets: HashMap<i64, Vec<(String, f64, Option<f64>, Option<f64>)>> = HashMap::new();
+        let mut targets: HashMap<i64, Vec<UnitTargetRow>> = HashMap::new();
         {
             let mut st = self
                 .conn
@@ -77,7 +80,10 @@ impl Store {
                 .context("reading unit targets")?;
             let rows = st
                 .query_map([plan_id], |r| {
-                    Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+                    ))
                 })
                 .context("reading unit targets")?;
             for row in rows {
@@ -93,10 +99,13 @@ impl Store {
         for ind in indicators {
             let mut inputs: Vec<UnitInput> = Vec::new();
             let slot = |inputs: &mut Vec<UnitInput>, name: &str| -> usize {
-                inputs.iter().position(|u| u.unit == name).unwrap_or_else(|| {
-                    inputs.push(UnitInput::new(name, Vec::new()));
-                    inputs.len() - 1
-                })
+                inputs
+                    .iter()
+                    .position(|u| u.unit == name)
+                    .unwrap_or_else(|| {
+                        inputs.push(UnitInput::new(name, Vec::new()));
+                        inputs.len() - 1
+                    })
             };
             if let Some(ts) = targets.get(&ind.id) {
                 for (name, target, target_max, baseline) in ts {
@@ -123,7 +132,8 @@ impl Store {
     pub fn status(&self, plan_id: i64, as_of: Date) -> Result<StatusReport> {
         let plan = self.plan(plan_id)?;
         let settings = self.progress_settings()?;
-        let mut summary: BTreeMap<&'static str, usize> = Status::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+        let mut summary: BTreeMap<&'static str, usize> =
+            Status::ALL.iter().map(|s| (s.as_str(), 0)).collect();
         let indicators: Vec<IndicatorStatus> = self
             .indicator_inputs(plan_id)?
             .into_iter()

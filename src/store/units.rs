@@ -19,7 +19,10 @@ impl Store {
     /// that already names another unit is refused, and nothing is written.
     pub fn import_units(&mut self, units: &[UnitSpec]) -> Result<UnitsImport> {
         let mut summary = UnitsImport::default();
-        let tx = self.conn.transaction().context("starting the units import")?;
+        let tx = self
+            .conn
+            .transaction()
+            .context("starting the units import")?;
         for u in units {
             let name = u.name.trim();
             if name.is_empty() {
@@ -34,20 +37,31 @@ impl Store {
             let id = match existing {
                 Some((id, kind)) => {
                     if kind != u.kind.as_str() {
-                        tx.execute("UPDATE units SET kind = ?1 WHERE id = ?2", params![u.kind.as_str(), id])
-                            .context("updating a unit")?;
+                        tx.execute(
+                            "UPDATE units SET kind = ?1 WHERE id = ?2",
+                            params![u.kind.as_str(), id],
+                        )
+                        .context("updating a unit")?;
                         summary.updated += 1;
                     }
                     id
                 }
                 None => {
-                    tx.execute("INSERT INTO units (name, kind) VALUES (?1, ?2)", params![name, u.kind.as_str()])
-                        .context("adding a unit")?;
+                    tx.execute(
+                        "INSERT INTO units (name, kind) VALUES (?1, ?2)",
+                        params![name, u.kind.as_str()],
+                    )
+                    .context("adding a unit")?;
                     summary.added += 1;
                     tx.last_insert_rowid()
                 }
             };
-            for alias in u.aliases.iter().map(|a| a.trim()).filter(|a| !a.is_empty() && *a != name) {
+            for alias in u
+                .aliases
+                .iter()
+                .map(|a| a.trim())
+                .filter(|a| !a.is_empty() && *a != name)
+            {
                 let owner: Option<(i64, String)> = tx
                     .query_row(
                         "SELECT a.unit_id, u.name FROM unit_aliases a JOIN units u ON u.id = a.unit_id WHERE a.alias = ?1",
@@ -64,8 +78,11 @@ impl Store {
                         )));
                     }
                     None => {
-                        tx.execute("INSERT INTO unit_aliases (alias, unit_id) VALUES (?1, ?2)", params![alias, id])
-                            .context("adding an alias")?;
+                        tx.execute(
+                            "INSERT INTO unit_aliases (alias, unit_id) VALUES (?1, ?2)",
+                            params![alias, id],
+                        )
+                        .context("adding an alias")?;
                         summary.aliases_added += 1;
                     }
                 }
@@ -95,7 +112,8 @@ impl Store {
                     kind: kind.parse().unwrap_or(UnitKind::Department),
                     aliases: aliases
                         .map(|a| {
-                            let mut v: Vec<String> = a.split('\u{1f}').map(str::to_string).collect();
+                            let mut v: Vec<String> =
+                                a.split('\u{1f}').map(str::to_string).collect();
                             v.sort();
                             v
                         })
@@ -103,7 +121,8 @@ impl Store {
                 })
             })
             .context("listing units")?;
-        rows.collect::<rusqlite::Result<_>>().context("listing units")
+        rows.collect::<rusqlite::Result<_>>()
+            .context("listing units")
     }
 
     /// The unit a name or alias stands for, exactly as written (after trimming).

@@ -19,7 +19,10 @@ impl App {
                 let plans = s.plans()?;
                 let mut lines: Vec<String> = s.notices().to_vec();
                 if plans.is_empty() {
-                    lines.push("数据库中还没有计划。请用命令行导入：taizhang plan import 计划.json".to_string());
+                    lines.push(
+                        "数据库中还没有计划。请用命令行导入：taizhang plan import 计划.json"
+                            .to_string(),
+                    );
                 }
                 for p in plans {
                     lines.push(format!(
@@ -60,7 +63,8 @@ impl eframe::App for App {
 /// Opens the window on the ledger at `db`. Tries wgpu first and glow if wgpu
 /// cannot start (or the reverse when `TAIZHANG_RENDERER=glow`).
 pub fn run(db: &Path) -> Result<(), String> {
-    let prefer_glow = std::env::var("TAIZHANG_RENDERER").is_ok_and(|v| v.eq_ignore_ascii_case("glow"));
+    let prefer_glow =
+        std::env::var("TAIZHANG_RENDERER").is_ok_and(|v| v.eq_ignore_ascii_case("glow"));
     let order = if prefer_glow {
         [eframe::Renderer::Glow, eframe::Renderer::Wgpu]
     } else {

@@ -1,0 +1,379 @@
+//! The command line, end to end through the real binary: the issue's
+//! walk-through, JSON shapes, and one-line errors with exit code 1.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel)
+}
+
+fn taizhang(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_taizhang"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("TAIZHANG_DB")
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = taizhang(db, args);
+    assert!(
+        out.status.success(),
+        "taizhang {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    let mut a = args.to_vec();
+    a.push("--json");
+    serde_json::from_str(&ok(db, &a)).expect("valid JSON")
+}
+
+/// Fails with exit code 1 and one plain line on stderr; returns the line.
+fn fails(db: &Path, args: &[&str]) -> String {
+    let out = taizhang(db, args);
+    assert_eq!(out.status.code(), Some(1), "taizhang {args:?} should fail");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("taizhang: "), "{err}");
+    err
+}
+
+fn indicator<'a>(status: &'a Value, name: &str) -> &'a Value {
+    status["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in status"))
+}
+
+#[test]
+fn the_issue_walk_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    let units = shared("samples/units_zibo.json");
+    let gold = shared("samples/gold/002.json");
+    let u = json(&db, &["units", "import", units.to_str().unwrap()]);
+    assert_eq!(u["added"], 13);
+    json(&db, &["plan", "import", gold.to_str().unwrap()]);
+    let again = json(&db, &["plan", "import", gold.to_str().unwrap()]);
+    assert_eq!(again["created"], false);
+    assert_eq!(json(&db, &["plan", "list"]).as_array().unwrap().len(), 1);
+
+    let st = json(&db, &["status", "--as-of", "2023-06-30"]);
+    assert_eq!(st["as_of"], "2023-06-30");
+    let inds = st["indicators"].as_array().unwrap();
+    assert_eq!(inds.len(), 26);
+    assert!(inds.iter().all(|i| i["status"] == "no_data"));
+    assert_eq!(st["summary"]["no_data"], 26);
+    for key in [
+        "id",
+        "code",
+        "name",
+        "task",
+        "unit",
+        "comparator",
+        "target",
+        "target_max",
+        "better",
+        "kind",
+        "scope",
+        "deadline",
+        "actual",
+        "completion",
+        "expected",
+        "status",
+        "due_soon",
+        "forecast",
+        "units",
+    ] {
+        assert!(inds[0].get(key).is_some(), "status JSON has {key}");
+    }
+
+    for (unit, v) in [("张店区", "20"), ("淄川区", "10")] {
+        ok(
+            &db,
+            &[
+                "report",
+                "add",
+                "--indicator",
+                "新建智慧社区数",
+                "--unit",
+                unit,
+                "--period",
+                "2023-06",
+                "--value",
+                v,
+            ],
+        );
+    }
+    ok(
+        &db,
+        &[
+            "report",
+            "add",
+            "--indicator",
+            "数据中心平均PUE",
+            "--unit",
+            "市大数据局",
+            "--period",
+            "2023-06",
+            "--value",
+            "1.35",
+        ],
+    );
+    let st = json(&db, &["status", "--as-of", "2023-06-30"]);
+    let c = indicator(&st, "新建智慧社区数");
+    assert_eq!(c["actual"], 30.0);
+    assert!((c["completion"].as_f64().unwrap() - 0.4).abs() < 1e-9);
+    assert!((c["expected"].as_f64().unwrap() - 0.496).abs() < 0.001);
+    assert_eq!(c["status"], "lagging");
+    assert_eq!(c["units"].as_array().unwrap().len(), 2);
+    assert_eq!(indicator(&st, "数据中心平均PUE")["status"], "done");
+    assert_eq!(st["summary"]["lagging"], 1);
+
+    // Text output says the same for people.
+    let text = ok(&db, &["status", "--as-of", "2023-06-30"]);
+    assert!(
+        text.contains("lagging") && text.contains("新建智慧社区数"),
+        "{text}"
+    );
+    // The plan reads back with its tasks and codes.
+    let shown = json(&db, &["plan", "show", "1"]);
+    assert_eq!(shown["sections"].as_array().unwrap().len(), 7);
+    assert_eq!(shown["indicators"].as_array().unwrap().len(), 26);
+    assert!(ok(&db, &["plan", "show", "1"]).contains("[2023-01-019] 新建智慧社区数"));
+}
+
+#[test]
+fn damaged_and_foreign_databases_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.sqlite3");
+    std::fs::write(&junk, b"PK\x03\x04 not a database at all").unwrap();
+    let before = std::fs::read(&junk).unwrap();
+    let err = fails(&junk, &["status"]);
+    assert!(
+        err.contains("junk.sqlite3") && err.contains("not a Taizhang database"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&junk).unwrap(), before);
+
+    let good = dir.path().join("good.sqlite3");
+    ok(
+        &good,
+        &[
+            "units",
+            "import",
+            shared("samples/units_zibo.json").to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(&good).unwrap();
+    let cut = dir.path().join("cut.sqlite3");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let err = fails(&cut, &["units", "list"]);
+    assert!(
+        err.contains("cut.sqlite3") && err.contains("damaged"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&cut).unwrap(), &bytes[..bytes.len() / 2]);
+}
+
+#[test]
+fn bad_input_gets_one_plain_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"title\": \"x\", \"year\": ").unwrap();
+    let err = fails(&db, &["plan", "import", broken.to_str().unwrap()]);
+    assert!(
+        err.contains("broken.json") && err.contains("not a valid plan JSON"),
+        "{err}"
+    );
+    let err = fails(&db, &["plan", "import", "/no/such/plan.json"]);
+    assert!(err.contains("/no/such/plan.json"), "{err}");
+    let err = fails(&db, &["status"]);
+    assert!(err.contains("no plan"), "{err}");
+    ok(
+        &db,
+        &[
+            "plan",
+            "import",
+            shared("samples/gold/002.json").to_str().unwrap(),
+        ],
+    );
+    let err = fails(
+        &db,
+        &[
+            "report",
+            "add",
+            "--indicator",
+            "新建智慧社区数",
+            "--unit",
+            "张店区",
+            "--period",
+            "2023-06",
+            "--value",
+            "20",
+        ],
+    );
+    assert!(
+        err.contains("张店区") && err.contains("units import"),
+        "{err}"
+    );
+    ok(
+        &db,
+        &[
+            "units",
+            "import",
+            shared("samples/units_zibo.json").to_str().unwrap(),
+        ],
+    );
+    let err = fails(
+        &db,
+        &[
+            "report",
+            "add",
+            "--indicator",
+            "新建智慧社区数",
+            "--unit",
+            "张店区",
+            "--period",
+            "2023-06",
+            "--value",
+            "二十",
+        ],
+    );
+    assert!(
+        err.contains("二十") && err.contains("not a number"),
+        "{err}"
+    );
+    let err = fails(
+        &db,
+        &[
+            "report",
+            "add",
+            "--indicator",
+            "新建智慧社区数",
+            "--unit",
+            "张店区",
+            "--period",
+            "2023-06",
+            "--value",
+            "-5",
+        ],
+    );
+    assert!(err.contains("negative"), "{err}");
+    let err = fails(&db, &["settings", "--on-track", "30"]);
+    assert!(err.contains("on_track"), "{err}");
+    let err = fails(&db, &["plan", "show", "9"]);
+    assert!(err.contains("plan 9"), "{err}");
+    // Clap's own errors (a malformed period) exit with 2 and say what is wrong.
+    let out = taizhang(&db, &["status", "--as-of", "2023-02-30"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2023-02-30"));
+}
+
+#[test]
+fn settings_and_period_locks_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    let s = json(
+        &db,
+        &["settings", "--due-soon", "30", "--year-start", "01-01"],
+    );
+    assert_eq!(s["due_soon_days"], 30);
+    assert_eq!(json(&db, &["settings"])["due_soon_days"], 30);
+    ok(
+        &db,
+        &[
+            "units",
+            "import",
+            shared("samples/units_zibo.json").to_str().unwrap(),
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "plan",
+            "import",
+            shared("samples/gold/002.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        json(&db, &["period", "lock", "2023-06"]),
+        serde_json::json!(["2023-06"])
+    );
+    let err = fails(
+        &db,
+        &[
+            "report",
+            "add",
+            "--indicator",
+            "攻防演练次数",
+            "--unit",
+            "张店区",
+            "--period",
+            "2023-06",
+            "--value",
+            "1",
+        ],
+    );
+    assert!(err.contains("locked"), "{err}");
+    ok(&db, &["period", "unlock", "2023-06"]);
+    ok(
+        &db,
+        &[
+            "report",
+            "add",
+            "--indicator",
+            "攻防演练次数",
+            "--unit",
+            "张店区",
+            "--period",
+            "2023-06",
+            "--value",
+            "1",
+        ],
+    );
+}
+
+#[test]
+fn the_database_location_comes_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("env.sqlite3");
+    let out = Command::new(env!("CARGO_BIN_EXE_taizhang"))
+        .args([
+            "units",
+            "import",
+            shared("samples/units_zibo.json").to_str().unwrap(),
+        ])
+        .env("TAIZHANG_DB", &db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(db.exists());
+    // A network share is opened safely and said so on stderr, not stdout.
+    let share = dir.path().join("share.sqlite3");
+    let out = Command::new(env!("CARGO_BIN_EXE_taizhang"))
+        .args(["--db", share.to_str().unwrap(), "units", "list", "--json"])
+        .env("TAIZHANG_ASSUME_NETWORK_SHARE", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("network share"));
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed, serde_json::json!([]));
+}

@@ -1,0 +1,587 @@
+//! The SQLite ledger: opening safely, migrating, importing plans in place,
+//! recording figures with their history, and refusing what it must refuse.
+
+use std::path::{Path, PathBuf};
+use taizhang::domain::*;
+use taizhang::store::*;
+
+fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel)
+}
+
+fn gold_002() -> PlanDoc {
+    serde_json::from_slice(&std::fs::read(shared("samples/gold/002.json")).unwrap()).unwrap()
+}
+
+fn units() -> Vec<UnitSpec> {
+    let f: UnitsFile =
+        serde_json::from_slice(&std::fs::read(shared("samples/units_zibo.json")).unwrap()).unwrap();
+    f.units
+}
+
+fn ledger() -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    s.import_units(&units()).unwrap();
+    s.import_plan(&gold_002(), None).unwrap();
+    s
+}
+
+fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn sha(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn a_new_file_is_created_at_the_latest_version_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/folder/ledger.sqlite3");
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.version().unwrap(), LATEST_VERSION);
+    assert_eq!(s.journal(), Journal::Wal);
+    assert!(s.notices().is_empty());
+    s.integrity_check().unwrap();
+    drop(s);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = raw
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let app: i64 = raw
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(app, APPLICATION_ID);
+}
+
+#[test]
+fn every_earlier_version_migrates_with_a_copy_taken_first() {
+    for version in 0..LATEST_VERSION {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        create_at_version(&path, version).unwrap();
+        if version >= 1 {
+            // Some data of that version's shape, which must survive.
+            let raw = rusqlite::Connection::open(&path).unwrap();
+            raw.execute(
+                "INSERT INTO units (name, kind) VALUES ('张店区', 'district')",
+                [],
+            )
+            .unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        assert_eq!(
+            s.version().unwrap(),
+            LATEST_VERSION,
+            "from version {version}"
+        );
+        s.integrity_check().unwrap();
+        if version >= 1 {
+            assert!(
+                s.find_unit("张店区").unwrap().is_some(),
+                "data kept from version {version}"
+            );
+            assert_eq!(s.notices().len(), 1, "an upgrade notice");
+            let copy = dir.path().join(format!("old.sqlite3.v{version}.bak"));
+            let raw = rusqlite::Connection::open(&copy).unwrap();
+            let v: i64 = raw
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(v, version, "the copy is the file as it was");
+        }
+    }
+    // And a file at the latest version opens without a copy.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.sqlite3");
+    drop(Store::open(&path).unwrap());
+    let s = Store::open(&path).unwrap();
+    assert!(s.notices().is_empty());
+    assert_eq!(
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".bak"))
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn migrations_are_numbered_from_one_without_gaps() {
+    assert_eq!(MIGRATIONS.len() as i64, LATEST_VERSION);
+    const { assert!(LATEST_VERSION >= 1) };
+    for m in MIGRATIONS {
+        assert!(!m.description.is_empty());
+        assert!(!(m.sql)().trim().is_empty());
+    }
+}
+
+/// Each bad file gets its own error, names the file, and stays byte-for-byte
+/// the same with nothing created beside it.
+#[test]
+fn bad_files_are_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.sqlite3");
+    {
+        let mut s = Store::open(&good).unwrap();
+        s.import_units(&units()).unwrap();
+        s.import_plan(&gold_002(), None).unwrap();
+    }
+    let text = dir.path().join("notes.sqlite3");
+    std::fs::write(&text, "这不是数据库\n").unwrap();
+    let foreign = dir.path().join("foreign.db");
+    {
+        let c = rusqlite::Connection::open(&foreign).unwrap();
+        c.execute_batch("CREATE TABLE t (a); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    let newer = dir.path().join("newer.sqlite3");
+    std::fs::copy(&good, &newer).unwrap();
+    {
+        let c = rusqlite::Connection::open(&newer).unwrap();
+        c.execute_batch(&format!("PRAGMA user_version = {};", LATEST_VERSION + 1))
+            .unwrap();
+        c.execute_batch("PRAGMA journal_mode = DELETE;").unwrap();
+    }
+    let truncated = dir.path().join("truncated.sqlite3");
+    let bytes = std::fs::read(&good).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let scrambled = dir.path().join("scrambled.sqlite3");
+    let mut bytes = bytes.clone();
+    let page = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
+    for pg in (1..bytes.len() / page).step_by(2) {
+        bytes[pg * page + 8..pg * page + 40].fill(0x7f);
+    }
+    std::fs::write(&scrambled, &bytes).unwrap();
+
+    let cases: [(&Path, &str); 5] = [
+        (&text, "not a SQLite file"),
+        (&foreign, "another program"),
+        (&newer, "newer Taizhang"),
+        (&truncated, "damaged"),
+        (&scrambled, "damaged"),
+    ];
+    for (path, words) in cases {
+        let before = sha(path);
+        let listing = |d: &Path| {
+            let mut v: Vec<String> = std::fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        let files_before = listing(dir.path());
+        let err = match Store::open(path) {
+            Ok(_) => panic!("{} was accepted", path.display()),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains(words), "{}: {err}", path.display());
+        assert!(
+            err.contains(&path.display().to_string()),
+            "names the file: {err}"
+        );
+        assert_eq!(sha(path), before, "{} was changed", path.display());
+        assert_eq!(
+            listing(dir.path()),
+            files_before,
+            "nothing created beside {}",
+            path.display()
+        );
+    }
+    let folder = Store::open(dir.path()).err().unwrap().to_string();
+    assert!(folder.contains("folder"), "{folder}");
+}
+
+#[test]
+fn a_network_share_gets_a_rollback_journal_and_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("share.sqlite3");
+    let s = Store::open_with(&path, Journal::Rollback).unwrap();
+    assert_eq!(s.journal(), Journal::Rollback);
+    assert!(s.notices().iter().any(|n| n.contains("network share")));
+    drop(s);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = raw
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+}
+
+#[test]
+fn constraints_guard_every_enumerated_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.sqlite3");
+    drop(Store::open(&path).unwrap());
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+    raw.execute_batch(
+        "INSERT INTO units (name, kind) VALUES ('张店区', 'district');
+         INSERT INTO plans (title, year) VALUES ('计划', 2023);",
+    )
+    .unwrap();
+    let bad = [
+        "INSERT INTO units (name, kind) VALUES ('x', 'village')",
+        "INSERT INTO units (name, kind) VALUES ('  ', 'district')",
+        "INSERT INTO plans (title, year) VALUES ('p', 1066)",
+        "INSERT INTO indicators (plan_id, code, position, name, comparator, target, better, kind, scope, aggregation, deadline) VALUES (1, 'c1', 1, 'n', '>>', 1, 'higher', 'new', 'city', 'sum', '2023-12-31')",
+        "INSERT INTO indicators (plan_id, code, position, name, comparator, target, better, kind, scope, aggregation, deadline) VALUES (1, 'c2', 1, 'n', '>=', 1, 'up', 'new', 'city', 'sum', '2023-12-31')",
+        "INSERT INTO indicators (plan_id, code, position, name, comparator, target, better, kind, scope, aggregation, deadline) VALUES (1, 'c3', 1, 'n', '>=', 1, 'higher', 'sometimes', 'city', 'sum', '2023-12-31')",
+        "INSERT INTO indicators (plan_id, code, position, name, comparator, target, better, kind, scope, aggregation, deadline) VALUES (1, 'c4', 1, 'n', '>=', 1, 'higher', 'new', 'world', 'sum', '2023-12-31')",
+        "INSERT INTO indicators (plan_id, code, position, name, comparator, target, better, kind, scope, aggregation, deadline) VALUES (1, 'c5', 1, 'n', '>=', 1, 'higher', 'new', 'city', 'median', '2023-12-31')",
+        "INSERT INTO indicators (plan_id, code, position, name, comparator, target, better, kind, scope, aggregation, deadline) VALUES (1, 'c6', 1, 'n', '>=', 1, 'higher', 'new', 'city', 'sum', '年底')",
+        "INSERT INTO indicators (plan_id, code, position, name, comparator, target, target_max, better, kind, scope, aggregation, deadline) VALUES (1, 'c7', 1, 'n', '>=', 3, 2, 'higher', 'new', 'city', 'sum', '2023-12-31')",
+        "INSERT INTO indicators (plan_id, code, position, name, comparator, target, better, kind, scope, aggregation, deadline) VALUES (99, 'c8', 1, 'n', '>=', 1, 'higher', 'new', 'city', 'sum', '2023-12-31')",
+        "INSERT INTO reports (indicator_id, unit_id, period, entered_by, active) VALUES (1, 1, '2023-6', 'me', 1)",
+        "INSERT INTO batches (file_name, content, sha256, size, imported_by, state) VALUES ('f', x'00', 'abc', 1, 'me', 'maybe')",
+        "INSERT INTO audit_log (actor, action, indicator_code, unit_name, period) VALUES ('me', 'delete', 'c', 'u', '2023-06')",
+        "INSERT INTO task_units (task_id, name, role, position) VALUES (1, 'u', 'boss', 0)",
+    ];
+    for sql in bad {
+        assert!(raw.execute(sql, []).is_err(), "accepted: {sql}");
+    }
+}
+
+#[test]
+fn reimporting_a_plan_updates_it_in_place() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.import_units(&units()).unwrap();
+    let first = s.import_plan(&gold_002(), None).unwrap();
+    assert!(first.created);
+    assert_eq!(first.indicators_added, 26);
+    assert_eq!((first.sections, first.tasks), (7, 23));
+    let codes: Vec<String> = s
+        .indicators(first.plan_id)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.code)
+        .collect();
+    let again = s.import_plan(&gold_002(), None).unwrap();
+    assert!(!again.created);
+    assert_eq!(again.plan_id, first.plan_id);
+    assert_eq!(again.indicators_updated, 26);
+    assert_eq!(s.plans().unwrap().len(), 1);
+    let codes_again: Vec<String> = s
+        .indicators(first.plan_id)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.code)
+        .collect();
+    assert_eq!(codes, codes_again, "codes are stable");
+
+    // A figure for 新建智慧社区数, then a revised document: one target changed,
+    // that indicator renamed-in-place by id, one indicator dropped with figures
+    // (retired) and one without (removed), one added.
+    s.add_report(&ReportEntry::new(
+        "新建智慧社区数",
+        "张店区",
+        "2023-06".parse().unwrap(),
+        20.0,
+    ))
+    .unwrap();
+    s.add_report(&ReportEntry::new(
+        "攻防演练次数",
+        "张店区",
+        "2023-06".parse().unwrap(),
+        1.0,
+    ))
+    .unwrap();
+    let mut doc = gold_002();
+    let i19 = doc
+        .indicators
+        .iter_mut()
+        .find(|i| i.name == "新建智慧社区数")
+        .unwrap();
+    i19.target = 80.0;
+    i19.name = "年内新建智慧社区数".into();
+    doc.indicators
+        .retain(|i| i.name != "攻防演练次数" && i.name != "应急演练次数");
+    let mut extra = doc.indicators[0].clone();
+    extra.id = Some("002-99".into());
+    extra.name = "新增指标".into();
+    doc.indicators.push(extra);
+    let third = s.import_plan(&doc, None).unwrap();
+    assert_eq!(
+        (
+            third.indicators_updated,
+            third.indicators_added,
+            third.indicators_retired,
+            third.indicators_removed
+        ),
+        (24, 1, 1, 1)
+    );
+    let now = s.indicators(first.plan_id).unwrap();
+    assert_eq!(now.len(), 25);
+    let renamed = now.iter().find(|i| i.name == "年内新建智慧社区数").unwrap();
+    assert_eq!(renamed.target, 80.0);
+    assert_eq!(renamed.code, codes[18], "same indicator, same code");
+    let added = now.iter().find(|i| i.name == "新增指标").unwrap();
+    assert!(
+        !codes.contains(&added.code),
+        "a new code for a new indicator"
+    );
+    // The figure still belongs to the renamed indicator.
+    let status = s.status(first.plan_id, d("2023-06-30")).unwrap();
+    let line = status
+        .indicators
+        .iter()
+        .find(|i| i.id == renamed.id)
+        .unwrap();
+    assert_eq!(line.evaluation.actual, Some(20.0));
+    // The same title and year from another issuer is another plan.
+    let mut other = gold_002();
+    other.issuer = Some("另一个局".into());
+    assert!(s.import_plan(&other, None).unwrap().created);
+    assert_eq!(s.plans().unwrap().len(), 2);
+}
+
+#[test]
+fn plans_read_back_as_their_documents() {
+    let s = ledger();
+    let doc = s.plan_doc(1).unwrap();
+    let gold = gold_002();
+    assert_eq!(doc.title, gold.title);
+    assert_eq!(doc.sections.len(), gold.sections.len());
+    let paths = |d: &PlanDoc| {
+        d.tasks_with_paths()
+            .into_iter()
+            .map(|(p, t)| (p, t.title.clone(), t.deadline))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(paths(&doc), paths(&gold));
+    assert_eq!(doc.indicators.len(), 26);
+    for (a, b) in doc.indicators.iter().zip(&gold.indicators) {
+        assert_eq!(
+            (&a.name, a.target, a.comparator, a.kind, a.scope, &a.task),
+            (&b.name, b.target, b.comparator, b.kind, b.scope, &b.task)
+        );
+    }
+    assert!(s.plan_doc(42).unwrap_err().to_string().contains("plan 42"));
+}
+
+#[test]
+fn nested_sections_and_responsible_units_are_kept() {
+    let json = r#"{"title":"行动方案","issuer":"市大数据局","year":2024,"sections":[
+        {"number":"一","title":"总体","subsections":[
+            {"number":"（一）","title":"基础","tasks":[
+                {"number":"1","title":"建设机房","responsible_units":["市大数据局",{"name":"张店区","role":"support"}],"deadline":"2024-06-30"}]}]}],
+        "indicators":[{"task":"一/（一）/1","name":"机架数","comparator":">=","target":100,"unit":"个","kind":"cumulative","confidence":"certain","non_targets":[1]}],
+        "non_targets":[{"phrase":"二十大"}]}"#;
+    let doc: PlanDoc = serde_json::from_str(json).unwrap();
+    let mut s = Store::open_in_memory().unwrap();
+    s.import_units(&units()).unwrap();
+    let r = s.import_plan(&doc, Some("原文")).unwrap();
+    let back = s.plan_doc(r.plan_id).unwrap();
+    let task = &back.sections[0].subsections[0].tasks[0];
+    assert_eq!(task.responsible_units.len(), 2);
+    assert_eq!(task.responsible_units[1].role, Role::Support);
+    assert_eq!(task.deadline, Some(d("2024-06-30")));
+    let ind = &s.indicators(r.plan_id).unwrap()[0];
+    assert_eq!(ind.task.as_deref(), Some("一/（一）/1"));
+    assert_eq!(
+        ind.deadline,
+        d("2024-12-31"),
+        "default deadline: the end of the plan year"
+    );
+    assert_eq!(ind.aggregation, Aggregation::Sum);
+    // An indicator pointing at a task that does not exist is refused whole.
+    let mut broken = doc.clone();
+    broken.title = "另一个".into();
+    broken.indicators[0].task = Some("九/9".into());
+    let err = s.import_plan(&broken, None).unwrap_err().to_string();
+    assert!(err.contains("九/9"), "{err}");
+    assert_eq!(s.plans().unwrap().len(), 1, "nothing written");
+}
+
+#[test]
+fn units_merge_and_refuse_conflicting_aliases() {
+    let mut s = Store::open_in_memory().unwrap();
+    let first = s.import_units(&units()).unwrap();
+    assert_eq!(first.added, 13);
+    let again = s.import_units(&units()).unwrap();
+    assert_eq!((again.added, again.updated, again.aliases_added), (0, 0, 0));
+    let more = vec![UnitSpec {
+        name: "高新区".into(),
+        kind: UnitKind::District,
+        aliases: vec!["高新".into()],
+    }];
+    assert_eq!(s.import_units(&more).unwrap().aliases_added, 1);
+    assert_eq!(s.find_unit("高新").unwrap().unwrap().name, "高新区");
+    assert_eq!(s.find_unit("淄博高新区").unwrap().unwrap().name, "高新区");
+    let conflict = vec![
+        UnitSpec {
+            name: "新区".into(),
+            kind: UnitKind::District,
+            aliases: vec![],
+        },
+        UnitSpec {
+            name: "张店区".into(),
+            kind: UnitKind::District,
+            aliases: vec!["高新".into()],
+        },
+    ];
+    let err = s.import_units(&conflict).unwrap_err().to_string();
+    assert!(err.contains("高新") && err.contains("高新区"), "{err}");
+    assert!(s.find_unit("新区").unwrap().is_none(), "nothing written");
+}
+
+#[test]
+fn figures_keep_history_and_an_audit_trail() {
+    let mut s = ledger();
+    s.set_actor("coordinator");
+    let june: Period = "2023-06".parse().unwrap();
+    let first = s
+        .add_report(&ReportEntry {
+            progress: Some("9个社区完成改造".into()),
+            ..ReportEntry::new("新建智慧社区数", "张店区", june, 9.0)
+        })
+        .unwrap();
+    assert_eq!(first.entered_by, "coordinator");
+    // A correction: new value, the text carried over.
+    let second = s
+        .add_report(&ReportEntry::new("2023-01-019", "张店区大数据局", june, 12.0).clone())
+        .unwrap_err();
+    assert!(
+        second.to_string().contains("张店区大数据局"),
+        "unknown alias named: {second}"
+    );
+    let second = s
+        .add_report(&ReportEntry::new("2023-01-019", "张店区", june, 12.0))
+        .unwrap();
+    assert_eq!(second.progress, "9个社区完成改造");
+    let ind = s.find_indicator("新建智慧社区数", None).unwrap();
+    let history = s.report_history(ind.id).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!((history[0].0.value, history[0].1), (Some(9.0), false));
+    assert_eq!((history[1].0.value, history[1].1), (Some(12.0), true));
+    let audit = s.audit_log(Some(ind.id), 10).unwrap();
+    assert_eq!(audit.len(), 2);
+    assert_eq!((audit[0].before, audit[0].after), (Some(9.0), Some(12.0)));
+    assert_eq!((audit[1].before, audit[1].after), (None, Some(9.0)));
+    assert!(
+        audit
+            .iter()
+            .all(|a| a.actor == "coordinator" && a.action == "edit")
+    );
+    assert_eq!(s.current_reports(1).unwrap().len(), 1);
+}
+
+#[test]
+fn bad_figures_are_refused_with_reasons() {
+    let mut s = ledger();
+    let june: Period = "2023-06".parse().unwrap();
+    let cases = [
+        (
+            ReportEntry::new("新建智慧社区数", "张店区", june, -3.0),
+            "negative",
+        ),
+        (
+            ReportEntry::new("新建智慧社区数", "张店区", "2022-06".parse().unwrap(), 3.0),
+            "outside the plan year",
+        ),
+        (
+            ReportEntry::new("没有这个指标", "张店区", june, 3.0),
+            "no indicator",
+        ),
+        (
+            ReportEntry::new("新建智慧社区数", "火星区", june, 3.0),
+            "not in the units catalogue",
+        ),
+        (
+            ReportEntry::new("新建智慧社区数", "张店区", june, f64::NAN),
+            "not a number",
+        ),
+    ];
+    for (entry, words) in cases {
+        let err = s.add_report(&entry).unwrap_err().to_string();
+        assert!(err.contains(words), "{words}: {err}");
+    }
+    s.lock_period(june).unwrap();
+    let err = s
+        .add_report(&ReportEntry::new("新建智慧社区数", "张店区", june, 3.0))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Locked(_)), "{err}");
+    assert_eq!(s.locked_periods().unwrap(), vec![june]);
+    s.unlock_period(june).unwrap();
+    s.add_report(&ReportEntry::new("新建智慧社区数", "张店区", june, 3.0))
+        .unwrap();
+    assert!(
+        s.audit_log(None, 100).unwrap().len() == 1,
+        "only the accepted figure is in the log"
+    );
+}
+
+#[test]
+fn status_follows_the_issue_example() {
+    let mut s = ledger();
+    let june: Period = "2023-06".parse().unwrap();
+    let st = s.status(1, d("2023-06-30")).unwrap();
+    assert_eq!(st.indicators.len(), 26);
+    assert_eq!(st.summary["no_data"], 26);
+    s.add_report(&ReportEntry::new("新建智慧社区数", "张店区", june, 20.0))
+        .unwrap();
+    s.add_report(&ReportEntry::new("新建智慧社区数", "淄川区", june, 10.0))
+        .unwrap();
+    s.add_report(&ReportEntry::new(
+        "数据中心平均PUE",
+        "淄博市大数据局",
+        june,
+        1.35,
+    ))
+    .unwrap();
+    let st = s.status(1, d("2023-06-30")).unwrap();
+    let get = |n: &str| st.indicators.iter().find(|i| i.name == n).unwrap();
+    let c = &get("新建智慧社区数").evaluation;
+    assert_eq!(c.actual, Some(30.0));
+    assert!((c.completion.unwrap() - 0.4).abs() < 1e-9);
+    assert!((c.expected.unwrap() - 0.496).abs() < 0.001);
+    assert_eq!(c.status, Status::Lagging);
+    assert_eq!(get("数据中心平均PUE").evaluation.status, Status::Done);
+    assert_eq!(st.summary["lagging"], 1);
+    assert_eq!(st.summary["done"], 1);
+    assert_eq!(st.summary["no_data"], 24);
+    // A per-unit indicator lists every district, reported or not.
+    let per_unit = get("各区县数据创新应用场景数");
+    assert_eq!(per_unit.evaluation.units.len(), 11);
+}
+
+#[test]
+fn settings_persist_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite3");
+    {
+        let mut s = Store::open(&path).unwrap();
+        assert_eq!(s.progress_settings().unwrap(), ProgressSettings::default());
+        let bad = ProgressSettings {
+            on_track_pp: 20.0,
+            lagging_pp: 10.0,
+            ..ProgressSettings::default()
+        };
+        assert!(s.set_progress_settings(&bad).is_err());
+        s.set_progress_settings(&ProgressSettings {
+            due_soon_days: 30,
+            ..ProgressSettings::default()
+        })
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.progress_settings().unwrap().due_soon_days, 30);
+}
+
+#[test]
+fn backups_are_consistent_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("live.sqlite3")).unwrap();
+    s.import_units(&units()).unwrap();
+    let copy = dir.path().join("copy.sqlite3");
+    s.backup_to(&copy).unwrap();
+    let c = Store::open(&copy).unwrap();
+    assert_eq!(c.units().unwrap().len(), 13);
+}
