@@ -225,8 +225,9 @@ pub struct Figure {
 
 /// A unit's actual at `as_of`: the latest period-end figure plus any
 /// increments reported after it. Figures are never summed across months
-/// unless the return marked them as increments. For a `cumulative`
-/// indicator reported only by increments, they count from `unit_baseline`.
+/// unless the return marked them as increments. For a `cumulative` or
+/// `level` indicator reported only by increments, they count from
+/// `unit_baseline` (0 when unknown).
 pub fn unit_figure(
     kind: Kind,
     observations: &[Observation],
@@ -234,40 +235,82 @@ pub fn unit_figure(
     as_of: Date,
     unit_baseline: Option<f64>,
 ) -> Option<Figure> {
-    let mut obs: Vec<&Observation> = observations
-        .iter()
-        .filter(|o| o.value.is_some() && timeline.counts(o.period, as_of))
-        .collect();
-    obs.sort_by_key(|o| o.period);
-    let last = obs.last()?;
-    let anchor = obs
-        .iter()
-        .rposition(|o| o.basis == ValueBasis::AsOfPeriodEnd);
-    let (mut value, rest) = match anchor {
-        Some(i) => (obs[i].value.unwrap_or(0.0), &obs[i + 1..]),
-        None => {
-            let start = match kind {
-                Kind::Cumulative => unit_baseline.unwrap_or(0.0),
-                // A level reported as an increment is read as the change from the baseline.
-                Kind::Level => unit_baseline.unwrap_or(0.0),
+    Cursor::new(kind, observations, timeline, unit_baseline).advance_to(as_of.period())
+}
+
+/// Walks one unit's observations in period order, keeping its figure at the
+/// end of the latest period reached; the store hands them over sorted, so
+/// usually nothing is copied.
+struct Cursor<'a> {
+    obs: Ordered<'a>,
+    next: usize,
+    start: Period,
+    base: f64,
+    state: Option<Figure>,
+}
+
+enum Ordered<'a> {
+    Sorted(&'a [Observation]),
+    Resorted(Vec<&'a Observation>),
+}
+
+impl<'a> Cursor<'a> {
+    fn new(
+        kind: Kind,
+        observations: &'a [Observation],
+        timeline: &Timeline,
+        unit_baseline: Option<f64>,
+    ) -> Self {
+        let obs = if observations.is_sorted_by_key(|o| o.period) {
+            Ordered::Sorted(observations)
+        } else {
+            let mut v: Vec<&Observation> = observations.iter().collect();
+            v.sort_by_key(|o| o.period);
+            Ordered::Resorted(v)
+        };
+        Cursor {
+            obs,
+            next: 0,
+            start: timeline.start.period(),
+            base: match kind {
+                Kind::Cumulative | Kind::Level => unit_baseline.unwrap_or(0.0),
                 Kind::New | Kind::CountOfEvents => 0.0,
-            };
-            (start, &obs[..])
+            },
+            state: None,
         }
-    };
-    for o in rest {
-        value += o.value.unwrap_or(0.0);
     }
-    let (numerator, denominator) = match anchor {
-        Some(i) if rest.is_empty() => (obs[i].numerator, obs[i].denominator),
-        _ => (None, None),
-    };
-    Some(Figure {
-        value,
-        period: last.period,
-        numerator,
-        denominator,
-    })
+
+    fn get(&self, i: usize) -> Option<&'a Observation> {
+        match &self.obs {
+            Ordered::Sorted(s) => s.get(i),
+            Ordered::Resorted(v) => v.get(i).copied(),
+        }
+    }
+
+    /// The figure at the end of `p`; calls must come in ascending order.
+    fn advance_to(&mut self, p: Period) -> Option<Figure> {
+        while let Some(o) = self.get(self.next).filter(|o| o.period <= p) {
+            self.next += 1;
+            let Some(v) = o.value.filter(|_| o.period >= self.start) else {
+                continue;
+            };
+            self.state = Some(match o.basis {
+                ValueBasis::AsOfPeriodEnd => Figure {
+                    value: v,
+                    period: o.period,
+                    numerator: o.numerator,
+                    denominator: o.denominator,
+                },
+                ValueBasis::PeriodIncrement => Figure {
+                    value: self.state.map_or(self.base, |f| f.value) + v,
+                    period: o.period,
+                    numerator: None,
+                    denominator: None,
+                },
+            });
+        }
+        self.state
+    }
 }
 
 /// Combines units' figures into the city's figure.
@@ -458,12 +501,13 @@ impl IndicatorRule {
                 )
             })
             .collect();
+        let shows_target = self.has_unit_targets(units);
+        let unit_expected = |goal: &Goal| expected_progress(self.kind, goal, elapsed);
         let unit_lines: Vec<UnitEvaluation> = units
             .iter()
             .zip(&figures)
             .map(|(u, (_, fig))| {
                 let goal = self.unit_goal(u);
-                let shows_target = self.has_unit_targets(units);
                 match fig {
                     None => UnitEvaluation {
                         unit: u.unit.clone(),
@@ -475,7 +519,7 @@ impl IndicatorRule {
                     },
                     Some(f) => {
                         let c = goal.completion(f.value);
-                        let exp = expected_progress(self.kind, &goal, elapsed);
+                        let exp = unit_expected(&goal);
                         UnitEvaluation {
                             unit: u.unit.clone(),
                             actual: Some(f.value),
@@ -575,24 +619,27 @@ impl IndicatorRule {
             .collect();
         periods.sort();
         periods.dedup();
+        let mut cursors: Vec<Cursor> = units
+            .iter()
+            .map(|u| Cursor::new(self.kind, &u.observations, &self.timeline, u.baseline))
+            .collect();
+        let mut figs: Vec<(&str, Figure)> = Vec::with_capacity(units.len());
         periods
-            .into_iter()
+            .iter()
             .filter_map(|p| {
-                let at = p.last_day().min(as_of);
-                let figs: Vec<(&str, Figure)> = units
-                    .iter()
-                    .filter_map(|u| {
-                        unit_figure(self.kind, &u.observations, &self.timeline, at, u.baseline)
-                            .map(|f| (u.unit.as_str(), f))
-                    })
-                    .collect();
+                figs.clear();
+                for (u, c) in units.iter().zip(cursors.iter_mut()) {
+                    if let Some(f) = c.advance_to(*p) {
+                        figs.push((u.unit.as_str(), f));
+                    }
+                }
                 roll_up(
                     self.aggregation,
                     &figs,
                     self.designated_unit.as_deref(),
                     self.percent,
                 )
-                .map(|v| (p, v))
+                .map(|v| (*p, v))
             })
             .collect()
     }
