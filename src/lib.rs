@@ -11,5 +11,6 @@
 
 pub mod cli;
 pub mod domain;
+pub mod plan_text;
 pub mod store;
 pub mod ui;

@@ -393,7 +393,7 @@ fn nested_sections_and_responsible_units_are_kept() {
     assert_eq!(ind.aggregation, Aggregation::Sum);
     // An indicator pointing at a task that does not exist is refused whole.
     let mut broken = doc.clone();
-    broken.title = "另一个".into();
+    broken.title = Some("另一个".into());
     broken.indicators[0].task = Some("九/9".into());
     let err = s.import_plan(&broken, None).unwrap_err().to_string();
     assert!(err.contains("九/9"), "{err}");

@@ -55,10 +55,22 @@ pub enum UnitsCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum PlanCommand {
-    /// Store a plan from plan JSON; the same title, year and issuer updates it in place.
-    Import {
-        /// The plan JSON file.
+    /// Extract a plan from a document (.txt or .docx) and print it; nothing is stored.
+    Extract {
+        /// The plan document.
         file: PathBuf,
+        /// The plan year, when the document does not state it.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Store a plan: a document (.txt/.docx, extracted first) or plan JSON.
+    /// The same title, year and issuer updates the stored plan in place.
+    Import {
+        /// The plan document or plan JSON file.
+        file: PathBuf,
+        /// The plan year, when the document does not state it.
+        #[arg(long)]
+        year: Option<i32>,
     },
     /// List the stored plans.
     List,

@@ -11,6 +11,7 @@ mod text;
 pub use args::{Args, Command};
 
 use crate::domain::{Date, PlanDoc, ProgressSettings, UnitsFile, ValueBasis};
+use crate::plan_text;
 use crate::store::{ReportEntry, Store, StoreError};
 use args::{PeriodCommand, PlanCommand, ReportAddArgs, ReportCommand, SettingsArgs, UnitsCommand};
 use serde::Serialize;
@@ -113,22 +114,23 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             let store = open(db)?;
             emit(json, &store.units()?, |u| text::units(u))
         }
-        Command::Plan(PlanCommand::Import { file }) => {
-            let ext = file
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase)
-                .unwrap_or_default();
-            if ext != "json" {
-                return Err(CliError(format!(
-                    "{}: only plan JSON (.json) can be imported by this version",
-                    file.display()
-                )));
-            }
-            let doc: PlanDoc = read_json(&file, "plan JSON")?;
+        Command::Plan(PlanCommand::Extract { file, year }) => {
+            let draft = extract_plan(&file, year)?;
+            emit(json, &draft, |d| {
+                text::plan_tree(&d.plan, &[]) + &text::draft_indicators(&d.plan)
+            })
+        }
+        Command::Plan(PlanCommand::Import { file, year }) => {
+            let (doc, source) = if is_json(&file) {
+                (read_json::<PlanDoc>(&file, "plan JSON")?, None)
+            } else {
+                let text = plan_text::read_file(&file)
+                    .map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+                (extract_plan(&file, year)?.into_plan(), Some(text))
+            };
             let mut store = open(db)?;
             let done = store
-                .import_plan(&doc, None)
+                .import_plan(&doc, source.as_deref())
                 .map_err(|e| CliError(format!("{}: {e}", file.display())))?;
             emit(json, &done, |d| text::plan_import(d, &doc))
         }
@@ -200,6 +202,36 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             })
         }
     }
+}
+
+/// Whether a file is plan JSON (by its extension, or by its first character).
+fn is_json(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("json") => true,
+        Some("txt") | Some("docx") => false,
+        _ => {
+            std::fs::read(path).ok().and_then(|b| {
+                b.iter()
+                    .copied()
+                    .find(|c| !c.is_ascii_whitespace() && *c != 0xEF && *c != 0xBB && *c != 0xBF)
+            }) == Some(b'{')
+        }
+    }
+}
+
+/// Reads and extracts a plan document, naming the file on error.
+fn extract_plan(file: &Path, year: Option<i32>) -> Result<plan_text::PlanDraft> {
+    let text =
+        plan_text::read_file(file).map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+    let opts = plan_text::ExtractOptions {
+        year,
+        document: file.file_name().map(|n| n.to_string_lossy().into_owned()),
+    };
+    plan_text::extract(&text, &opts).map_err(|e| CliError(format!("{}: {e}", file.display())))
 }
 
 /// Reads `report add`'s value: a number, optionally with a `%` sign.

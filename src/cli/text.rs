@@ -56,7 +56,7 @@ pub fn plan_import(d: &PlanImport, doc: &PlanDoc) -> String {
         "plan {} {} ({}): {} sections, {} tasks; indicators {} added, {} updated, {} retired, {} removed\n",
         d.plan_id,
         if d.created { "created" } else { "updated" },
-        doc.title,
+        doc.display_title(),
         d.sections,
         d.tasks,
         d.indicators_added,
@@ -83,7 +83,14 @@ pub fn plan_tree(doc: &PlanDoc, indicators: &[Indicator]) -> String {
         let _ = writeln!(out, "{pad}{} {}", s.number, s.title);
         for t in &s.tasks {
             let tpath = format!("{path}/{}", t.number);
-            let _ = write!(out, "{pad}  {}. {}", t.number, t.title);
+            let dot = if t.number.starts_with('(')
+                || !t.number.is_ascii() && !t.number.chars().all(|c| c.is_ascii_digit())
+            {
+                ""
+            } else {
+                "."
+            };
+            let _ = write!(out, "{pad}  {}{dot} {}", t.number, t.title);
             if !t.responsible_units.is_empty() {
                 let names: Vec<&str> = t
                     .responsible_units
@@ -115,7 +122,7 @@ pub fn plan_tree(doc: &PlanDoc, indicators: &[Indicator]) -> String {
             section(sub, depth + 1, &path, indicators, out);
         }
     }
-    let mut out = format!("{} ({})\n", doc.title, doc.year);
+    let mut out = format!("{} ({})\n", doc.display_title(), doc.year);
     for s in &doc.sections {
         section(s, 0, "", indicators, &mut out);
     }
@@ -142,6 +149,30 @@ pub fn status(r: &StatusReport) -> String {
             percent(e.completion),
             percent(e.expected),
             if e.due_soon { "  DUE SOON" } else { "" }
+        );
+    }
+    s
+}
+
+/// The indicators of an extracted draft, one per line, for review at a terminal.
+pub fn draft_indicators(plan: &PlanDoc) -> String {
+    let mut s = format!("\n{} indicators:\n", plan.indicators.len());
+    for i in &plan.indicators {
+        let _ = writeln!(
+            s,
+            "  {:<10} {} {} {}{}{}  [{} {} {}]  «{}»",
+            i.task.as_deref().unwrap_or("-"),
+            i.name,
+            i.comparator,
+            number(Some(i.target)),
+            i.target_max
+                .map(|m| format!("-{}", number(Some(m))))
+                .unwrap_or_default(),
+            i.unit.as_deref().unwrap_or(""),
+            i.kind,
+            i.scope,
+            i.confidence.map(|c| c.as_str()).unwrap_or(""),
+            i.phrase
         );
     }
     s

@@ -5,6 +5,7 @@
 pub mod date;
 pub mod model;
 pub mod progress;
+pub mod text;
 
 pub use date::{Date, DateError, Period};
 pub use model::{

@@ -298,7 +298,9 @@ impl PlanIndicator {
 pub struct PlanDoc {
     #[serde(default)]
     pub document: Option<String>,
-    pub title: String,
+    /// The document's own title; `None` when it states none.
+    #[serde(default)]
+    pub title: Option<String>,
     #[serde(default)]
     pub issuer: Option<String>,
     #[serde(default)]
@@ -311,6 +313,24 @@ pub struct PlanDoc {
 }
 
 impl PlanDoc {
+    /// The title to file the plan under: its own, or one made from the
+    /// issuer and year (市大数据局2022年工作要点).
+    pub fn display_title(&self) -> String {
+        match self
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            Some(t) => t.to_string(),
+            None => format!(
+                "{}{}年工作要点",
+                self.issuer.as_deref().unwrap_or("").trim(),
+                self.year
+            ),
+        }
+    }
+
     /// Every task with its path (`一/2`, `四/(十二)/34`), in document order.
     pub fn tasks_with_paths(&self) -> Vec<(String, &PlanTask)> {
         fn walk<'a>(s: &'a PlanSection, prefix: &str, out: &mut Vec<(String, &'a PlanTask)>) {
@@ -337,9 +357,6 @@ impl PlanDoc {
     /// ranges the right way round, tasks that exist. Returns every problem.
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let mut problems = Vec::new();
-        if self.title.trim().is_empty() {
-            problems.push("the plan has no title".to_string());
-        }
         if !(1990..=2100).contains(&self.year) {
             problems.push(format!("year {} is out of range", self.year));
         }

@@ -98,7 +98,8 @@ impl Store {
         doc.validate()
             .map_err(|p| StoreError::Invalid(format!("the plan is not valid: {}", p.join("; "))))?;
         let issuer = doc.issuer.as_deref().unwrap_or("").trim().to_string();
-        let title = doc.title.trim();
+        let title_owned = doc.display_title();
+        let title = title_owned.as_str();
         let tx = self
             .conn
             .transaction()
@@ -450,7 +451,7 @@ impl Store {
             .collect();
         Ok(PlanDoc {
             document,
-            title,
+            title: Some(title),
             issuer: Some(issuer).filter(|s| !s.is_empty()),
             city: Some(city).filter(|s| !s.is_empty()),
             year,

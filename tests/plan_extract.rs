@@ -1,0 +1,400 @@
+//! Plan documents against the annotated gold (../shared/samples/gold): every
+//! section and task right, indicator F1 by the rule of score_plan.py, and
+//! every seed readable in every encoding.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use taizhang::domain::PlanDoc;
+use taizhang::plan_text::{self, ExtractOptions, PlanDraft};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn seed(prefix: &str) -> PathBuf {
+    std::fs::read_dir(root().join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("seed {prefix}"))
+}
+
+fn gold(n: &str) -> Value {
+    let p = root().join(format!("../shared/samples/gold/{n}.json"));
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+fn extract(prefix: &str) -> PlanDraft {
+    let text = plan_text::read_file(&seed(prefix)).unwrap();
+    plan_text::extract(&text, &ExtractOptions::default()).unwrap()
+}
+
+fn as_json(d: &PlanDraft) -> Value {
+    serde_json::to_value(d).unwrap()
+}
+
+/// (path, title, deadline, units) of every section and task, in order.
+fn outline(v: &Value) -> Vec<(String, String, Value, Value)> {
+    fn walk(secs: &Value, prefix: &str, out: &mut Vec<(String, String, Value, Value)>) {
+        for s in secs.as_array().unwrap() {
+            let path = if prefix.is_empty() {
+                s["number"].as_str().unwrap().to_string()
+            } else {
+                format!("{prefix}/{}", s["number"].as_str().unwrap())
+            };
+            out.push((
+                path.clone(),
+                s["title"].as_str().unwrap().to_string(),
+                Value::Null,
+                Value::Null,
+            ));
+            for t in s["tasks"].as_array().unwrap() {
+                let units: Vec<Value> = t["responsible_units"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|u| {
+                        if u.is_string() {
+                            u.clone()
+                        } else {
+                            u["name"].clone()
+                        }
+                    })
+                    .collect();
+                out.push((
+                    format!("{path}/{}", t["number"].as_str().unwrap()),
+                    t["title"].as_str().unwrap().to_string(),
+                    t["deadline"].clone(),
+                    Value::Array(units),
+                ));
+            }
+            walk(&s["subsections"], &path, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&v["sections"], "", &mut out);
+    out
+}
+
+// --- score_plan.py's matching rule, in Rust ---
+
+fn cmp_class(c: &str) -> &str {
+    match c.trim() {
+        ">=" | ">" | "≥" => "min",
+        "<=" | "<" | "≤" => "max",
+        "=" | "==" => "eq",
+        other => other,
+    }
+}
+
+fn norm_unit(u: &Value) -> String {
+    let u = taizhang::domain::text::fold(u.as_str().unwrap_or("").trim());
+    if u == "个百分点" { "%".into() } else { u }
+}
+
+fn clean_num(s: &str) -> String {
+    s.chars()
+        .filter(|c| !"()（）.、".contains(*c) && !c.is_whitespace())
+        .collect()
+}
+
+fn matches(g: &Value, e: &Value) -> bool {
+    let (Some(gt), Some(et)) = (g["target"].as_f64(), e["target"].as_f64()) else {
+        return false;
+    };
+    if (gt - et).abs() > 1e-6 * gt.abs().max(1.0) || norm_unit(&g["unit"]) != norm_unit(&e["unit"])
+    {
+        return false;
+    }
+    if cmp_class(g["comparator"].as_str().unwrap_or(""))
+        != cmp_class(e["comparator"].as_str().unwrap_or(""))
+    {
+        return false;
+    }
+    let gk = clean_num(g["task"].as_str().unwrap_or(""));
+    let ek = clean_num(e["task"].as_str().unwrap_or(""));
+    if !gk.is_empty() && !ek.is_empty() && gk.rsplit('/').next() == ek.rsplit('/').next() {
+        return true;
+    }
+    let (gp, ep) = (
+        g["phrase"].as_str().unwrap_or(""),
+        e["phrase"].as_str().unwrap_or(""),
+    );
+    !gp.is_empty() && !ep.is_empty() && (gp.contains(ep) || ep.contains(gp))
+}
+
+/// (precision, recall, F1, missed, extra) on certain gold indicators; debatable
+/// ones are neither required nor penalised.
+fn score(gold: &Value, ext: &Value) -> (f64, f64, f64, Vec<String>, Vec<String>) {
+    let gi = gold["indicators"].as_array().unwrap();
+    let ei = ext["indicators"].as_array().unwrap();
+    let certain: Vec<&Value> = gi
+        .iter()
+        .filter(|g| g["confidence"].as_str().unwrap_or("certain") == "certain")
+        .collect();
+    let debatable: Vec<&Value> = gi
+        .iter()
+        .filter(|g| g["confidence"] == "debatable")
+        .collect();
+    let mut used = vec![false; ei.len()];
+    let mut tp = 0;
+    let mut missed = Vec::new();
+    for g in &certain {
+        match (0..ei.len()).find(|&j| !used[j] && matches(g, &ei[j])) {
+            Some(j) => {
+                used[j] = true;
+                tp += 1;
+            }
+            None => missed.push(g["phrase"].to_string()),
+        }
+    }
+    for g in &debatable {
+        if let Some(j) = (0..ei.len()).find(|&j| !used[j] && matches(g, &ei[j])) {
+            used[j] = true;
+        }
+    }
+    let extra: Vec<String> = (0..ei.len())
+        .filter(|&j| !used[j])
+        .map(|j| ei[j]["phrase"].to_string())
+        .collect();
+    let p = tp as f64 / (tp + extra.len()).max(1) as f64;
+    let r = tp as f64 / certain.len().max(1) as f64;
+    let f1 = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    (p, r, f1, missed, extra)
+}
+
+fn check_against_gold(prefix: &str) {
+    let g = gold(prefix);
+    let e = as_json(&extract(prefix));
+    for key in ["title", "issuer", "city", "year"] {
+        assert_eq!(e[key], g[key], "{prefix}: {key}");
+    }
+    let (go, eo) = (outline(&g), outline(&e));
+    assert_eq!(go.len(), eo.len(), "{prefix}: sections and tasks");
+    for (a, b) in go.iter().zip(&eo) {
+        assert_eq!(a, b, "{prefix}: section or task");
+    }
+    let (p, r, f1, missed, extra) = score(&g, &e);
+    assert!(
+        f1 >= 0.95,
+        "{prefix}: F1 {f1:.3} (precision {p:.3}, recall {r:.3})\nmissed {missed:?}\nextra {extra:?}"
+    );
+    // No gold non-target is taken as a target.
+    for nt in g["non_targets"].as_array().unwrap() {
+        let ph = nt["phrase"].as_str().unwrap();
+        for i in e["indicators"].as_array().unwrap() {
+            let ip = i["phrase"].as_str().unwrap();
+            let matched_gold = g["indicators"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|gi| matches(gi, i));
+            assert!(
+                matched_gold || !(ip.contains(ph) || ph.contains(ip)),
+                "{prefix}: non-target {ph} extracted as {ip}"
+            );
+        }
+    }
+}
+
+#[test]
+fn seed_000_matches_its_gold() {
+    check_against_gold("000");
+}
+
+#[test]
+fn seed_002_matches_its_gold() {
+    check_against_gold("002");
+}
+
+#[test]
+fn the_scorer_port_agrees_with_itself() {
+    // A perfect extraction scores 1; one that drops a certain indicator and
+    // adds a wrong one does not.
+    let g = gold("002");
+    assert_eq!(score(&g, &g).2, 1.0);
+    let mut worse = g.clone();
+    let inds = worse["indicators"].as_array_mut().unwrap();
+    inds.remove(0);
+    inds[0]["target"] = Value::from(12345);
+    let (_, r, f1, missed, extra) = score(&g, &worse);
+    assert!(f1 < 0.95 && r < 1.0 && missed.len() == 2 && extra.len() == 1);
+}
+
+#[test]
+fn every_seed_extracts_and_quotes_its_source() {
+    for prefix in ["000", "001", "002", "003", "004"] {
+        let path = seed(prefix);
+        let text = plan_text::read_file(&path).unwrap();
+        let d = plan_text::extract(&text, &ExtractOptions::default())
+            .unwrap_or_else(|e| panic!("{prefix}: {e}"));
+        assert!(!d.plan.sections.is_empty(), "{prefix}: sections");
+        assert!(d.plan.tasks_with_paths().len() >= 5, "{prefix}: tasks");
+        assert!(!d.plan.indicators.is_empty(), "{prefix}: indicators");
+        d.plan
+            .validate()
+            .unwrap_or_else(|p| panic!("{prefix}: {p:?}"));
+        for i in &d.plan.indicators {
+            assert!(
+                text.contains(&i.phrase),
+                "{prefix}: phrase «{}» is not in the source",
+                i.phrase
+            );
+            assert!(
+                !i.name.is_empty() && i.name.chars().count() <= 40,
+                "{prefix}: name «{}»",
+                i.name
+            );
+            assert!(i.target.is_finite());
+        }
+    }
+}
+
+#[test]
+fn traditional_seed_comes_out_without_pinyin_or_debris() {
+    let d = extract("001");
+    let doc: &PlanDoc = &d.plan;
+    let tone = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ";
+    let mut texts: Vec<String> = doc
+        .tasks_with_paths()
+        .into_iter()
+        .map(|(_, t)| t.title.clone())
+        .collect();
+    texts.extend(doc.sections.iter().map(|s| s.title.clone()));
+    texts.extend(doc.indicators.iter().map(|i| i.name.clone()));
+    for t in &texts {
+        assert!(!t.chars().any(|c| tone.contains(c)), "pinyin in «{t}»");
+        assert!(
+            !t.contains("導航") && !t.contains("收藏") && !t.contains("掃一掃"),
+            "debris in «{t}»"
+        );
+    }
+    // Names stay in the document's own script.
+    assert!(
+        doc.indicators.iter().any(|i| i.name.contains("數據中心")),
+        "{:?}",
+        doc.indicators.iter().map(|i| &i.name).collect::<Vec<_>>()
+    );
+    assert!(
+        doc.sections[0].title == "深入推進服務數字化",
+        "{}",
+        doc.sections[0].title
+    );
+    // 4.5萬個 → 45000 个, 超60萬 → 600000.
+    assert!(doc.indicators.iter().any(|i| i.target == 45000.0));
+    assert!(
+        doc.indicators
+            .iter()
+            .any(|i| i.target == 600000.0 && i.comparator == taizhang::domain::Comparator::Gt)
+    );
+}
+
+#[test]
+fn responsible_units_and_three_levels() {
+    let d = extract("004");
+    let tasks = d.plan.tasks_with_paths();
+    let (path, t1) = &tasks[0];
+    assert_eq!(path, "一/(一)/1");
+    assert_eq!(t1.responsible_units[0].name, "市大数据局");
+    assert!(t1.responsible_units.len() >= 10);
+    let all: Vec<&str> = tasks
+        .iter()
+        .flat_map(|(_, t)| t.responsible_units.iter().map(|u| u.name.as_str()))
+        .collect();
+    assert!(all.contains(&"各区、市政府"), "各区、市政府 stays one unit");
+    assert!(
+        !all.iter()
+            .any(|u| u.contains(':') || u.contains('(') || u.contains(')')),
+        "{all:?}"
+    );
+    // A title never carries the units bracket.
+    assert!(tasks.iter().all(|(_, t)| !t.title.contains("责任单位")));
+    assert_eq!(d.plan.city.as_deref(), Some("青岛"));
+    assert_eq!(d.plan.year, 2022);
+}
+
+#[test]
+fn every_encoding_and_docx_give_the_same_plan() {
+    let text = plan_text::read_file(&seed("002")).unwrap();
+    let base = plan_text::extract(&text, &ExtractOptions::default()).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+    bom8.extend_from_slice(text.as_bytes());
+    // A minimal .docx: one paragraph per line, one line as a table cell.
+    let mut body = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let esc = line
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        if i == 3 {
+            body.push_str(&format!(
+                "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>{esc}</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+            ));
+        } else {
+            body.push_str(&format!(
+                "<w:p><w:pPr/><w:r><w:t xml:space=\"preserve\">{esc}</w:t></w:r></w:p>"
+            ));
+        }
+    }
+    let xml = format!(
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"x\"><w:body>{body}</w:body></w:document>"
+    );
+    let mut docx = Vec::new();
+    {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut docx));
+        z.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut z, xml.as_bytes()).unwrap();
+        z.finish().unwrap();
+    }
+    for (name, bytes) in [
+        ("GBK", gbk.into_owned()),
+        ("UTF-16", utf16),
+        ("UTF-8 BOM", bom8),
+        ("docx", docx),
+    ] {
+        let t = plan_text::decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let d = plan_text::extract(&t, &ExtractOptions::default()).unwrap();
+        assert_eq!(
+            d.plan.tasks_with_paths().len(),
+            base.plan.tasks_with_paths().len(),
+            "{name}"
+        );
+        assert_eq!(
+            d.plan.indicators.len(),
+            base.plan.indicators.len(),
+            "{name}"
+        );
+        for (a, b) in d.plan.indicators.iter().zip(&base.plan.indicators) {
+            assert_eq!(
+                (a.target, &a.name, &a.phrase),
+                (b.target, &b.name, &b.phrase),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn unreadable_documents_are_refused_with_a_reason() {
+    assert!(
+        plan_text::decode(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1])
+            .unwrap_err()
+            .0
+            .contains(".docx")
+    );
+    assert!(plan_text::decode(&[0x00, 0x01, 0x02, 0xFF, 0xFE, 0x00, 0x81]).is_err());
+    let e =
+        plan_text::extract("通知\n请各单位认真贯彻落实。", &ExtractOptions::default()).unwrap_err();
+    assert!(e.0.contains("no numbered headings"), "{e}");
+}
