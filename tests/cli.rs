@@ -377,3 +377,41 @@ fn the_database_location_comes_from_the_environment() {
     let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed, serde_json::json!([]));
 }
+
+#[test]
+fn a_plan_document_is_extracted_and_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    let seed = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("002"))
+        .unwrap();
+    let seed = seed.to_str().unwrap();
+    let extracted = json(&db, &["plan", "extract", seed]);
+    assert_eq!(extracted["year"], 2023);
+    assert_eq!(extracted["title"], "2023年全市大数据工作要点");
+    assert!(extracted["non_targets"].as_array().unwrap().len() > 5);
+    assert!(!db.exists(), "extract stores nothing");
+    let first = json(&db, &["plan", "import", seed]);
+    assert_eq!(first["created"], true);
+    assert_eq!(
+        first["indicators_added"],
+        extracted["indicators"].as_array().unwrap().len()
+    );
+    let again = json(&db, &["plan", "import", seed]);
+    assert_eq!(again["created"], false);
+    let st = json(&db, &["status", "--as-of", "2023-06-30"]);
+    assert_eq!(
+        st["indicators"].as_array().unwrap().len(),
+        extracted["indicators"].as_array().unwrap().len()
+    );
+    // A file that is not a plan document is refused with its name.
+    let junk = dir.path().join("notes.txt");
+    std::fs::write(&junk, "会议纪要：请各单位认真落实。").unwrap();
+    let err = fails(&db, &["plan", "extract", junk.to_str().unwrap()]);
+    assert!(
+        err.contains("notes.txt") && err.contains("no numbered headings"),
+        "{err}"
+    );
+}

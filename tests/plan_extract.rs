@@ -398,3 +398,100 @@ fn unreadable_documents_are_refused_with_a_reason() {
         plan_text::extract("通知\n请各单位认真贯彻落实。", &ExtractOptions::default()).unwrap_err();
     assert!(e.0.contains("no numbered headings"), "{e}");
 }
+
+/// Phrasing from other cities' plans (a document written for this test, not a
+/// seed): the extractor's rules must be general.
+#[test]
+fn phrasing_from_other_plans() {
+    let text = std::fs::read_to_string(root().join("tests/data/other_city_plan.txt")).unwrap();
+    let d = plan_text::extract(&text, &ExtractOptions::default()).unwrap();
+    let got: Vec<(String, f64, Option<String>, String, String)> = d
+        .plan
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.task.clone().unwrap(),
+                i.target,
+                i.unit.clone(),
+                i.comparator.to_string(),
+                i.deadline.unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("一/1", 20000.0, Some("个"), ">=", "2025-12-31"),
+        ("一/1", 1_000_000.0, Some("户"), ">", "2024-12-31"),
+        ("一/1", 95.0, Some("%"), ">=", "2024-12-31"),
+        ("一/2", 1e10, Some("条"), ">", "2024-12-31"),
+        ("一/2", 70.0, Some("%"), ">=", "2024-12-31"),
+        ("一/2", 10.0, Some("分钟"), "<=", "2024-12-31"),
+        ("二/3", 98.0, Some("%"), ">=", "2024-12-31"),
+        ("二/3", 99.0, Some("%"), ">=", "2024-12-31"),
+        ("二/3", 500.0, Some("家"), ">=", "2024-12-31"),
+        ("二/3", 3.0, Some("次"), ">=", "2024-12-31"),
+        ("二/4", 20.0, Some("家"), ">=", "2024-12-31"),
+        ("二/4", 10.0, Some("个"), ">=", "2024-12-31"),
+        ("二/4", 50.0, Some("%"), ">=", "2024-12-31"),
+        ("二/4", 20.0, Some("个"), ">=", "2024-12-31"),
+        ("二/5", 1.0, Some("次"), ">=", "2024-12-31"),
+        ("二/5", 2.0, Some("家"), ">=", "2024-12-31"),
+        ("二/5", 5_000_000.0, Some("张"), ">", "2024-12-31"),
+    ];
+    let want: Vec<(String, f64, Option<String>, String, String)> = want
+        .iter()
+        .map(|w| {
+            (
+                w.0.to_string(),
+                w.1,
+                w.2.map(str::to_string),
+                w.3.to_string(),
+                w.4.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+    let names: Vec<&str> = d.plan.indicators.iter().map(|i| i.name.as_str()).collect();
+    for n in [
+        "5G基站数量",
+        "12345热线接通率",
+        "平均响应时间",
+        "新增上云企业数",
+        "网络安全演练次数",
+        "数字经济占GDP比重",
+    ] {
+        assert!(names.contains(&n), "{n} in {names:?}");
+    }
+    let per_unit: Vec<&str> = d
+        .plan
+        .indicators
+        .iter()
+        .filter(|i| i.scope == taizhang::domain::Scope::PerUnit)
+        .map(|i| i.name.as_str())
+        .collect();
+    assert_eq!(per_unit, ["数字化转型标杆企业数"]);
+    let t4 = &d.plan.tasks_with_paths()[3].1;
+    assert_eq!(
+        t4.responsible_units
+            .iter()
+            .map(|u| (u.name.as_str(), u.role))
+            .collect::<Vec<_>>(),
+        [
+            ("市工业和信息化局", taizhang::domain::Role::Lead),
+            ("市发展改革委", taizhang::domain::Role::Support),
+            ("各区县政府", taizhang::domain::Role::Support),
+        ]
+    );
+    assert_eq!(
+        d.plan.tasks_with_paths()[4].1.deadline.unwrap().to_string(),
+        "2024-09-30"
+    );
+    // Numbers that are not targets are reported, with why.
+    assert!(
+        d.non_targets
+            .iter()
+            .any(|n| n.phrase.contains("十四五") || n.phrase.contains("5G")),
+        "{:?}",
+        d.non_targets
+    );
+}

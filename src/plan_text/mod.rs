@@ -329,7 +329,20 @@ fn task_indicators(
 ) {
     let text = &src.text;
     let (_, unit_spans) = outline::responsible_units(text, item.start, item.end);
+    let mut carried: Option<Date> = None;
     for (cs, ce) in clauses(text, item.start, item.end, &unit_spans) {
+        // A clause that is only a deadline (到2025年,) sets the next one's.
+        let here = outline::deadlines(&text[cs..ce], year);
+        let only_deadline = here.len() == 1 && {
+            let (a, b, _) = here[0];
+            let rest = (ce - cs) - (b - a);
+            rest <= 2
+        };
+        let inherited = carried.take();
+        if only_deadline {
+            carried = Some(here[0].2);
+            continue;
+        }
         let (qs, rejected) = quantity::quantities(text, cs, ce, mask);
         for r in rejected {
             non_targets.push(NonTarget {
@@ -366,6 +379,11 @@ fn task_indicators(
                 (Comparator::Le, true, q.start - 1)
             } else if let Some(prev) = coordinated {
                 (prev.comparator, prev.explicit, q.start)
+            } else if let Some(v) = quantity::leading_verb(text, cs, q.start).filter(|_| {
+                let rest: String = text[q.end..ce].iter().collect();
+                q.unit.is_some() && !q.chinese && matches!(rest.trim(), "" | "左右" | "以上")
+            }) {
+                (Comparator::Ge, false, v)
             } else {
                 non_targets.push(NonTarget {
                     task: Some(path.to_string()),
@@ -425,10 +443,7 @@ fn task_indicators(
         } else {
             Vec::new()
         };
-        let clause_deadline = outline::deadlines(&text[cs..ce], year)
-            .into_iter()
-            .map(|d| d.2)
-            .max();
+        let clause_deadline = here.iter().map(|d| d.2).max().or(inherited);
         let lead = text[cs..ce]
             .iter()
             .take_while(|c| c.is_whitespace())
@@ -480,7 +495,14 @@ fn task_indicators(
                     })
                     .copied()
                     .unwrap_or("");
-                let base = quantity::subject_object(&subject);
+                // The words naming what is counted: before the cue, or between a
+                // leading verb and the number (新增上云企业500家).
+                let words: String = if subject.is_empty() {
+                    text[f.cue_start..q.start].iter().collect()
+                } else {
+                    subject.clone()
+                };
+                let base = quantity::subject_object(&words);
                 let name = if object.chars().count() >= 2 {
                     format!("{verb}{object}{suffix}")
                 } else if base.chars().count() >= 2 {

@@ -511,6 +511,14 @@ fn deadline_at(cs: &[char], i: usize, year: i32) -> Option<(usize, Date)> {
         (year, i)
     };
     let explicit = j > i;
+    // 到2025年 / 至2025年: by the end of that year.
+    if explicit
+        && i > 0
+        && matches!(cs[i - 1], '到' | '至')
+        && !cs.get(j).is_some_and(|c| c.is_ascii_digit() || *c == '底')
+    {
+        return Some((5, Date::new(y, 12, 31)?));
+    }
     let prev_is_number =
         i > 0 && (cs[i - 1].is_ascii_digit() || "一二三四五六七八九十两".contains(cs[i - 1]));
     let words: [(&str, Option<Date>); 10] = [
@@ -625,6 +633,7 @@ mod tests {
         assert_eq!(d("10月15日前上报"), vec!["2023-10-15"]);
         assert!(d("2023年是开局之年,3年行动,3年内完成").is_empty());
         assert_eq!(d("2023年底前全市新建"), vec!["2023-12-31"]);
+        assert_eq!(d("到2025年,全市"), vec!["2025-12-31"]);
     }
 
     #[test]

@@ -250,6 +250,7 @@ const METRIC_ENDINGS: &[&str] = &[
     "增速",
     "增幅",
     "额",
+    "量",
     "覆盖率",
     "达标率",
     "满意度",
@@ -306,7 +307,6 @@ const NAME_PREFIXES: &[&str] = &[
     "持续",
     "进一步",
     "共同",
-    "新增",
     "到",
     "在",
     "底前",
@@ -636,6 +636,18 @@ pub fn cue_before(
     }
 }
 
+/// An action verb opening the clause (after time and place words) whose
+/// object the quantity at the clause's end counts: 新增上云企业500家.
+pub fn leading_verb(text: &[char], clause_start: usize, at: usize) -> Option<usize> {
+    let cs: Vec<char> = text[clause_start..at].to_vec();
+    (0..cs.len()).find_map(|p| {
+        let head: String = cs[..p].iter().collect();
+        let verb = ACTION_VERBS.iter().find(|v| starts_with_at(&cs, p, v))?;
+        (trim_name(&head).is_empty() && cs.len() > p + verb.chars().count() + 1)
+            .then_some(clause_start + p)
+    })
+}
+
 /// The comparator a suffix after a quantity gives (10个以上, 3个工作日内).
 pub fn cue_after(text: &[char], at: usize, unit: Option<&str>) -> Option<Comparator> {
     if starts_with_at(text, at, "以上") || starts_with_at(text, at, "及以上") {
@@ -690,19 +702,14 @@ pub fn trim_name(s: &str) -> String {
 /// without leading time, modal and action words, nor a trailing 达.
 pub fn subject_object(s: &str) -> String {
     let mut s = trim_name(s);
-    loop {
-        let before = s.clone();
-        for v in ACTION_VERBS.iter().chain(["累计", "新", "再", "共"].iter()) {
-            if let Some(rest) = s.strip_prefix(v)
-                && rest.chars().count() >= 2
-            {
-                s = rest.to_string();
-            }
-        }
-        s = trim_name(&s);
-        if s == before {
-            break;
-        }
+    // One leading action word goes (累计建成 counts as one: 累计 is a prefix).
+    if let Some(v) = ACTION_VERBS
+        .iter()
+        .chain(["新", "再", "共"].iter())
+        .filter(|v| s.starts_with(**v) && s.chars().count() >= v.chars().count() + 2)
+        .max_by_key(|v| v.len())
+    {
+        s = trim_name(&s[v.len()..]);
     }
     s.trim_end_matches(['达', '到', '为']).trim().to_string()
 }
