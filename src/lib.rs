@@ -12,5 +12,6 @@
 pub mod cli;
 pub mod domain;
 pub mod plan_text;
+pub mod returns;
 pub mod store;
 pub mod ui;

@@ -40,6 +40,47 @@ pub enum Command {
     /// Lock or unlock a period so that its figures stop moving before a meeting.
     #[command(subcommand)]
     Period(PeriodCommand),
+    /// Progress returns: import spreadsheets, list batches, undo one.
+    #[command(subcommand)]
+    Returns(ReturnsCommand),
+    /// Build a demonstration database: the Zibo units, the 2023 Zibo plan
+    /// (extracted from seeds/002) and the sample returns.
+    Demo,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReturnsCommand {
+    /// Read returns, match their rows to the plan and commit each file as a batch.
+    Import(ReturnsImportArgs),
+    /// List the import batches.
+    Batches,
+    /// Undo a batch: its figures stop counting, the ones they replaced count again.
+    Undo {
+        /// The batch id (see `returns batches`).
+        batch: i64,
+    },
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ReturnsImportArgs {
+    /// The spreadsheets (.xlsx .xlsm .xlsb .xls .ods .csv, or an HTML table saved as .xls).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The plan to match against (default: the newest).
+    #[arg(long)]
+    pub plan: Option<i64>,
+    /// The reporting unit, instead of what the file says.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// The period (YYYY-MM), instead of what the file says.
+    #[arg(long, value_parser = parse_period)]
+    pub period: Option<Period>,
+    /// Show what would be imported; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import a file even if the same bytes were imported before.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -6,6 +6,7 @@
 //! on a network share) go to stderr too, so stdout stays parseable.
 
 mod args;
+mod returns;
 mod text;
 
 pub use args::{Args, Command};
@@ -13,7 +14,10 @@ pub use args::{Args, Command};
 use crate::domain::{Date, PlanDoc, ProgressSettings, UnitsFile, ValueBasis};
 use crate::plan_text;
 use crate::store::{ReportEntry, Store, StoreError};
-use args::{PeriodCommand, PlanCommand, ReportAddArgs, ReportCommand, SettingsArgs, UnitsCommand};
+use args::{
+    PeriodCommand, PlanCommand, ReportAddArgs, ReportCommand, ReturnsCommand, SettingsArgs,
+    UnitsCommand,
+};
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -181,6 +185,80 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             emit(json, &report, text::status)
         }
         Command::Settings(a) => settings(db, json, a),
+        Command::Returns(ReturnsCommand::Import(a)) => {
+            let mut store = open(db)?;
+            let outcomes = returns::import(
+                &mut store, &a.files, a.plan, a.unit, a.period, a.dry_run, a.force,
+            )?;
+            emit(json, &outcomes, |o| returns::render(o))?;
+            let failed: Vec<&str> = outcomes
+                .iter()
+                .filter(|o| {
+                    o.commit_error.is_some() || (!a.dry_run && o.result.file_error.is_some())
+                })
+                .map(|o| o.result.file.as_str())
+                .collect();
+            if failed.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError(format!("not imported: {}", failed.join(", "))))
+            }
+        }
+        Command::Returns(ReturnsCommand::Batches) => {
+            let store = open(db)?;
+            emit(json, &store.batches()?, |bs| {
+                let mut s = String::new();
+                for b in bs {
+                    s.push_str(&format!(
+                        "{}\t{}\t{}\t{}\t{} rows\t{}\t{}\n",
+                        b.id,
+                        b.state,
+                        b.unit.as_deref().unwrap_or("?"),
+                        b.period.as_deref().unwrap_or("?"),
+                        b.rows,
+                        b.imported_at,
+                        b.file_name
+                    ));
+                }
+                if bs.is_empty() {
+                    s.push_str(
+                        "no batches yet (import returns with `taizhang returns import FILE...`)\n",
+                    );
+                }
+                s
+            })
+        }
+        Command::Returns(ReturnsCommand::Undo { batch }) => {
+            let mut store = open(db)?;
+            let b = store.undo_batch(batch)?;
+            emit(json, &b, |b| {
+                format!(
+                    "batch {} ({}) undone: {} figures withdrawn\n",
+                    b.id, b.file_name, b.rows
+                )
+            })
+        }
+        Command::Demo => {
+            let mut store = open(db)?;
+            let d = returns::demo(&mut store)?;
+            emit(json, &d, |d| {
+                let mut s = format!(
+                    "demo database {}: {} units, plan {} with {} indicators\n",
+                    db.display(),
+                    d.units,
+                    d.plan_id,
+                    d.indicators
+                );
+                for (f, b, e) in &d.batches {
+                    s.push_str(&match (b, e) {
+                        (Some(b), _) => format!("  {f}: batch {b}\n"),
+                        (None, Some(e)) => format!("  {f}: {e}\n"),
+                        _ => String::new(),
+                    });
+                }
+                s
+            })
+        }
         Command::Period(cmd) => {
             let mut store = open(db)?;
             match cmd {

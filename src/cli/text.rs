@@ -137,13 +137,16 @@ pub fn status(r: &StatusReport) -> String {
     s.push('\n');
     for i in &r.indicators {
         let e = &i.evaluation;
+        let actual = match (e.units_met, e.units_total) {
+            (Some(m), Some(n)) => format!("{m}/{n} units meet"),
+            _ => format!("actual {}", number(e.actual)),
+        };
         let _ = writeln!(
             s,
-            "{:<12} {:<9} {}  actual {} / target {}{}  completion {}  expected {}{}",
+            "{:<12} {:<9} {}  {actual} / target {}{}  completion {}  expected {}{}",
             i.code,
             e.status.as_str(),
             i.name,
-            number(e.actual),
             number(Some(i.target)),
             i.unit.as_deref().unwrap_or(""),
             percent(e.completion),

@@ -403,6 +403,10 @@ impl PlanDoc {
     }
 }
 
+/// Figures already in the ledger, by (indicator id, unit name): each
+/// period's value. What an importer compares a new figure with.
+pub type FigureHistory = std::collections::HashMap<(i64, String), Vec<(Period, f64)>>;
+
 /// One unit's reported figure for one indicator and period, as the progress
 /// rules need it.
 #[derive(Clone, Debug, PartialEq)]

@@ -8,6 +8,7 @@
 //! fails gets a clear error naming it and is left exactly as it was. Before a
 //! migration runs, a copy of the file is taken next to it.
 
+mod batches;
 mod fs;
 mod plans;
 mod reports;
@@ -16,6 +17,7 @@ mod settings;
 mod status;
 mod units;
 
+pub use batches::{BatchInfo, BatchRow, NewBatch, sha256_hex};
 pub use plans::PlanImport;
 pub use reports::{AuditEntry, ReportEntry};
 pub use schema::{APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration, create_at_version};

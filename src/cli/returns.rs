@@ -1,0 +1,290 @@
+//! `taizhang returns …` and `taizhang demo`: reading returns (in parallel),
+//! committing each file as a batch, listing and undoing batches.
+
+use super::{CliError, Result};
+use crate::domain::{Period, Unit};
+use crate::returns::{self, Context, FileResult, Overrides};
+use crate::store::{BatchInfo, BatchRow, NewBatch, Store};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// One file's outcome: what was read, and the batch it became (or why not).
+#[derive(Serialize)]
+pub struct Outcome {
+    #[serde(flatten)]
+    pub result: FileResult,
+    /// The batch the file was committed as.
+    pub batch: Option<i64>,
+    /// Why the file was read but not committed.
+    pub commit_error: Option<String>,
+}
+
+/// Reads and matches files, two at a time.
+pub fn read_files(
+    files: &[PathBuf],
+    ctx: &Context,
+    over: &Overrides,
+) -> Vec<(FileResult, Option<Vec<u8>>)> {
+    let work = |path: &PathBuf| -> (FileResult, Option<Vec<u8>>) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        match returns::read::read_path(path) {
+            Ok(bytes) => (returns::import(&name, &bytes, ctx, over), Some(bytes)),
+            Err(e) => (
+                FileResult {
+                    file: name,
+                    unit: None,
+                    period: None,
+                    rows: Vec::new(),
+                    rejects: Vec::new(),
+                    file_error: Some(e.0),
+                    unit_kind: None,
+                    sheet: None,
+                },
+                None,
+            ),
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4);
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(work).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a reader thread"))
+            .collect()
+    })
+}
+
+/// Imports files into the ledger (or only reads them with `dry_run`).
+#[allow(clippy::too_many_arguments)]
+pub fn import(
+    store: &mut Store,
+    files: &[PathBuf],
+    plan: Option<i64>,
+    unit: Option<String>,
+    period: Option<Period>,
+    dry_run: bool,
+    force: bool,
+) -> Result<Vec<Outcome>> {
+    let plan = store.plan_or_latest(plan)?;
+    let indicators = store.indicators(plan.id)?;
+    let units: Vec<Unit> = store.units()?;
+    let aliases = store.indicator_aliases(plan.id)?;
+    let history = store.figure_history(plan.id)?;
+    let ctx = Context {
+        indicators: &indicators,
+        units: &units,
+        aliases: &aliases,
+        year: plan.year,
+        history: &history,
+    };
+    let over = Overrides { unit, period };
+    let mut out = Vec::new();
+    for (result, bytes) in read_files(files, &ctx, &over) {
+        let mut outcome = Outcome {
+            result,
+            batch: None,
+            commit_error: None,
+        };
+        if !dry_run && outcome.result.file_error.is_none() {
+            match commit(
+                store,
+                plan.id,
+                &outcome.result,
+                bytes.as_deref().unwrap_or_default(),
+                force,
+            ) {
+                Ok(b) => outcome.batch = Some(b.id),
+                Err(e) => outcome.commit_error = Some(e),
+            }
+        }
+        out.push(outcome);
+    }
+    Ok(out)
+}
+
+fn commit(
+    store: &mut Store,
+    plan_id: i64,
+    r: &FileResult,
+    bytes: &[u8],
+    force: bool,
+) -> std::result::Result<BatchInfo, String> {
+    let unit = r
+        .unit
+        .as_deref()
+        .ok_or("the reporting unit is not stated in the file: give it with --unit")?;
+    let period: Period = r
+        .period
+        .as_deref()
+        .ok_or("the period is not stated in the file: give it with --period YYYY-MM")?
+        .parse()
+        .map_err(|e: crate::domain::DateError| e.0)?;
+    let rows: Vec<BatchRow> = r
+        .rows
+        .iter()
+        .map(|x| BatchRow {
+            indicator_id: x.indicator_id,
+            value: x.value,
+            progress: x.text.clone(),
+            problems: x.problems.clone(),
+            next_steps: x.next_steps.clone(),
+            row: x.row as i64,
+        })
+        .collect();
+    store
+        .commit_batch(&NewBatch {
+            file_name: &r.file,
+            bytes,
+            plan_id,
+            unit,
+            period,
+            sheet: r.sheet.as_deref(),
+            rows: &rows,
+            force,
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// A short table per file, for people.
+pub fn render(outcomes: &[Outcome]) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for o in outcomes {
+        let r = &o.result;
+        let _ = writeln!(
+            s,
+            "{}  unit {}  period {}",
+            r.file,
+            r.unit.as_deref().unwrap_or("?"),
+            r.period.as_deref().unwrap_or("?")
+        );
+        if let Some(e) = &r.file_error {
+            let _ = writeln!(s, "  refused: {e}");
+            continue;
+        }
+        for row in &r.rows {
+            let _ = writeln!(
+                s,
+                "  row {:>3}  {:<8} {}  = {}{}",
+                row.row,
+                row.status,
+                row.indicator,
+                super::text::number(row.value),
+                if row.why.is_empty() {
+                    String::new()
+                } else {
+                    format!("  ({})", row.why)
+                }
+            );
+        }
+        for rej in &r.rejects {
+            let _ = writeln!(s, "  row {:>3}  rejected {}", rej.row, rej.why);
+        }
+        match (&o.batch, &o.commit_error) {
+            (Some(b), _) => {
+                let _ = writeln!(s, "  committed as batch {b}");
+            }
+            (None, Some(e)) => {
+                let _ = writeln!(s, "  not committed: {e}");
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// The demonstration data, compiled in so that an installed binary can build
+/// the demo without the source tree.
+const DEMO_UNITS: &str = include_str!("../../seeds/units_zibo.json");
+const DEMO_PLAN: &str = include_str!("../../seeds/002_170162ee7e3b2779.txt");
+const DEMO_RETURNS: &[(&str, &[u8])] = &[
+    (
+        "博山区_2023年一季度_重点指标进展.xls",
+        include_bytes!("../../seeds/returns/博山区_2023年一季度_重点指标进展.xls"),
+    ),
+    (
+        "张店区_2023年6月_大数据工作进展情况统计表.xlsx",
+        include_bytes!("../../seeds/returns/张店区_2023年6月_大数据工作进展情况统计表.xlsx"),
+    ),
+    (
+        "市大数据局数据资源管理科_2023年上半年_重点工作进展.xlsx",
+        include_bytes!(
+            "../../seeds/returns/市大数据局数据资源管理科_2023年上半年_重点工作进展.xlsx"
+        ),
+    ),
+    (
+        "淄川区_2023年前三季度_进展情况统计表.xlsx",
+        include_bytes!("../../seeds/returns/淄川区_2023年前三季度_进展情况统计表.xlsx"),
+    ),
+    (
+        "临淄区_2023年度_进展情况统计表.csv",
+        include_bytes!("../../seeds/returns/临淄区_2023年度_进展情况统计表.csv"),
+    ),
+];
+
+/// What `demo` built.
+#[derive(Serialize)]
+pub struct DemoSummary {
+    pub plan_id: i64,
+    pub units: usize,
+    pub indicators: usize,
+    pub batches: Vec<(String, Option<i64>, Option<String>)>,
+}
+
+/// Builds the demonstration database in `store` (repeatable: nothing is
+/// imported twice).
+pub fn demo(store: &mut Store) -> Result<DemoSummary> {
+    let units: crate::domain::UnitsFile =
+        serde_json::from_str(DEMO_UNITS).map_err(|e| CliError(format!("demo units: {e}")))?;
+    store.import_units(&units.units)?;
+    let draft = crate::plan_text::extract(
+        DEMO_PLAN,
+        &crate::plan_text::ExtractOptions {
+            year: None,
+            document: Some("002_170162ee7e3b2779.txt".into()),
+        },
+    )
+    .map_err(|e| CliError(format!("demo plan: {e}")))?;
+    let plan = store.import_plan(&draft.into_plan(), Some(DEMO_PLAN))?;
+    let indicators = store.indicators(plan.plan_id)?;
+    let all_units = store.units()?;
+    let aliases = store.indicator_aliases(plan.plan_id)?;
+    let mut batches = Vec::new();
+    for (name, bytes) in DEMO_RETURNS {
+        let history = store.figure_history(plan.plan_id)?;
+        let ctx = Context {
+            indicators: &indicators,
+            units: &all_units,
+            aliases: &aliases,
+            year: 2023,
+            history: &history,
+        };
+        let r = returns::import(name, bytes, &ctx, &Overrides::default());
+        if store
+            .batch_with_sha(&crate::store::sha256_hex(bytes))?
+            .is_some()
+        {
+            batches.push((name.to_string(), None, Some("already imported".to_string())));
+            continue;
+        }
+        match commit(store, plan.plan_id, &r, bytes, false) {
+            Ok(b) => batches.push((name.to_string(), Some(b.id), None)),
+            Err(e) => batches.push((name.to_string(), None, Some(e))),
+        }
+    }
+    Ok(DemoSummary {
+        plan_id: plan.plan_id,
+        units: all_units.len(),
+        indicators: indicators.len(),
+        batches,
+    })
+}

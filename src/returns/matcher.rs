@@ -1,0 +1,367 @@
+//! Which plan indicator a return's row speaks of: the template's indicator
+//! code first, then the exact name (or a confirmed alias), then a normalised
+//! name (brackets, units, quotes, Traditional characters), then a fuzzy
+//! match on the name and the plan's own phrase, weighted so that rare words
+//! (供需对接, 县级节点) count more than common ones (数据, 应用). A weak or
+//! ambiguous fuzzy match is reported as such, never silently taken.
+//!
+//! When a plan states the same thing city-wide and per district (全市打造50个
+//! 应用场景, 各区县至少3个), a district's row goes to the per-district
+//! indicator and a department's row to the city-wide one.
+
+use crate::domain::text::fold;
+use crate::domain::{Indicator, Scope, UnitKind};
+use std::collections::{HashMap, HashSet};
+
+/// How a row was matched.
+#[derive(Clone, Debug, PartialEq)]
+pub enum How {
+    Code,
+    Exact,
+    Alias,
+    Normalised,
+    /// A fuzzy match with its score (0–1).
+    Fuzzy(f64),
+}
+
+/// The outcome of matching one row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Match {
+    Found {
+        index: usize,
+        how: How,
+    },
+    /// A fuzzy match too weak or too close to another to take unasked.
+    Unsure {
+        index: usize,
+        score: f64,
+        runner_up: Option<usize>,
+    },
+    None,
+}
+
+/// A fuzzy score at or above this is taken.
+pub const ACCEPT: f64 = 0.45;
+/// Below this, nothing matches.
+pub const FLOOR: f64 = 0.25;
+/// Two candidates closer than this are ambiguous.
+pub const MARGIN: f64 = 0.04;
+
+type Bigrams = HashSet<(char, char)>;
+
+struct Candidate {
+    norm: String,
+    norm_core: String,
+    name_grams: Bigrams,
+    core_grams: Bigrams,
+    phrase_norm: String,
+    phrase_grams: Bigrams,
+}
+
+/// Matches rows against one plan's indicators.
+pub struct Matcher<'a> {
+    indicators: &'a [Indicator],
+    cands: Vec<Candidate>,
+    aliases: HashMap<String, usize>,
+    idf: HashMap<(char, char), f64>,
+}
+
+/// Scope words that start an indicator's name (各区县…, 全市…).
+const SCOPE_PREFIXES: &[&str] = &[
+    "各区县",
+    "每个区县",
+    "各区(市)",
+    "每个区(市)",
+    "各区市",
+    "各县区",
+    "全市",
+    "全省",
+    "各区",
+    "每个区",
+];
+
+/// The matching form of a name: folded, no spaces, quotes or brackets
+/// around units, no leading task number.
+pub fn normalise(s: &str) -> String {
+    let mut f = fold(s);
+    if let Some(u) = super::value::bracket_unit(&f) {
+        let _ = u;
+        if let Some(p) = f.rfind('(') {
+            let close = f[p..].find(')').map_or(f.len(), |c| p + c + 1);
+            f.replace_range(p..close, "");
+        }
+    }
+    let f: String = f
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"“”\"'‘’「」『』《》()[]【】".contains(*c))
+        .collect::<String>()
+        .to_lowercase();
+    // "8.提升…" — a task number in front.
+    let digits = f.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && f.chars().nth(digits).is_some_and(|c| c == '.' || c == '、') {
+        f.chars().skip(digits + 1).collect()
+    } else {
+        f
+    }
+}
+
+fn core(name: &str) -> String {
+    let mut s = name.to_string();
+    for p in SCOPE_PREFIXES {
+        if let Some(rest) = s.strip_prefix(p) {
+            s = rest.to_string();
+            break;
+        }
+    }
+    s
+}
+
+fn bigrams(s: &str) -> Bigrams {
+    let cs: Vec<char> = s.chars().filter(|c| !",、.;:。，".contains(*c)).collect();
+    cs.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+impl<'a> Matcher<'a> {
+    /// A matcher over a plan's indicators; `aliases` are names users confirmed.
+    pub fn new(indicators: &'a [Indicator], aliases: &[(String, i64)]) -> Matcher<'a> {
+        let cands: Vec<Candidate> = indicators
+            .iter()
+            .map(|i| {
+                let norm = normalise(&i.name);
+                let norm_core = core(&norm);
+                let phrase_norm = normalise(&i.phrase);
+                Candidate {
+                    name_grams: bigrams(&norm),
+                    core_grams: bigrams(&norm_core),
+                    phrase_grams: bigrams(&phrase_norm),
+                    norm,
+                    norm_core,
+                    phrase_norm,
+                }
+            })
+            .collect();
+        let mut df: HashMap<(char, char), usize> = HashMap::new();
+        for c in &cands {
+            for g in c.name_grams.union(&c.phrase_grams) {
+                *df.entry(*g).or_default() += 1;
+            }
+        }
+        let n = cands.len().max(1) as f64;
+        let idf = df
+            .into_iter()
+            .map(|(g, d)| (g, (1.0 + n / d as f64).ln()))
+            .collect();
+        let aliases = aliases
+            .iter()
+            .filter_map(|(a, id)| {
+                indicators
+                    .iter()
+                    .position(|i| i.id == *id)
+                    .map(|p| (normalise(a), p))
+            })
+            .collect();
+        Matcher {
+            indicators,
+            cands,
+            aliases,
+            idf,
+        }
+    }
+
+    fn w(&self, g: &(char, char)) -> f64 {
+        // A bigram no indicator has says little about which one it is.
+        self.idf.get(g).copied().unwrap_or(0.3)
+    }
+
+    fn weight(&self, set: &Bigrams) -> f64 {
+        set.iter().map(|g| self.w(g)).sum()
+    }
+
+    fn common(&self, a: &Bigrams, b: &Bigrams) -> f64 {
+        a.intersection(b).map(|g| self.w(g)).sum()
+    }
+
+    /// The fuzzy score of a row text against candidate `k`.
+    fn score(&self, row: &str, grams: &Bigrams, k: usize) -> f64 {
+        let c = &self.cands[k];
+        let rw = self.weight(grams);
+        if rw <= 0.0 {
+            return 0.0;
+        }
+        let dice = |other: &Bigrams| {
+            let ow = self.weight(other);
+            if ow <= 0.0 {
+                0.0
+            } else {
+                2.0 * self.common(grams, other) / (rw + ow)
+            }
+        };
+        let contained = |other: &Bigrams| self.common(grams, other) / rw;
+        let mut s = dice(&c.name_grams).max(dice(&c.core_grams));
+        // The row's words all within the name (PUE), or within the plan's phrase.
+        s = s.max(0.9 * contained(&c.name_grams));
+        if row.chars().count() >= 6 {
+            s = s.max(0.9 * contained(&c.phrase_grams));
+            if c.phrase_norm.contains(row) {
+                s = s.max(0.95);
+            }
+        }
+        s
+    }
+
+    /// Matches one row: its code cell (if any), its indicator text, and the
+    /// kind of the reporting unit (for city-wide versus per-district twins).
+    pub fn find(&self, code: Option<&str>, text: &str, unit_kind: Option<UnitKind>) -> Match {
+        if let Some(code) = code.map(str::trim).filter(|c| !c.is_empty())
+            && let Some(i) = self
+                .indicators
+                .iter()
+                .position(|i| i.code == code || i.ref_id.as_deref() == Some(code))
+        {
+            return Match::Found {
+                index: i,
+                how: How::Code,
+            };
+        }
+        let t = text.trim();
+        if t.is_empty() {
+            return Match::None;
+        }
+        if let Some(i) = self.indicators.iter().position(|i| i.name == t) {
+            return Match::Found {
+                index: i,
+                how: How::Exact,
+            };
+        }
+        let norm = normalise(t);
+        if norm.chars().filter(|c| c.is_alphanumeric()).count() == 0 {
+            return Match::None;
+        }
+        if let Some(&i) = self.aliases.get(&norm) {
+            return Match::Found {
+                index: i,
+                how: How::Alias,
+            };
+        }
+        let exact: Vec<usize> = (0..self.cands.len())
+            .filter(|&k| {
+                self.cands[k].norm == norm
+                    || self.cands[k].norm_core == norm
+                    || self.cands[k].norm_core == core(&norm)
+            })
+            .collect();
+        if let Some(&first) = exact.first() {
+            let chosen = self.prefer_scope(&exact, unit_kind).unwrap_or(first);
+            return Match::Found {
+                index: chosen,
+                how: How::Normalised,
+            };
+        }
+        let grams = bigrams(&norm);
+        let mut scored: Vec<(usize, f64)> = (0..self.cands.len())
+            .map(|k| (k, self.score(&norm, &grams, k)))
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let Some(&(best, best_score)) = scored.first() else {
+            return Match::None;
+        };
+        if best_score < FLOOR {
+            return Match::None;
+        }
+        let close: Vec<usize> = scored
+            .iter()
+            .take_while(|(_, s)| *s >= best_score - MARGIN)
+            .map(|(k, _)| *k)
+            .collect();
+        let chosen = if close.len() > 1 {
+            match self.prefer_scope(&close, unit_kind) {
+                Some(k) => k,
+                None => {
+                    return Match::Unsure {
+                        index: best,
+                        score: best_score,
+                        runner_up: Some(close[1]),
+                    };
+                }
+            }
+        } else {
+            best
+        };
+        let chosen = self.twin(chosen, unit_kind, (&norm, &grams, best_score));
+        if best_score >= ACCEPT {
+            Match::Found {
+                index: chosen,
+                how: How::Fuzzy(best_score),
+            }
+        } else {
+            Match::Unsure {
+                index: chosen,
+                score: best_score,
+                runner_up: scored.get(1).map(|s| s.0),
+            }
+        }
+    }
+
+    /// Among close candidates, the only one of the scope the unit reports
+    /// (districts: per-unit; departments: city-wide).
+    fn prefer_scope(&self, close: &[usize], unit_kind: Option<UnitKind>) -> Option<usize> {
+        let want = match unit_kind? {
+            UnitKind::District => Scope::PerUnit,
+            UnitKind::Department => Scope::City,
+        };
+        let of_scope: Vec<usize> = close
+            .iter()
+            .copied()
+            .filter(|&k| self.indicators[k].scope == want)
+            .collect();
+        (of_scope.len() == 1).then(|| of_scope[0])
+    }
+
+    /// The city-wide or per-district twin in the same task with the same unit
+    /// of measure, when the reporting unit's kind calls for it and the twin
+    /// speaks of the same thing (it scores at least half as well).
+    fn twin(&self, k: usize, unit_kind: Option<UnitKind>, row: (&str, &Bigrams, f64)) -> usize {
+        let Some(kind) = unit_kind else { return k };
+        let want = match kind {
+            UnitKind::District => Scope::PerUnit,
+            UnitKind::Department => Scope::City,
+        };
+        let me = &self.indicators[k];
+        if me.scope == want || me.task.is_none() {
+            return k;
+        }
+        let twins: Vec<usize> = (0..self.indicators.len())
+            .filter(|&j| {
+                let o = &self.indicators[j];
+                j != k && o.scope == want && o.task == me.task && o.unit == me.unit
+            })
+            .collect();
+        let (norm, grams, best) = row;
+        let same_thing = |j: usize| self.score(norm, grams, j) >= 0.5 * best;
+        let fits: Vec<usize> = twins.into_iter().filter(|&j| same_thing(j)).collect();
+        if fits.len() == 1 { fits[0] } else { k }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_forms() {
+        assert_eq!(normalise("新建智慧社区(个)"), "新建智慧社区");
+        assert_eq!(
+            normalise("“爱山东”日均活跃用户数（单位：万人）"),
+            "爱山东日均活跃用户数"
+        );
+        assert_eq!(
+            normalise("8.提升数据资源统筹管理水平"),
+            "提升数据资源统筹管理水平"
+        );
+        assert_eq!(
+            normalise("政务服务表格（表单）字段共享率"),
+            "政务服务表格表单字段共享率"
+        );
+        assert_eq!(normalise("PaaS和SaaS"), "paas和saas");
+    }
+}

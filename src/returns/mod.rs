@@ -1,0 +1,333 @@
+//! Progress returns (进展情况统计表) → rows matched to the plan, each with a
+//! verdict: accepted, warned (needs a look) or rejected with a reason.
+//! Nothing here writes anything; the store commits what the user accepts.
+//!
+//! The steps: read the bytes into grids ([`read`]), find the table and its
+//! columns ([`table`]), the reporting unit and period ([`meta`]), each row's
+//! indicator ([`matcher`]) and figure ([`value`]).
+
+pub mod matcher;
+pub mod meta;
+pub mod read;
+pub mod table;
+pub mod value;
+
+use crate::domain::{FigureHistory, Indicator, Period, Unit, UnitKind};
+use matcher::{Match, Matcher};
+use read::{Cell, FileError};
+use serde::Serialize;
+use table::Role;
+
+/// What the importer knows of the ledger.
+pub struct Context<'a> {
+    /// The plan's current indicators.
+    pub indicators: &'a [Indicator],
+    /// The units catalogue.
+    pub units: &'a [Unit],
+    /// Names users confirmed for indicators: (alias, indicator id).
+    pub aliases: &'a [(String, i64)],
+    /// The plan year (the period's year when a return does not say).
+    pub year: i32,
+    /// Figures already in the ledger: (indicator id, unit) → (period, value).
+    pub history: &'a FigureHistory,
+}
+
+/// The user's overrides of what the file says.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub unit: Option<String>,
+    pub period: Option<Period>,
+}
+
+/// One imported row.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Row {
+    /// The indicator's name in the plan.
+    pub indicator: String,
+    pub code: String,
+    /// In the indicator's unit; `null` when the cell had no number (已完成).
+    pub value: Option<f64>,
+    /// 进展情况, as written.
+    pub text: String,
+    /// `accepted` or `warned`.
+    pub status: &'static str,
+    /// For warned rows, a category word and a colon, then why.
+    pub why: String,
+    /// The sheet row (1-based, as Excel shows it).
+    pub row: usize,
+    #[serde(skip)]
+    pub indicator_id: i64,
+    #[serde(skip)]
+    pub problems: String,
+    #[serde(skip)]
+    pub next_steps: String,
+    /// What the row said, for re-matching.
+    #[serde(skip)]
+    pub source_name: String,
+}
+
+/// A row that was not imported.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reject {
+    pub row: usize,
+    /// A category word (`not_in_plan`, `duplicate`, `negative`, `unreadable`), a colon, then why.
+    pub why: String,
+}
+
+/// The result for one file.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FileResult {
+    pub file: String,
+    pub unit: Option<String>,
+    pub period: Option<String>,
+    pub rows: Vec<Row>,
+    pub rejects: Vec<Reject>,
+    pub file_error: Option<String>,
+    #[serde(skip)]
+    pub unit_kind: Option<UnitKind>,
+    #[serde(skip)]
+    pub sheet: Option<String>,
+}
+
+impl FileResult {
+    fn refused(file: &str, e: FileError) -> FileResult {
+        FileResult {
+            file: file.to_string(),
+            unit: None,
+            period: None,
+            rows: Vec::new(),
+            rejects: Vec::new(),
+            file_error: Some(e.0),
+            unit_kind: None,
+            sheet: None,
+        }
+    }
+}
+
+fn cell(row: &[Cell], col: Option<usize>) -> Option<&Cell> {
+    col.and_then(|c| row.get(c)).filter(|c| !c.is_empty())
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Imports one file's bytes (nothing is written).
+pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) -> FileResult {
+    let sheets = match read::read(bytes) {
+        Ok(s) => s,
+        Err(e) => return FileResult::refused(file_name, e),
+    };
+    let Some(t) = table::find(&sheets) else {
+        return FileResult::refused(
+            file_name,
+            FileError(
+                "empty: no data table found (a header with an indicator column and a value column)"
+                    .into(),
+            ),
+        );
+    };
+    let sheet = &sheets[t.sheet];
+    let line = |row: &[Cell]| {
+        row.iter()
+            .map(Cell::text)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let above: Vec<String> = sheet.rows[..t.header]
+        .iter()
+        .map(|r| line(r))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let notes: Vec<String> = sheet.rows[t.data_start()..]
+        .iter()
+        .filter(|r| table::is_furniture(r, &t))
+        .map(|r| line(r))
+        .chain(
+            sheets
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != t.sheet)
+                .flat_map(|(_, s)| s.rows.iter().map(|r| line(r))),
+        )
+        .filter(|l| !l.is_empty())
+        .collect();
+    let stem = std::path::Path::new(file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let found_unit = match &over.unit {
+        Some(u) => meta::unit_in(u, ctx.units).or_else(|| Some((u.clone(), UnitKind::Department))),
+        None => meta::unit(&above, &sheet.name, &stem, ctx.units),
+    };
+    let period = over
+        .period
+        .or_else(|| meta::period(&above, &notes, &sheet.name, &stem, ctx.year));
+    let unit_kind = found_unit.as_ref().map(|u| u.1);
+    let matcher = Matcher::new(ctx.indicators, ctx.aliases);
+
+    let col = |r: Role| t.column(r);
+    let month_col = period.and_then(|p| {
+        t.months()
+            .into_iter()
+            .find(|(m, _)| *m == p.month())
+            .map(|(_, c)| c)
+    });
+    let value_col = col(Role::Value).or(month_col);
+    let value_header_unit = value_col
+        .and_then(|c| t.headers.get(c))
+        .and_then(|h| value::bracket_unit(h));
+    let mut rows: Vec<Row> = Vec::new();
+    let mut rejects: Vec<Reject> = Vec::new();
+    for (i, r) in sheet.rows.iter().enumerate().skip(t.data_start()) {
+        if table::is_furniture(r, &t) {
+            continue;
+        }
+        let row_no = sheet.first_row + i;
+        let name = cell(r, col(Role::Indicator))
+            .map(Cell::text)
+            .unwrap_or_default();
+        let code = cell(r, col(Role::Code)).map(Cell::text);
+        let raw_value = value_col
+            .and_then(|c| r.get(c))
+            .cloned()
+            .unwrap_or(Cell::Empty);
+        if name.is_empty() && code.is_none() {
+            if !raw_value.is_empty() {
+                rejects.push(Reject {
+                    row: row_no,
+                    why: "not_in_plan: the row names no indicator".into(),
+                });
+            }
+            continue;
+        }
+        let (index, unsure) = match matcher.find(code.as_deref(), &name, unit_kind) {
+            Match::Found { index, .. } => (index, None),
+            Match::Unsure {
+                index,
+                score,
+                runner_up,
+            } => (
+                index,
+                Some(format!(
+                    "match: '{name}' may be '{}' (score {score:.2}){}; confirm or re-match",
+                    ctx.indicators[index].name,
+                    runner_up
+                        .map(|r| format!(" or '{}'", ctx.indicators[r].name))
+                        .unwrap_or_default()
+                )),
+            ),
+            Match::None => {
+                let shown = if name.is_empty() {
+                    code.clone().unwrap_or_default()
+                } else {
+                    name.clone()
+                };
+                rejects.push(Reject {
+                    row: row_no,
+                    why: format!("not_in_plan: '{shown}' matches no indicator of the plan"),
+                });
+                continue;
+            }
+        };
+        let ind = &ctx.indicators[index];
+        let row_unit = cell(r, col(Role::Unit))
+            .map(Cell::text)
+            .or_else(|| value::bracket_unit(&name))
+            .or(value_header_unit.clone());
+        let reading = match value::parse(&raw_value) {
+            Ok(v) => v,
+            Err(why) => {
+                rejects.push(Reject { row: row_no, why });
+                continue;
+            }
+        };
+        let percent = ind.is_percent();
+        let v = reading.map(|rd| value::normalise(rd, row_unit.as_deref(), percent));
+        if let Some(v) = v
+            && v < 0.0
+        {
+            rejects.push(Reject {
+                row: row_no,
+                why: format!("negative: {} is below 0", fmt_num(v)),
+            });
+            continue;
+        }
+        if let Some(first) = rows.iter().find(|x| x.indicator_id == ind.id) {
+            rejects.push(Reject {
+                row: row_no,
+                why: format!(
+                    "duplicate: '{}' was already given in row {}",
+                    ind.name, first.row
+                ),
+            });
+            continue;
+        }
+        let target = cell(r, col(Role::Target))
+            .and_then(|c| value::parse(c).ok().flatten())
+            .map(|rd| value::normalise(rd, row_unit.as_deref(), percent));
+        let mut warnings: Vec<String> = unsure.into_iter().collect();
+        if let Some(v) = v {
+            if percent && v > 100.0 {
+                warnings.push(format!("absurd: {}% is above 100%", fmt_num(v)));
+            } else if let Some(tg) = target.filter(|t| *t > 0.0)
+                && v >= 10.0 * tg
+            {
+                warnings.push(format!(
+                    "absurd: {} is {:.0}x the row's own annual target {}",
+                    fmt_num(v),
+                    v / tg,
+                    fmt_num(tg)
+                ));
+            }
+            if let (Some(p), Some(unit)) = (period, found_unit.as_ref())
+                && let Some(prev) = ctx
+                    .history
+                    .get(&(ind.id, unit.0.clone()))
+                    .and_then(|h| h.iter().filter(|(q, _)| *q < p).max_by_key(|(q, _)| *q))
+                && prev.1 > 0.0
+                && (v > 5.0 * prev.1 || v < prev.1 / 5.0)
+            {
+                warnings.push(format!(
+                    "jump: {} is far from {} reported for {}",
+                    fmt_num(v),
+                    fmt_num(prev.1),
+                    prev.0
+                ));
+            }
+        }
+        let text = |role: Role| cell(r, col(role)).map(Cell::text).unwrap_or_default();
+        rows.push(Row {
+            indicator: ind.name.clone(),
+            code: ind.code.clone(),
+            value: v,
+            text: text(Role::Progress),
+            status: if warnings.is_empty() {
+                "accepted"
+            } else {
+                "warned"
+            },
+            why: warnings.join("; "),
+            row: row_no,
+            indicator_id: ind.id,
+            problems: text(Role::Problems),
+            next_steps: text(Role::NextSteps),
+            source_name: name,
+        });
+    }
+    FileResult {
+        file: file_name.to_string(),
+        unit: found_unit.as_ref().map(|u| u.0.clone()),
+        period: period.map(|p| p.to_string()),
+        rows,
+        rejects,
+        file_error: None,
+        unit_kind,
+        sheet: Some(sheet.name.clone()),
+    }
+}

@@ -1,0 +1,525 @@
+//! Spreadsheet bytes → plain grids of cells. The format is decided by the
+//! first bytes, never the extension: `PK` (xlsx, xlsm, xlsb, ods), the OLE
+//! signature `D0 CF 11 E0` (xls; or an encrypted workbook), `<html`/`<table`
+//! (the ".xls" that government systems export), else CSV text in UTF-8,
+//! UTF-16 or GB18030. Hostile files meet limits on size, on the zip's
+//! declared uncompressed sizes, and on the number of cells.
+
+use calamine::{Data, Reader};
+use std::io::{Cursor, Read};
+
+/// The largest file accepted.
+pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
+/// The most uncompressed bytes a zip-based workbook may declare.
+pub const MAX_UNZIPPED_BYTES: u64 = 500 * 1024 * 1024;
+/// The most cells read from one file.
+pub const MAX_CELLS: usize = 5_000_000;
+
+/// One cell as the importer sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+}
+
+impl Cell {
+    /// The cell as text (numbers without needless decimals).
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.trim().to_string(),
+            Cell::Number(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
+            Cell::Number(v) => v.to_string(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            Cell::Number(_) => false,
+        }
+    }
+}
+
+/// One sheet: its name, its cells, and the sheet row number (1-based, as
+/// Excel shows it) of `rows[0]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sheet {
+    pub name: String,
+    pub first_row: usize,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Why a whole file was refused; the text starts with a category word.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileError(pub String);
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> FileError {
+    FileError(format!(
+        "corrupt: the file cannot be read as a spreadsheet ({e})"
+    ))
+}
+
+/// What the first bytes say the file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+    Html,
+    Text,
+}
+
+/// Decides the format from the bytes.
+pub fn sniff(bytes: &[u8]) -> Result<Format, FileError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+        let names: Vec<String> = zip
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.into_owned()))
+            .collect();
+        return if names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case("xl/workbook.bin"))
+        {
+            Ok(Format::Xlsb)
+        } else if names.iter().any(|n| n.starts_with("xl/")) {
+            Ok(Format::Xlsx)
+        } else if names.iter().any(|n| n == "content.xml") {
+            Ok(Format::Ods)
+        } else {
+            Err(FileError(
+                "corrupt: a zip file, but not a workbook (no xl/ or content.xml inside)".into(),
+            ))
+        };
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        // An encrypted xlsx is an OLE file holding an "EncryptedPackage" stream.
+        let marker: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
+            return Err(FileError(
+                "encrypted: the workbook is protected by a password; save an unprotected copy"
+                    .into(),
+            ));
+        }
+        return Ok(Format::Xls);
+    }
+    let head: String =
+        String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with("<html")
+        || head.starts_with("<!doctype html")
+        || head.starts_with("<table")
+        || head.contains("<table") && head.starts_with('<')
+    {
+        return Ok(Format::Html);
+    }
+    Ok(Format::Text)
+}
+
+/// Reads every sheet of a file.
+pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
+    if bytes.is_empty() {
+        return Err(FileError("empty: the file has no content".into()));
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(FileError(format!(
+            "too_large: {} MB; a return is at most {} MB",
+            bytes.len() / 1024 / 1024,
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    let format = sniff(bytes)?;
+    if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
+        check_zip(bytes)?;
+    }
+    let sheets = match format {
+        Format::Xlsx => workbook(calamine::Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?)?,
+        Format::Xlsb => workbook(calamine::Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?)?,
+        Format::Ods => workbook(calamine::Ods::new(Cursor::new(bytes)).map_err(corrupt)?)?,
+        Format::Xls => workbook(calamine::Xls::new(Cursor::new(bytes)).map_err(|e| {
+            let s = e.to_string();
+            if s.to_ascii_lowercase().contains("password") {
+                FileError(
+                    "encrypted: the workbook is protected by a password; save an unprotected copy"
+                        .into(),
+                )
+            } else {
+                corrupt(s)
+            }
+        })?)?,
+        Format::Html => html(&decode_text(bytes, true)?)?,
+        Format::Text => vec![csv(&decode_text(bytes, false)?)?],
+    };
+    if sheets
+        .iter()
+        .all(|s| s.rows.iter().all(|r| r.iter().all(Cell::is_empty)))
+    {
+        return Err(FileError("empty: the workbook has no filled cells".into()));
+    }
+    Ok(sheets)
+}
+
+/// Refuses a zip whose entries declare more than the limit uncompressed.
+fn check_zip(bytes: &[u8]) -> Result<(), FileError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(corrupt)?;
+        if f.encrypted() {
+            return Err(FileError(
+                "encrypted: the workbook is protected by a password; save an unprotected copy"
+                    .into(),
+            ));
+        }
+        total = total.saturating_add(f.size());
+    }
+    if total > MAX_UNZIPPED_BYTES {
+        return Err(FileError(format!(
+            "too_large: the workbook unpacks to {} MB (at most {} MB)",
+            total / 1024 / 1024,
+            MAX_UNZIPPED_BYTES / 1024 / 1024
+        )));
+    }
+    Ok(())
+}
+
+fn workbook<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(
+    mut wb: R,
+) -> Result<Vec<Sheet>, FileError>
+where
+    R::Error: std::fmt::Display,
+{
+    let mut out = Vec::new();
+    let mut cells = 0usize;
+    for name in wb.sheet_names().to_owned() {
+        let range = match wb.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => return Err(corrupt(format!("sheet {name}: {e}"))),
+        };
+        let (h, w) = range.get_size();
+        cells = cells.saturating_add(h.saturating_mul(w));
+        if cells > MAX_CELLS {
+            return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
+        }
+        let first_row = range.start().map_or(1, |(r, _)| r as usize + 1);
+        let first_col = range.start().map_or(0, |(_, c)| c as usize);
+        let rows = range
+            .rows()
+            .map(|row| {
+                let mut v: Vec<Cell> = vec![Cell::Empty; first_col];
+                v.extend(row.iter().map(|c| match c {
+                    Data::Empty | Data::Error(_) => Cell::Empty,
+                    Data::String(s) => Cell::Text(s.clone()),
+                    Data::Int(i) => Cell::Number(*i as f64),
+                    Data::Float(f) => Cell::Number(*f),
+                    Data::Bool(b) => Cell::Text(if *b { "是".into() } else { "否".into() }),
+                    Data::DateTime(d) => Cell::Number(d.as_f64()),
+                    Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+                }));
+                v
+            })
+            .collect();
+        out.push(Sheet {
+            name,
+            first_row,
+            rows,
+        });
+    }
+    Ok(out)
+}
+
+/// Text of a CSV or HTML file: BOMs, UTF-8, else the charset an HTML page
+/// declares, else GB18030.
+fn decode_text(bytes: &[u8], html: bool) -> Result<String, FileError> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (cow, bad) = enc.decode_without_bom_handling(&bytes[bom..]);
+        if bad {
+            return Err(FileError(format!("corrupt: not valid {} text", enc.name())));
+        }
+        return Ok(cow.into_owned());
+    }
+    if html {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+        if let Some(p) = head.find("charset=") {
+            let label: String = head[p + 8..]
+                .trim_start_matches(['"', '\''])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            if let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes()) {
+                let (cow, _) = enc.decode_without_bom_handling(bytes);
+                return Ok(cow.into_owned());
+            }
+        }
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_string());
+    }
+    let (cow, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if bad || cow.contains('\0') {
+        return Err(FileError(
+            "corrupt: not a spreadsheet, nor text in UTF-8, UTF-16 or GBK".into(),
+        ));
+    }
+    Ok(cow.into_owned())
+}
+
+/// Parses CSV (comma, tab or semicolon; quoted fields with doubled quotes).
+pub fn csv(text: &str) -> Result<Sheet, FileError> {
+    if text.contains('\0') {
+        return Err(FileError("corrupt: binary content, not CSV text".into()));
+    }
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let sep = [',', '\t', ';', '，']
+        .into_iter()
+        .max_by_key(|s| {
+            text.lines()
+                .take(20)
+                .map(|l| l.matches(*s).count())
+                .sum::<usize>()
+        })
+        .unwrap_or(',');
+    let _ = first;
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut row: Vec<Cell> = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut cells = 0usize;
+    let mut chars = text.chars().peekable();
+    let push_field = |field: &mut String, row: &mut Vec<Cell>| {
+        let f = std::mem::take(field);
+        row.push(if f.trim().is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(f)
+        });
+    };
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    field.push('"');
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            } else {
+                field.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
+            '\r' => {}
+            '\n' => {
+                push_field(&mut field, &mut row);
+                cells += row.len();
+                rows.push(std::mem::take(&mut row));
+                if cells > MAX_CELLS {
+                    return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
+                }
+            }
+            c if c == sep => push_field(&mut field, &mut row),
+            c => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        push_field(&mut field, &mut row);
+        rows.push(row);
+    }
+    Ok(Sheet {
+        name: String::new(),
+        first_row: 1,
+        rows,
+    })
+}
+
+/// Parses the `<tr>`/`<td>` cells of an HTML page's tables into one sheet;
+/// a cell spanning columns leaves empty cells after it.
+pub fn html(text: &str) -> Result<Vec<Sheet>, FileError> {
+    let lower = text.to_ascii_lowercase();
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut pos = 0;
+    let mut cells = 0usize;
+    while let Some(tr) = lower[pos..].find("<tr").map(|p| p + pos) {
+        let end = lower[tr..].find("</tr").map_or(lower.len(), |p| p + tr);
+        let next_tr = lower[tr + 3..]
+            .find("<tr")
+            .map_or(lower.len(), |p| p + tr + 3);
+        let end = end.min(next_tr);
+        let mut row = Vec::new();
+        let mut p = tr;
+        while let Some(td) = lower[p..end].find("<t").map(|x| x + p) {
+            let tag_char = lower.as_bytes().get(td + 2).copied();
+            if !matches!(tag_char, Some(b'd') | Some(b'h'))
+                || !matches!(
+                    lower.as_bytes().get(td + 3),
+                    Some(b'>') | Some(b' ') | Some(b'\t') | Some(b'\n') | Some(b'\r')
+                )
+            {
+                p = td + 2;
+                continue;
+            }
+            let open_end = lower[td..end].find('>').map_or(end, |x| x + td);
+            let attrs = &lower[td..open_end];
+            let span: usize = attrs
+                .find("colspan")
+                .and_then(|i| {
+                    attrs[i + 7..]
+                        .trim_start_matches(['=', '"', '\'', ' '])
+                        .chars()
+                        .take_while(|c| c.is_ascii_digit())
+                        .collect::<String>()
+                        .parse()
+                        .ok()
+                })
+                .unwrap_or(1)
+                .clamp(1, 100);
+            let close = lower[open_end..end]
+                .find("</t")
+                .map_or(end, |x| x + open_end);
+            let next_cell = lower[open_end..end]
+                .find("<td")
+                .or_else(|| lower[open_end..end].find("<th"))
+                .map_or(end, |x| x + open_end);
+            let content_end = close.min(next_cell);
+            let raw = &text[(open_end + 1).min(content_end)..content_end];
+            let t = html_text(raw);
+            row.push(if t.trim().is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(t)
+            });
+            for _ in 1..span {
+                row.push(Cell::Empty);
+            }
+            p = content_end;
+        }
+        cells += row.len();
+        if cells > MAX_CELLS {
+            return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
+        }
+        rows.push(row);
+        pos = end.max(tr + 3);
+    }
+    if rows.is_empty() {
+        return Err(FileError("empty: the page has no table rows".into()));
+    }
+    Ok(vec![Sheet {
+        name: String::new(),
+        first_row: 1,
+        rows,
+    }])
+}
+
+/// The text of an HTML fragment: tags dropped, entities decoded, <br> as a space.
+fn html_text(raw: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in raw.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Reads a file from disk with the size limit applied before reading it whole.
+pub fn read_path(path: &std::path::Path) -> Result<Vec<u8>, FileError> {
+    let meta = std::fs::metadata(path).map_err(|e| FileError(format!("unreadable: {e}")))?;
+    if meta.len() as usize > MAX_FILE_BYTES {
+        return Err(FileError(format!(
+            "too_large: {} MB; a return is at most {} MB",
+            meta.len() / 1024 / 1024,
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|e| FileError(format!("unreadable: {e}")))?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_separators() {
+        let s = csv("a,\"12,560\",\"say \"\"hi\"\"\"\r\nb,,c\n").unwrap();
+        assert_eq!(
+            s.rows[0],
+            vec![
+                Cell::Text("a".into()),
+                Cell::Text("12,560".into()),
+                Cell::Text("say \"hi\"".into())
+            ]
+        );
+        assert_eq!(
+            s.rows[1],
+            vec![Cell::Text("b".into()), Cell::Empty, Cell::Text("c".into())]
+        );
+        let t = csv("x\ty\n1\t2\n").unwrap();
+        assert_eq!(
+            t.rows[1],
+            vec![Cell::Text("1".into()), Cell::Text("2".into())]
+        );
+    }
+
+    #[test]
+    fn html_tables_with_spans() {
+        let page = "<html><meta charset=gbk><table><tr><th colspan=2>完成情况</th><td>x&amp;y</td></tr><tr><td>1</td><td><b>2</b></td></tr></table>";
+        let s = &html(page).unwrap()[0];
+        assert_eq!(
+            s.rows[0],
+            vec![
+                Cell::Text("完成情况".into()),
+                Cell::Empty,
+                Cell::Text("x&y".into())
+            ]
+        );
+        assert_eq!(s.rows[1][1], Cell::Text("2".into()));
+    }
+
+    #[test]
+    fn sniffing_ignores_the_extension() {
+        assert_eq!(sniff(b"<html><table>").unwrap(), Format::Html);
+        assert_eq!(sniff("序号,指标".as_bytes()).unwrap(), Format::Text);
+        assert!(
+            sniff(b"PK\x03\x04broken")
+                .unwrap_err()
+                .0
+                .starts_with("corrupt:")
+        );
+        assert!(read(b"").unwrap_err().0.starts_with("empty:"));
+    }
+}

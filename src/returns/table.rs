@@ -1,0 +1,363 @@
+//! Finding the data table in a workbook: the sheet and header row (one row,
+//! or two with merged group headers), each column's role from its header
+//! words, and the data rows — leaving out titles, 填报单位 lines, section
+//! rows (一、数字政府), 备注 rows and blank rows.
+
+use super::read::{Cell, Sheet};
+use crate::domain::text::fold;
+
+/// What a column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Seq,
+    Code,
+    Indicator,
+    Task,
+    Target,
+    Value,
+    /// 完成情况 on its own: the value, unless another column is.
+    MaybeValue,
+    Rate,
+    Progress,
+    Problems,
+    NextSteps,
+    Unit,
+    Remark,
+    Month(u32),
+    Other,
+}
+
+/// Header words and their roles, most specific first. Matched on the
+/// folded header with spaces and unit brackets removed.
+const LEXICON: &[(&str, Role)] = &[
+    ("序号", Role::Seq),
+    ("指标编码", Role::Code),
+    ("指标代码", Role::Code),
+    ("指标编号", Role::Code),
+    ("编码", Role::Code),
+    ("代码", Role::Code),
+    ("完成率", Role::Rate),
+    ("完成比例", Role::Rate),
+    ("完成进度", Role::Rate),
+    ("进度(%)", Role::Rate),
+    ("存在问题", Role::Problems),
+    ("问题", Role::Problems),
+    ("下步", Role::NextSteps),
+    ("下一步", Role::NextSteps),
+    ("进展情况", Role::Progress),
+    ("工作进展", Role::Progress),
+    ("主要进展", Role::Progress),
+    ("推进情况", Role::Progress),
+    ("进展", Role::Progress),
+    ("完成情况说明", Role::Progress),
+    ("完成值", Role::Value),
+    ("数值", Role::Value),
+    ("完成数", Role::Value),
+    ("完成量", Role::Value),
+    ("截至目前", Role::Value),
+    ("截止目前", Role::Value),
+    ("累计完成", Role::Value),
+    ("实际完成", Role::Value),
+    ("实际值", Role::Value),
+    ("当前值", Role::Value),
+    ("本期值", Role::Value),
+    ("完成情况", Role::MaybeValue),
+    ("年度目标", Role::Target),
+    ("全年目标", Role::Target),
+    ("目标值", Role::Target),
+    ("目标任务", Role::Target),
+    ("年度任务", Role::Target),
+    ("计划值", Role::Target),
+    ("目标", Role::Target),
+    ("量化指标", Role::Indicator),
+    ("指标名称", Role::Indicator),
+    ("考核指标", Role::Indicator),
+    ("任务指标", Role::Indicator),
+    ("重点指标", Role::Indicator),
+    ("指标内容", Role::Indicator),
+    ("指标", Role::Indicator),
+    ("工作任务", Role::Task),
+    ("重点工作", Role::Task),
+    ("工作内容", Role::Task),
+    ("任务名称", Role::Task),
+    ("任务", Role::Task),
+    ("项目名称", Role::Indicator),
+    ("计量单位", Role::Unit),
+    ("备注", Role::Remark),
+    ("说明", Role::Remark),
+];
+
+/// A header cell in matching form: folded, no spaces, no unit in brackets.
+fn header_key(s: &str) -> String {
+    let f: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+    match super::value::bracket_unit(&f) {
+        Some(_) => f[..f.rfind('(').unwrap_or(f.len())].to_string(),
+        None => f,
+    }
+}
+
+/// The role a header names.
+pub fn role_of(header: &str) -> Role {
+    let h = header_key(header);
+    if h.is_empty() {
+        return Role::Other;
+    }
+    if h == "单位" {
+        return Role::Unit;
+    }
+    let month = h.trim_end_matches('份').trim_end_matches('底');
+    if let Some(m) = month.strip_suffix('月')
+        && let Ok(m) = m.parse::<u32>()
+        && (1..=12).contains(&m)
+    {
+        return Role::Month(m);
+    }
+    if h.contains("责任") || h.contains("填报") || h.contains("联系") || h.contains("时限")
+    {
+        return Role::Other;
+    }
+    // A group header over a sub-header: the sub-header decides (完成情况/数值).
+    let last = h.rsplit('/').next().unwrap_or(&h);
+    for key in [last, h.as_str()] {
+        if let Some((_, r)) = LEXICON.iter().find(|(w, _)| key.contains(w)) {
+            return *r;
+        }
+    }
+    Role::Other
+}
+
+/// A data table found in a sheet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub sheet: usize,
+    /// Index in `rows` of the first header row.
+    pub header: usize,
+    /// 1 or 2 header rows.
+    pub header_rows: usize,
+    /// The header text of each column (group/sub for two rows).
+    pub headers: Vec<String>,
+    pub roles: Vec<Role>,
+}
+
+impl Table {
+    /// The column with a role.
+    pub fn column(&self, role: Role) -> Option<usize> {
+        self.roles.iter().position(|r| *r == role)
+    }
+    /// Month columns, by month.
+    pub fn months(&self) -> Vec<(u32, usize)> {
+        self.roles
+            .iter()
+            .enumerate()
+            .filter_map(|(c, r)| {
+                if let Role::Month(m) = r {
+                    Some((*m, c))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+    /// The first data row's index in `rows`.
+    pub fn data_start(&self) -> usize {
+        self.header + self.header_rows
+    }
+}
+
+fn texts(row: &[Cell]) -> Vec<String> {
+    row.iter().map(Cell::text).collect()
+}
+
+/// Header texts of one row, or of two rows with group headers filled across
+/// the columns they span.
+fn combine(top: &[String], bottom: Option<&[String]>) -> Vec<String> {
+    let Some(bottom) = bottom else {
+        return top.to_vec();
+    };
+    let n = top.len().max(bottom.len());
+    let mut group = String::new();
+    (0..n)
+        .map(|c| {
+            let t = top.get(c).map(String::as_str).unwrap_or("");
+            let b = bottom.get(c).map(String::as_str).unwrap_or("");
+            if !t.is_empty() {
+                group = t.to_string();
+            } else if b.is_empty() {
+                group.clear();
+            }
+            let t = if t.is_empty() && !b.is_empty() {
+                group.as_str()
+            } else {
+                t
+            };
+            match (t.is_empty(), b.is_empty()) {
+                (false, false) => format!("{t}/{b}"),
+                (false, true) => t.to_string(),
+                (true, false) => b.to_string(),
+                (true, true) => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn resolve(mut roles: Vec<Role>) -> Vec<Role> {
+    if roles.contains(&Role::Value) {
+        for r in roles.iter_mut().filter(|r| **r == Role::MaybeValue) {
+            *r = Role::Other;
+        }
+    } else if let Some(r) = roles.iter_mut().find(|r| **r == Role::MaybeValue) {
+        *r = Role::Value;
+    }
+    if !roles.contains(&Role::Indicator)
+        && let Some(r) = roles.iter_mut().find(|r| **r == Role::Task)
+    {
+        *r = Role::Indicator;
+    }
+    // Only the first column of each role counts.
+    let mut seen = Vec::new();
+    for r in roles.iter_mut() {
+        if !matches!(r, Role::Other | Role::Month(_)) {
+            if seen.contains(r) {
+                *r = Role::Other;
+            } else {
+                seen.push(*r);
+            }
+        }
+    }
+    roles
+}
+
+fn score(roles: &[Role]) -> Option<usize> {
+    let has_value =
+        roles.contains(&Role::Value) || roles.iter().any(|r| matches!(r, Role::Month(_)));
+    (roles.contains(&Role::Indicator) && has_value)
+        .then(|| roles.iter().filter(|r| **r != Role::Other).count())
+}
+
+/// Finds the best table across sheets: a header row in the first 40 rows
+/// with an indicator column and a value column (or month columns).
+pub fn find(sheets: &[Sheet]) -> Option<Table> {
+    let mut best: Option<(usize, Table)> = None;
+    for (si, sheet) in sheets.iter().enumerate() {
+        for r in 0..sheet.rows.len().min(40) {
+            let top = texts(&sheet.rows[r]);
+            let bottom = sheet.rows.get(r + 1).map(|row| texts(row));
+            let single = resolve(top.iter().map(|h| role_of(h)).collect());
+            let mut options = vec![(1, top.clone(), single)];
+            if let Some(b) = &bottom
+                && b.iter().any(|t| role_of(t) != Role::Other)
+                && !sheet.rows[r + 1]
+                    .iter()
+                    .any(|c| matches!(c, Cell::Number(_)))
+            {
+                let headers = combine(&top, Some(b));
+                let roles = resolve(headers.iter().map(|h| role_of(h)).collect());
+                options.push((2, headers, roles));
+            }
+            for (rows, headers, roles) in options {
+                if let Some(s) = score(&roles)
+                    && best.as_ref().is_none_or(|(bs, _)| s > *bs)
+                {
+                    best = Some((
+                        s,
+                        Table {
+                            sheet: si,
+                            header: r,
+                            header_rows: rows,
+                            headers,
+                            roles,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
+/// Whether a data-area row is a section, note or title row rather than data.
+pub fn is_furniture(row: &[Cell], table: &Table) -> bool {
+    let filled: Vec<String> = row
+        .iter()
+        .filter(|c| !c.is_empty())
+        .map(Cell::text)
+        .collect();
+    let Some(first) = filled.first() else {
+        return true;
+    };
+    let f = fold(first);
+    let f = f.trim();
+    if [
+        "备注",
+        "注:",
+        "注 :",
+        "说明",
+        "填表说明",
+        "填报说明",
+        "注释",
+    ]
+    .iter()
+    .any(|w| f.starts_with(w))
+        || f.starts_with("注") && f.chars().nth(1).is_some_and(|c| c == ':' || c == '1')
+    {
+        return true;
+    }
+    if ["合计", "总计", "小计"].contains(&f) {
+        return true;
+    }
+    // 一、数字政府 / （一）…: a section row has nothing in the value column.
+    let section = crate::domain::text::fold(first)
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .count();
+    let value_empty = table
+        .column(Role::Value)
+        .is_none_or(|c| row.get(c).is_none_or(Cell::is_empty));
+    if section > 0 && f.chars().nth(section) == Some('、') && value_empty {
+        return true;
+    }
+    // A lone text cell (a title or a note) with no value.
+    filled.len() == 1
+        && value_empty
+        && table
+            .column(Role::Indicator)
+            .is_none_or(|c| row.get(c).is_none_or(Cell::is_empty))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_words() {
+        assert_eq!(role_of("指标名称"), Role::Indicator);
+        assert_eq!(role_of("量化指标"), Role::Indicator);
+        assert_eq!(role_of("截至目前完成值"), Role::Value);
+        assert_eq!(role_of("截至9月底完成值"), Role::Value);
+        assert_eq!(role_of("完成情况/数值"), Role::Value);
+        assert_eq!(role_of("完成情况/完成率"), Role::Rate);
+        assert_eq!(role_of("年度目标（个）"), Role::Target);
+        assert_eq!(role_of("進展情況"), Role::Progress);
+        assert_eq!(role_of("单位"), Role::Unit);
+        assert_eq!(role_of("责任单位"), Role::Other);
+        assert_eq!(role_of("9月"), Role::Month(9));
+        assert_eq!(role_of("存在问题"), Role::Problems);
+        assert_eq!(role_of("下步打算"), Role::NextSteps);
+    }
+
+    #[test]
+    fn two_level_headers_fill_their_groups() {
+        let top: Vec<String> = ["指标名称", "完成情况", "", "进展情况"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let bottom: Vec<String> = ["", "数值", "完成率", ""]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            combine(&top, Some(&bottom)),
+            vec!["指标名称", "完成情况/数值", "完成情况/完成率", "进展情况"]
+        );
+    }
+}
