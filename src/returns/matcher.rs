@@ -64,6 +64,7 @@ pub struct Matcher<'a> {
     cands: Vec<Candidate>,
     aliases: HashMap<String, usize>,
     idf: HashMap<(char, char), f64>,
+    unknown: f64,
 }
 
 /// Scope words that start an indicator's name (各区县…, 全市…).
@@ -116,9 +117,14 @@ fn core(name: &str) -> String {
     s
 }
 
+/// Character pairs within runs of letters and digits (punctuation splits).
 fn bigrams(s: &str) -> Bigrams {
-    let cs: Vec<char> = s.chars().filter(|c| !",、.;:。，".contains(*c)).collect();
-    cs.windows(2).map(|w| (w[0], w[1])).collect()
+    let mut out = Bigrams::new();
+    for run in s.split(|c: char| !c.is_alphanumeric()) {
+        let cs: Vec<char> = run.chars().collect();
+        out.extend(cs.windows(2).map(|w| (w[0], w[1])));
+    }
+    out
 }
 
 impl<'a> Matcher<'a> {
@@ -165,12 +171,14 @@ impl<'a> Matcher<'a> {
             cands,
             aliases,
             idf,
+            unknown: (1.0 + n).ln(),
         }
     }
 
     fn w(&self, g: &(char, char)) -> f64 {
-        // A bigram no indicator has says little about which one it is.
-        self.idf.get(g).copied().unwrap_or(0.3)
+        // A bigram no indicator has is as telling as the rarest: the row
+        // speaks of something the plan does not.
+        self.idf.get(g).copied().unwrap_or(self.unknown)
     }
 
     fn weight(&self, set: &Bigrams) -> f64 {

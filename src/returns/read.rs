@@ -356,13 +356,21 @@ pub fn html(text: &str) -> Result<Vec<Sheet>, FileError> {
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut pos = 0;
     let mut cells = 0usize;
+    // Columns still covered by a cell spanning rows from above: rows left.
+    let mut carry: Vec<usize> = Vec::new();
     while let Some(tr) = lower[pos..].find("<tr").map(|p| p + pos) {
         let end = lower[tr..].find("</tr").map_or(lower.len(), |p| p + tr);
         let next_tr = lower[tr + 3..]
             .find("<tr")
             .map_or(lower.len(), |p| p + tr + 3);
         let end = end.min(next_tr);
-        let mut row = Vec::new();
+        let mut row: Vec<Cell> = Vec::new();
+        let skip_carried = |row: &mut Vec<Cell>, carry: &mut Vec<usize>| {
+            while carry.get(row.len()).is_some_and(|n| *n > 0) {
+                carry[row.len()] -= 1;
+                row.push(Cell::Empty);
+            }
+        };
         let mut p = tr;
         while let Some(td) = lower[p..end].find("<t").map(|x| x + p) {
             let tag_char = lower.as_bytes().get(td + 2).copied();
@@ -377,19 +385,22 @@ pub fn html(text: &str) -> Result<Vec<Sheet>, FileError> {
             }
             let open_end = lower[td..end].find('>').map_or(end, |x| x + td);
             let attrs = &lower[td..open_end];
-            let span: usize = attrs
-                .find("colspan")
-                .and_then(|i| {
-                    attrs[i + 7..]
-                        .trim_start_matches(['=', '"', '\'', ' '])
-                        .chars()
-                        .take_while(|c| c.is_ascii_digit())
-                        .collect::<String>()
-                        .parse()
-                        .ok()
-                })
-                .unwrap_or(1)
-                .clamp(1, 100);
+            let span_of = |name: &str| -> usize {
+                attrs
+                    .find(name)
+                    .and_then(|i| {
+                        attrs[i + name.len()..]
+                            .trim_start_matches(['=', '"', '\'', ' '])
+                            .chars()
+                            .take_while(|c| c.is_ascii_digit())
+                            .collect::<String>()
+                            .parse()
+                            .ok()
+                    })
+                    .unwrap_or(1)
+                    .clamp(1, 100)
+            };
+            let (colspan, rowspan) = (span_of("colspan"), span_of("rowspan"));
             let close = lower[open_end..end]
                 .find("</t")
                 .map_or(end, |x| x + open_end);
@@ -400,16 +411,27 @@ pub fn html(text: &str) -> Result<Vec<Sheet>, FileError> {
             let content_end = close.min(next_cell);
             let raw = &text[(open_end + 1).min(content_end)..content_end];
             let t = html_text(raw);
+            skip_carried(&mut row, &mut carry);
+            let col = row.len();
             row.push(if t.trim().is_empty() {
                 Cell::Empty
             } else {
                 Cell::Text(t)
             });
-            for _ in 1..span {
+            for _ in 1..colspan {
                 row.push(Cell::Empty);
+            }
+            if rowspan > 1 {
+                if carry.len() < col + colspan {
+                    carry.resize(col + colspan, 0);
+                }
+                for c in carry.iter_mut().skip(col).take(colspan) {
+                    *c = rowspan - 1;
+                }
             }
             p = content_end;
         }
+        skip_carried(&mut row, &mut carry);
         cells += row.len();
         if cells > MAX_CELLS {
             return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));

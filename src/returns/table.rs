@@ -244,7 +244,10 @@ pub fn find(sheets: &[Sheet]) -> Option<Table> {
             let bottom = sheet.rows.get(r + 1).map(|row| texts(row));
             let single = resolve(top.iter().map(|h| role_of(h)).collect());
             let mut options = vec![(1, top.clone(), single)];
+            // Two header rows: the top one must itself read as a header.
+            let top_roles = top.iter().filter(|h| role_of(h) != Role::Other).count();
             if let Some(b) = &bottom
+                && top_roles >= 2
                 && b.iter().any(|t| role_of(t) != Role::Other)
                 && !sheet.rows[r + 1]
                     .iter()

@@ -1,0 +1,121 @@
+//! A child process importing returns in a loop is killed with SIGKILL at
+//! random moments; after every kill the ledger must pass integrity_check and
+//! every batch must be whole (all its rows) or absent.
+#![cfg(unix)]
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use taizhang::store::Store;
+
+fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel)
+}
+
+/// A small deterministic generator for the kill moments.
+struct XorShift(u64);
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn killed_imports_leave_whole_batches_or_none() {
+    let bin = env!("CARGO_BIN_EXE_taizhang");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crash.sqlite3");
+    for args in [
+        vec![
+            "units".to_string(),
+            "import".into(),
+            shared("samples/units_zibo.json")
+                .to_str()
+                .unwrap()
+                .to_string(),
+        ],
+        vec![
+            "plan".to_string(),
+            "import".into(),
+            shared("samples/gold/002.json")
+                .to_str()
+                .unwrap()
+                .to_string(),
+        ],
+    ] {
+        let ok = Command::new(bin)
+            .arg("--db")
+            .arg(&db)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    }
+    let files = [
+        (
+            shared("samples/returns/张店区_2023年6月_大数据工作进展情况统计表.xlsx"),
+            12,
+        ),
+        (
+            shared("samples/returns/淄川区_2023年前三季度_进展情况统计表.xlsx"),
+            10,
+        ),
+    ];
+    // The child: import both files again and again, forced, until killed.
+    let script = format!(
+        "while true; do '{bin}' --db '{}' returns import '{}' '{}' --force >/dev/null 2>&1; done",
+        db.display(),
+        files[0].0.display(),
+        files[1].0.display()
+    );
+    let mut rng = XorShift(0x5EED_2023_0630);
+    let mut committed_seen = 0;
+    for round in 0..60 {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(20 + rng.next() % 400));
+        // SAFETY: sends SIGKILL to the child's own process group.
+        unsafe {
+            libc::kill(-(child.id() as i32), libc::SIGKILL);
+        }
+        child.wait().unwrap();
+        let store = Store::open(&db)
+            .unwrap_or_else(|e| panic!("round {round}: the ledger does not open: {e}"));
+        store
+            .integrity_check()
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        for b in store.batches().unwrap() {
+            let want = files
+                .iter()
+                .find(|(p, _)| p.file_name().unwrap().to_string_lossy() == b.file_name)
+                .unwrap()
+                .1;
+            assert_eq!(
+                b.rows, want,
+                "round {round}: batch {} of {} has {} of its {want} rows",
+                b.id, b.file_name, b.rows
+            );
+        }
+        committed_seen = store.batches().unwrap().len();
+    }
+    assert!(
+        committed_seen > 0,
+        "the child committed nothing in 60 rounds: the kills came too early to test anything"
+    );
+}

@@ -1,0 +1,481 @@
+//! Progress returns: the five sample returns against their expected results
+//! (the rule of score_returns.py), harder shapes built here, files that must
+//! be refused, and committing, superseding and undoing batches.
+
+use rust_xlsxwriter::{Format, Workbook};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use taizhang::domain::{PlanDoc, UnitsFile};
+use taizhang::returns::{self, Context, FileResult, Overrides};
+use taizhang::store::{BatchRow, NewBatch, Store};
+
+fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel)
+}
+
+fn ledger() -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    let units: UnitsFile =
+        serde_json::from_slice(&std::fs::read(shared("samples/units_zibo.json")).unwrap()).unwrap();
+    s.import_units(&units.units).unwrap();
+    let plan: PlanDoc =
+        serde_json::from_slice(&std::fs::read(shared("samples/gold/002.json")).unwrap()).unwrap();
+    s.import_plan(&plan, None).unwrap();
+    s
+}
+
+fn import(store: &Store, name: &str, bytes: &[u8], over: &Overrides) -> FileResult {
+    let indicators = store.indicators(1).unwrap();
+    let units = store.units().unwrap();
+    let aliases = store.indicator_aliases(1).unwrap();
+    let history = store.figure_history(1).unwrap();
+    let ctx = Context {
+        indicators: &indicators,
+        units: &units,
+        aliases: &aliases,
+        year: 2023,
+        history: &history,
+    };
+    returns::import(name, bytes, &ctx, over)
+}
+
+fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+        _ => false,
+    }
+}
+
+/// Compares a result with an expected file as score_returns.py does; returns the problems.
+fn compare(got: &FileResult, exp: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    if exp["file_error"].is_null() != got.file_error.is_none() {
+        problems.push(format!(
+            "file_error: expected {} got {:?}",
+            exp["file_error"], got.file_error
+        ));
+    }
+    if let Some(u) = exp["unit"].as_str()
+        && got.unit.as_deref() != Some(u)
+    {
+        problems.push(format!("unit: expected {u} got {:?}", got.unit));
+    }
+    if let Some(p) = exp["period"].as_str()
+        && got.period.as_deref() != Some(p)
+    {
+        problems.push(format!("period: expected {p} got {:?}", got.period));
+    }
+    let mut rows: Vec<&returns::Row> = got.rows.iter().collect();
+    for er in exp["rows"].as_array().unwrap() {
+        let name = er["indicator"].as_str().unwrap();
+        match rows.iter().position(|r| r.indicator == name) {
+            None => problems.push(format!("missing row {name}")),
+            Some(i) => {
+                let r = rows.remove(i);
+                if !close(r.value, er["value"].as_f64())
+                    || r.status != er["status"].as_str().unwrap_or("accepted")
+                {
+                    problems.push(format!(
+                        "row {name}: expected {} {} got {:?} {} ({})",
+                        er["value"], er["status"], r.value, r.status, r.why
+                    ));
+                }
+                if let Some(t) = er["text"].as_str()
+                    && r.text != t
+                {
+                    problems.push(format!("row {name}: text expected «{t}» got «{}»", r.text));
+                }
+            }
+        }
+    }
+    for r in rows {
+        problems.push(format!("extra row {} = {:?}", r.indicator, r.value));
+    }
+    for er in exp["rejects"].as_array().unwrap() {
+        let row = er["row"].as_u64().unwrap() as usize;
+        let cat = er["why"].as_str().unwrap().split(':').next().unwrap();
+        if !got
+            .rejects
+            .iter()
+            .any(|r| r.row == row && r.why.split(':').next() == Some(cat))
+        {
+            problems.push(format!(
+                "reject row {row} {cat} missing; got {:?}",
+                got.rejects
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_sample_return_reads_as_expected() {
+    let store = ledger();
+    let dir = shared("samples/returns");
+    let mut checked = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(file) = name.strip_suffix(".expected.json") else {
+            continue;
+        };
+        let exp: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let got = import(&store, file, &bytes, &Overrides::default());
+        let problems = compare(&got, &exp);
+        assert!(problems.is_empty(), "{file}:\n{}", problems.join("\n"));
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+}
+
+/// A return in a harder shape: instructions first, the table lower and to
+/// the right, Traditional unit name, units in brackets, 万 in values, a
+/// section row, a duplicate, a negative, an absurd value, an unknown row.
+fn hard_xlsx() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let help = wb.add_worksheet();
+    help.set_name("填表说明").unwrap();
+    help.write_string(0, 0, "填表说明：请填写截至目前的累计完成值")
+        .unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("数据").unwrap();
+    let bold = Format::new().set_bold();
+    ws.merge_range(2, 2, 2, 8, "張店區2023年1-9月大數據工作進展情況", &bold)
+        .unwrap();
+    ws.write_string(
+        3,
+        2,
+        "填報單位：張店區大數據局      填報時間：2023年10月8日",
+    )
+    .unwrap();
+    let headers = [
+        "序號",
+        "指標名稱",
+        "年度目標",
+        "截至目前完成值",
+        "完成率",
+        "進展情況",
+        "存在問題",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(5, 2 + c as u16, *h).unwrap();
+    }
+    let rows: &[(&str, &str, &str, &str)] = &[
+        ("一、数字社会", "", "", ""),
+        ("新建智慧社区(个)", "15", "１２", "12个社区完成改造"),
+        (
+            "“爱山东”日均活跃用户数（单位：万人）",
+            "5",
+            "4.6",
+            "日活稳步提升",
+        ),
+        ("數據中心標準機架數", "0.8万", "6,500", "二期投用"),
+        ("智慧社区覆盖率", "40%", "0.35", "覆盖率35%"),
+        ("攻防演练次数", "2", "20", "笔误"),
+        ("新建智慧社区数", "15", "13", "重复填写"),
+        ("应急演练次数", "1", "-1", "负数"),
+        ("无人机机场建设数", "3", "1", "不在计划中"),
+        ("数据需求响应时限", "3", "3-5天", "无法判读"),
+        ("合计", "", "", ""),
+    ];
+    for (i, (name, target, value, text)) in rows.iter().enumerate() {
+        let r = 6 + i as u32;
+        if name.starts_with("一、") || *name == "合计" {
+            ws.write_string(r, 2, *name).unwrap();
+            continue;
+        }
+        ws.write_number(r, 2, i as f64).unwrap();
+        ws.write_string(r, 3, *name).unwrap();
+        ws.write_string(r, 4, *target).unwrap();
+        ws.write_string(r, 5, *value).unwrap();
+        ws.write_string(r, 7, *text).unwrap();
+    }
+    ws.write_string(
+        6 + rows.len() as u32,
+        2,
+        "备注：完成值为截至2023年9月底累计数",
+    )
+    .unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_harder_return_is_read_by_the_general_rules() {
+    let store = ledger();
+    let got = import(&store, "return.xlsx", &hard_xlsx(), &Overrides::default());
+    assert_eq!(got.file_error, None);
+    assert_eq!(got.unit.as_deref(), Some("张店区"));
+    assert_eq!(got.period.as_deref(), Some("2023-09"));
+    let row = |name: &str| {
+        got.rows
+            .iter()
+            .find(|r| r.indicator == name)
+            .unwrap_or_else(|| panic!("{name} in {:#?}", got.rows))
+    };
+    assert_eq!(row("新建智慧社区数").value, Some(12.0));
+    assert_eq!(row("新建智慧社区数").row, 8, "absolute sheet rows");
+    assert_eq!(row("“爱山东”淄博分厅日均活跃用户数").value, Some(46000.0));
+    assert_eq!(row("数据中心标准机架总数").value, Some(6500.0));
+    assert_eq!(row("试点区县智慧社区覆盖率").value, Some(35.0));
+    assert_eq!(row("攻防演练次数").status, "warned");
+    assert!(row("攻防演练次数").why.starts_with("absurd:"));
+    assert_eq!(row("新建智慧社区数").text, "12个社区完成改造");
+    let reject = |cat: &str| {
+        got.rejects
+            .iter()
+            .filter(|r| r.why.starts_with(cat))
+            .map(|r| r.row)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(reject("duplicate:"), vec![13]);
+    assert_eq!(reject("negative:"), vec![14]);
+    assert_eq!(reject("not_in_plan:"), vec![15]);
+    assert_eq!(reject("unreadable:"), vec![16]);
+    assert_eq!(
+        got.rows.len() + got.rejects.len(),
+        9,
+        "section, 合计 and 备注 rows are neither rows nor rejects"
+    );
+}
+
+#[test]
+fn html_saved_as_xls_csv_in_utf16_and_month_columns() {
+    let store = ledger();
+    // An HTML table with a .xls name, in GBK, with a two-level header.
+    let page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\"></head><body><table>\
+        <tr><td colspan=\"5\">博山区2023年上半年大数据工作进展</td></tr>\
+        <tr><td>填报单位：博山区大数据局</td></tr>\
+        <tr><th rowspan=2>序号</th><th rowspan=2>指标名称</th><th colspan=2>完成情况</th><th rowspan=2>进展情况</th></tr>\
+        <tr><th>数值</th><th>完成率</th></tr>\
+        <tr><td>1</td><td>新建智慧社区数</td><td>4</td><td>50%</td><td>两个街道完成</td></tr>\
+        <tr><td>2</td><td>证明材料共享率</td><td>58.5%</td><td>97%</td><td></td></tr>\
+        </table></body></html>";
+    let (gbk, _, _) = encoding_rs::GBK.encode(page);
+    let got = import(&store, "博山区.xls", &gbk, &Overrides::default());
+    assert_eq!(got.file_error, None, "{got:?}");
+    assert_eq!(
+        (got.unit.as_deref(), got.period.as_deref()),
+        (Some("博山区"), Some("2023-06"))
+    );
+    assert_eq!(
+        got.rows
+            .iter()
+            .map(|r| (r.indicator.as_str(), r.value, r.row))
+            .collect::<Vec<_>>(),
+        vec![
+            ("新建智慧社区数", Some(4.0), 5),
+            ("证明材料共享率", Some(58.5), 6),
+        ]
+    );
+    // CSV in UTF-16 with a BOM, monthly columns: the period's month is the value.
+    let csv = "临淄区大数据工作月报（截至2023年8月）\n指标名称,年度目标,1月,2月,…,7月,8月,9月\n新建智慧社区数,12,1,2,,6,9,\n攻防演练次数,2,0,0,,1,1,\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(csv.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let got = import(&store, "月报.csv", &utf16, &Overrides::default());
+    assert_eq!(
+        (got.unit.as_deref(), got.period.as_deref()),
+        (Some("临淄区"), Some("2023-08"))
+    );
+    assert_eq!(
+        got.rows.iter().map(|r| r.value).collect::<Vec<_>>(),
+        vec![Some(9.0), Some(1.0)]
+    );
+    // Overrides win over what the file says.
+    let over = Overrides {
+        unit: Some("淄川区".into()),
+        period: Some("2023-07".parse().unwrap()),
+    };
+    let got = import(&store, "月报.csv", &utf16, &over);
+    assert_eq!(
+        (got.unit.as_deref(), got.period.as_deref()),
+        (Some("淄川区"), Some("2023-07"))
+    );
+    assert_eq!(got.rows[0].value, Some(6.0));
+}
+
+#[test]
+fn unreadable_files_are_refused_with_a_reason() {
+    let store = ledger();
+    let good = std::fs::read(shared(
+        "samples/returns/张店区_2023年6月_大数据工作进展情况统计表.xlsx",
+    ))
+    .unwrap();
+    let truncated = good[..good.len() / 2].to_vec();
+    let mut zip_bytes = Vec::new();
+    {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut zip_bytes));
+        z.start_file("notes.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut z, b"hello").unwrap();
+        z.finish().unwrap();
+    }
+    // A workbook whose zip declares 2 GB uncompressed (a zip bomb's signature).
+    let mut bomb = good.clone();
+    let mut i = 0;
+    while let Some(p) = bomb[i..]
+        .windows(4)
+        .position(|w| w == [0x50, 0x4b, 0x01, 0x02])
+    {
+        let at = i + p;
+        bomb[at + 24..at + 28].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+        i = at + 4;
+    }
+    let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    encrypted.extend(vec![0u8; 512]);
+    encrypted.extend(
+        "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
+    let no_table = "会议通知\n请各单位按时参会\n".as_bytes().to_vec();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.xlsx", Vec::new(), "empty:"),
+        ("truncated.xlsx", truncated, "corrupt:"),
+        ("notes.xlsx", zip_bytes, "corrupt:"),
+        ("bomb.xlsx", bomb, "too_large:"),
+        ("locked.xlsx", encrypted, "encrypted:"),
+        ("notice.csv", no_table, "empty:"),
+    ];
+    for (name, bytes, want) in cases {
+        let got = import(&store, name, &bytes, &Overrides::default());
+        let e = got.file_error.unwrap_or_else(|| panic!("{name} accepted"));
+        assert!(e.starts_with(want), "{name}: {e}");
+        assert!(got.rows.is_empty() && got.rejects.is_empty() && got.unit.is_none());
+    }
+}
+
+fn commit(
+    store: &mut Store,
+    name: &str,
+    bytes: &[u8],
+    force: bool,
+) -> Result<taizhang::store::BatchInfo, String> {
+    let r = import(store, name, bytes, &Overrides::default());
+    let rows: Vec<BatchRow> = r
+        .rows
+        .iter()
+        .map(|x| BatchRow {
+            indicator_id: x.indicator_id,
+            value: x.value,
+            progress: x.text.clone(),
+            problems: x.problems.clone(),
+            next_steps: x.next_steps.clone(),
+            row: x.row as i64,
+        })
+        .collect();
+    store
+        .commit_batch(&NewBatch {
+            file_name: name,
+            bytes,
+            plan_id: 1,
+            unit: r.unit.as_deref().unwrap(),
+            period: r.period.as_deref().unwrap().parse().unwrap(),
+            sheet: r.sheet.as_deref(),
+            rows: &rows,
+            force,
+        })
+        .map_err(|e| e.to_string())
+}
+
+fn actual(store: &Store, name: &str) -> Option<f64> {
+    let st = store.status(1, "2023-12-31".parse().unwrap()).unwrap();
+    st.indicators
+        .iter()
+        .find(|i| i.name == name)
+        .unwrap()
+        .evaluation
+        .actual
+}
+
+#[test]
+fn batches_commit_supersede_and_undo() {
+    let mut store = ledger();
+    let june = std::fs::read(shared(
+        "samples/returns/张店区_2023年6月_大数据工作进展情况统计表.xlsx",
+    ))
+    .unwrap();
+    let b1 = commit(&mut store, "june.xlsx", &june, false).unwrap();
+    assert_eq!(b1.rows, 12);
+    assert_eq!(actual(&store, "新建智慧社区数"), Some(9.0));
+    let (name, kept) = store.batch_file(b1.id).unwrap();
+    assert_eq!(
+        (name.as_str(), kept.as_slice()),
+        ("june.xlsx", june.as_slice()),
+        "the original file is kept"
+    );
+    // The same bytes again are refused, naming the earlier batch.
+    let err = commit(&mut store, "june-again.xlsx", &june, false).unwrap_err();
+    assert!(err.contains("batch 1"), "{err}");
+    // A corrected June return supersedes the first; undoing it restores it.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "张店区2023年6月大数据工作进展情况（更正）")
+        .unwrap();
+    ws.write_string(1, 0, "指标名称").unwrap();
+    ws.write_string(1, 1, "截至目前完成值").unwrap();
+    ws.write_string(2, 0, "新建智慧社区数").unwrap();
+    ws.write_number(2, 1, 11.0).unwrap();
+    let fix = wb.save_to_buffer().unwrap();
+    let b2 = commit(&mut store, "june-fix.xlsx", &fix, false).unwrap();
+    assert_eq!(actual(&store, "新建智慧社区数"), Some(11.0));
+    assert_eq!(
+        actual(&store, "数据中心标准机架总数"),
+        Some(6420.0),
+        "other figures of the first batch stay"
+    );
+    store.undo_batch(b2.id).unwrap();
+    assert_eq!(actual(&store, "新建智慧社区数"), Some(9.0));
+    assert!(
+        store
+            .undo_batch(b2.id)
+            .unwrap_err()
+            .to_string()
+            .contains("already undone")
+    );
+    store.undo_batch(b1.id).unwrap();
+    assert_eq!(actual(&store, "新建智慧社区数"), None);
+    // Undone, the same bytes may come in again; forced, even twice.
+    commit(&mut store, "june.xlsx", &june, false).unwrap();
+    commit(&mut store, "june.xlsx", &june, true).unwrap();
+    let log = store.audit_log(None, 1000).unwrap();
+    assert!(
+        log.iter()
+            .any(|a| a.action == "undo" && a.before == Some(11.0) && a.after == Some(9.0))
+    );
+    // A locked period refuses a whole file.
+    store.lock_period("2023-06".parse().unwrap()).unwrap();
+    let err = commit(&mut store, "june-fix.xlsx", &fix, true).unwrap_err();
+    assert!(err.contains("locked"), "{err}");
+    assert_eq!(
+        store.batches().unwrap().len(),
+        4,
+        "nothing of the refused file was written"
+    );
+}
+
+#[test]
+fn a_confirmed_alias_is_used_next_time() {
+    let mut store = ledger();
+    let csv = "张店区2023年6月进展\n指标名称,截至目前完成值\n爱山东日活,41000\n";
+    let got = import(&store, "a.csv", csv.as_bytes(), &Overrides::default());
+    let id = store
+        .find_indicator("“爱山东”淄博分厅日均活跃用户数", None)
+        .unwrap()
+        .id;
+    let first = &got
+        .rows
+        .first()
+        .map(|r| (r.indicator_id, r.status))
+        .or(got.rejects.first().map(|_| (0, "rejected")));
+    store.add_indicator_alias("爱山东日活", id).unwrap();
+    let again = import(&store, "a.csv", csv.as_bytes(), &Overrides::default());
+    assert_eq!(again.rows.len(), 1, "{again:?} (first: {first:?})");
+    assert_eq!(
+        (again.rows[0].indicator_id, again.rows[0].status),
+        (id, "accepted")
+    );
+}
