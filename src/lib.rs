@@ -14,4 +14,5 @@ pub mod domain;
 pub mod plan_text;
 pub mod returns;
 pub mod store;
+#[cfg(feature = "gui")]
 pub mod ui;

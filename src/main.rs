@@ -9,6 +9,11 @@ fn main() -> ExitCode {
     if args.command.is_some() {
         return cli::run(args);
     }
+    window(args)
+}
+
+#[cfg(feature = "gui")]
+fn window(args: Args) -> ExitCode {
     let db = args.db.unwrap_or_else(cli::default_db_path);
     match taizhang::ui::run(&db) {
         Ok(()) => ExitCode::SUCCESS,
@@ -17,4 +22,12 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+#[cfg(not(feature = "gui"))]
+fn window(_: Args) -> ExitCode {
+    eprintln!(
+        "taizhang: this build has no window (built without the `gui` feature); run `taizhang --help` for the commands"
+    );
+    ExitCode::from(2)
 }

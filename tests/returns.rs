@@ -31,13 +31,7 @@ fn import(store: &Store, name: &str, bytes: &[u8], over: &Overrides) -> FileResu
     let units = store.units().unwrap();
     let aliases = store.indicator_aliases(1).unwrap();
     let history = store.figure_history(1).unwrap();
-    let ctx = Context {
-        indicators: &indicators,
-        units: &units,
-        aliases: &aliases,
-        year: 2023,
-        history: &history,
-    };
+    let ctx = Context::new(&indicators, &units, &aliases, 2023, &history);
     returns::import(name, bytes, &ctx, over)
 }
 

@@ -79,13 +79,7 @@ pub fn import(
     let units: Vec<Unit> = store.units()?;
     let aliases = store.indicator_aliases(plan.id)?;
     let history = store.figure_history(plan.id)?;
-    let ctx = Context {
-        indicators: &indicators,
-        units: &units,
-        aliases: &aliases,
-        year: plan.year,
-        history: &history,
-    };
+    let ctx = Context::new(&indicators, &units, &aliases, plan.year, &history);
     let over = Overrides { unit, period };
     let mut out = Vec::new();
     for (result, bytes) in read_files(files, &ctx, &over) {
@@ -261,13 +255,7 @@ pub fn demo(store: &mut Store) -> Result<DemoSummary> {
     let mut batches = Vec::new();
     for (name, bytes) in DEMO_RETURNS {
         let history = store.figure_history(plan.plan_id)?;
-        let ctx = Context {
-            indicators: &indicators,
-            units: &all_units,
-            aliases: &aliases,
-            year: 2023,
-            history: &history,
-        };
+        let ctx = Context::new(&indicators, &all_units, &aliases, 2023, &history);
         let r = returns::import(name, bytes, &ctx, &Overrides::default());
         if store
             .batch_with_sha(&crate::store::sha256_hex(bytes))?

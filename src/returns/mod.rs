@@ -18,18 +18,37 @@ use read::{Cell, FileError};
 use serde::Serialize;
 use table::Role;
 
-/// What the importer knows of the ledger.
+/// What the importer knows of the ledger, prepared once for many files.
 pub struct Context<'a> {
     /// The plan's current indicators.
     pub indicators: &'a [Indicator],
     /// The units catalogue.
     pub units: &'a [Unit],
-    /// Names users confirmed for indicators: (alias, indicator id).
-    pub aliases: &'a [(String, i64)],
     /// The plan year (the period's year when a return does not say).
     pub year: i32,
     /// Figures already in the ledger: (indicator id, unit) → (period, value).
     pub history: &'a FigureHistory,
+    matcher: Matcher<'a>,
+}
+
+impl<'a> Context<'a> {
+    /// Prepares matching against a plan's indicators, with the names users
+    /// confirmed for them: (alias, indicator id).
+    pub fn new(
+        indicators: &'a [Indicator],
+        units: &'a [Unit],
+        aliases: &[(String, i64)],
+        year: i32,
+        history: &'a FigureHistory,
+    ) -> Context<'a> {
+        Context {
+            indicators,
+            units,
+            year,
+            history,
+            matcher: Matcher::new(indicators, aliases),
+        }
+    }
 }
 
 /// The user's overrides of what the file says.
@@ -169,7 +188,7 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
         .period
         .or_else(|| meta::period(&above, &notes, &sheet.name, &stem, ctx.year));
     let unit_kind = found_unit.as_ref().map(|u| u.1);
-    let matcher = Matcher::new(ctx.indicators, ctx.aliases);
+    let matcher = &ctx.matcher;
 
     let col = |r: Role| t.column(r);
     let month_col = period.and_then(|p| {

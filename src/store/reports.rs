@@ -109,11 +109,8 @@ pub(super) fn write_report(
 ) -> Result<i64> {
     let p = period.to_string();
     let locked: bool = tx
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)",
-            [&p],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)")
+        .and_then(|mut st| st.query_row([&p], |r| r.get(0)))
         .context("checking period locks")?;
     if locked {
         return Err(StoreError::Locked(format!(
@@ -121,13 +118,16 @@ pub(super) fn write_report(
         )));
     }
     let previous: Option<(i64, Option<f64>, String, String, String)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT id, value, progress, problems, next_steps FROM reports
              WHERE indicator_id = ?1 AND unit_id = ?2 AND period = ?3 AND active = 1",
-            params![ind.id, unit_id, p],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
-        .optional()
+        .and_then(|mut st| {
+            st.query_row(params![ind.id, unit_id, p], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()
+        })
         .context("reading the current figure")?;
     let before = previous.as_ref().and_then(|p| p.1);
     let keep = |new: Option<&str>, old: Option<&String>| -> String {
@@ -139,14 +139,16 @@ pub(super) fn write_report(
     let problems = keep(words.problems, previous.as_ref().map(|p| &p.3));
     let next_steps = keep(words.next_steps, previous.as_ref().map(|p| &p.4));
     if let Some((id, ..)) = &previous {
-        tx.execute("UPDATE reports SET active = 0 WHERE id = ?1", [id])
+        tx.prepare_cached("UPDATE reports SET active = 0 WHERE id = ?1")
+            .and_then(|mut st| st.execute([id]))
             .context("keeping the previous figure as history")?;
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO reports (indicator_id, unit_id, period, value, basis, numerator, denominator, progress,
            problems, next_steps, batch_id, sheet, row, entered_by, active)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1)",
-        params![
+    )
+    .and_then(|mut st| st.execute(params![
             ind.id,
             unit_id,
             p,
@@ -161,15 +163,16 @@ pub(super) fn write_report(
             origin.sheet,
             origin.row,
             origin.actor
-        ],
-    )
+        ]))
     .context("recording the figure")?;
     let id = tx.last_insert_rowid();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_log (actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![origin.actor, origin.action, ind.id, ind.code, unit_id, unit_name, p, before, value, origin.batch_id],
     )
+    .and_then(|mut st| {
+        st.execute(params![origin.actor, origin.action, ind.id, ind.code, unit_id, unit_name, p, before, value, origin.batch_id])
+    })
     .context("writing the audit log")?;
     Ok(id)
 }

@@ -1,0 +1,124 @@
+//! Importing the generator's 20 units x 100 indicators x 12 months set (240
+//! files, 24,000 rows; ../shared/bench/gen_returns.py) into a fresh ledger,
+//! beside calamine's bare read of the same files.
+//!
+//! Run: `pip install xlsxwriter && cargo bench --bench import`
+//! (the set is generated once into the system's temporary folder).
+
+use calamine::Reader;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::path::{Path, PathBuf};
+use taizhang::domain::{PlanDoc, UnitsFile};
+use taizhang::returns::{self, Context, Overrides};
+use taizhang::store::{BatchRow, NewBatch, Store};
+
+fn data() -> PathBuf {
+    let dir = std::env::temp_dir().join("taizhang-bench-20x100x12");
+    if !dir.join("returns").is_dir() {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_returns.py");
+        let ok = std::process::Command::new("python3")
+            .arg(&script)
+            .args([
+                "--units",
+                "20",
+                "--indicators",
+                "100",
+                "--periods",
+                "12",
+                "--seed",
+                "2023",
+                "--out",
+            ])
+            .arg(&dir)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(
+            ok,
+            "generating the set failed: needs python3 with xlsxwriter (pip install xlsxwriter) and {}",
+            script.display()
+        );
+    }
+    dir
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = data();
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("returns"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    let units: UnitsFile =
+        serde_json::from_slice(&std::fs::read(dir.join("units.json")).unwrap()).unwrap();
+    let plan: PlanDoc =
+        serde_json::from_slice(&std::fs::read(dir.join("plan_gold.json")).unwrap()).unwrap();
+    let rows = 24_000u64;
+
+    let mut g = c.benchmark_group("returns 20x100x12");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(rows));
+    g.bench_function("calamine bare read", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for (_, bytes) in &files {
+                let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+                let name = wb.sheet_names()[0].clone();
+                n += wb.worksheet_range(&name).unwrap().rows().count();
+            }
+            n
+        })
+    });
+    g.bench_function("taizhang import into a fresh ledger", |b| {
+        b.iter(|| {
+            let tmp = tempfile::tempdir().unwrap();
+            let mut store = Store::open(&tmp.path().join("bench.sqlite3")).unwrap();
+            store.import_units(&units.units).unwrap();
+            let plan_id = store.import_plan(&plan, None).unwrap().plan_id;
+            let indicators = store.indicators(plan_id).unwrap();
+            let all_units = store.units().unwrap();
+            let history = Default::default();
+            let ctx = Context::new(&indicators, &all_units, &[], plan.year, &history);
+            let mut imported = 0;
+            for (name, bytes) in &files {
+                let r = returns::import(name, bytes, &ctx, &Overrides::default());
+                let rows: Vec<BatchRow> = r
+                    .rows
+                    .iter()
+                    .map(|x| BatchRow {
+                        indicator_id: x.indicator_id,
+                        value: x.value,
+                        progress: x.text.clone(),
+                        problems: x.problems.clone(),
+                        next_steps: x.next_steps.clone(),
+                        row: x.row as i64,
+                    })
+                    .collect();
+                store
+                    .commit_batch(&NewBatch {
+                        file_name: name,
+                        bytes,
+                        plan_id,
+                        unit: r.unit.as_deref().unwrap(),
+                        period: r.period.as_deref().unwrap().parse().unwrap(),
+                        sheet: r.sheet.as_deref(),
+                        rows: &rows,
+                        force: false,
+                    })
+                    .unwrap();
+                imported += rows.len();
+            }
+            assert_eq!(imported as u64, rows);
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
