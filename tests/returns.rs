@@ -473,3 +473,17 @@ fn a_confirmed_alias_is_used_next_time() {
         (id, "accepted")
     );
 }
+
+/// A 9.7 KB .xls found by the `header` fuzz target whose sector chain loops:
+/// before the compound-file check it made the reader allocate without end.
+#[test]
+fn a_looping_xls_is_refused_not_followed_forever() {
+    let store = ledger();
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/cfb-sector-loop.xls"),
+    )
+    .unwrap();
+    let got = import(&store, "loop.xls", &bytes, &Overrides::default());
+    let e = got.file_error.expect("refused");
+    assert!(e.starts_with("corrupt:"), "{e}");
+}

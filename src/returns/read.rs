@@ -144,21 +144,43 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
     if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
         check_zip(bytes)?;
     }
+    // A reader that panics on a malformed file must not take the program down.
+    let sheets = std::panic::catch_unwind(|| read_format(format, bytes)).unwrap_or_else(|_| {
+        Err(FileError(
+            "corrupt: the spreadsheet reader could not make sense of the file".into(),
+        ))
+    })?;
+    if sheets
+        .iter()
+        .all(|s| s.rows.iter().all(|r| r.iter().all(Cell::is_empty)))
+    {
+        return Err(FileError("empty: the workbook has no filled cells".into()));
+    }
+    Ok(sheets)
+}
+
+fn read_format(format: Format, bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
     let sheets = match format {
         Format::Xlsx => workbook(calamine::Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?)?,
         Format::Xlsb => workbook(calamine::Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?)?,
         Format::Ods => workbook(calamine::Ods::new(Cursor::new(bytes)).map_err(corrupt)?)?,
-        Format::Xls => workbook(calamine::Xls::new(Cursor::new(bytes)).map_err(|e| {
-            let s = e.to_string();
-            if s.to_ascii_lowercase().contains("password") {
-                FileError(
+        Format::Xls => workbook(
+            {
+                super::cfb::check(bytes).map_err(|e| FileError(format!("corrupt: {e}")))?;
+                calamine::Xls::new(Cursor::new(bytes))
+            }
+            .map_err(|e| {
+                let s = e.to_string();
+                if s.to_ascii_lowercase().contains("password") {
+                    FileError(
                     "encrypted: the workbook is protected by a password; save an unprotected copy"
                         .into(),
                 )
-            } else {
-                corrupt(s)
-            }
-        })?)?,
+                } else {
+                    corrupt(s)
+                }
+            })?,
+        )?,
         Format::Html => html(&decode_text(bytes, true)?)?,
         Format::Text => vec![csv(&decode_text(bytes, false)?)?],
     };

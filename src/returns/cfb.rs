@@ -1,0 +1,151 @@
+//! A structural check of OLE compound files (legacy .xls) before calamine
+//! reads them. calamine follows sector chains without looking for cycles, so
+//! a crafted file whose allocation table loops makes it allocate until memory
+//! runs out; a pointer past the table makes it index out of bounds. Both are
+//! refused here as corrupt. (Found by the `header` fuzz target.)
+
+const FREE_OR_SPECIAL: u32 = 0xFFFF_FFFA;
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// Whether an allocation table has a pointer out of range or a cycle.
+fn table_is_sound(table: &[u32]) -> bool {
+    let n = table.len();
+    if table
+        .iter()
+        .any(|&next| next < FREE_OR_SPECIAL && next as usize >= n)
+    {
+        return false;
+    }
+    // 0 unvisited, 1 on the current path, 2 finished.
+    let mut state = vec![0u8; n];
+    let mut path = Vec::new();
+    for start in 0..n {
+        let mut cur = start as u32;
+        path.clear();
+        while cur < FREE_OR_SPECIAL && state[cur as usize] == 0 {
+            state[cur as usize] = 1;
+            path.push(cur);
+            cur = table[cur as usize];
+        }
+        if cur < FREE_OR_SPECIAL && state[cur as usize] == 1 {
+            return false;
+        }
+        for &p in &path {
+            state[p as usize] = 2;
+        }
+    }
+    true
+}
+
+/// Checks an OLE compound file's allocation tables; `Err` says what is wrong.
+pub fn check(bytes: &[u8]) -> Result<(), String> {
+    let shift = u16_at(bytes, 30).ok_or("too short for its header")?;
+    if shift != 9 && shift != 12 {
+        return Err(format!("sector size 2^{shift} is not 512 or 4096"));
+    }
+    let ss = 1usize << shift;
+    if bytes.len() < ss {
+        return Err("too short for its header".into());
+    }
+    let sectors = bytes.len() / ss - 1;
+    let sector = |id: u32| -> Option<&[u8]> {
+        let start = (id as usize).checked_add(1)?.checked_mul(ss)?;
+        bytes.get(start..start + ss)
+    };
+    // The DIFAT: 109 entries in the header, then a bounded chain of sectors.
+    let mut difat: Vec<u32> = (0..109).filter_map(|i| u32_at(bytes, 76 + 4 * i)).collect();
+    let mut next = u32_at(bytes, 68).ok_or("header")?;
+    let mut hops = 0;
+    while next < FREE_OR_SPECIAL {
+        hops += 1;
+        if hops > sectors {
+            return Err("the DIFAT chain loops".into());
+        }
+        let s = sector(next).ok_or("a DIFAT sector lies past the end of the file")?;
+        let per = ss / 4 - 1;
+        difat.extend((0..per).filter_map(|i| u32_at(s, 4 * i)));
+        next = u32_at(s, 4 * per).unwrap_or(END_OF_CHAIN);
+    }
+    let mut fat: Vec<u32> = Vec::new();
+    for id in difat.into_iter().filter(|&id| id < FREE_OR_SPECIAL) {
+        let s = sector(id).ok_or("an allocation-table sector lies past the end of the file")?;
+        fat.extend((0..ss / 4).filter_map(|i| u32_at(s, 4 * i)));
+        if fat.len() > 64 * 1024 * 1024 {
+            return Err("the allocation table is too large".into());
+        }
+    }
+    if !table_is_sound(&fat) {
+        return Err("its sector allocation table points outside itself or loops".into());
+    }
+    let in_fat = |id: u32| id >= FREE_OR_SPECIAL || (id as usize) < fat.len();
+    let dir_start = u32_at(bytes, 48).ok_or("header")?;
+    let mini_fat_start = u32_at(bytes, 60).ok_or("header")?;
+    if !in_fat(dir_start) || !in_fat(mini_fat_start) {
+        return Err("the directory or mini table starts outside the allocation table".into());
+    }
+    // Follow a chain (now known to be finite) and collect its sectors.
+    let chain = |start: u32| -> Result<Vec<u8>, String> {
+        let mut out = Vec::new();
+        let mut cur = start;
+        while cur < FREE_OR_SPECIAL {
+            out.extend_from_slice(sector(cur).ok_or("a chain runs past the end of the file")?);
+            cur = fat[cur as usize];
+        }
+        Ok(out)
+    };
+    let mini_fat: Vec<u32> = chain(mini_fat_start)?
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    if !table_is_sound(&mini_fat) {
+        return Err("its mini allocation table points outside itself or loops".into());
+    }
+    // Every stream starts inside the table that holds it.
+    let cutoff = u32_at(bytes, 56).unwrap_or(4096) as u64;
+    for entry in chain(dir_start)?.chunks_exact(128) {
+        let kind = entry[66];
+        if kind != 2 {
+            continue; // only streams are read
+        }
+        let start = u32_at(entry, 116).unwrap_or(END_OF_CHAIN);
+        let size = u32_at(entry, 120).unwrap_or(0) as u64;
+        let ok = if size < cutoff {
+            start >= FREE_OR_SPECIAL || (start as usize) < mini_fat.len()
+        } else {
+            in_fat(start)
+        };
+        if !ok {
+            return Err("a stream starts outside its allocation table".into());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loops_and_wild_pointers_are_found() {
+        assert!(table_is_sound(&[1, 2, END_OF_CHAIN, END_OF_CHAIN]));
+        assert!(!table_is_sound(&[1, 2, 0]), "a cycle");
+        assert!(!table_is_sound(&[5]), "past the table");
+        assert!(!table_is_sound(&[0]), "a self-loop");
+    }
+
+    #[test]
+    fn the_sample_xls_is_sound() {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("seeds/returns/博山区_2023年一季度_重点指标进展.xls");
+        check(&std::fs::read(p).unwrap()).unwrap();
+    }
+}
