@@ -89,7 +89,14 @@ fn killed_imports_leave_whole_batches_or_none() {
             .process_group(0)
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(20 + rng.next() % 400));
+        // Mostly mid-import; every tenth round long enough for imports to
+        // finish, so that whole batches exist to be checked on a slow machine too.
+        let wait = if round % 10 == 9 {
+            3000
+        } else {
+            20 + rng.next() % 400
+        };
+        std::thread::sleep(Duration::from_millis(wait));
         // SAFETY: sends SIGKILL to the child's own process group.
         unsafe {
             libc::kill(-(child.id() as i32), libc::SIGKILL);
