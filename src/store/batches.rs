@@ -3,7 +3,7 @@
 //! users confirm when they re-match a row, and the figures already reported
 //! (for the importer's jump check).
 
-use super::reports::{Origin, Words, write_report};
+use super::reports::{Current, Origin, Words, check_unlocked, write_report};
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{Period, Unit};
 use rusqlite::{OptionalExtension, params};
@@ -134,6 +134,25 @@ impl Store {
         )
         .context("recording the batch")?;
         let batch_id = tx.last_insert_rowid();
+        // One lock check and one look-up of the figures this file supersedes.
+        check_unlocked(&tx, &b.period.to_string())?;
+        let mut current: HashMap<i64, Current> = {
+            let mut st = tx
+                .prepare(
+                    "SELECT indicator_id, id, value, progress, problems, next_steps FROM reports
+                     WHERE unit_id = ?1 AND period = ?2 AND active = 1",
+                )
+                .context("reading the current figures")?;
+            st.query_map(params![unit.id, b.period.to_string()], |r| {
+                Ok((
+                    r.get(0)?,
+                    (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
+                ))
+            })
+            .context("reading the current figures")?
+            .collect::<rusqlite::Result<_>>()
+            .context("reading the current figures")?
+        };
         for row in b.rows {
             let ind = indicators.get(&row.indicator_id).ok_or_else(|| {
                 StoreError::Invalid(format!(
@@ -162,6 +181,7 @@ impl Store {
                     sheet: b.sheet,
                     row: Some(row.row),
                     actor: &actor,
+                    previous: Some(current.remove(&row.indicator_id)),
                 },
             )?;
         }

@@ -71,6 +71,9 @@ pub(super) struct Words<'a> {
     pub next_steps: Option<&'a str>,
 }
 
+/// The current figure a new one replaces: id, value and its words.
+pub(super) type Current = (i64, Option<f64>, String, String, String);
+
 /// Where a figure came from.
 pub(super) struct Origin<'a> {
     pub action: &'static str,
@@ -78,6 +81,23 @@ pub(super) struct Origin<'a> {
     pub sheet: Option<&'a str>,
     pub row: Option<i64>,
     pub actor: &'a str,
+    /// The current figure, when the caller already looked it up (and checked
+    /// the period lock); `None` to look it up here.
+    pub previous: Option<Option<Current>>,
+}
+
+/// Refuses a change to a locked period.
+pub(super) fn check_unlocked(tx: &Transaction, period: &str) -> Result<()> {
+    let locked: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)")
+        .and_then(|mut st| st.query_row([period], |r| r.get(0)))
+        .context("checking period locks")?;
+    if locked {
+        return Err(StoreError::Locked(format!(
+            "period {period} is locked; its figures cannot change until it is unlocked"
+        )));
+    }
+    Ok(())
 }
 
 /// Checks a figure against its indicator: finite, not a negative count.
@@ -105,30 +125,26 @@ pub(super) fn write_report(
     basis: ValueBasis,
     parts: (Option<f64>, Option<f64>),
     words: Words,
-    origin: Origin,
+    mut origin: Origin,
 ) -> Result<i64> {
     let p = period.to_string();
-    let locked: bool = tx
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)")
-        .and_then(|mut st| st.query_row([&p], |r| r.get(0)))
-        .context("checking period locks")?;
-    if locked {
-        return Err(StoreError::Locked(format!(
-            "period {p} is locked; its figures cannot change until it is unlocked"
-        )));
-    }
-    let previous: Option<(i64, Option<f64>, String, String, String)> = tx
-        .prepare_cached(
-            "SELECT id, value, progress, problems, next_steps FROM reports
-             WHERE indicator_id = ?1 AND unit_id = ?2 AND period = ?3 AND active = 1",
-        )
-        .and_then(|mut st| {
-            st.query_row(params![ind.id, unit_id, p], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    let previous = match origin.previous.take() {
+        Some(known) => known,
+        None => {
+            check_unlocked(tx, &p)?;
+            tx.prepare_cached(
+                "SELECT id, value, progress, problems, next_steps FROM reports
+                 WHERE indicator_id = ?1 AND unit_id = ?2 AND period = ?3 AND active = 1",
+            )
+            .and_then(|mut st| {
+                st.query_row(params![ind.id, unit_id, p], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .optional()
             })
-            .optional()
-        })
-        .context("reading the current figure")?;
+            .context("reading the current figure")?
+        }
+    };
     let before = previous.as_ref().and_then(|p| p.1);
     let keep = |new: Option<&str>, old: Option<&String>| -> String {
         new.map(str::to_string)
@@ -253,6 +269,7 @@ impl Store {
                 sheet: None,
                 row: None,
                 actor: &actor,
+                previous: None,
             },
         )?;
         tx.commit().context("committing the entry")?;
