@@ -5,6 +5,17 @@ use std::process::ExitCode;
 use taizhang::cli::{self, Args};
 
 fn main() -> ExitCode {
+    // The spreadsheet readers' panics on malformed files are caught and
+    // reported as refused files; keep their messages off the user's screen.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_reader = info
+            .location()
+            .is_some_and(|l| l.file().contains("calamine"));
+        if !in_reader {
+            default_hook(info);
+        }
+    }));
     let args = Args::parse();
     if args.command.is_some() {
         return cli::run(args);

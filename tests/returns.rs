@@ -474,6 +474,20 @@ fn a_confirmed_alias_is_used_next_time() {
     );
 }
 
+/// An .xls found by the `header` fuzz target on which calamine's reader
+/// panics (a slice index out of range): the panic must become a refusal.
+#[test]
+fn a_reader_panic_becomes_a_refusal() {
+    let store = ledger();
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/xls-index-panic.xls"),
+    )
+    .unwrap();
+    let got = import(&store, "panic.xls", &bytes, &Overrides::default());
+    let e = got.file_error.expect("refused");
+    assert!(e.starts_with("corrupt:"), "{e}");
+}
+
 /// A 9.7 KB .xls found by the `header` fuzz target whose sector chain loops:
 /// before the compound-file check it made the reader allocate without end.
 #[test]

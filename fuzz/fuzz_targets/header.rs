@@ -32,7 +32,15 @@ fn indicator(id: i64, name: &str, unit: &str, scope: Scope) -> Indicator {
     }
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(
+    init: {
+        // Taizhang turns a panic inside a spreadsheet reader into a `corrupt:`
+        // refusal (catch_unwind). libfuzzer-sys's hook would abort before that;
+        // a silent hook lets those be caught, while a panic that escapes the
+        // importer still aborts through libfuzzer-sys's own catch_unwind.
+        std::panic::set_hook(Box::new(|_| {}));
+    },
+    |data: &[u8]| {
     let indicators = [
         indicator(1, "新建智慧社区数", "个", Scope::City),
         indicator(2, "各区县数据创新应用场景数", "个", Scope::PerUnit),
