@@ -239,7 +239,22 @@ fn score(roles: &[Role]) -> Option<usize> {
 pub fn find(sheets: &[Sheet]) -> Option<Table> {
     let mut best: Option<(usize, Table)> = None;
     for (si, sheet) in sheets.iter().enumerate() {
+        // Once a sheet has a header, only the rows right after it (a second
+        // header row) can do better; data rows below need no look.
+        let mut stop = sheet.rows.len().min(40);
         for r in 0..sheet.rows.len().min(40) {
+            if r >= stop {
+                break;
+            }
+            // A row of numbers is data, never a header.
+            if sheet.rows[r]
+                .iter()
+                .filter(|c| matches!(c, Cell::Text(t) if !t.trim().is_empty()))
+                .count()
+                < 2
+            {
+                continue;
+            }
             let top = texts(&sheet.rows[r]);
             let bottom = sheet.rows.get(r + 1).map(|row| texts(row));
             let single = resolve(top.iter().map(|h| role_of(h)).collect());
@@ -258,19 +273,20 @@ pub fn find(sheets: &[Sheet]) -> Option<Table> {
                 options.push((2, headers, roles));
             }
             for (rows, headers, roles) in options {
-                if let Some(s) = score(&roles)
-                    && best.as_ref().is_none_or(|(bs, _)| s > *bs)
-                {
-                    best = Some((
-                        s,
-                        Table {
-                            sheet: si,
-                            header: r,
-                            header_rows: rows,
-                            headers,
-                            roles,
-                        },
-                    ));
+                if let Some(s) = score(&roles) {
+                    stop = stop.min(r + 3);
+                    if best.as_ref().is_none_or(|(bs, _)| s > *bs) {
+                        best = Some((
+                            s,
+                            Table {
+                                sheet: si,
+                                header: r,
+                                header_rows: rows,
+                                headers,
+                                roles,
+                            },
+                        ));
+                    }
                 }
             }
         }
