@@ -10,7 +10,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use taizhang::domain::{PlanDoc, UnitsFile};
 use taizhang::returns::{self, Context, Overrides};
-use taizhang::store::{BatchRow, NewBatch, Store};
+use taizhang::store::{NewBatch, Store};
 
 fn data() -> PathBuf {
     let dir = std::env::temp_dir().join("taizhang-bench-20x100x12");
@@ -88,18 +88,7 @@ fn bench(c: &mut Criterion) {
             let mut imported = 0;
             for (name, bytes) in &files {
                 let r = returns::import(name, bytes, &ctx, &Overrides::default());
-                let rows: Vec<BatchRow> = r
-                    .rows
-                    .iter()
-                    .map(|x| BatchRow {
-                        indicator_id: x.indicator_id,
-                        value: x.value,
-                        progress: x.text.clone(),
-                        problems: x.problems.clone(),
-                        next_steps: x.next_steps.clone(),
-                        row: x.row as i64,
-                    })
-                    .collect();
+                let rows = r.batch_rows();
                 store
                     .commit_batch(&NewBatch {
                         file_name: name,

@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use taizhang::domain::{PlanDoc, UnitsFile};
 use taizhang::returns::{self, Context, FileResult, Overrides};
-use taizhang::store::{BatchRow, NewBatch, Store};
+use taizhang::store::{NewBatch, Store};
 
 fn shared(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -349,18 +349,7 @@ fn commit(
     force: bool,
 ) -> Result<taizhang::store::BatchInfo, String> {
     let r = import(store, name, bytes, &Overrides::default());
-    let rows: Vec<BatchRow> = r
-        .rows
-        .iter()
-        .map(|x| BatchRow {
-            indicator_id: x.indicator_id,
-            value: x.value,
-            progress: x.text.clone(),
-            problems: x.problems.clone(),
-            next_steps: x.next_steps.clone(),
-            row: x.row as i64,
-        })
-        .collect();
+    let rows = r.batch_rows();
     store
         .commit_batch(&NewBatch {
             file_name: name,

@@ -4,7 +4,7 @@
 use super::{CliError, Result};
 use crate::domain::{Period, Unit};
 use crate::returns::{self, Context, FileResult, Overrides};
-use crate::store::{BatchInfo, BatchRow, NewBatch, Store};
+use crate::store::{BatchInfo, NewBatch, Store};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -32,19 +32,7 @@ pub fn read_files(
             .unwrap_or_else(|| path.display().to_string());
         match returns::read::read_path(path) {
             Ok(bytes) => (returns::import(&name, &bytes, ctx, over), Some(bytes)),
-            Err(e) => (
-                FileResult {
-                    file: name,
-                    unit: None,
-                    period: None,
-                    rows: Vec::new(),
-                    rejects: Vec::new(),
-                    file_error: Some(e.0),
-                    unit_kind: None,
-                    sheet: None,
-                },
-                None,
-            ),
+            Err(e) => (FileResult::refused(&name, e), None),
         }
     };
     let threads = std::thread::available_parallelism()
@@ -122,18 +110,7 @@ fn commit(
         .ok_or("the period is not stated in the file: give it with --period YYYY-MM")?
         .parse()
         .map_err(|e: crate::domain::DateError| e.0)?;
-    let rows: Vec<BatchRow> = r
-        .rows
-        .iter()
-        .map(|x| BatchRow {
-            indicator_id: x.indicator_id,
-            value: x.value,
-            progress: x.text.clone(),
-            problems: x.problems.clone(),
-            next_steps: x.next_steps.clone(),
-            row: x.row as i64,
-        })
-        .collect();
+    let rows = r.batch_rows();
     store
         .commit_batch(&NewBatch {
             file_name: &r.file,

@@ -9,9 +9,9 @@ pub mod text;
 
 pub use date::{Date, DateError, Period};
 pub use model::{
-    Aggregation, Better, Comparator, Confidence, FigureHistory, Indicator, Kind, Observation,
-    PlanDoc, PlanIndicator, PlanSection, PlanSummary, PlanTask, Report, ResponsibleUnit, Role,
-    Scope, Status, Unit, UnitKind, UnitSpec, UnitsFile, ValueBasis,
+    Aggregation, BatchRow, Better, Comparator, Confidence, FigureHistory, Indicator, Kind,
+    Observation, PlanDoc, PlanIndicator, PlanSection, PlanSummary, PlanTask, Report,
+    ResponsibleUnit, Role, Scope, Status, Unit, UnitKind, UnitSpec, UnitsFile, ValueBasis,
 };
 pub use progress::{
     Evaluation, Figure, Forecast, Goal, IndicatorRule, ProgressSettings, Timeline, UnitEvaluation,

@@ -403,6 +403,18 @@ impl PlanDoc {
     }
 }
 
+/// One row of an imported file, ready to commit: the indicator, the figure
+/// and its words, and the sheet row it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchRow {
+    pub indicator_id: i64,
+    pub value: Option<f64>,
+    pub progress: String,
+    pub problems: String,
+    pub next_steps: String,
+    pub row: i64,
+}
+
 /// Figures already in the ledger, by (indicator id, unit name): each
 /// period's value. What an importer compares a new figure with.
 pub type FigureHistory = std::collections::HashMap<(i64, String), Vec<(Period, f64)>>;

@@ -13,7 +13,7 @@ pub mod read;
 pub mod table;
 pub mod value;
 
-use crate::domain::{FigureHistory, Indicator, Period, Unit, UnitKind};
+use crate::domain::{BatchRow, FigureHistory, Indicator, Period, Unit, UnitKind};
 use matcher::{Match, Matcher};
 use read::{Cell, FileError};
 use serde::Serialize;
@@ -110,7 +110,23 @@ pub struct FileResult {
 }
 
 impl FileResult {
-    fn refused(file: &str, e: FileError) -> FileResult {
+    /// The rows to commit (accepted and warned), for the store.
+    pub fn batch_rows(&self) -> Vec<BatchRow> {
+        self.rows
+            .iter()
+            .map(|x| BatchRow {
+                indicator_id: x.indicator_id,
+                value: x.value,
+                progress: x.text.clone(),
+                problems: x.problems.clone(),
+                next_steps: x.next_steps.clone(),
+                row: x.row as i64,
+            })
+            .collect()
+    }
+
+    /// A file refused whole.
+    pub fn refused(file: &str, e: FileError) -> FileResult {
         FileResult {
             file: file.to_string(),
             unit: None,

@@ -5,22 +5,11 @@
 
 use super::reports::{Current, Origin, Words, check_unlocked, write_report};
 use super::{Context, Result, Store, StoreError};
-use crate::domain::{Period, Unit};
+use crate::domain::{BatchRow, Period, Unit};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-
-/// One row to commit.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BatchRow {
-    pub indicator_id: i64,
-    pub value: Option<f64>,
-    pub progress: String,
-    pub problems: String,
-    pub next_steps: String,
-    pub row: i64,
-}
 
 /// One file to commit.
 #[derive(Clone, Debug)]

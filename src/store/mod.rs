@@ -17,7 +17,7 @@ mod settings;
 mod status;
 mod units;
 
-pub use batches::{BatchInfo, BatchRow, NewBatch, sha256_hex};
+pub use batches::{BatchInfo, NewBatch, sha256_hex};
 pub use plans::PlanImport;
 pub use reports::{AuditEntry, ReportEntry};
 pub use schema::{APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration, create_at_version};
