@@ -490,3 +490,32 @@ fn a_looping_xls_is_refused_not_followed_forever() {
     let e = got.file_error.expect("refused");
     assert!(e.starts_with("corrupt:"), "{e}");
 }
+
+/// An .xls found by the `header` fuzz target whose DIMENSIONS record claims
+/// an impossible sheet: calamine would reserve memory for it and abort. The
+/// record is neutralised and the file read (or refused) without harm.
+#[test]
+fn impossible_xls_dimensions_do_not_reach_the_reader() {
+    let store = ledger();
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/xls-huge-dimensions.xls"),
+    )
+    .unwrap();
+    let got = import(&store, "dims.xls", &bytes, &Overrides::default());
+    assert!(got.file_error.is_some() || !got.rows.is_empty() || !got.rejects.is_empty());
+}
+
+/// Two cells at opposite corners of an .xlsx sheet: the grid between them
+/// would be 17 billion cells. Refused as too large, without building it.
+#[test]
+fn an_xlsx_spread_over_the_whole_sheet_is_refused() {
+    let store = ledger();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "指标名称").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let got = import(&store, "corners.xlsx", &bytes, &Overrides::default());
+    let e = got.file_error.expect("refused");
+    assert!(e.starts_with("too_large:"), "{e}");
+}

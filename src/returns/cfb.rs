@@ -46,8 +46,11 @@ fn table_is_sound(table: &[u32]) -> bool {
     true
 }
 
-/// Checks an OLE compound file's allocation tables; `Err` says what is wrong.
-pub fn check(bytes: &[u8]) -> Result<(), String> {
+/// Checks an OLE compound file's allocation tables, and returns a copy in
+/// which DIMENSIONS records that claim more cells than a sheet may hold are
+/// zeroed (WPS writes wrong ones; a hostile one would make calamine reserve
+/// memory it cannot have). `Err` says what is wrong.
+pub fn sanitize(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let shift = u16_at(bytes, 30).ok_or("too short for its header")?;
     if shift != 9 && shift != 12 {
         return Err(format!("sector size 2^{shift} is not 512 or 4096"));
@@ -111,7 +114,9 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
     }
     // Every stream starts inside the table that holds it.
     let cutoff = u32_at(bytes, 56).unwrap_or(4096) as u64;
-    for entry in chain(dir_start)?.chunks_exact(128) {
+    let dir = chain(dir_start)?;
+    let mut workbook: Option<(u32, u64)> = None;
+    for entry in dir.chunks_exact(128) {
         let kind = entry[66];
         if kind != 2 {
             continue; // only streams are read
@@ -126,8 +131,91 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
         if !ok {
             return Err("a stream starts outside its allocation table".into());
         }
+        let name_len = (u16_at(entry, 64).unwrap_or(0) as usize).min(64);
+        let name: String = char::decode_utf16(
+            entry[..name_len]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]])),
+        )
+        .filter_map(Result::ok)
+        .filter(|c| *c != '\0')
+        .collect();
+        if name == "Workbook" || name == "Book" {
+            workbook = Some((start, size));
+        }
     }
-    Ok(())
+    let mut out = bytes.to_vec();
+    let Some((start, size)) = workbook else {
+        return Ok(out);
+    };
+    // File offsets of the workbook stream's bytes, sector by sector.
+    let mut offsets: Vec<usize> = Vec::new();
+    if size >= cutoff {
+        let mut cur = start;
+        while cur < FREE_OR_SPECIAL && (offsets.len() as u64) < size {
+            let base = (cur as usize + 1) * ss;
+            offsets.extend(base..(base + ss).min(bytes.len()));
+            cur = fat[cur as usize];
+        }
+    } else {
+        // A small stream lives in the mini stream, itself a chain of big sectors.
+        let root_start = dir
+            .get(116..120)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .unwrap_or(END_OF_CHAIN);
+        let mut mini_stream: Vec<usize> = Vec::new();
+        let mut cur = root_start;
+        while cur < FREE_OR_SPECIAL {
+            let base = (cur as usize + 1) * ss;
+            mini_stream.extend(base..(base + ss).min(bytes.len()));
+            cur = fat[cur as usize];
+        }
+        let mut cur = start;
+        while cur < FREE_OR_SPECIAL && (offsets.len() as u64) < size {
+            let base = cur as usize * 64;
+            offsets.extend(mini_stream.iter().skip(base).take(64));
+            cur = mini_fat[cur as usize];
+        }
+    }
+    offsets.truncate(size as usize);
+    let at = |i: usize| offsets.get(i).map(|&o| bytes[o]);
+    let mut pos = 0usize;
+    while pos + 4 <= offsets.len() {
+        let typ = u16::from_le_bytes([at(pos).unwrap_or(0), at(pos + 1).unwrap_or(0)]);
+        let len = u16::from_le_bytes([at(pos + 2).unwrap_or(0), at(pos + 3).unwrap_or(0)]) as usize;
+        let data = pos + 4;
+        if typ == 0x0200 && (len == 10 || len == 14 || len == 16) && data + len <= offsets.len() {
+            let get = |k: usize| at(data + k).unwrap_or(0) as u64;
+            let (rf, rl, cf, cl) = if len == 10 {
+                (
+                    get(0) | get(1) << 8,
+                    get(2) | get(3) << 8,
+                    get(4) | get(5) << 8,
+                    get(6) | get(7) << 8,
+                )
+            } else {
+                (
+                    get(0) | get(1) << 8 | get(2) << 16 | get(3) << 24,
+                    get(4) | get(5) << 8 | get(6) << 16 | get(7) << 24,
+                    get(8) | get(9) << 8,
+                    get(10) | get(11) << 8,
+                )
+            };
+            // Within the largest sheet Excel knows, and a grid we would read.
+            let sane = rf <= rl
+                && cf <= cl
+                && rl <= 1_048_576
+                && cl <= 16_384
+                && (rl - rf + 1).saturating_mul(cl - cf + 1) <= super::read::MAX_CELLS as u64;
+            if !sane {
+                for k in 0..len.min(12) {
+                    out[offsets[data + k]] = 0;
+                }
+            }
+        }
+        pos = data + len;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -146,6 +234,11 @@ mod tests {
     fn the_sample_xls_is_sound() {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("seeds/returns/博山区_2023年一季度_重点指标进展.xls");
-        check(&std::fs::read(p).unwrap()).unwrap();
+        let bytes = std::fs::read(p).unwrap();
+        assert_eq!(
+            sanitize(&bytes).unwrap(),
+            bytes,
+            "nothing to change in a sound file"
+        );
     }
 }

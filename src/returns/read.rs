@@ -160,37 +160,98 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
 }
 
 fn read_format(format: Format, bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
-    let sheets = match format {
-        Format::Xlsx => workbook(calamine::Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?)?,
+    Ok(match format {
+        Format::Xlsx => xlsx(bytes)?,
         Format::Xlsb => workbook(calamine::Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?)?,
         Format::Ods => workbook(calamine::Ods::new(Cursor::new(bytes)).map_err(corrupt)?)?,
-        Format::Xls => workbook(
-            {
-                super::cfb::check(bytes).map_err(|e| FileError(format!("corrupt: {e}")))?;
-                calamine::Xls::new(Cursor::new(bytes))
-            }
-            .map_err(|e| {
+        Format::Xls => {
+            let clean =
+                super::cfb::sanitize(bytes).map_err(|e| FileError(format!("corrupt: {e}")))?;
+            workbook(calamine::Xls::new(Cursor::new(clean)).map_err(|e| {
                 let s = e.to_string();
                 if s.to_ascii_lowercase().contains("password") {
-                    FileError(
-                    "encrypted: the workbook is protected by a password; save an unprotected copy"
-                        .into(),
-                )
+                    FileError("encrypted: the workbook is protected by a password; save an unprotected copy".into())
                 } else {
                     corrupt(s)
                 }
-            })?,
-        )?,
+            })?)?
+        }
         Format::Html => html(&decode_text(bytes, true)?)?,
         Format::Text => vec![csv(&decode_text(bytes, false)?)?],
-    };
-    if sheets
-        .iter()
-        .all(|s| s.rows.iter().all(|r| r.iter().all(Cell::is_empty)))
-    {
-        return Err(FileError("empty: the workbook has no filled cells".into()));
+    })
+}
+
+/// The most rows, columns and grid cells of one sheet: a return is a few
+/// hundred rows; two cells at opposite corners must not become a grid of
+/// billions.
+pub const MAX_ROWS: u32 = 200_000;
+pub const MAX_COLS: u32 = 2_000;
+
+fn too_large_sheet(name: &str) -> FileError {
+    FileError(format!(
+        "too_large: sheet {name} spreads over more than {MAX_ROWS} rows, {MAX_COLS} columns or {MAX_CELLS} cells"
+    ))
+}
+
+/// An .xlsx read cell by cell, so that the grid is built under our limits
+/// (calamine's own range would be as large as the cells' extent).
+fn xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
+    use calamine::DataRef;
+    let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut out = Vec::new();
+    let mut total = 0usize;
+    for name in wb.sheet_names().to_owned() {
+        let mut reader = wb
+            .worksheet_cells_reader(&name)
+            .map_err(|e| corrupt(format!("sheet {name}: {e}")))?;
+        let mut cells: Vec<(u32, u32, Cell)> = Vec::new();
+        while let Some(c) = reader
+            .next_cell()
+            .map_err(|e| corrupt(format!("sheet {name}: {e}")))?
+        {
+            let (r, col) = c.get_position();
+            let v = match c.get_value() {
+                DataRef::Empty | DataRef::Error(_) => continue,
+                DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                    Cell::Text(s.clone())
+                }
+                DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+                DataRef::Int(i) => Cell::Number(*i as f64),
+                DataRef::Float(f) => Cell::Number(*f),
+                DataRef::Bool(b) => Cell::Text(if *b { "是".into() } else { "否".into() }),
+                DataRef::DateTime(d) => Cell::Number(d.as_f64()),
+            };
+            if r >= MAX_ROWS || col >= MAX_COLS {
+                return Err(too_large_sheet(&name));
+            }
+            total += 1;
+            if total > MAX_CELLS {
+                return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
+            }
+            cells.push((r, col, v));
+        }
+        let first = cells.iter().map(|c| c.0).min().unwrap_or(0);
+        let last = cells.iter().map(|c| c.0).max().unwrap_or(0);
+        let width = cells.iter().map(|c| c.1 + 1).max().unwrap_or(0) as usize;
+        let height = if cells.is_empty() {
+            0
+        } else {
+            (last - first + 1) as usize
+        };
+        if height.saturating_mul(width) > MAX_CELLS {
+            return Err(too_large_sheet(&name));
+        }
+        let mut rows = vec![vec![Cell::Empty; width]; height];
+        for (r, c, v) in cells {
+            rows[(r - first) as usize][c as usize] = v;
+        }
+        out.push(Sheet {
+            name,
+            first_row: first as usize + 1,
+            rows,
+        });
     }
-    Ok(sheets)
+    Ok(out)
 }
 
 /// Refuses a zip whose entries declare more than the limit uncompressed.
