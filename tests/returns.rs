@@ -519,3 +519,20 @@ fn an_xlsx_spread_over_the_whole_sheet_is_refused() {
     let e = got.file_error.expect("refused");
     assert!(e.starts_with("too_large:"), "{e}");
 }
+
+/// An .xls found by the `header` fuzz target with cells far apart: the grid
+/// calamine would build between them is 123 GB. Refused as too large.
+#[test]
+fn an_xls_with_far_apart_cells_is_refused() {
+    let store = ledger();
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/xls-far-cells.xls"),
+    )
+    .unwrap();
+    let got = import(&store, "far.xls", &bytes, &Overrides::default());
+    let e = got.file_error.expect("refused");
+    assert!(
+        e.starts_with("too_large:") || e.starts_with("corrupt:"),
+        "{e}"
+    );
+}

@@ -179,11 +179,51 @@ pub fn sanitize(bytes: &[u8]) -> Result<Vec<u8>, String> {
     }
     offsets.truncate(size as usize);
     let at = |i: usize| offsets.get(i).map(|&o| bytes[o]);
+    let u16_in = |i: usize| u16::from_le_bytes([at(i).unwrap_or(0), at(i + 1).unwrap_or(0)]) as u64;
+    // Each sheet's cell extent: calamine makes a dense grid of it.
+    let mut extent: Option<(u64, u64, u64, u64)> = None;
+    let too_big = |e: Option<(u64, u64, u64, u64)>| {
+        e.is_some_and(|(r0, r1, c0, c1)| {
+            (r1 - r0 + 1).saturating_mul(c1 - c0 + 1) > super::read::MAX_CELLS as u64
+        })
+    };
     let mut pos = 0usize;
     while pos + 4 <= offsets.len() {
         let typ = u16::from_le_bytes([at(pos).unwrap_or(0), at(pos + 1).unwrap_or(0)]);
         let len = u16::from_le_bytes([at(pos + 2).unwrap_or(0), at(pos + 3).unwrap_or(0)]) as usize;
         let data = pos + 4;
+        match typ {
+            // BOF / EOF: a sheet's records begin and end.
+            0x0809 | 0x000A => {
+                if too_big(extent) {
+                    return Err(format!(
+                        "too_large: a sheet's cells spread over more than {} cells",
+                        super::read::MAX_CELLS
+                    ));
+                }
+                extent = None;
+            }
+            // Cell records: row and column first; MULRK/MULBLANK end with the last column.
+            0x0006 | 0x00BD | 0x00BE | 0x00D6 | 0x00FD | 0x0201 | 0x0203 | 0x0204 | 0x0205
+            | 0x027E
+                if len >= 4 =>
+            {
+                let row = u16_in(data);
+                let first = u16_in(data + 2);
+                let last = if matches!(typ, 0x00BD | 0x00BE) && len >= 6 {
+                    u16_in(data + len - 2).max(first)
+                } else {
+                    first
+                };
+                extent = Some(match extent {
+                    None => (row, row, first, last),
+                    Some((r0, r1, c0, c1)) => {
+                        (r0.min(row), r1.max(row), c0.min(first), c1.max(last))
+                    }
+                });
+            }
+            _ => {}
+        }
         if typ == 0x0200 && (len == 10 || len == 14 || len == 16) && data + len <= offsets.len() {
             let get = |k: usize| at(data + k).unwrap_or(0) as u64;
             let (rf, rl, cf, cl) = if len == 10 {
@@ -214,6 +254,12 @@ pub fn sanitize(bytes: &[u8]) -> Result<Vec<u8>, String> {
             }
         }
         pos = data + len;
+    }
+    if too_big(extent) {
+        return Err(format!(
+            "too_large: a sheet's cells spread over more than {} cells",
+            super::read::MAX_CELLS
+        ));
     }
     Ok(out)
 }

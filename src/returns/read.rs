@@ -165,8 +165,13 @@ fn read_format(format: Format, bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
         Format::Xlsb => workbook(calamine::Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?)?,
         Format::Ods => workbook(calamine::Ods::new(Cursor::new(bytes)).map_err(corrupt)?)?,
         Format::Xls => {
-            let clean =
-                super::cfb::sanitize(bytes).map_err(|e| FileError(format!("corrupt: {e}")))?;
+            let clean = super::cfb::sanitize(bytes).map_err(|e| {
+                FileError(if e.starts_with("too_large:") {
+                    e
+                } else {
+                    format!("corrupt: {e}")
+                })
+            })?;
             workbook(calamine::Xls::new(Cursor::new(clean)).map_err(|e| {
                 let s = e.to_string();
                 if s.to_ascii_lowercase().contains("password") {
