@@ -84,15 +84,7 @@ const SCOPE_PREFIXES: &[&str] = &[
 /// The matching form of a name: folded, no spaces, quotes or brackets
 /// around units, no leading task number.
 pub fn normalise(s: &str) -> String {
-    let mut f = fold(s);
-    if let Some(u) = super::value::bracket_unit(&f) {
-        let _ = u;
-        if let Some(p) = f.rfind('(') {
-            let close = f[p..].find(')').map_or(f.len(), |c| p + c + 1);
-            f.replace_range(p..close, "");
-        }
-    }
-    let f: String = f
+    let f: String = super::value::without_bracket_unit(&fold(s))
         .chars()
         .filter(|c| !c.is_whitespace() && !"“”\"'‘’「」『』《》()[]【】".contains(*c))
         .collect::<String>()

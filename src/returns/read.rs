@@ -369,7 +369,6 @@ pub fn csv(text: &str) -> Result<Sheet, FileError> {
     if text.contains('\0') {
         return Err(FileError("corrupt: binary content, not CSV text".into()));
     }
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let sep = [',', '\t', ';', '，']
         .into_iter()
         .max_by_key(|s| {
@@ -379,7 +378,6 @@ pub fn csv(text: &str) -> Result<Sheet, FileError> {
                 .sum::<usize>()
         })
         .unwrap_or(',');
-    let _ = first;
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut row: Vec<Cell> = Vec::new();
     let mut field = String::new();

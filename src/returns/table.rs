@@ -90,10 +90,7 @@ const LEXICON: &[(&str, Role)] = &[
 /// A header cell in matching form: folded, no spaces, no unit in brackets.
 fn header_key(s: &str) -> String {
     let f: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
-    match super::value::bracket_unit(&f) {
-        Some(_) => f[..f.rfind('(').unwrap_or(f.len())].to_string(),
-        None => f,
-    }
+    super::value::without_bracket_unit(&f)
 }
 
 /// The role a header names.

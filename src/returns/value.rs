@@ -157,6 +157,19 @@ pub fn bracket_unit(name: &str) -> Option<String> {
     (known && !inner.is_empty()).then(|| inner.to_string())
 }
 
+/// A folded name without its unit in brackets: 新建智慧社区(个) → 新建智慧社区.
+/// Other brackets stay (政务服务表格(表单)字段共享率).
+pub fn without_bracket_unit(folded: &str) -> String {
+    let mut f = folded.to_string();
+    if bracket_unit(&f).is_some()
+        && let Some(p) = f.rfind('(')
+    {
+        let close = f[p..].find(')').map_or(f.len(), |c| p + c + 1);
+        f.replace_range(p..close, "");
+    }
+    f
+}
+
 /// Brings a reading to the indicator's unit: a 万 unit multiplies (unless
 /// the cell already said 万), and a percentage indicator is in percent
 /// points, a bare number from 0 to 1 being a fraction.
@@ -230,5 +243,7 @@ mod tests {
         );
         assert_eq!(bracket_unit("新建智慧社区(个)").as_deref(), Some("个"));
         assert_eq!(bracket_unit("政务服务表格（表单）字段共享率"), None);
+        assert_eq!(without_bracket_unit("年度目标(个)/数值"), "年度目标/数值");
+        assert_eq!(without_bracket_unit("字段共享率(表单)"), "字段共享率(表单)");
     }
 }
