@@ -59,11 +59,11 @@ fn bench(c: &mut Criterion) {
         serde_json::from_slice(&std::fs::read(dir.join("units.json")).unwrap()).unwrap();
     let plan: PlanDoc =
         serde_json::from_slice(&std::fs::read(dir.join("plan_gold.json")).unwrap()).unwrap();
-    let rows = 24_000u64;
+    let total = 24_000u64;
 
     let mut g = c.benchmark_group("returns 20x100x12");
     g.sample_size(10);
-    g.throughput(Throughput::Elements(rows));
+    g.throughput(Throughput::Elements(total));
     g.bench_function("calamine bare read", |b| {
         b.iter(|| {
             let mut n = 0usize;
@@ -75,6 +75,68 @@ fn bench(c: &mut Criterion) {
             n
         })
     });
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|(n, _)| dir.join("returns").join(n))
+        .collect();
+    g.bench_function("taizhang read and match only", |b| {
+        let indicators = {
+            let mut store = Store::open_in_memory().unwrap();
+            store.import_units(&units.units).unwrap();
+            let plan_id = store.import_plan(&plan, None).unwrap().plan_id;
+            (store.indicators(plan_id).unwrap(), store.units().unwrap())
+        };
+        let history = Default::default();
+        let ctx = Context::new(&indicators.0, &indicators.1, &[], plan.year, &history);
+        b.iter(|| returns::import_files(&paths, &ctx, &Overrides::default()))
+    });
+    g.bench_function("taizhang commit only (files read beforehand)", |b| {
+        let indicators = {
+            let mut store = Store::open_in_memory().unwrap();
+            store.import_units(&units.units).unwrap();
+            let plan_id = store.import_plan(&plan, None).unwrap().plan_id;
+            (store.indicators(plan_id).unwrap(), store.units().unwrap())
+        };
+        let history = Default::default();
+        let ctx = Context::new(&indicators.0, &indicators.1, &[], plan.year, &history);
+        let read = returns::import_files(&paths, &ctx, &Overrides::default());
+        let rows: Vec<_> = read.iter().map(|(r, _)| r.batch_rows()).collect();
+        b.iter_batched(
+            || {
+                let tmp = tempfile::tempdir().unwrap();
+                let mut store = Store::open(&tmp.path().join("bench.sqlite3")).unwrap();
+                store.import_units(&units.units).unwrap();
+                let plan_id = store.import_plan(&plan, None).unwrap().plan_id;
+                (tmp, store, plan_id)
+            },
+            |(_tmp, mut store, plan_id)| {
+                let batches: Vec<NewBatch> = read
+                    .iter()
+                    .zip(&rows)
+                    .map(|((r, bytes), rows)| NewBatch {
+                        file_name: &r.file,
+                        bytes: bytes.as_deref().unwrap(),
+                        plan_id,
+                        unit: r.unit.as_deref().unwrap(),
+                        period: r.period.as_deref().unwrap().parse().unwrap(),
+                        sheet: r.sheet.as_deref(),
+                        rows,
+                        force: false,
+                    })
+                    .collect();
+                assert!(
+                    store
+                        .commit_batches(&batches)
+                        .unwrap()
+                        .iter()
+                        .all(|c| c.is_ok())
+                );
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    // What `taizhang returns import DIR/*.xlsx` does: read and match the
+    // files in parallel, then commit them, one batch each, in one transaction.
     g.bench_function("taizhang import into a fresh ledger", |b| {
         b.iter(|| {
             let tmp = tempfile::tempdir().unwrap();
@@ -85,25 +147,25 @@ fn bench(c: &mut Criterion) {
             let all_units = store.units().unwrap();
             let history = Default::default();
             let ctx = Context::new(&indicators, &all_units, &[], plan.year, &history);
-            let mut imported = 0;
-            for (name, bytes) in &files {
-                let r = returns::import(name, bytes, &ctx, &Overrides::default());
-                let rows = r.batch_rows();
-                store
-                    .commit_batch(&NewBatch {
-                        file_name: name,
-                        bytes,
-                        plan_id,
-                        unit: r.unit.as_deref().unwrap(),
-                        period: r.period.as_deref().unwrap().parse().unwrap(),
-                        sheet: r.sheet.as_deref(),
-                        rows: &rows,
-                        force: false,
-                    })
-                    .unwrap();
-                imported += rows.len();
-            }
-            assert_eq!(imported as u64, rows);
+            let read = returns::import_files(&paths, &ctx, &Overrides::default());
+            let rows: Vec<_> = read.iter().map(|(r, _)| r.batch_rows()).collect();
+            let batches: Vec<NewBatch> = read
+                .iter()
+                .zip(&rows)
+                .map(|((r, bytes), rows)| NewBatch {
+                    file_name: &r.file,
+                    bytes: bytes.as_deref().unwrap(),
+                    plan_id,
+                    unit: r.unit.as_deref().unwrap(),
+                    period: r.period.as_deref().unwrap().parse().unwrap(),
+                    sheet: r.sheet.as_deref(),
+                    rows,
+                    force: false,
+                })
+                .collect();
+            let committed = store.commit_batches(&batches).unwrap();
+            assert!(committed.iter().all(|c| c.is_ok()));
+            assert_eq!(rows.iter().map(Vec::len).sum::<usize>() as u64, total);
         })
     });
     g.finish();

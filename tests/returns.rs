@@ -536,3 +536,109 @@ fn an_xls_with_far_apart_cells_is_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn files_committed_together_are_batched_one_by_one() {
+    // A plan with more indicators than one multi-row statement holds, so the
+    // figures of one file span several statements.
+    let mut plan: Value =
+        serde_json::from_slice(&std::fs::read(shared("samples/gold/002.json")).unwrap()).unwrap();
+    let first = plan["indicators"][0].clone();
+    for n in 0..450 {
+        let mut extra = first.clone();
+        extra["id"] = Value::from(format!("extra-{n}"));
+        extra["name"] = Value::from(format!("附加指标{n}"));
+        plan["indicators"].as_array_mut().unwrap().push(extra);
+    }
+    let plan: PlanDoc = serde_json::from_value(plan).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let units: UnitsFile =
+        serde_json::from_slice(&std::fs::read(shared("samples/units_zibo.json")).unwrap()).unwrap();
+    store.import_units(&units.units).unwrap();
+    let plan_id = store.import_plan(&plan, None).unwrap().plan_id;
+    let indicators = store.indicators(plan_id).unwrap();
+    assert_eq!(indicators.len(), plan.indicators.len());
+    let rows = |scale: f64| -> Vec<taizhang::domain::BatchRow> {
+        indicators
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| taizhang::domain::BatchRow {
+                indicator_id: ind.id,
+                value: Some(scale * i as f64),
+                progress: format!("进展{i}"),
+                problems: String::new(),
+                next_steps: "=继续推进".into(),
+                row: i as i64 + 3,
+            })
+            .collect()
+    };
+    let (first_rows, second_rows) = (rows(1.0), rows(2.0));
+    let mut twice = rows(3.0);
+    twice.push(twice[5].clone());
+    let batch = |name: &'static str, bytes: &'static [u8], unit: &'static str, rows| NewBatch {
+        file_name: name,
+        bytes,
+        plan_id,
+        unit,
+        period: "2023-06".parse().unwrap(),
+        sheet: Some("Sheet1"),
+        rows,
+        force: false,
+    };
+    let results = store
+        .commit_batches(&[
+            batch("a.xlsx", b"first", "张店区", &first_rows),
+            batch("a-copy.xlsx", b"first", "淄川区", &first_rows),
+            batch("b.xlsx", b"second", "张店区", &second_rows),
+            batch("c.xlsx", b"third", "无此单位", &first_rows),
+            batch("d.xlsx", b"fourth", "淄川区", &first_rows),
+            batch("e.xlsx", b"fifth", "博山区", &twice),
+        ])
+        .unwrap();
+    let verdicts: Vec<Result<i64, String>> = results
+        .into_iter()
+        .map(|r| r.map(|b| b.rows).map_err(|e| e.to_string()))
+        .collect();
+    assert_eq!(verdicts[0], Ok(indicators.len() as i64));
+    assert!(
+        verdicts[1].as_ref().unwrap_err().contains("given twice"),
+        "{verdicts:?}"
+    );
+    assert_eq!(verdicts[2], Ok(indicators.len() as i64));
+    assert!(
+        verdicts[3]
+            .as_ref()
+            .unwrap_err()
+            .contains("not in the units catalogue")
+    );
+    assert_eq!(verdicts[4], Ok(indicators.len() as i64));
+    assert!(
+        verdicts[5].as_ref().unwrap_err().contains("two rows give"),
+        "{verdicts:?}"
+    );
+    assert_eq!(
+        store.batches().unwrap().len(),
+        3,
+        "refused files leave no batch"
+    );
+    // b.xlsx superseded a.xlsx for 张店区: its figures count, a.xlsx's stay as
+    // history, and each change is in the audit log with before and after.
+    let current = store.current_reports(plan_id).unwrap();
+    let zhangdian: Vec<_> = current.iter().filter(|r| r.unit == "张店区").collect();
+    assert_eq!(zhangdian.len(), indicators.len());
+    for (i, ind) in indicators.iter().enumerate() {
+        let r = zhangdian.iter().find(|r| r.indicator_id == ind.id).unwrap();
+        assert_eq!(r.value, Some(2.0 * i as f64), "{}", ind.name);
+        assert_eq!(r.progress, format!("进展{i}"));
+        assert_eq!(r.next_steps, "=继续推进");
+        assert_eq!(r.row, Some(i as i64 + 3));
+    }
+    let log = store.audit_log(None, 10_000).unwrap();
+    assert_eq!(log.len(), 3 * indicators.len());
+    let last = &indicators[indicators.len() - 1];
+    assert!(log.iter().any(|a| a.indicator_code == last.code
+        && a.unit == "张店区"
+        && a.before == Some((indicators.len() - 1) as f64)
+        && a.after == Some(2.0 * (indicators.len() - 1) as f64)
+        && a.action == "import"));
+}

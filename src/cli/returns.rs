@@ -4,7 +4,7 @@
 use super::{CliError, Result};
 use crate::domain::{Period, Unit};
 use crate::returns::{self, Context, FileResult, Overrides};
-use crate::store::{BatchInfo, NewBatch, Store};
+use crate::store::{NewBatch, Store};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -17,38 +17,6 @@ pub struct Outcome {
     pub batch: Option<i64>,
     /// Why the file was read but not committed.
     pub commit_error: Option<String>,
-}
-
-/// Reads and matches files, two at a time.
-pub fn read_files(
-    files: &[PathBuf],
-    ctx: &Context,
-    over: &Overrides,
-) -> Vec<(FileResult, Option<Vec<u8>>)> {
-    let work = |path: &PathBuf| -> (FileResult, Option<Vec<u8>>) {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
-        match returns::read::read_path(path) {
-            Ok(bytes) => (returns::import(&name, &bytes, ctx, over), Some(bytes)),
-            Err(e) => (FileResult::refused(&name, e), None),
-        }
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(1, 4);
-    let chunk = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(work).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a reader thread"))
-            .collect()
-    })
 }
 
 /// Imports files into the ledger (or only reads them with `dry_run`).
@@ -69,60 +37,68 @@ pub fn import(
     let history = store.figure_history(plan.id)?;
     let ctx = Context::new(&indicators, &units, &aliases, plan.year, &history);
     let over = Overrides { unit, period };
-    let mut out = Vec::new();
-    for (result, bytes) in read_files(files, &ctx, &over) {
-        let mut outcome = Outcome {
+    let (results, contents): (Vec<FileResult>, Vec<Option<Vec<u8>>>) =
+        returns::import_files(files, &ctx, &over)
+            .into_iter()
+            .unzip();
+    let mut out: Vec<Outcome> = results
+        .into_iter()
+        .map(|result| Outcome {
             result,
             batch: None,
             commit_error: None,
-        };
-        if !dry_run && outcome.result.file_error.is_none() {
-            match commit(
-                store,
-                plan.id,
-                &outcome.result,
-                bytes.as_deref().unwrap_or_default(),
-                force,
-            ) {
-                Ok(b) => outcome.batch = Some(b.id),
-                Err(e) => outcome.commit_error = Some(e),
+        })
+        .collect();
+    // Every readable file becomes a batch; all are committed in one
+    // transaction, each in its own savepoint.
+    let mut pending: Vec<(usize, Vec<crate::domain::BatchRow>, Period)> = Vec::new();
+    for (i, o) in out.iter_mut().enumerate() {
+        if !dry_run && o.result.file_error.is_none() {
+            match commit_target(&o.result) {
+                Ok(period) => pending.push((i, o.result.batch_rows(), period)),
+                Err(e) => o.commit_error = Some(e),
             }
         }
-        out.push(outcome);
+    }
+    if pending.is_empty() {
+        return Ok(out);
+    }
+    let batches: Vec<NewBatch> = pending
+        .iter()
+        .map(|(i, rows, period)| {
+            let r = &out[*i].result;
+            NewBatch {
+                file_name: &r.file,
+                bytes: contents[*i].as_deref().unwrap_or_default(),
+                plan_id: plan.id,
+                unit: r.unit.as_deref().unwrap_or_default(),
+                period: *period,
+                sheet: r.sheet.as_deref(),
+                rows,
+                force,
+            }
+        })
+        .collect();
+    let results = store.commit_batches(&batches)?;
+    for ((i, ..), result) in pending.iter().zip(results) {
+        match result {
+            Ok(b) => out[*i].batch = Some(b.id),
+            Err(e) => out[*i].commit_error = Some(e.to_string()),
+        }
     }
     Ok(out)
 }
 
-fn commit(
-    store: &mut Store,
-    plan_id: i64,
-    r: &FileResult,
-    bytes: &[u8],
-    force: bool,
-) -> std::result::Result<BatchInfo, String> {
-    let unit = r
-        .unit
-        .as_deref()
-        .ok_or("the reporting unit is not stated in the file: give it with --unit")?;
-    let period: Period = r
-        .period
+/// The period a read file is committed under, or why it cannot be.
+fn commit_target(r: &FileResult) -> std::result::Result<Period, String> {
+    if r.unit.is_none() {
+        return Err("the reporting unit is not stated in the file: give it with --unit".into());
+    }
+    r.period
         .as_deref()
         .ok_or("the period is not stated in the file: give it with --period YYYY-MM")?
         .parse()
-        .map_err(|e: crate::domain::DateError| e.0)?;
-    let rows = r.batch_rows();
-    store
-        .commit_batch(&NewBatch {
-            file_name: &r.file,
-            bytes,
-            plan_id,
-            unit,
-            period,
-            sheet: r.sheet.as_deref(),
-            rows: &rows,
-            force,
-        })
-        .map_err(|e| e.to_string())
+        .map_err(|e: crate::domain::DateError| e.0)
 }
 
 /// A short table per file, for people.
@@ -241,7 +217,22 @@ pub fn demo(store: &mut Store) -> Result<DemoSummary> {
             batches.push((name.to_string(), None, Some("already imported".to_string())));
             continue;
         }
-        match commit(store, plan.plan_id, &r, bytes, false) {
+        let outcome = commit_target(&r).and_then(|period| {
+            let rows = r.batch_rows();
+            store
+                .commit_batch(&NewBatch {
+                    file_name: &r.file,
+                    bytes,
+                    plan_id: plan.plan_id,
+                    unit: r.unit.as_deref().unwrap_or_default(),
+                    period,
+                    sheet: r.sheet.as_deref(),
+                    rows: &rows,
+                    force: false,
+                })
+                .map_err(|e| e.to_string())
+        });
+        match outcome {
             Ok(b) => batches.push((name.to_string(), Some(b.id), None)),
             Err(e) => batches.push((name.to_string(), None, Some(e))),
         }

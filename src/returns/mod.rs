@@ -17,6 +17,7 @@ use crate::domain::{BatchRow, FigureHistory, Indicator, Period, Unit, UnitKind};
 use matcher::{Match, Matcher};
 use read::{Cell, FileError};
 use serde::Serialize;
+use std::path::PathBuf;
 use table::Role;
 
 /// What the importer knows of the ledger, prepared once for many files.
@@ -50,6 +51,40 @@ impl<'a> Context<'a> {
             matcher: Matcher::new(indicators, aliases),
         }
     }
+}
+
+/// Reads and matches files in parallel (up to four threads), in the order
+/// given: each with its result and, when it could be read, its bytes (for
+/// the batch).
+pub fn import_files(
+    files: &[PathBuf],
+    ctx: &Context,
+    over: &Overrides,
+) -> Vec<(FileResult, Option<Vec<u8>>)> {
+    let work = |path: &PathBuf| -> (FileResult, Option<Vec<u8>>) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        match read::read_path(path) {
+            Ok(bytes) => (import(&name, &bytes, ctx, over), Some(bytes)),
+            Err(e) => (FileResult::refused(&name, e), None),
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4);
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(work).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a reader thread panicked"))
+            .collect()
+    })
 }
 
 /// The user's overrides of what the file says.

@@ -3,10 +3,10 @@
 //! users confirm when they re-match a row, and the figures already reported
 //! (for the importer's jump check).
 
-use super::reports::{Current, Origin, Words, check_unlocked, write_report};
+use super::reports::{check_unlocked, now};
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{BatchRow, Period, Unit};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -99,83 +99,68 @@ impl Store {
     /// one transaction. The same bytes a second time are refused unless
     /// forced; a locked period refuses the whole file.
     pub fn commit_batch(&mut self, b: &NewBatch) -> Result<BatchInfo> {
-        let sha = sha256_hex(b.bytes);
-        if !b.force
-            && let Some(earlier) = self.batch_with_sha(&sha)?
-        {
-            return Err(StoreError::Invalid(format!(
-                "{}: the same file was already imported as batch {} ({}, {}); undo it first or use --force",
-                b.file_name, earlier.id, earlier.file_name, earlier.imported_at
-            )));
-        }
-        let unit = self.reporting_unit(b.unit)?;
-        let indicators: HashMap<i64, crate::domain::Indicator> = self
-            .indicators(b.plan_id)?
-            .into_iter()
-            .map(|i| (i.id, i))
-            .collect();
+        self.commit_batches(std::slice::from_ref(b))?
+            .pop()
+            .expect("one result per batch")
+    }
+
+    /// Commits several files, one batch each, in one transaction. Each file
+    /// is checked completely before anything of it is written, so a file
+    /// that is refused (the same bytes again, a locked period, an unknown
+    /// unit or indicator, a negative count) leaves no trace and the others go
+    /// in; a crash leaves either all of them or none. Returns one result per
+    /// file, in order; the outer error is for the ledger itself failing
+    /// (nothing is committed then).
+    pub fn commit_batches(&mut self, batches: &[NewBatch]) -> Result<Vec<Result<BatchInfo>>> {
         let actor = self.actor.clone();
+        let mut indicators: HashMap<i64, HashMap<i64, crate::domain::Indicator>> = HashMap::new();
+        // An unknown unit refuses its file; a failing ledger stops everything.
+        let mut units: HashMap<&str, std::result::Result<Unit, String>> = HashMap::new();
+        for b in batches {
+            if let std::collections::hash_map::Entry::Vacant(slot) = indicators.entry(b.plan_id) {
+                slot.insert(
+                    self.indicators(b.plan_id)?
+                        .into_iter()
+                        .map(|i| (i.id, i))
+                        .collect(),
+                );
+            }
+            if !units.contains_key(b.unit) {
+                let found = match self.reporting_unit(b.unit) {
+                    Ok(u) => Ok(u),
+                    Err(StoreError::NotFound(m)) => Err(m),
+                    Err(e) => return Err(e),
+                };
+                units.insert(b.unit, found);
+            }
+        }
         let tx = self.conn.transaction().context("starting the import")?;
-        tx.execute(
-            "INSERT INTO batches (file_name, content, sha256, size, plan_id, unit_id, unit_name, period, sheet, imported_by, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'committed')",
-            params![b.file_name, b.bytes, sha, b.bytes.len() as i64, b.plan_id, unit.id, b.unit, b.period.to_string(), b.sheet, actor],
-        )
-        .context("recording the batch")?;
-        let batch_id = tx.last_insert_rowid();
-        // One lock check and one look-up of the figures this file supersedes.
-        check_unlocked(&tx, &b.period.to_string())?;
-        let mut current: HashMap<i64, Current> = {
-            let mut st = tx
-                .prepare(
-                    "SELECT indicator_id, id, value, progress, problems, next_steps FROM reports
-                     WHERE unit_id = ?1 AND period = ?2 AND active = 1",
-                )
-                .context("reading the current figures")?;
-            st.query_map(params![unit.id, b.period.to_string()], |r| {
-                Ok((
-                    r.get(0)?,
-                    (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
-                ))
-            })
-            .context("reading the current figures")?
-            .collect::<rusqlite::Result<_>>()
-            .context("reading the current figures")?
-        };
-        for row in b.rows {
-            let ind = indicators.get(&row.indicator_id).ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "indicator {} is not in plan {}",
-                    row.indicator_id, b.plan_id
-                ))
-            })?;
-            super::reports::check_value(ind, row.value).map_err(StoreError::Invalid)?;
-            write_report(
-                &tx,
-                ind,
-                unit.id,
-                &unit.name,
-                b.period,
-                row.value,
-                crate::domain::ValueBasis::AsOfPeriodEnd,
-                (None, None),
-                Words {
-                    progress: Some(&row.progress),
-                    problems: Some(&row.problems),
-                    next_steps: Some(&row.next_steps),
+        let at = now(&tx)?;
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut ids = Vec::with_capacity(batches.len());
+        for (i, b) in batches.iter().enumerate() {
+            let sha = sha256_hex(b.bytes);
+            let outcome = match (&units[b.unit], seen.get(&sha)) {
+                (Err(e), _) => Err(StoreError::NotFound(e.clone())),
+                (Ok(_), Some(&earlier)) if !b.force => Err(StoreError::Invalid(format!(
+                    "{}: the same file is given twice in this import (as {} too); use --force to import it again",
+                    b.file_name, batches[earlier].file_name
+                ))),
+                (Ok(unit), _) => match check_batch(&tx, b, &sha, &indicators[&b.plan_id])? {
+                    Ok(checked) => Ok(write_batch(&tx, b, &sha, unit, checked, (&actor, &at))?),
+                    Err(refused) => Err(refused),
                 },
-                Origin {
-                    action: "import",
-                    batch_id: Some(batch_id),
-                    sheet: b.sheet,
-                    row: Some(row.row),
-                    actor: &actor,
-                    previous: Some(current.remove(&row.indicator_id)),
-                },
-            )?;
+            };
+            if outcome.is_ok() {
+                seen.entry(sha).or_insert(i);
+            }
+            ids.push(outcome);
         }
         tx.commit().context("committing the import")?;
-        self.batch(batch_id)
+        Ok(ids
+            .into_iter()
+            .map(|r| r.and_then(|id| self.batch(id)))
+            .collect())
     }
 
     /// One batch.
@@ -331,4 +316,197 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// A file's rows, checked: each with its indicator and the current figure it
+/// supersedes (id and value).
+type Checked<'a> = Vec<(
+    &'a BatchRow,
+    &'a crate::domain::Indicator,
+    Option<(i64, Option<f64>)>,
+)>;
+
+/// Everything that can refuse a file, checked before any of it is written:
+/// the same bytes imported before, a locked period, rows naming an indicator
+/// outside the plan or twice, values a count cannot have. The outer error is
+/// the ledger failing; the inner one refuses the file.
+fn check_batch<'a>(
+    tx: &Connection,
+    b: &'a NewBatch,
+    sha: &str,
+    indicators: &'a HashMap<i64, crate::domain::Indicator>,
+) -> Result<Result<Checked<'a>>> {
+    if !b.force
+        && let Some(earlier) = tx
+            .prepare_cached(
+                "SELECT id, file_name, imported_at FROM batches WHERE sha256 = ?1 AND state = 'committed' ORDER BY id DESC LIMIT 1",
+            )
+            .and_then(|mut st| {
+                st.query_row([sha], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+                    .optional()
+            })
+            .context("looking for an earlier import")?
+    {
+        return Ok(Err(StoreError::Invalid(format!(
+            "{}: the same file was already imported as batch {} ({}, {}); undo it first or use --force",
+            b.file_name, earlier.0, earlier.1, earlier.2
+        ))));
+    }
+    match check_unlocked(tx, &b.period.to_string()) {
+        Err(e @ StoreError::Locked(_)) => return Ok(Err(e)),
+        other => other?,
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut checked = Vec::with_capacity(b.rows.len());
+    for row in b.rows {
+        let Some(ind) = indicators.get(&row.indicator_id) else {
+            return Ok(Err(StoreError::Invalid(format!(
+                "indicator {} is not in plan {}",
+                row.indicator_id, b.plan_id
+            ))));
+        };
+        if !seen.insert(ind.id) {
+            return Ok(Err(StoreError::Invalid(format!(
+                "{}: two rows give '{}'; keep one",
+                b.file_name, ind.name
+            ))));
+        }
+        if let Err(e) = super::reports::check_value(ind, row.value) {
+            return Ok(Err(StoreError::Invalid(e)));
+        }
+        checked.push((row, ind, None));
+    }
+    Ok(Ok(checked))
+}
+
+/// Writes one checked batch and its rows (the caller owns the
+/// transaction): retires what the file supersedes, then writes the figures
+/// and their audit lines many rows per statement. Any error here is the
+/// ledger failing, not the file.
+fn write_batch(
+    tx: &Connection,
+    b: &NewBatch,
+    sha: &str,
+    unit: &Unit,
+    mut checked: Checked,
+    (actor, at): (&str, &str),
+) -> Result<i64> {
+    let period = b.period.to_string();
+    tx.prepare_cached(
+        "INSERT INTO batches (file_name, content, sha256, size, plan_id, unit_id, unit_name, period, sheet, imported_by, imported_at, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'committed')",
+    )
+    .and_then(|mut st| {
+        st.execute(params![b.file_name, b.bytes, sha, b.bytes.len() as i64, b.plan_id, unit.id, b.unit, period, b.sheet, actor, at])
+    })
+    .context("recording the batch")?;
+    let batch_id = tx.last_insert_rowid();
+    // One look-up of the figures this file supersedes.
+    let current: HashMap<i64, (i64, Option<f64>)> = tx
+        .prepare_cached(
+            "SELECT indicator_id, id, value FROM reports WHERE unit_id = ?1 AND period = ?2 AND active = 1",
+        )
+        .and_then(|mut st| {
+            st.query_map(params![unit.id, period], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .context("reading the current figures")?;
+    for (_, ind, before) in checked.iter_mut() {
+        *before = current.get(&ind.id).copied();
+        if let Some((id, _)) = before {
+            tx.prepare_cached("UPDATE reports SET active = 0 WHERE id = ?1")
+                .and_then(|mut st| st.execute([*id]))
+                .context("keeping the previous figure as history")?;
+        }
+    }
+    let basis = crate::domain::ValueBasis::AsOfPeriodEnd.as_str();
+    let mut sql: HashMap<(usize, bool), String> = HashMap::new();
+    for chunk in checked.chunks(ROWS_PER_STATEMENT) {
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 6);
+        for (row, ind, _) in chunk {
+            values.extend_from_slice(&[
+                &ind.id as &dyn rusqlite::ToSql,
+                &row.value,
+                &row.progress,
+                &row.problems,
+                &row.next_steps,
+                &row.row,
+            ]);
+        }
+        let text = sql.entry((chunk.len(), true)).or_insert_with(|| {
+            multi_row_insert(
+                "INSERT INTO reports (indicator_id, value, progress, problems, next_steps, row,
+                   unit_id, period, basis, batch_id, sheet, entered_by, entered_at, active) VALUES ",
+                6,
+                "?1, ?2, ?3, ?4, ?5, ?6, ?7, 1",
+                chunk.len(),
+            )
+        });
+        tx.prepare_cached(text)
+            .and_then(|mut st| {
+                let shared: [&dyn rusqlite::ToSql; 7] =
+                    [&unit.id, &period, &basis, &batch_id, &b.sheet, &actor, &at];
+                let all: Vec<&dyn rusqlite::ToSql> = shared
+                    .iter()
+                    .copied()
+                    .chain(values.iter().copied())
+                    .collect();
+                st.execute(all.as_slice())
+            })
+            .context("recording the figures")?;
+        let before_values: Vec<Option<f64>> = chunk.iter().map(|c| c.2.and_then(|b| b.1)).collect();
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 4);
+        for ((row, ind, _), before) in chunk.iter().zip(&before_values) {
+            values.extend_from_slice(&[
+                &ind.id as &dyn rusqlite::ToSql,
+                &ind.code,
+                before,
+                &row.value,
+            ]);
+        }
+        let text = sql.entry((chunk.len(), false)).or_insert_with(|| {
+            multi_row_insert(
+                "INSERT INTO audit_log (indicator_id, indicator_code, before, after,
+                   actor, action, unit_id, unit_name, period, batch_id, at) VALUES ",
+                4,
+                "?1, 'import', ?2, ?3, ?4, ?5, ?6",
+                chunk.len(),
+            )
+        });
+        tx.prepare_cached(text)
+            .and_then(|mut st| {
+                let shared: [&dyn rusqlite::ToSql; 6] =
+                    [&actor, &unit.id, &unit.name, &period, &batch_id, &at];
+                let all: Vec<&dyn rusqlite::ToSql> = shared
+                    .iter()
+                    .copied()
+                    .chain(values.iter().copied())
+                    .collect();
+                st.execute(all.as_slice())
+            })
+            .context("writing the audit log")?;
+    }
+    Ok(batch_id)
+}
+
+/// Rows per multi-row INSERT: statements, not rows, are what SQLite's
+/// per-call costs (journaling, cursors, halting) scale with.
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// `head` followed by `rows` tuples of `own` fresh parameters each, then the
+/// shared part `tail` (which uses the first parameters, ?1 …), e.g.
+/// `(?8, ?9, ?1, 1), (?10, ?11, ?1, 1)`.
+fn multi_row_insert(head: &str, own: usize, tail: &str, rows: usize) -> String {
+    use std::fmt::Write;
+    let shared = tail.matches('?').count();
+    let mut sql = String::from(head);
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for k in 0..own {
+            let _ = write!(sql, "?{}, ", shared + r * own + k + 1);
+        }
+        sql.push_str(tail);
+        sql.push(')');
+    }
+    sql
 }

@@ -220,6 +220,11 @@ impl Store {
             .context("setting the busy timeout")?;
         c.execute_batch("PRAGMA foreign_keys = ON;")
             .context("turning on foreign keys")?;
+        // A month's returns from a whole city are one transaction of a few
+        // megabytes: keep its pages (32 MB at most) and the savepoints'
+        // journals in memory rather than spilling them to disk mid-way.
+        c.execute_batch("PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;")
+            .context("sizing the page cache")?;
         if self.path.is_some() {
             let pragmas = match self.journal {
                 Journal::Wal => "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",

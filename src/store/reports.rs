@@ -7,7 +7,7 @@
 
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{Indicator, Kind, Period, Report, ValueBasis};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 /// A figure to record by hand (`taizhang report add`).
@@ -81,13 +81,22 @@ pub(super) struct Origin<'a> {
     pub sheet: Option<&'a str>,
     pub row: Option<i64>,
     pub actor: &'a str,
-    /// The current figure, when the caller already looked it up (and checked
-    /// the period lock); `None` to look it up here.
-    pub previous: Option<Option<Current>>,
+    /// When, as `YYYY-MM-DDTHH:MM:SSZ`: one moment for everything a
+    /// transaction writes (see [`now`]).
+    pub at: &'a str,
+}
+
+/// The current UTC time as SQLite spells it, read once per transaction and
+/// bound to every row it writes (a column default would call the clock and
+/// format the time again for every row).
+pub(super) fn now(conn: &Connection) -> Result<String> {
+    conn.prepare_cached("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')")
+        .and_then(|mut st| st.query_row([], |r| r.get(0)))
+        .context("reading the clock")
 }
 
 /// Refuses a change to a locked period.
-pub(super) fn check_unlocked(tx: &Transaction, period: &str) -> Result<()> {
+pub(super) fn check_unlocked(tx: &Connection, period: &str) -> Result<()> {
     let locked: bool = tx
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)")
         .and_then(|mut st| st.query_row([period], |r| r.get(0)))
@@ -116,7 +125,7 @@ pub fn check_value(ind: &Indicator, value: Option<f64>) -> std::result::Result<(
 /// the one it replaces as history and writing the audit line. Returns its id.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn write_report(
-    tx: &Transaction,
+    tx: &Connection,
     ind: &Indicator,
     unit_id: i64,
     unit_name: &str,
@@ -125,26 +134,22 @@ pub(super) fn write_report(
     basis: ValueBasis,
     parts: (Option<f64>, Option<f64>),
     words: Words,
-    mut origin: Origin,
+    origin: Origin,
 ) -> Result<i64> {
     let p = period.to_string();
-    let previous = match origin.previous.take() {
-        Some(known) => known,
-        None => {
-            check_unlocked(tx, &p)?;
-            tx.prepare_cached(
-                "SELECT id, value, progress, problems, next_steps FROM reports
-                 WHERE indicator_id = ?1 AND unit_id = ?2 AND period = ?3 AND active = 1",
-            )
-            .and_then(|mut st| {
-                st.query_row(params![ind.id, unit_id, p], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })
-                .optional()
+    check_unlocked(tx, &p)?;
+    let previous: Option<Current> = tx
+        .prepare_cached(
+            "SELECT id, value, progress, problems, next_steps FROM reports
+             WHERE indicator_id = ?1 AND unit_id = ?2 AND period = ?3 AND active = 1",
+        )
+        .and_then(|mut st| {
+            st.query_row(params![ind.id, unit_id, p], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })
-            .context("reading the current figure")?
-        }
-    };
+            .optional()
+        })
+        .context("reading the current figure")?;
     let before = previous.as_ref().and_then(|p| p.1);
     let keep = |new: Option<&str>, old: Option<&String>| -> String {
         new.map(str::to_string)
@@ -161,8 +166,8 @@ pub(super) fn write_report(
     }
     tx.prepare_cached(
         "INSERT INTO reports (indicator_id, unit_id, period, value, basis, numerator, denominator, progress,
-           problems, next_steps, batch_id, sheet, row, entered_by, active)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1)",
+           problems, next_steps, batch_id, sheet, row, entered_by, entered_at, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1)",
     )
     .and_then(|mut st| st.execute(params![
             ind.id,
@@ -178,16 +183,17 @@ pub(super) fn write_report(
             origin.batch_id,
             origin.sheet,
             origin.row,
-            origin.actor
+            origin.actor,
+            origin.at
         ]))
     .context("recording the figure")?;
     let id = tx.last_insert_rowid();
     tx.prepare_cached(
-        "INSERT INTO audit_log (actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO audit_log (actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )
     .and_then(|mut st| {
-        st.execute(params![origin.actor, origin.action, ind.id, ind.code, unit_id, unit_name, p, before, value, origin.batch_id])
+        st.execute(params![origin.actor, origin.action, ind.id, ind.code, unit_id, unit_name, p, before, value, origin.batch_id, origin.at])
     })
     .context("writing the audit log")?;
     Ok(id)
@@ -269,7 +275,7 @@ impl Store {
                 sheet: None,
                 row: None,
                 actor: &actor,
-                previous: None,
+                at: &now(&tx)?,
             },
         )?;
         tx.commit().context("committing the entry")?;

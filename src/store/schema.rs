@@ -25,10 +25,16 @@ pub struct Migration {
 }
 
 /// Every migration, in order; version *n* is `MIGRATIONS[n − 1]`.
-pub static MIGRATIONS: &[Migration] = &[Migration {
-    description: "the ledger: units, plans, sections, tasks, indicators, batches, reports, audit log, settings",
-    sql: v1,
-}];
+pub static MIGRATIONS: &[Migration] = &[
+    Migration {
+        description: "the ledger: units, plans, sections, tasks, indicators, batches, reports, audit log, settings",
+        sql: v1,
+    },
+    Migration {
+        description: "an index of current figures by unit and period (imports look them up per file)",
+        sql: v2,
+    },
+];
 
 /// The version a file has once every migration has run.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -221,6 +227,10 @@ CREATE INDEX audit_indicator ON audit_log(indicator_id, period);
 PRAGMA application_id = {APPLICATION_ID};
 "#
     )
+}
+
+fn v2() -> String {
+    "CREATE INDEX reports_unit_period ON reports(unit_id, period) WHERE active = 1;".into()
 }
 
 /// Brings the file up to [`LATEST_VERSION`], one transaction per step.
