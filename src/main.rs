@@ -26,7 +26,24 @@ fn main() -> ExitCode {
 #[cfg(feature = "gui")]
 fn window(args: Args) -> ExitCode {
     let db = args.db.unwrap_or_else(cli::default_db_path);
-    match taizhang::ui::run(&db) {
+    if let Some(dir) = db.parent()
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!(
+            "taizhang: cannot create the data folder {}: {e}",
+            dir.display()
+        );
+        return ExitCode::from(1);
+    }
+    let start = taizhang::ui::Start {
+        screenshot: args.screenshot,
+        view: args
+            .view
+            .as_deref()
+            .and_then(taizhang::ui::app::Screen::from_view),
+        import: args.import_files,
+    };
+    match taizhang::ui::run(&db, start) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("taizhang: {e}");

@@ -18,6 +18,19 @@ pub struct Args {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Window only: open the given screen, wait until its data has loaded,
+    /// save a screenshot to this PNG file and exit.
+    #[arg(long, value_name = "OUT.png")]
+    pub screenshot: Option<PathBuf>,
+
+    /// Window only: the screen to open on.
+    #[arg(long, value_parser = ["overview", "plan", "indicator", "units", "import", "meeting", "settings", "welcome"])]
+    pub view: Option<String>,
+
+    /// Window only: returns to read into the import preview at start.
+    #[arg(long = "import", value_name = "FILE")]
+    pub import_files: Vec<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

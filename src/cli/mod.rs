@@ -10,6 +10,7 @@ mod returns;
 mod text;
 
 pub use args::{Args, Command};
+pub use returns::{DemoSummary, demo};
 
 use crate::domain::{Date, PlanDoc, ProgressSettings, UnitsFile, ValueBasis};
 use crate::plan_text;

@@ -127,6 +127,20 @@ pub struct Reject {
     pub row: usize,
     /// A category word (`not_in_plan`, `duplicate`, `negative`, `unreadable`), a colon, then why.
     pub why: String,
+    /// For a row that names no indicator of the plan: the row as read, with
+    /// no indicator (`indicator_id` 0), so that a person can match it by hand.
+    #[serde(skip)]
+    pub unmatched: Option<Row>,
+}
+
+impl Reject {
+    fn new(row: usize, why: impl Into<String>) -> Reject {
+        Reject {
+            row,
+            why: why.into(),
+            unmatched: None,
+        }
+    }
 }
 
 /// The result for one file.
@@ -270,10 +284,10 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
             .unwrap_or(Cell::Empty);
         if name.is_empty() && code.is_none() {
             if !raw_value.is_empty() {
-                rejects.push(Reject {
-                    row: row_no,
-                    why: "not_in_plan: the row names no indicator".into(),
-                });
+                rejects.push(Reject::new(
+                    row_no,
+                    "not_in_plan: the row names no indicator",
+                ));
             }
             continue;
         }
@@ -299,9 +313,28 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
                 } else {
                     name.clone()
                 };
+                let row_unit = cell(r, col(Role::Unit))
+                    .map(Cell::text)
+                    .or_else(|| value::bracket_unit(&name))
+                    .or(value_header_unit.clone());
+                let text = |role: Role| cell(r, col(role)).map(Cell::text).unwrap_or_default();
+                let unmatched = value::parse(&raw_value).ok().map(|reading| Row {
+                    indicator: String::new(),
+                    code: String::new(),
+                    value: reading.map(|rd| value::normalise(rd, row_unit.as_deref(), false)),
+                    text: text(Role::Progress),
+                    status: "accepted",
+                    why: String::new(),
+                    row: row_no,
+                    indicator_id: 0,
+                    problems: text(Role::Problems),
+                    next_steps: text(Role::NextSteps),
+                    source_name: name.clone(),
+                });
                 rejects.push(Reject {
                     row: row_no,
                     why: format!("not_in_plan: '{shown}' matches no indicator of the plan"),
+                    unmatched,
                 });
                 continue;
             }
@@ -314,7 +347,7 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
         let reading = match value::parse(&raw_value) {
             Ok(v) => v,
             Err(why) => {
-                rejects.push(Reject { row: row_no, why });
+                rejects.push(Reject::new(row_no, why));
                 continue;
             }
         };
@@ -323,20 +356,20 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
         if let Some(v) = v
             && v < 0.0
         {
-            rejects.push(Reject {
-                row: row_no,
-                why: format!("negative: {} is below 0", fmt_num(v)),
-            });
+            rejects.push(Reject::new(
+                row_no,
+                format!("negative: {} is below 0", fmt_num(v)),
+            ));
             continue;
         }
         if let Some(first) = rows.iter().find(|x| x.indicator_id == ind.id) {
-            rejects.push(Reject {
-                row: row_no,
-                why: format!(
+            rejects.push(Reject::new(
+                row_no,
+                format!(
                     "duplicate: '{}' was already given in row {}",
                     ind.name, first.row
                 ),
-            });
+            ));
             continue;
         }
         let target = cell(r, col(Role::Target))

@@ -1,68 +1,104 @@
-//! The window. This first version starts the renderer (wgpu, falling back to
-//! glow, and the other way round) and shows what the ledger holds; the full
-//! screens of PRODUCT.md section 6 grow here.
+//! The egui application: state, screens, widgets, background jobs.
+//!
+//! [`app::App`] holds the persistent [`app::Settings`], the transient
+//! [`app::State`] and the [`data::Snapshot`] the worker loaded; screens
+//! (in [`screens`]) draw from them and queue [`app::Command`]s that the app
+//! applies in one place. Everything slow — loading, reading returns,
+//! committing, extracting a plan, backups — runs on the worker thread
+//! ([`jobs`]) and reports back over a channel.
 
-use crate::store::Store;
+pub mod app;
+pub mod data;
+pub mod fonts;
+pub mod jobs;
+pub mod screens;
+pub mod widgets;
+
+use app::{App, Screen, Settings};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// What the window shows about the open ledger.
-struct App {
-    db: PathBuf,
-    /// The ledger's summary, or why it could not be opened.
-    summary: Result<Vec<String>, String>,
+/// How the window is asked to start.
+#[derive(Clone, Debug, Default)]
+pub struct Start {
+    /// Save a screenshot here once the data has loaded, then exit.
+    pub screenshot: Option<PathBuf>,
+    /// The screen to open on.
+    pub view: Option<Screen>,
+    /// Returns to read into the import preview at start.
+    pub import: Vec<PathBuf>,
 }
 
-impl App {
-    fn new(db: &Path) -> App {
-        let summary = Store::open(db)
-            .and_then(|s| {
-                let plans = s.plans()?;
-                let mut lines: Vec<String> = s.notices().to_vec();
-                if plans.is_empty() {
-                    lines.push(
-                        "数据库中还没有计划。请用命令行导入：taizhang plan import 计划.json"
-                            .to_string(),
-                    );
+/// The eframe wrapper: persistence, the screenshot run, and the frame.
+struct Window {
+    app: App,
+    start: Start,
+    /// Frames drawn since the data loaded (a screenshot waits a few so that
+    /// layout and fonts have settled).
+    settled: u32,
+    shot_requested: bool,
+    shot_done: Arc<std::sync::atomic::AtomicBool>,
+    shot_error: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl eframe::App for Window {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app.ui(ui);
+        let Some(out) = self.start.screenshot.clone() else {
+            return;
+        };
+        let ctx = ui.ctx().clone();
+        if self.shot_done.load(std::sync::atomic::Ordering::SeqCst) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
+        }
+        let import_ready = self.start.import.is_empty() || self.app.state.import.is_some();
+        if self.app.loaded_once && !self.app.busy() && import_ready {
+            self.settled += 1;
+        }
+        if self.settled > 5 && !self.shot_requested {
+            self.shot_requested = true;
+            let done = self.shot_done.clone();
+            let error = self.shot_error.clone();
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                if let Err(e) = save_png(&out, &image) {
+                    *error.lock().expect("screenshot error slot") = Some(e);
                 }
-                for p in plans {
-                    lines.push(format!(
-                        "{}（{}年）：{} 项任务，{} 个指标",
-                        p.title, p.year, p.tasks, p.indicators
-                    ));
-                }
-                Ok(lines)
-            })
-            .map_err(|e| e.to_string());
-        App {
-            db: db.to_path_buf(),
-            summary,
+                done.store(true, std::sync::atomic::Ordering::SeqCst);
+                repaint.request_repaint();
+            });
+        }
+        ctx.request_repaint();
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.start.screenshot.is_none() {
+            let mut s = self.app.settings.clone();
+            if s.last_screen == Screen::Meeting {
+                s.last_screen = Screen::Overview;
+            }
+            eframe::set_value(storage, eframe::APP_KEY, &s);
         }
     }
 }
 
-impl eframe::App for App {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("台账 Taizhang");
-            ui.label(format!("数据库：{}", self.db.display()));
-            ui.separator();
-            match &self.summary {
-                Ok(lines) => {
-                    for l in lines {
-                        ui.label(l);
-                    }
-                }
-                Err(e) => {
-                    ui.colored_label(egui::Color32::RED, format!("无法打开数据库：{e}"));
-                }
-            }
-        });
-    }
+fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
+    let [w, h] = image.size;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w as u32, h as u32);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder
+        .write_header()
+        .and_then(|mut wr| wr.write_image_data(&bytes))
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Opens the window on the ledger at `db`. Tries wgpu first and glow if wgpu
 /// cannot start (or the reverse when `TAIZHANG_RENDERER=glow`).
-pub fn run(db: &Path) -> Result<(), String> {
+pub fn run(db: &Path, start: Start) -> Result<(), String> {
     let prefer_glow =
         std::env::var("TAIZHANG_RENDERER").is_ok_and(|v| v.eq_ignore_ascii_case("glow"));
     let order = if prefer_glow {
@@ -71,21 +107,63 @@ pub fn run(db: &Path) -> Result<(), String> {
         [eframe::Renderer::Wgpu, eframe::Renderer::Glow]
     };
     let mut failures = Vec::new();
+    let shot_error: Arc<std::sync::Mutex<Option<String>>> = Default::default();
     for renderer in order {
         let options = eframe::NativeOptions {
             renderer,
+            // A screenshot run must not move the user's saved window.
+            persist_window: start.screenshot.is_none(),
             viewport: egui::ViewportBuilder::default()
                 .with_title("台账 Taizhang")
-                .with_inner_size([1100.0, 720.0]),
+                .with_inner_size([1280.0, 800.0])
+                .with_min_inner_size([800.0, 500.0]),
             ..Default::default()
         };
         let db = db.to_path_buf();
+        let start = start.clone();
+        let shot_error2 = shot_error.clone();
         match eframe::run_native(
             "Taizhang",
             options,
-            Box::new(move |_cc| Ok(Box::new(App::new(&db)))),
+            Box::new(move |cc| {
+                fonts::install(&cc.egui_ctx);
+                let mut settings: Settings = if start.screenshot.is_none() {
+                    cc.storage
+                        .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+                        .unwrap_or_default()
+                } else {
+                    Settings::default()
+                };
+                if let Some(v) = start.view {
+                    settings.last_screen = v;
+                }
+                let ctx = cc.egui_ctx.clone();
+                let mut app = App::new(db, settings, Arc::new(move || ctx.request_repaint()));
+                if start.view == Some(Screen::Meeting) {
+                    app.state.screen_before_meeting = Some(Screen::Overview);
+                    cc.egui_ctx.set_theme(egui::Theme::Light);
+                }
+                if !start.import.is_empty() {
+                    app.commands
+                        .push(app::Command::ReadReturns(start.import.clone()));
+                    app.apply(&cc.egui_ctx);
+                }
+                Ok(Box::new(Window {
+                    app,
+                    start,
+                    settled: 0,
+                    shot_requested: false,
+                    shot_done: Default::default(),
+                    shot_error: shot_error2,
+                }))
+            }),
         ) {
-            Ok(()) => return Ok(()),
+            Ok(()) => {
+                return match shot_error.lock().expect("screenshot error slot").take() {
+                    Some(e) => Err(format!("截图未能保存：{e}")),
+                    None => Ok(()),
+                };
+            }
             Err(e) => failures.push(format!("{renderer:?}: {e}")),
         }
     }

@@ -1,0 +1,485 @@
+//! The application: persistent settings, transient state, the loaded data,
+//! and the one place where commands from the screens are applied.
+
+use super::data::Snapshot;
+use super::jobs::{Event, Job, ReadFile, Reviewed, Worker};
+use super::screens;
+use crate::domain::{Date, Period, ProgressSettings};
+use crate::plan_text::PlanDraft;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// The screens of PRODUCT.md section 6.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Screen {
+    Welcome,
+    Overview,
+    Plan,
+    Indicator,
+    Units,
+    Import,
+    Meeting,
+    Settings,
+}
+
+impl Screen {
+    /// The screen named on the command line (`--view`).
+    pub fn from_view(v: &str) -> Option<Screen> {
+        Some(match v {
+            "overview" => Screen::Overview,
+            "plan" => Screen::Plan,
+            "indicator" => Screen::Indicator,
+            "units" => Screen::Units,
+            "import" => Screen::Import,
+            "meeting" => Screen::Meeting,
+            "settings" => Screen::Settings,
+            "welcome" => Screen::Welcome,
+            _ => return None,
+        })
+    }
+}
+
+/// Interface language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Language {
+    Chinese,
+    English,
+}
+
+/// What persists between runs (in eframe's storage; the progress thresholds
+/// live in the ledger itself).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub language: Language,
+    pub last_screen: Screen,
+    /// The as-of date set by the user; `None` follows today.
+    pub as_of: Option<Date>,
+    pub db: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            language: Language::Chinese,
+            last_screen: Screen::Overview,
+            as_of: None,
+            db: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Picks the Chinese or the English text.
+    pub fn tr<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.language {
+            Language::Chinese => zh,
+            Language::English => en,
+        }
+    }
+}
+
+/// Overview filters.
+#[derive(Clone, Debug, Default)]
+pub struct OverviewFilter {
+    pub search: String,
+    pub status: Option<crate::domain::Status>,
+    pub due_soon_only: bool,
+}
+
+/// An import being reviewed.
+#[derive(Clone, Debug, Default)]
+pub struct ImportReview {
+    pub files: Vec<ReadFile>,
+    /// Per file: confirmed (alias, indicator id) pairs.
+    pub aliases: Vec<Vec<(String, i64)>>,
+    /// The re-match search text.
+    pub search: String,
+    /// Which (file, reject index or row index) the re-match list is open for.
+    pub rematching: Option<(usize, Rematch)>,
+}
+
+/// A row being re-matched: an imported row or a rejected one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rematch {
+    Row(usize),
+    Reject(usize),
+}
+
+/// What lives only while the window is open.
+#[derive(Default)]
+pub struct State {
+    pub screen_before_meeting: Option<Screen>,
+    pub filter: OverviewFilter,
+    pub selected: Option<i64>,
+    pub selected_unit: Option<String>,
+    pub meeting_page: usize,
+    pub draft: Option<(PlanDraft, Option<String>)>,
+    pub import: Option<ImportReview>,
+    /// The status line: the last result or error.
+    pub message: Option<(bool, String)>,
+    pub progress: Option<(String, f32)>,
+    pub settings_edit: Option<ProgressSettings>,
+    pub as_of_text: String,
+}
+
+/// Everything a screen can ask for; applied in [`App::apply`].
+#[derive(Debug)]
+pub enum Command {
+    Show(Screen),
+    OpenIndicator(i64),
+    SelectUnit(String),
+    Reload,
+    OpenDemo,
+    OpenDatabase(PathBuf),
+    ExtractPlan(PathBuf),
+    SaveDraft,
+    DiscardDraft,
+    ReadReturns(Vec<PathBuf>),
+    SetFileUnit(usize, String),
+    SetFilePeriod(usize, Period),
+    Rematch {
+        file: usize,
+        which: Rematch,
+        indicator: i64,
+    },
+    OpenRematch {
+        file: usize,
+        which: Rematch,
+    },
+    CloseRematch,
+    DropRow(usize, usize),
+    CommitImport,
+    DiscardImport,
+    UndoBatch(i64),
+    SaveProgressSettings(ProgressSettings),
+    SetAsOf(Option<Date>),
+    SetLanguage(Language),
+    Backup(PathBuf),
+    Cancel,
+    EnterMeeting,
+    LeaveMeeting,
+    MeetingPage(isize),
+    DismissMessage,
+}
+
+/// The window's application.
+pub struct App {
+    pub settings: Settings,
+    pub state: State,
+    pub data: Option<Snapshot>,
+    pub db: PathBuf,
+    worker: Worker,
+    repaint: std::sync::Arc<dyn Fn() + Send + Sync>,
+    /// Commands queued by the screens this frame.
+    pub commands: Vec<Command>,
+    /// Whether the first load finished (for `--screenshot`).
+    pub loaded_once: bool,
+}
+
+impl App {
+    /// Opens the ledger at `db` and starts loading it.
+    pub fn new(
+        db: PathBuf,
+        settings: Settings,
+        repaint: std::sync::Arc<dyn Fn() + Send + Sync>,
+    ) -> App {
+        let r = repaint.clone();
+        let worker = Worker::start(db.clone(), move || r());
+        let mut app = App {
+            settings,
+            state: State::default(),
+            data: None,
+            db,
+            worker,
+            repaint,
+            commands: Vec::new(),
+            loaded_once: false,
+        };
+        app.worker.send(Job::Load {
+            as_of: app.settings.as_of,
+        });
+        app
+    }
+
+    /// Whether a job is running or queued.
+    pub fn busy(&self) -> bool {
+        self.worker.busy()
+    }
+
+    /// The current screen.
+    pub fn screen(&self) -> Screen {
+        self.settings.last_screen
+    }
+
+    /// Takes the worker's reports.
+    pub fn poll(&mut self) {
+        while let Ok(event) = self.worker.events.try_recv() {
+            match event {
+                Event::Progress(what, f) => {
+                    self.state.progress = Some((what, f));
+                    continue;
+                }
+                Event::Loaded(snapshot) => {
+                    self.state.as_of_text = snapshot.as_of.to_string();
+                    let has_plan = snapshot.plan.is_some();
+                    self.data = Some(*snapshot);
+                    if !self.loaded_once && !has_plan && self.state.draft.is_none() {
+                        self.settings.last_screen = Screen::Welcome;
+                    }
+                    if has_plan && self.settings.last_screen == Screen::Welcome {
+                        self.settings.last_screen = Screen::Overview;
+                    }
+                    self.loaded_once = true;
+                }
+                Event::Draft(draft, text) => {
+                    self.state.draft = Some((*draft, text));
+                    self.settings.last_screen = Screen::Plan;
+                }
+                Event::Read(files) => {
+                    let n = files.len();
+                    self.state.import = Some(ImportReview {
+                        files,
+                        aliases: vec![Vec::new(); n],
+                        ..Default::default()
+                    });
+                    self.settings.last_screen = Screen::Import;
+                }
+                Event::Committed(results) => {
+                    let ok = results.iter().filter(|r| r.1.is_ok()).count();
+                    let failed: Vec<String> = results
+                        .iter()
+                        .filter_map(|(f, r)| r.as_ref().err().map(|e| format!("{f}：{e}")))
+                        .collect();
+                    self.state.message = Some((
+                        failed.is_empty(),
+                        if failed.is_empty() {
+                            format!("已导入 {ok} 个文件。")
+                        } else {
+                            format!("已导入 {ok} 个文件；未导入：{}", failed.join("；"))
+                        },
+                    ));
+                    if failed.is_empty() {
+                        self.state.import = None;
+                    }
+                    self.reload();
+                }
+                Event::Done(msg) => {
+                    self.state.message = Some((true, msg));
+                    self.reload();
+                }
+                Event::Failed(msg) => self.state.message = Some((false, msg)),
+                Event::Cancelled => self.state.message = Some((true, "已取消。".into())),
+            }
+            self.worker.running = self.worker.running.saturating_sub(1);
+            if !self.worker.busy() {
+                self.state.progress = None;
+            }
+        }
+    }
+
+    fn reload(&mut self) {
+        self.worker.send(Job::Load {
+            as_of: self.settings.as_of,
+        });
+    }
+
+    /// Applies the commands the screens queued: the one place state changes.
+    pub fn apply(&mut self, ctx: &egui::Context) {
+        for command in std::mem::take(&mut self.commands) {
+            self.apply_one(ctx, command);
+        }
+    }
+
+    fn apply_one(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::Show(s) => self.settings.last_screen = s,
+            Command::OpenIndicator(id) => {
+                self.state.selected = Some(id);
+                self.settings.last_screen = Screen::Indicator;
+            }
+            Command::SelectUnit(u) => self.state.selected_unit = Some(u),
+            Command::Reload => self.reload(),
+            Command::OpenDemo => {
+                self.worker.send(Job::Demo);
+            }
+            Command::OpenDatabase(path) => {
+                self.db = path.clone();
+                self.settings.db = Some(path.clone());
+                self.data = None;
+                self.loaded_once = false;
+                let r = self.repaint.clone();
+                self.worker = Worker::start(path, move || r());
+                self.reload();
+            }
+            Command::ExtractPlan(path) => self.worker.send(Job::ExtractPlan(path)),
+            Command::SaveDraft => {
+                if let Some((draft, text)) = self.state.draft.take() {
+                    self.worker.send(Job::SavePlan {
+                        plan: draft.into_plan(),
+                        source: text,
+                    });
+                    self.settings.last_screen = Screen::Overview;
+                }
+            }
+            Command::DiscardDraft => self.state.draft = None,
+            Command::ReadReturns(files) => {
+                if !files.is_empty() {
+                    self.worker.send(Job::ReadReturns {
+                        files,
+                        over: Default::default(),
+                    });
+                }
+            }
+            Command::SetFileUnit(i, unit) => {
+                if let Some(f) = self.state.import.as_mut().and_then(|r| r.files.get_mut(i)) {
+                    f.result.unit = Some(unit);
+                }
+            }
+            Command::SetFilePeriod(i, p) => {
+                if let Some(f) = self.state.import.as_mut().and_then(|r| r.files.get_mut(i)) {
+                    f.result.period = Some(p.to_string());
+                }
+            }
+            Command::Rematch {
+                file,
+                which,
+                indicator,
+            } => self.rematch(file, which, indicator),
+            Command::OpenRematch { file, which } => {
+                if let Some(r) = self.state.import.as_mut() {
+                    r.rematching = Some((file, which));
+                    r.search.clear();
+                }
+            }
+            Command::CloseRematch => {
+                if let Some(r) = self.state.import.as_mut() {
+                    r.rematching = None;
+                }
+            }
+            Command::DropRow(file, row) => {
+                if let Some(f) = self
+                    .state
+                    .import
+                    .as_mut()
+                    .and_then(|r| r.files.get_mut(file))
+                    && row < f.result.rows.len()
+                {
+                    let r = f.result.rows.remove(row);
+                    f.result.rejects.push(crate::returns::Reject {
+                        row: r.row,
+                        why: "dropped: 已由用户移除".into(),
+                        unmatched: None,
+                    });
+                }
+            }
+            Command::CommitImport => {
+                if let Some(review) = &self.state.import {
+                    let files: Vec<Reviewed> = review
+                        .files
+                        .iter()
+                        .zip(&review.aliases)
+                        .filter(|(f, _)| f.result.file_error.is_none())
+                        .map(|(f, a)| Reviewed {
+                            result: f.result.clone(),
+                            bytes: f.bytes.clone().unwrap_or_default(),
+                            aliases: a.clone(),
+                        })
+                        .collect();
+                    self.worker.send(Job::Commit(files));
+                }
+            }
+            Command::DiscardImport => self.state.import = None,
+            Command::UndoBatch(id) => self.worker.send(Job::UndoBatch(id)),
+            Command::SaveProgressSettings(p) => match p.validate() {
+                Ok(()) => self.worker.send(Job::SaveProgressSettings(p)),
+                Err(e) => self.state.message = Some((false, format!("设置无效：{e}"))),
+            },
+            Command::SetAsOf(d) => {
+                self.settings.as_of = d;
+                self.reload();
+            }
+            Command::SetLanguage(l) => self.settings.language = l,
+            Command::Backup(path) => self.worker.send(Job::Backup(path)),
+            Command::Cancel => self.worker.cancel(),
+            Command::EnterMeeting => {
+                if self.settings.last_screen != Screen::Meeting {
+                    self.state.screen_before_meeting = Some(self.settings.last_screen);
+                }
+                self.settings.last_screen = Screen::Meeting;
+                self.state.meeting_page = 0;
+                ctx.set_theme(egui::Theme::Light);
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+            }
+            Command::LeaveMeeting => {
+                self.settings.last_screen = self
+                    .state
+                    .screen_before_meeting
+                    .take()
+                    .unwrap_or(Screen::Overview);
+                ctx.set_theme(egui::ThemePreference::System);
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
+            }
+            Command::MeetingPage(step) => {
+                let pages = screens::meeting::PAGES as isize;
+                self.state.meeting_page =
+                    (self.state.meeting_page as isize + step).clamp(0, pages - 1) as usize;
+            }
+            Command::DismissMessage => self.state.message = None,
+        }
+    }
+
+    fn rematch(&mut self, file: usize, which: Rematch, indicator: i64) {
+        let Some(ind) = self
+            .data
+            .as_ref()
+            .and_then(|d| d.plan.as_ref())
+            .and_then(|p| p.indicators.iter().find(|i| i.id == indicator))
+            .cloned()
+        else {
+            return;
+        };
+        let Some(review) = self.state.import.as_mut() else {
+            return;
+        };
+        let Some(f) = review.files.get_mut(file) else {
+            return;
+        };
+        let row = match which {
+            Rematch::Row(i) => f.result.rows.get_mut(i),
+            Rematch::Reject(i) => {
+                let Some(mut row) = f.result.rejects.get(i).and_then(|r| r.unmatched.clone())
+                else {
+                    return;
+                };
+                f.result.rejects.remove(i);
+                row.status = "accepted";
+                f.result.rows.push(row);
+                f.result.rows.sort_by_key(|r| r.row);
+                let at = f.result.rows.iter().position(|r| r.indicator_id == 0);
+                at.and_then(|i| f.result.rows.get_mut(i))
+            }
+        };
+        let Some(row) = row else { return };
+        row.indicator_id = ind.id;
+        row.indicator = ind.name.clone();
+        row.code = ind.code.clone();
+        row.status = "accepted";
+        row.why = "matched by hand".into();
+        if !row.source_name.is_empty() && row.source_name != ind.name {
+            review.aliases[file].push((row.source_name.clone(), ind.id));
+        }
+        review.rematching = None;
+    }
+
+    /// Draws one frame (the window and the UI tests call this).
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.poll();
+        let ctx = ui.ctx().clone();
+        screens::frame(self, ui);
+        self.apply(&ctx);
+        if self.busy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+}

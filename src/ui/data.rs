@@ -1,0 +1,253 @@
+//! What the screens show, loaded in one go on the worker thread: the plan,
+//! its status at the as-of date, each indicator's series and figures, the
+//! unit ranking and who has not reported. Screens only read this.
+
+use crate::domain::{
+    Date, Indicator, Period, PlanDoc, PlanSummary, ProgressSettings, Report, Status, Unit,
+};
+use crate::store::{BatchInfo, StatusReport, Store};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Everything loaded for one plan.
+pub struct Loaded {
+    pub summary: PlanSummary,
+    pub doc: PlanDoc,
+    pub status: StatusReport,
+    pub indicators: Vec<Indicator>,
+    /// Year-to-date city figure by period, per indicator id.
+    pub series: HashMap<i64, Vec<(Period, f64)>>,
+    /// Current figures per indicator id, oldest period first.
+    pub reports: HashMap<i64, Vec<Report>>,
+    /// Batch id → file name (for "which file and row" on hover).
+    pub batch_files: HashMap<i64, String>,
+    pub ranking: Vec<UnitRank>,
+    /// The latest period anyone reported for, and the units (districts and
+    /// departments with indicators) that have not reported for it.
+    pub latest_period: Option<Period>,
+    pub missing: Vec<String>,
+}
+
+/// One of a unit's indicators: name, actual, the unit's own target,
+/// completion, status.
+pub type UnitLine = (
+    String,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<Status>,
+);
+
+/// A unit's line in the ranking (晾晒).
+#[derive(Clone, Debug)]
+pub struct UnitRank {
+    pub unit: String,
+    /// Mean completion of the unit's indicators that have a target of their
+    /// own or a figure (0..=1 capped), `None` with nothing to judge.
+    pub score: Option<f64>,
+    pub rank: usize,
+    /// The rank a month earlier, for the change arrow.
+    pub previous_rank: Option<usize>,
+    /// Indicators the unit reported a figure for.
+    pub reported: usize,
+    /// The unit's indicators: name, actual, own target, completion, status.
+    pub lines: Vec<UnitLine>,
+}
+
+/// The whole picture of the open ledger.
+pub struct Snapshot {
+    pub db: PathBuf,
+    pub notices: Vec<String>,
+    pub plans: Vec<PlanSummary>,
+    pub plan: Option<Loaded>,
+    pub units: Vec<Unit>,
+    pub batches: Vec<BatchInfo>,
+    pub settings: ProgressSettings,
+    pub as_of: Date,
+}
+
+/// Turns a store error into a sentence for the window.
+pub fn explain(e: &str) -> String {
+    if e.contains("locked") {
+        format!(
+            "该期别已锁定，数据不能再变动（{e}）。如需修改，请先在命令行解锁：taizhang period unlock。"
+        )
+    } else if e.contains("already imported") || e.contains("given twice") {
+        format!("同一文件已导入过（{e}）。如需重新导入，请先撤销原批次。")
+    } else if e.contains("not in the units catalogue") {
+        format!("填报单位不在单位名录中（{e}）。请在预览中选择单位。")
+    } else if e.contains("newer") || e.contains("version") {
+        format!("数据库由更新版本的台账创建，请升级本软件后再打开（{e}）。")
+    } else if e.contains("not a database") || e.contains("damaged") || e.contains("integrity") {
+        format!(
+            "数据库文件已损坏或不是台账文件，文件未作任何改动（{e}）。请打开备份（*.bak）或另选文件。"
+        )
+    } else {
+        e.to_string()
+    }
+}
+
+/// The as-of date when the user has not set one: today, or for a plan of a
+/// past year, the end of the latest period reported (else its year end).
+pub fn default_as_of(today: Date, plan_year: i32, latest: Option<Period>) -> Date {
+    if today.year() <= plan_year {
+        return today;
+    }
+    latest
+        .filter(|p| p.year() == plan_year)
+        .map(|p| p.last_day())
+        .unwrap_or_else(|| Date::end_of_year(plan_year))
+}
+
+fn today() -> Date {
+    crate::cli::today()
+}
+
+/// Loads the snapshot (on the worker).
+pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
+    let e = |e: crate::store::StoreError| explain(&e.to_string());
+    let plans = store.plans().map_err(e)?;
+    let units = store.units().map_err(e)?;
+    let batches = store.batches().map_err(e)?;
+    let settings = store.progress_settings().map_err(e)?;
+    let mut snapshot = Snapshot {
+        db: store.path().map(|p| p.to_path_buf()).unwrap_or_default(),
+        notices: store.notices().to_vec(),
+        plans,
+        plan: None,
+        units,
+        batches,
+        settings: settings.clone(),
+        as_of: as_of.unwrap_or_else(today),
+    };
+    let Some(latest_plan) = snapshot
+        .plans
+        .iter()
+        .max_by_key(|p| (p.year, p.id))
+        .cloned()
+    else {
+        return Ok(snapshot);
+    };
+    let indicators = store.indicators(latest_plan.id).map_err(e)?;
+    let current = store.current_reports(latest_plan.id).map_err(e)?;
+    let latest_period = current.iter().map(|r| r.period).max();
+    let as_of = as_of.unwrap_or_else(|| default_as_of(today(), latest_plan.year, latest_period));
+    snapshot.as_of = as_of;
+    let status = store.status(latest_plan.id, as_of).map_err(e)?;
+    let doc = store.plan_doc(latest_plan.id).map_err(e)?;
+    let inputs = store.indicator_inputs(latest_plan.id).map_err(e)?;
+    let series = inputs
+        .iter()
+        .map(|(ind, units)| (ind.id, ind.rule(&settings).series(units, as_of)))
+        .collect();
+    let mut reports: HashMap<i64, Vec<Report>> = HashMap::new();
+    for r in current {
+        reports.entry(r.indicator_id).or_default().push(r);
+    }
+    for list in reports.values_mut() {
+        list.sort_by_key(|r| (r.period, r.unit.clone()));
+    }
+    let batch_files = snapshot
+        .batches
+        .iter()
+        .map(|b| (b.id, b.file_name.clone()))
+        .collect();
+    let previous = store
+        .status(latest_plan.id, as_of.period().previous().last_day())
+        .map_err(e)?;
+    let ranking = rank(&status, Some(&previous));
+    let missing = match latest_period {
+        Some(p) => {
+            let reported: std::collections::HashSet<&str> = reports
+                .values()
+                .flatten()
+                .filter(|r| r.period == p)
+                .map(|r| r.unit.as_str())
+                .collect();
+            snapshot
+                .units
+                .iter()
+                .filter(|u| u.kind == crate::domain::UnitKind::District)
+                .filter(|u| !reported.contains(u.name.as_str()))
+                .map(|u| u.name.clone())
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    snapshot.plan = Some(Loaded {
+        summary: latest_plan,
+        doc,
+        status,
+        indicators,
+        series,
+        reports,
+        batch_files,
+        ranking,
+        latest_period,
+        missing,
+    });
+    Ok(snapshot)
+}
+
+/// Ranks units by the mean completion of their indicators (with a target of
+/// their own, or a figure compared with the city target when none was
+/// split); ties and units with nothing to judge go last, by name.
+pub fn rank(status: &StatusReport, previous: Option<&StatusReport>) -> Vec<UnitRank> {
+    fn scores(status: &StatusReport) -> Vec<UnitRank> {
+        let mut by_unit: HashMap<String, UnitRank> = HashMap::new();
+        for ind in &status.indicators {
+            for u in &ind.evaluation.units {
+                let entry = by_unit.entry(u.unit.clone()).or_insert_with(|| UnitRank {
+                    unit: u.unit.clone(),
+                    score: None,
+                    rank: 0,
+                    previous_rank: None,
+                    reported: 0,
+                    lines: Vec::new(),
+                });
+                if u.actual.is_some() {
+                    entry.reported += 1;
+                }
+                entry
+                    .lines
+                    .push((ind.name.clone(), u.actual, u.target, u.completion, u.status));
+            }
+        }
+        let mut out: Vec<UnitRank> = by_unit
+            .into_values()
+            .map(|mut r| {
+                let done: Vec<f64> = r
+                    .lines
+                    .iter()
+                    .filter_map(|l| l.3)
+                    .map(|c| c.min(1.0))
+                    .collect();
+                r.score = (!done.is_empty()).then(|| done.iter().sum::<f64>() / done.len() as f64);
+                r
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.score
+                .unwrap_or(-1.0)
+                .total_cmp(&a.score.unwrap_or(-1.0))
+                .then(b.reported.cmp(&a.reported))
+                .then(a.unit.cmp(&b.unit))
+        });
+        for (i, r) in out.iter_mut().enumerate() {
+            r.rank = i + 1;
+        }
+        out
+    }
+    let mut now = scores(status);
+    if let Some(prev) = previous {
+        let before: HashMap<String, usize> = scores(prev)
+            .into_iter()
+            .filter(|r| r.reported > 0)
+            .map(|r| (r.unit, r.rank))
+            .collect();
+        for r in &mut now {
+            r.previous_rank = before.get(&r.unit).copied();
+        }
+    }
+    now
+}

@@ -1,0 +1,147 @@
+//! The screens. Each draws from the loaded data and the transient state and
+//! queues [`Command`]s; none changes the application directly.
+
+pub mod import;
+pub mod indicator;
+pub mod meeting;
+pub mod overview;
+pub mod plan;
+pub mod settings;
+pub mod units;
+pub mod welcome;
+
+use super::app::{App, Command, Screen};
+use egui::{Color32, RichText, Ui};
+
+/// Draws the whole window for one frame.
+pub fn frame(app: &mut App, ui: &mut Ui) {
+    dropped_files(app, ui);
+    if app.screen() == Screen::Meeting {
+        egui::CentralPanel::default().show(ui, |ui| meeting::show(app, ui));
+        return;
+    }
+    egui::Panel::top("nav").show(ui, |ui| navigation(app, ui));
+    egui::Panel::bottom("status").show(ui, |ui| status_line(app, ui));
+    egui::CentralPanel::default().show(ui, |ui| {
+        if app.data.is_none() {
+            ui.centered_and_justified(|ui| {
+                ui.spinner();
+            });
+            return;
+        }
+        match app.screen() {
+            Screen::Welcome => welcome::show(app, ui),
+            Screen::Overview => overview::show(app, ui),
+            Screen::Plan => plan::show(app, ui),
+            Screen::Indicator => indicator::show(app, ui),
+            Screen::Units => units::show(app, ui),
+            Screen::Import => import::show(app, ui),
+            Screen::Settings => settings::show(app, ui),
+            Screen::Meeting => {}
+        }
+    });
+}
+
+fn navigation(app: &mut App, ui: &mut Ui) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("台账").strong().size(18.0));
+        ui.separator();
+        let s = app.settings.clone();
+        let tabs = [
+            (Screen::Overview, s.tr("总览", "Overview")),
+            (Screen::Plan, s.tr("计划", "Plan")),
+            (Screen::Indicator, s.tr("指标", "Indicator")),
+            (Screen::Units, s.tr("单位", "Units")),
+            (Screen::Import, s.tr("导入", "Import")),
+            (Screen::Settings, s.tr("设置", "Settings")),
+        ];
+        for (screen, label) in tabs {
+            if ui.selectable_label(app.screen() == screen, label).clicked() {
+                app.commands.push(Command::Show(screen));
+            }
+        }
+        if ui.button(s.tr("会议模式", "Meeting mode")).clicked() {
+            app.commands.push(Command::EnterMeeting);
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if let Some(d) = &app.data {
+                ui.label(format!("{} {}", s.tr("截至", "As of"), d.as_of));
+                if let Some(p) = &d.plan {
+                    ui.label(RichText::new(&p.summary.title).weak());
+                }
+            }
+        });
+    });
+}
+
+fn status_line(app: &mut App, ui: &mut Ui) {
+    ui.horizontal(|ui| {
+        if let Some((what, f)) = &app.state.progress {
+            ui.add(
+                egui::ProgressBar::new(*f)
+                    .desired_width(160.0)
+                    .show_percentage(),
+            );
+            ui.label(what);
+            if ui.button("取消").clicked() {
+                app.commands.push(Command::Cancel);
+            }
+        } else if app.busy() {
+            ui.spinner();
+        }
+        if let Some((ok, msg)) = &app.state.message {
+            let color = if *ok {
+                ui.visuals().text_color()
+            } else {
+                Color32::from_rgb(0xc6, 0x28, 0x28)
+            };
+            ui.label(RichText::new(msg).color(color));
+            if ui.small_button("×").on_hover_text("关闭提示").clicked() {
+                app.commands.push(Command::DismissMessage);
+            }
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(RichText::new(app.db.display().to_string()).weak().small());
+        });
+    });
+}
+
+/// Files dropped on the window: plan documents go to the plan review,
+/// spreadsheets to the import preview.
+fn dropped_files(app: &mut App, ui: &mut Ui) {
+    let dropped: Vec<std::path::PathBuf> = ui.ctx().input(|i| {
+        i.raw
+            .dropped_files
+            .iter()
+            .map(|f| f.path().to_path_buf())
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect()
+    });
+    if dropped.is_empty() {
+        return;
+    }
+    let is_plan = |p: &std::path::PathBuf| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("docx"))
+    };
+    let (plans, returns): (Vec<_>, Vec<_>) = dropped.into_iter().partition(is_plan);
+    if let Some(p) = plans.into_iter().next() {
+        app.commands.push(Command::ExtractPlan(p));
+    }
+    if !returns.is_empty() {
+        app.commands.push(Command::ReadReturns(returns));
+    }
+}
+
+/// The loaded plan, or a note that there is none yet.
+pub fn no_plan(ui: &mut Ui, app: &mut App) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(40.0);
+        ui.heading("台账中还没有计划");
+        ui.label("请导入计划文件，或打开演示数据。");
+        if ui.button("开始").clicked() {
+            app.commands.push(Command::Show(Screen::Welcome));
+        }
+    });
+}

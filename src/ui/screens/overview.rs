@@ -1,0 +1,172 @@
+//! The overview: status counts, then every indicator with its completion
+//! bar and 序时 mark, status, sparkline; filters and search. The table is
+//! virtualised (only visible rows are laid out), so 600 rows scroll smoothly.
+
+use crate::domain::Status;
+use crate::store::IndicatorStatus;
+use crate::ui::app::{App, Command, OverviewFilter};
+use crate::ui::widgets;
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+/// Whether an indicator passes the filter (search folds Traditional and
+/// full-width forms, and matches names, codes and tasks).
+pub fn passes(i: &IndicatorStatus, f: &OverviewFilter) -> bool {
+    if f.status.is_some_and(|s| i.evaluation.status != s) {
+        return false;
+    }
+    if f.due_soon_only && !i.evaluation.due_soon {
+        return false;
+    }
+    let q = crate::domain::text::fold(f.search.trim());
+    if q.is_empty() {
+        return true;
+    }
+    let hay = crate::domain::text::fold(&format!(
+        "{} {} {}",
+        i.name,
+        i.code,
+        i.task.as_deref().unwrap_or("")
+    ));
+    q.split_whitespace().all(|w| hay.contains(w))
+}
+
+pub fn show(app: &mut App, ui: &mut Ui) {
+    let Some(plan) = app.data.as_ref().and_then(|d| d.plan.as_ref()) else {
+        super::no_plan(ui, app);
+        return;
+    };
+    let s = app.settings.clone();
+    // Status counts, each a filter button.
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(&plan.summary.title).heading());
+        ui.add_space(12.0);
+        let total = plan.status.indicators.len();
+        if ui
+            .selectable_label(
+                app.state.filter.status.is_none(),
+                format!("{} {total}", s.tr("全部", "All")),
+            )
+            .clicked()
+        {
+            app.state.filter.status = None;
+        }
+        for st in Status::ALL.iter().copied() {
+            let n = plan.status.summary.get(st.as_str()).copied().unwrap_or(0);
+            let text = RichText::new(format!("● {} {n}", widgets::status_name(st)))
+                .color(widgets::status_color(st));
+            if ui
+                .selectable_label(app.state.filter.status == Some(st), text)
+                .clicked()
+            {
+                app.state.filter.status = if app.state.filter.status == Some(st) {
+                    None
+                } else {
+                    Some(st)
+                };
+            }
+        }
+        let due = plan
+            .status
+            .indicators
+            .iter()
+            .filter(|i| i.evaluation.due_soon)
+            .count();
+        ui.checkbox(
+            &mut app.state.filter.due_soon_only,
+            format!("{} {due}", s.tr("临期", "Due soon")),
+        );
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(s.tr("搜索", "Search"));
+        ui.add(
+            egui::TextEdit::singleline(&mut app.state.filter.search)
+                .hint_text(s.tr("指标名称、编号或任务", "name, code or task"))
+                .desired_width(280.0)
+                .id_salt("overview-search"),
+        )
+        .labelled_by(label.id);
+        if !app.state.filter.search.is_empty() && ui.button("×").clicked() {
+            app.state.filter.search.clear();
+        }
+    });
+    ui.separator();
+    let rows: Vec<&IndicatorStatus> = plan
+        .status
+        .indicators
+        .iter()
+        .filter(|i| passes(i, &app.state.filter))
+        .collect();
+    ui.label(RichText::new(format!("{} {}", rows.len(), s.tr("个指标", "indicators"))).weak());
+    let mut open = None;
+    TableBuilder::new(ui)
+        .striped(true)
+        .resizable(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::exact(84.0))
+        .column(Column::remainder().at_least(220.0).clip(true))
+        .column(Column::exact(110.0))
+        .column(Column::exact(110.0))
+        .column(Column::exact(150.0))
+        .column(Column::exact(90.0))
+        .column(Column::exact(70.0))
+        .header(24.0, |mut h| {
+            for t in [
+                s.tr("编号", "Code"),
+                s.tr("指标", "Indicator"),
+                s.tr("目标", "Target"),
+                s.tr("实际", "Actual"),
+                s.tr("完成 / 序时", "Done / expected"),
+                s.tr("状态", "Status"),
+                s.tr("走势", "Trend"),
+            ] {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(24.0, rows.len(), |mut row| {
+                let i = rows[row.index()];
+                let e = &i.evaluation;
+                row.col(|ui| {
+                    ui.label(RichText::new(&i.code).monospace().small());
+                });
+                row.col(|ui| {
+                    let mut name = i.name.clone();
+                    if e.due_soon {
+                        name = format!("【临期】{name}");
+                    }
+                    if ui
+                        .link(name)
+                        .on_hover_text(i.task.as_deref().unwrap_or(""))
+                        .clicked()
+                    {
+                        open = Some(i.id);
+                    }
+                });
+                row.col(|ui| {
+                    ui.label(widgets::target(i.comparator, i.target, i.unit.as_deref()));
+                });
+                row.col(|ui| {
+                    ui.label(widgets::with_unit(e.actual, i.unit.as_deref()));
+                });
+                row.col(|ui| {
+                    widgets::completion_bar(ui, e.completion, e.expected, e.status, 140.0);
+                });
+                row.col(|ui| {
+                    ui.label(
+                        RichText::new(widgets::status_name(e.status))
+                            .color(widgets::status_color(e.status)),
+                    );
+                });
+                row.col(|ui| {
+                    let series = plan.series.get(&i.id).map(Vec::as_slice).unwrap_or(&[]);
+                    widgets::sparkline(ui, series, 60.0);
+                });
+            });
+        });
+    if let Some(id) = open {
+        app.commands.push(Command::OpenIndicator(id));
+    }
+}

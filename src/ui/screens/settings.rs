@@ -1,0 +1,121 @@
+//! Settings: language, thresholds, as-of date, due-soon window, database
+//! location, backup now.
+
+use crate::domain::Date;
+use crate::ui::app::{App, Command, Language};
+use egui::{RichText, Ui};
+
+pub fn show(app: &mut App, ui: &mut Ui) {
+    let Some(data) = app.data.as_ref() else {
+        return;
+    };
+    let s = app.settings.clone();
+    ui.heading(s.tr("设置", "Settings"));
+    ui.add_space(8.0);
+    let edit = app
+        .state
+        .settings_edit
+        .get_or_insert_with(|| data.settings.clone());
+    let mut commands = Vec::new();
+    egui::Grid::new("settings")
+        .num_columns(2)
+        .spacing([24.0, 10.0])
+        .show(ui, |ui| {
+            ui.label(s.tr("界面语言", "Language"));
+            ui.horizontal(|ui| {
+                if ui
+                    .selectable_label(s.language == Language::Chinese, "中文")
+                    .clicked()
+                {
+                    commands.push(Command::SetLanguage(Language::Chinese));
+                }
+                if ui
+                    .selectable_label(s.language == Language::English, "English")
+                    .clicked()
+                {
+                    commands.push(Command::SetLanguage(Language::English));
+                }
+            });
+            ui.end_row();
+            ui.label(s.tr(
+                "正常推进：完成率不低于序时进度减",
+                "On track within (points)",
+            ));
+            ui.add(
+                egui::DragValue::new(&mut edit.on_track_pp)
+                    .range(0.0..=50.0)
+                    .suffix(" 个百分点"),
+            );
+            ui.end_row();
+            ui.label(s.tr(
+                "进度滞后：完成率不低于序时进度减",
+                "Lagging within (points)",
+            ));
+            ui.add(
+                egui::DragValue::new(&mut edit.lagging_pp)
+                    .range(0.0..=100.0)
+                    .suffix(" 个百分点"),
+            );
+            ui.end_row();
+            ui.label(s.tr("临期提醒：截止前", "Due-soon window"));
+            ui.add(
+                egui::DragValue::new(&mut edit.due_soon_days)
+                    .range(0..=120)
+                    .suffix(" 天"),
+            );
+            ui.end_row();
+            ui.label("");
+            if ui.button(s.tr("保存阈值", "Save thresholds")).clicked() {
+                commands.push(Command::SaveProgressSettings(edit.clone()));
+            }
+            ui.end_row();
+            ui.label(s.tr("统计截至日期", "As-of date"));
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut app.state.as_of_text)
+                        .desired_width(110.0)
+                        .hint_text("2023-06-30")
+                        .id_salt("as-of"),
+                );
+                if ui.button(s.tr("应用", "Apply")).clicked() {
+                    match app.state.as_of_text.trim().parse::<Date>() {
+                        Ok(d) => commands.push(Command::SetAsOf(Some(d))),
+                        Err(_) => {
+                            app.state.message = Some((false, "日期格式应为 2023-06-30。".into()))
+                        }
+                    }
+                }
+                if ui.button(s.tr("按今天", "Follow today")).clicked() {
+                    commands.push(Command::SetAsOf(None));
+                }
+            });
+            ui.end_row();
+            ui.label(s.tr("数据库位置", "Database"));
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(app.db.display().to_string()).monospace());
+                if ui
+                    .button(s.tr("打开其他数据库…", "Open another…"))
+                    .clicked()
+                    && let Some(p) = rfd::FileDialog::new()
+                        .add_filter("台账数据库", &["sqlite3", "db", "sqlite"])
+                        .pick_file()
+                {
+                    commands.push(Command::OpenDatabase(p));
+                }
+            });
+            ui.end_row();
+            ui.label(s.tr("备份", "Backup"));
+            if ui.button(s.tr("立即备份…", "Back up now…")).clicked()
+                && let Some(p) = rfd::FileDialog::new()
+                    .set_file_name(format!("台账备份-{}.sqlite3", crate::cli::today()))
+                    .save_file()
+            {
+                commands.push(Command::Backup(p));
+            }
+            ui.end_row();
+        });
+    for n in &data.notices {
+        ui.label(RichText::new(n).weak());
+    }
+    app.commands.extend(commands);
+}

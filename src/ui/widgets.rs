@@ -1,0 +1,161 @@
+//! Small drawing helpers shared by the screens: status colours and names,
+//! numbers in 万 where a Chinese reader expects them, the completion bar with
+//! its 序时 mark, and the sparkline.
+
+use crate::domain::{Period, Status};
+use egui::{Color32, Pos2, Rect, Sense, Stroke, Ui, Vec2};
+
+/// The traffic-light colour of a status.
+pub fn status_color(s: Status) -> Color32 {
+    match s {
+        Status::Done => Color32::from_rgb(0x2e, 0x7d, 0x32),
+        Status::OnTrack => Color32::from_rgb(0x43, 0xa0, 0x47),
+        Status::Lagging => Color32::from_rgb(0xf9, 0xa8, 0x25),
+        Status::Behind => Color32::from_rgb(0xe5, 0x39, 0x35),
+        Status::Overdue => Color32::from_rgb(0x8e, 0x24, 0xaa),
+        Status::NoData => Color32::from_rgb(0x9e, 0x9e, 0x9e),
+    }
+}
+
+/// The Chinese name of a status.
+pub fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Done => "已完成",
+        Status::OnTrack => "正常推进",
+        Status::Lagging => "进度滞后",
+        Status::Behind => "严重滞后",
+        Status::Overdue => "逾期未完成",
+        Status::NoData => "未报送",
+    }
+}
+
+/// A target as people write it: ≥5个, ≤1.4, 4.5万个.
+pub fn target(c: crate::domain::Comparator, v: f64, unit: Option<&str>) -> String {
+    use crate::domain::Comparator::*;
+    let sign = match c {
+        Ge => "≥",
+        Gt => ">",
+        Le => "≤",
+        Lt => "<",
+        Eq => "",
+    };
+    format!("{sign}{}", with_unit(Some(v), unit))
+}
+
+/// A figure for people: whole numbers with separators, 万 from 100,000 up
+/// (4.5万), at most two decimals.
+pub fn number(v: f64) -> String {
+    let a = v.abs();
+    if a >= 100_000.0 {
+        let w = v / 10_000.0;
+        return format!("{}万", trim(format!("{w:.2}")));
+    }
+    if v.fract() == 0.0 {
+        return group(v as i64);
+    }
+    trim(format!("{v:.2}"))
+}
+
+/// A figure with its unit of measure.
+pub fn with_unit(v: Option<f64>, unit: Option<&str>) -> String {
+    match v {
+        None => "—".into(),
+        Some(v) => format!("{}{}", number(v), unit.unwrap_or("")),
+    }
+}
+
+/// A share (0.42) as a percentage (42.0%).
+pub fn percent(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn trim(s: String) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+fn group(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A period as people write it: 2023年6月.
+pub fn period(p: Period) -> String {
+    format!("{}年{}月", p.year(), p.month())
+}
+
+/// The completion bar: filled to `completion`, a dark tick at `expected`
+/// (序时进度), coloured by status.
+pub fn completion_bar(
+    ui: &mut Ui,
+    completion: Option<f64>,
+    expected: Option<f64>,
+    status: Status,
+    width: f32,
+) {
+    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, 14.0), Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
+    if let Some(c) = completion {
+        let w = rect.width() * c.clamp(0.0, 1.0) as f32;
+        painter.rect_filled(
+            Rect::from_min_size(rect.min, Vec2::new(w, rect.height())),
+            3.0,
+            status_color(status),
+        );
+    }
+    if let Some(e) = expected {
+        let x = rect.left() + rect.width() * e.clamp(0.0, 1.0) as f32;
+        painter.line_segment(
+            [
+                Pos2::new(x, rect.top() - 2.0),
+                Pos2::new(x, rect.bottom() + 2.0),
+            ],
+            Stroke::new(2.0, ui.visuals().strong_text_color()),
+        );
+    }
+    response.on_hover_text(format!(
+        "完成 {}　序时进度 {}",
+        percent(completion),
+        percent(expected)
+    ));
+}
+
+/// A small line of a series' values.
+pub fn sparkline(ui: &mut Ui, values: &[(Period, f64)], width: f32) {
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(width, 16.0), Sense::hover());
+    if values.len() < 2 {
+        return;
+    }
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), (_, v)| {
+            (lo.min(*v), hi.max(*v))
+        });
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let n = values.len() - 1;
+    let points: Vec<Pos2> = values
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| {
+            Pos2::new(
+                rect.left() + rect.width() * i as f32 / n as f32,
+                rect.bottom() - rect.height() * ((v - lo) / span) as f32,
+            )
+        })
+        .collect();
+    ui.painter_at(rect.expand(1.0)).add(egui::Shape::line(
+        points,
+        Stroke::new(1.5, ui.visuals().hyperlink_color),
+    ));
+}

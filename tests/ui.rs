@@ -1,0 +1,373 @@
+//! The window, driven through egui_kittest on the demo ledger: every screen
+//! renders with the bundled font (kittest panics on a missing glyph), an
+//! import goes through the preview into the ledger and is undone, a row is
+//! re-matched by hand, the overview filters (typing Chinese through IME
+//! events), meeting mode pages with the arrow keys.
+
+#![cfg(feature = "gui")]
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use taizhang::store::Store;
+use taizhang::ui::app::{App, Command, Screen, Settings};
+use taizhang::ui::fonts;
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("seeds/returns")
+        .join(name)
+}
+
+/// A demo ledger without the returns (so that the tests import them).
+fn ledger(dir: &Path, with_returns: bool) -> PathBuf {
+    let path = dir.join("ui.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    if with_returns {
+        taizhang::cli::demo(&mut store).unwrap();
+    } else {
+        let units: taizhang::domain::UnitsFile =
+            serde_json::from_str(include_str!("../seeds/units_zibo.json")).unwrap();
+        store.import_units(&units.units).unwrap();
+        let text = include_str!("../seeds/002_170162ee7e3b2779.txt");
+        let draft = taizhang::plan_text::extract(text, &Default::default()).unwrap();
+        store.import_plan(&draft.into_plan(), Some(text)).unwrap();
+    }
+    path
+}
+
+fn harness(db: PathBuf) -> Harness<'static, App> {
+    let app = App::new(db, Settings::default(), Arc::new(|| {}));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    settle(&mut h);
+    h
+}
+
+/// Steps frames until the worker is idle and the data is loaded.
+fn settle(h: &mut Harness<'static, App>) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if !h.state().busy() && h.state().data.is_some() {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the worker did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run_steps(3);
+}
+
+fn send(h: &mut Harness<'static, App>, c: Command) {
+    h.state_mut().commands.push(c);
+    h.step();
+    settle(h);
+}
+
+/// An IME composition in progress (pinyin being typed).
+fn preedit(text: &str) -> egui::Event {
+    egui::Event::Ime(egui::ImeEvent::Preedit {
+        text: text.into(),
+        active_range_chars: None,
+    })
+}
+
+fn actual(app: &App, name: &str) -> Option<f64> {
+    let plan = app.data.as_ref().unwrap().plan.as_ref().unwrap();
+    plan.status
+        .indicators
+        .iter()
+        .find(|i| i.name == name)
+        .unwrap()
+        .evaluation
+        .actual
+}
+
+#[test]
+fn every_screen_renders_with_the_demo_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    assert_eq!(
+        h.state().screen(),
+        Screen::Overview,
+        "a ledger with a plan opens on the overview"
+    );
+    assert!(
+        !h.query_all_by_label_contains("2023年全市大数据工作要点")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
+    for screen in [
+        Screen::Overview,
+        Screen::Plan,
+        Screen::Indicator,
+        Screen::Units,
+        Screen::Import,
+        Screen::Settings,
+        Screen::Welcome,
+        Screen::Meeting,
+    ] {
+        send(&mut h, Command::Show(screen));
+        assert_eq!(h.state().screen(), screen);
+    }
+    // The plan's tasks and the units' ranking are on their screens.
+    send(&mut h, Command::Show(Screen::Plan));
+    let first_task = {
+        let plan = h.state().data.as_ref().unwrap().plan.as_ref().unwrap();
+        plan.doc.tasks_with_paths()[0].1.title.clone()
+    };
+    h.get_by_label(&first_task);
+    send(&mut h, Command::Show(Screen::Units));
+    h.get_by_label("单位排名（晾晒）");
+}
+
+#[test]
+fn an_empty_ledger_opens_on_the_welcome_screen_and_builds_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path().join("empty.sqlite3"));
+    assert_eq!(h.state().screen(), Screen::Welcome);
+    h.get_by_label("打开演示数据").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(h.state().screen(), Screen::Overview);
+    assert_eq!(h.state().data.as_ref().unwrap().batches.len(), 5);
+}
+
+#[test]
+fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), false));
+    assert_eq!(actual(h.state(), "新建智慧社区数"), None);
+    send(
+        &mut h,
+        Command::ReadReturns(vec![sample(
+            "张店区_2023年6月_大数据工作进展情况统计表.xlsx",
+        )]),
+    );
+    assert_eq!(h.state().screen(), Screen::Import);
+    {
+        let review = h.state().state.import.as_ref().expect("a preview");
+        let f = &review.files[0];
+        assert_eq!(f.result.unit.as_deref(), Some("张店区"));
+        assert_eq!(f.result.period.as_deref(), Some("2023-06"));
+        assert_eq!(f.result.rows.len(), 12);
+    }
+    h.get_by_label("确认导入").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    assert!(
+        h.state().state.import.is_none(),
+        "{:?}",
+        h.state().state.message
+    );
+    let batches = &h.state().data.as_ref().unwrap().batches;
+    assert_eq!(batches.len(), 1);
+    assert_eq!(batches[0].rows, 12);
+    assert_eq!(actual(h.state(), "新建智慧社区数"), Some(9.0));
+    // The value is on the overview and on the indicator screen.
+    send(&mut h, Command::Show(Screen::Overview));
+    h.get_by_label("9个");
+    let id = {
+        let plan = h.state().data.as_ref().unwrap().plan.as_ref().unwrap();
+        plan.status
+            .indicators
+            .iter()
+            .find(|i| i.name == "新建智慧社区数")
+            .unwrap()
+            .id
+    };
+    send(&mut h, Command::OpenIndicator(id));
+    h.get_by_label("实际 9个");
+    // Undo from the batch history.
+    send(&mut h, Command::Show(Screen::Import));
+    h.get_by_label("撤销").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(h.state().data.as_ref().unwrap().batches[0].state, "undone");
+    assert_eq!(actual(h.state(), "新建智慧社区数"), None);
+}
+
+/// A return with a row named in words the plan does not use.
+fn odd_return(dir: &Path) -> PathBuf {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "淄川区2023年6月重点指标进展")
+        .unwrap();
+    ws.write_string(1, 0, "指标名称").unwrap();
+    ws.write_string(1, 1, "完成值").unwrap();
+    ws.write_string(2, 0, "新建智慧社区数").unwrap();
+    ws.write_number(2, 1, 4.0).unwrap();
+    ws.write_string(3, 0, "机房机柜规模").unwrap();
+    ws.write_number(3, 1, 1200.0).unwrap();
+    let path = dir.join("淄川区_2023年6月.xlsx");
+    wb.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn a_row_is_rematched_by_hand_and_the_name_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ledger(dir.path(), false);
+    let mut h = harness(db.clone());
+    send(&mut h, Command::ReadReturns(vec![odd_return(dir.path())]));
+    {
+        let f = &h.state().state.import.as_ref().unwrap().files[0];
+        assert_eq!(f.result.rows.len(), 1);
+        assert!(
+            f.result.rejects[0].why.starts_with("not_in_plan"),
+            "{:?}",
+            f.result.rejects
+        );
+    }
+    h.get_by_label("选择指标…").click();
+    h.run_steps(4);
+    assert!(
+        h.state()
+            .state
+            .import
+            .as_ref()
+            .unwrap()
+            .rematching
+            .is_some()
+    );
+    // Search the list by typing Chinese through the IME.
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "搜索指标")
+        .focus();
+    h.run_steps(1);
+    for e in [
+        preedit("jijia"),
+        preedit("机架"),
+        egui::Event::Ime(egui::ImeEvent::Commit("机架".into())),
+    ] {
+        h.event(e);
+        h.run_steps(1);
+    }
+    assert_eq!(h.state().state.import.as_ref().unwrap().search, "机架");
+    h.get_by_label_contains("数据中心标准机架总数").click();
+    h.run_steps(2);
+    {
+        let review = h.state().state.import.as_ref().unwrap();
+        let rows = &review.files[0].result.rows;
+        assert_eq!(rows.len(), 2);
+        assert!(
+            rows.iter()
+                .any(|r| r.indicator == "数据中心标准机架总数" && r.value == Some(1200.0))
+        );
+        assert_eq!(
+            review.aliases[0],
+            vec![("机房机柜规模".to_string(), rows[1].indicator_id)]
+        );
+    }
+    h.get_by_label("确认导入").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(actual(h.state(), "数据中心标准机架总数"), Some(1200.0));
+    drop(h);
+    let store = Store::open(&db).unwrap();
+    let aliases = store.indicator_aliases(1).unwrap();
+    assert!(
+        aliases.iter().any(|(a, _)| a == "机房机柜规模"),
+        "{aliases:?}"
+    );
+}
+
+#[test]
+fn the_overview_filters_by_status_and_by_chinese_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    let total = h
+        .state()
+        .data
+        .as_ref()
+        .unwrap()
+        .plan
+        .as_ref()
+        .unwrap()
+        .status
+        .indicators
+        .len();
+    h.get_by_label(&format!("{total} 个指标"));
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "搜索")
+        .focus();
+    h.run_steps(1);
+    h.event(preedit("zhihui"));
+    h.run_steps(1);
+    h.event(egui::Event::Ime(egui::ImeEvent::Commit("智慧".into())));
+    h.run_steps(2);
+    assert_eq!(h.state().state.filter.search, "智慧");
+    let plan = h.state().data.as_ref().unwrap().plan.as_ref().unwrap();
+    let matching = plan
+        .status
+        .indicators
+        .iter()
+        .filter(|i| i.name.contains("智慧"))
+        .count();
+    assert!(matching > 0 && matching < total);
+    h.get_by_label(&format!("{matching} 个指标"));
+    // Traditional characters find the same rows.
+    h.state_mut().state.filter.search = "智慧社區".into();
+    h.run_steps(2);
+    let folded = plan_count(&h, "智慧社区");
+    h.get_by_label(&format!("{folded} 个指标"));
+    // A status button filters too.
+    h.state_mut().state.filter.search.clear();
+    h.run_steps(1);
+    let done = h
+        .state()
+        .data
+        .as_ref()
+        .unwrap()
+        .plan
+        .as_ref()
+        .unwrap()
+        .status
+        .summary["done"];
+    h.get_by_label(&format!("● 已完成 {done}")).click();
+    h.run_steps(2);
+    h.get_by_label(&format!("{done} 个指标"));
+}
+
+fn plan_count(h: &Harness<'static, App>, needle: &str) -> usize {
+    let plan = h.state().data.as_ref().unwrap().plan.as_ref().unwrap();
+    plan.status
+        .indicators
+        .iter()
+        .filter(|i| i.name.contains(needle))
+        .count()
+}
+
+#[test]
+fn meeting_mode_pages_with_the_arrow_keys_and_esc_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    h.get_by_label("会议模式").click();
+    h.run_steps(2);
+    assert_eq!(h.state().screen(), Screen::Meeting);
+    h.get_by_label("总体进展");
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(2);
+    h.get_by_label("滞后指标");
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(2);
+    h.get_by_label("单位排名");
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(2);
+    assert_eq!(h.state().state.meeting_page, 2, "the last page stays");
+    h.key_press(egui::Key::ArrowLeft);
+    h.run_steps(2);
+    assert_eq!(h.state().state.meeting_page, 1);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert_eq!(h.state().screen(), Screen::Overview);
+}
