@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use taizhang::cli::{self, Args};
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     // The spreadsheet readers' panics on malformed files are caught and
     // reported as refused files; keep their messages off the user's screen.
     let default_hook = std::panic::take_hook();
@@ -20,11 +21,11 @@ fn main() -> ExitCode {
     if args.command.is_some() {
         return cli::run(args);
     }
-    window(args)
+    window(args, started)
 }
 
 #[cfg(feature = "gui")]
-fn window(args: Args) -> ExitCode {
+fn window(args: Args, started: std::time::Instant) -> ExitCode {
     let db = args.db.unwrap_or_else(cli::default_db_path);
     if let Some(dir) = db.parent()
         && let Err(e) = std::fs::create_dir_all(dir)
@@ -42,6 +43,7 @@ fn window(args: Args) -> ExitCode {
             .as_deref()
             .and_then(taizhang::ui::app::Screen::from_view),
         import: args.import_files,
+        started: Some(started),
     };
     match taizhang::ui::run(&db, start) {
         Ok(()) => ExitCode::SUCCESS,
@@ -53,7 +55,7 @@ fn window(args: Args) -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn window(_: Args) -> ExitCode {
+fn window(_: Args, _: std::time::Instant) -> ExitCode {
     eprintln!(
         "taizhang: this build has no window (built without the `gui` feature); run `taizhang --help` for the commands"
     );

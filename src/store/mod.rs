@@ -21,7 +21,7 @@ pub use batches::{BatchInfo, NewBatch, sha256_hex};
 pub use plans::PlanImport;
 pub use reports::{AuditEntry, ReportEntry};
 pub use schema::{APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration, create_at_version};
-pub use status::{IndicatorStatus, StatusReport};
+pub use status::{IndicatorStatus, StatusReport, judge};
 pub use units::UnitsImport;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};

@@ -113,6 +113,8 @@ pub struct State {
     pub filter: OverviewFilter,
     pub selected: Option<i64>,
     pub selected_unit: Option<String>,
+    /// The indicator whose figures were asked for and have not arrived.
+    pub detail_pending: Option<i64>,
     pub meeting_page: usize,
     pub draft: Option<(PlanDraft, Option<String>)>,
     pub import: Option<ImportReview>,
@@ -128,6 +130,7 @@ pub struct State {
 pub enum Command {
     Show(Screen),
     OpenIndicator(i64),
+    LoadDetail(i64),
     SelectUnit(String),
     Reload,
     OpenDemo,
@@ -202,6 +205,25 @@ impl App {
         app
     }
 
+    /// An app showing data loaded beforehand (benchmarks): the worker is
+    /// started but not asked to load.
+    pub fn with_data(db: PathBuf, settings: Settings, data: Snapshot) -> App {
+        let worker = Worker::start(db.clone(), || {});
+        App {
+            settings,
+            state: State {
+                as_of_text: data.as_of.to_string(),
+                ..Default::default()
+            },
+            data: Some(data),
+            db,
+            worker,
+            repaint: std::sync::Arc::new(|| {}),
+            commands: Vec::new(),
+            loaded_once: true,
+        }
+    }
+
     /// Whether a job is running or queued.
     pub fn busy(&self) -> bool {
         self.worker.busy()
@@ -220,7 +242,16 @@ impl App {
                     self.state.progress = Some((what, f));
                     continue;
                 }
+                Event::Detail(detail) => {
+                    if self.state.detail_pending == Some(detail.indicator_id) {
+                        self.state.detail_pending = None;
+                    }
+                    if let Some(plan) = self.data.as_mut().and_then(|d| d.plan.as_mut()) {
+                        plan.detail = Some(detail);
+                    }
+                }
                 Event::Loaded(snapshot) => {
+                    self.state.detail_pending = None;
                     self.state.as_of_text = snapshot.as_of.to_string();
                     let has_plan = snapshot.plan.is_some();
                     self.data = Some(*snapshot);
@@ -297,6 +328,12 @@ impl App {
             Command::OpenIndicator(id) => {
                 self.state.selected = Some(id);
                 self.settings.last_screen = Screen::Indicator;
+            }
+            Command::LoadDetail(id) => {
+                if self.state.detail_pending != Some(id) {
+                    self.state.detail_pending = Some(id);
+                    self.worker.send(Job::LoadDetail(id));
+                }
             }
             Command::SelectUnit(u) => self.state.selected_unit = Some(u),
             Command::Reload => self.reload(),

@@ -17,8 +17,10 @@ pub struct Loaded {
     pub indicators: Vec<Indicator>,
     /// Year-to-date city figure by period, per indicator id.
     pub series: HashMap<i64, Vec<(Period, f64)>>,
-    /// Current figures per indicator id, oldest period first.
-    pub reports: HashMap<i64, Vec<Report>>,
+    /// The latest 进展情况 per indicator id: period, unit, text.
+    pub latest_progress: HashMap<i64, (Period, String, String)>,
+    /// The figures of the indicator on screen, loaded when it is opened.
+    pub detail: Option<Detail>,
     /// Batch id → file name (for "which file and row" on hover).
     pub batch_files: HashMap<i64, String>,
     pub ranking: Vec<UnitRank>,
@@ -37,6 +39,24 @@ pub type UnitLine = (
     Option<f64>,
     Option<Status>,
 );
+
+/// One indicator's current figures with their words and provenance.
+#[derive(Clone, Debug)]
+pub struct Detail {
+    pub indicator_id: i64,
+    /// Oldest period first.
+    pub reports: Vec<Report>,
+}
+
+/// Loads one indicator's figures (on the worker).
+pub fn load_detail(store: &Store, indicator_id: i64) -> Result<Detail, String> {
+    Ok(Detail {
+        indicator_id,
+        reports: store
+            .indicator_reports(indicator_id)
+            .map_err(|e| explain(&e.to_string()))?,
+    })
+}
 
 /// A unit's line in the ranking (晾晒).
 #[derive(Clone, Debug)]
@@ -128,41 +148,37 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
     else {
         return Ok(snapshot);
     };
-    let indicators = store.indicators(latest_plan.id).map_err(e)?;
-    let current = store.current_reports(latest_plan.id).map_err(e)?;
-    let latest_period = current.iter().map(|r| r.period).max();
+    // One read of the figures serves both dates' judgements and the series.
+    let inputs = store.indicator_inputs(latest_plan.id).map_err(e)?;
+    let latest_period = inputs
+        .iter()
+        .flat_map(|(_, units)| {
+            units
+                .iter()
+                .flat_map(|u| u.observations.iter().map(|o| o.period))
+        })
+        .max();
     let as_of = as_of.unwrap_or_else(|| default_as_of(today(), latest_plan.year, latest_period));
     snapshot.as_of = as_of;
-    let status = store.status(latest_plan.id, as_of).map_err(e)?;
-    let doc = store.plan_doc(latest_plan.id).map_err(e)?;
-    let inputs = store.indicator_inputs(latest_plan.id).map_err(e)?;
+    let status = crate::store::judge(latest_plan.clone(), &inputs, &settings, as_of);
+    let previous = crate::store::judge(
+        latest_plan.clone(),
+        &inputs,
+        &settings,
+        as_of.period().previous().last_day(),
+    );
+    let ranking = rank(&status, Some(&previous));
     let series = inputs
         .iter()
         .map(|(ind, units)| (ind.id, ind.rule(&settings).series(units, as_of)))
         .collect();
-    let mut reports: HashMap<i64, Vec<Report>> = HashMap::new();
-    for r in current {
-        reports.entry(r.indicator_id).or_default().push(r);
-    }
-    for list in reports.values_mut() {
-        list.sort_by_key(|r| (r.period, r.unit.clone()));
-    }
-    let batch_files = snapshot
-        .batches
-        .iter()
-        .map(|b| (b.id, b.file_name.clone()))
-        .collect();
-    let previous = store
-        .status(latest_plan.id, as_of.period().previous().last_day())
-        .map_err(e)?;
-    let ranking = rank(&status, Some(&previous));
     let missing = match latest_period {
         Some(p) => {
-            let reported: std::collections::HashSet<&str> = reports
-                .values()
-                .flatten()
-                .filter(|r| r.period == p)
-                .map(|r| r.unit.as_str())
+            let reported: std::collections::HashSet<&str> = inputs
+                .iter()
+                .flat_map(|(_, units)| units.iter())
+                .filter(|u| u.observations.iter().any(|o| o.period == p))
+                .map(|u| u.unit.as_str())
                 .collect();
             snapshot
                 .units
@@ -174,13 +190,22 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
         }
         None => Vec::new(),
     };
+    let indicators: Vec<Indicator> = inputs.into_iter().map(|(ind, _)| ind).collect();
+    let doc = store.plan_doc(latest_plan.id).map_err(e)?;
+    let latest_progress = store.latest_progress(latest_plan.id).map_err(e)?;
+    let batch_files = snapshot
+        .batches
+        .iter()
+        .map(|b| (b.id, b.file_name.clone()))
+        .collect();
     snapshot.plan = Some(Loaded {
         summary: latest_plan,
         doc,
         status,
         indicators,
         series,
-        reports,
+        latest_progress,
+        detail: None,
         batch_files,
         ranking,
         latest_period,

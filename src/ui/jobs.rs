@@ -37,6 +37,8 @@ pub enum Job {
     Load {
         as_of: Option<Date>,
     },
+    /// Load one indicator's figures for its screen.
+    LoadDetail(i64),
     /// Build the demonstration data into the open ledger.
     Demo,
     /// Read a plan document into a draft for review.
@@ -63,6 +65,7 @@ pub enum Event {
     /// A step of the running job: what, and how far (0..=1).
     Progress(String, f32),
     Loaded(Box<Snapshot>),
+    Detail(data::Detail),
     Draft(Box<PlanDraft>, Option<String>),
     Read(Vec<ReadFile>),
     Committed(Vec<(String, Result<BatchInfo, String>)>),
@@ -160,6 +163,10 @@ fn run(
             send(Event::Progress("读取台账…".into(), 0.2));
             let s = open(db, store)?;
             Ok(Event::Loaded(Box::new(data::load(s, as_of)?)))
+        }
+        Job::LoadDetail(id) => {
+            let s = open(db, store)?;
+            Ok(Event::Detail(data::load_detail(s, id)?))
         }
         Job::Demo => {
             send(Event::Progress("生成演示数据…".into(), 0.3));

@@ -27,6 +27,9 @@ pub struct Start {
     pub view: Option<Screen>,
     /// Returns to read into the import preview at start.
     pub import: Vec<PathBuf>,
+    /// When the process started, to report the time to the first frame
+    /// with data (printed with `TAIZHANG_STARTUP_REPORT=1`).
+    pub started: Option<std::time::Instant>,
 }
 
 /// The eframe wrapper: persistence, the screenshot run, and the frame.
@@ -39,11 +42,38 @@ struct Window {
     shot_requested: bool,
     shot_done: Arc<std::sync::atomic::AtomicBool>,
     shot_error: Arc<std::sync::Mutex<Option<String>>>,
+    reported: bool,
+}
+
+/// The process's resident memory in MB (Linux), for the start-up report.
+fn resident_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
 }
 
 impl eframe::App for Window {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.app.ui(ui);
+        // This frame drew the data if the load arrived before or during it.
+        if self.app.loaded_once
+            && !self.reported
+            && let Some(t0) = self.start.started
+            && std::env::var_os("TAIZHANG_STARTUP_REPORT").is_some()
+        {
+            self.reported = true;
+            eprintln!(
+                "taizhang: first frame with data {} ms after start; resident memory {} MB",
+                t0.elapsed().as_millis(),
+                resident_mb().map_or("?".into(), |m| format!("{m:.0}"))
+            );
+        }
         let Some(out) = self.start.screenshot.clone() else {
             return;
         };
@@ -155,6 +185,7 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
                     shot_requested: false,
                     shot_done: Default::default(),
                     shot_error: shot_error2,
+                    reported: false,
                 }))
             }),
         ) {

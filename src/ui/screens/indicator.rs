@@ -107,7 +107,15 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         }
     });
     let series = plan.series.get(&id).cloned().unwrap_or_default();
-    let reports = plan.reports.get(&id).cloned().unwrap_or_default();
+    // The figures with words and provenance are loaded when the indicator is
+    // opened; until they arrive the chart shows the city line only.
+    let reports = match &plan.detail {
+        Some(d) if d.indicator_id == id => d.reports.clone(),
+        _ => {
+            app.commands.push(Command::LoadDetail(id));
+            Vec::new()
+        }
+    };
     // Hover labels, in the order of the per-unit points (figures with a value).
     let labels: Vec<String> = reports
         .iter()

@@ -37,12 +37,10 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         let Some(task) = ind.task.as_deref() else {
             continue;
         };
-        for r in plan.reports.get(&ind.id).into_iter().flatten() {
-            if !r.progress.trim().is_empty()
-                && latest.get(task).is_none_or(|(p, ..)| r.period >= *p)
-            {
-                latest.insert(task, (r.period, r.unit.clone(), r.progress.clone()));
-            }
+        if let Some((period, unit, text)) = plan.latest_progress.get(&ind.id)
+            && latest.get(task).is_none_or(|(p, ..)| period >= p)
+        {
+            latest.insert(task, (*period, unit.clone(), text.clone()));
         }
     }
     let mut open = None;
