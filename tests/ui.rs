@@ -173,6 +173,21 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
     assert_eq!(batches.len(), 1);
     assert_eq!(batches[0].rows, 12);
     assert_eq!(actual(h.state(), "新建智慧社区数"), Some(9.0));
+    {
+        // The row's 进展情况 is the task's latest progress on the plan screen.
+        let plan = h.state().data.as_ref().unwrap().plan.as_ref().unwrap();
+        let ind = plan
+            .indicators
+            .iter()
+            .find(|i| i.name == "新建智慧社区数")
+            .unwrap();
+        let (period, unit, text) = &plan.latest_progress[&ind.id];
+        assert_eq!(
+            (period.to_string().as_str(), unit.as_str()),
+            ("2023-06", "张店区")
+        );
+        assert!(text.contains("9个社区"), "{text}");
+    }
     // The value is on the overview and on the indicator screen.
     send(&mut h, Command::Show(Screen::Overview));
     h.get_by_label("9个");

@@ -339,40 +339,6 @@ impl Store {
             .context("reading an indicator's figures")
     }
 
-    /// For each indicator of a plan, the latest 进展情况 reported (period,
-    /// unit, text), if any unit wrote one.
-    pub fn latest_progress(
-        &self,
-        plan_id: i64,
-    ) -> Result<std::collections::HashMap<i64, (Period, String, String)>> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT r.indicator_id, r.period, u.name, r.progress FROM reports r
-                 JOIN units u ON u.id = r.unit_id JOIN indicators i ON i.id = r.indicator_id
-                 WHERE r.active = 1 AND i.plan_id = ?1 AND trim(r.progress) <> ''
-                 ORDER BY r.indicator_id, r.period, u.id",
-            )
-            .context("reading progress texts")?;
-        let mut rows = st.query([plan_id]).context("reading progress texts")?;
-        let mut out = std::collections::HashMap::new();
-        while let Some(r) = rows.next().context("reading progress texts")? {
-            let period: String = r.get(1).context("reading progress texts")?;
-            let Ok(period) = period.parse::<Period>() else {
-                continue;
-            };
-            out.insert(
-                r.get(0).context("reading progress texts")?,
-                (
-                    period,
-                    r.get(2).context("reading progress texts")?,
-                    r.get(3).context("reading progress texts")?,
-                ),
-            );
-        }
-        Ok(out)
-    }
-
     /// The audit log, newest first; for one indicator when `indicator_id` is given.
     pub fn audit_log(&self, indicator_id: Option<i64>, limit: usize) -> Result<Vec<AuditEntry>> {
         let mut st = self

@@ -4,8 +4,8 @@
 
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{
-    Aggregation, Better, Comparator, Date, Evaluation, Indicator, Kind, Observation, PlanSummary,
-    ProgressSettings, Scope, Status, UnitInput, UnitKind,
+    Aggregation, Better, Comparator, Date, Evaluation, Indicator, Kind, Observation, Period,
+    PlanSummary, ProgressSettings, Scope, Status, UnitInput, UnitKind,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -52,6 +52,12 @@ impl StatusReport {
     }
 }
 
+/// Each current indicator with its units' inputs.
+pub type IndicatorInputs = Vec<(Indicator, Vec<UnitInput>)>;
+
+/// Each indicator's latest 进展情况: period, unit, text.
+pub type LatestProgress = HashMap<i64, (crate::domain::Period, String, String)>;
+
 /// A unit's own target for an indicator: name, target, target_max, baseline.
 type UnitTargetRow = (String, f64, Option<f64>, Option<f64>);
 
@@ -59,13 +65,24 @@ impl Store {
     /// Each current indicator of a plan with its units' inputs: every unit
     /// that reported, every unit with a target of its own, and — for a
     /// per-unit indicator whose targets were not split — every district.
-    pub fn indicator_inputs(&self, plan_id: i64) -> Result<Vec<(Indicator, Vec<UnitInput>)>> {
+    pub fn indicator_inputs(&self, plan_id: i64) -> Result<IndicatorInputs> {
+        Ok(self.plan_figures(plan_id, false)?.0)
+    }
+
+    /// [`Store::indicator_inputs`], and with `progress` also each indicator's
+    /// latest 进展情况 (period, unit, text), from one pass over the figures.
+    pub fn plan_figures(
+        &self,
+        plan_id: i64,
+        progress: bool,
+    ) -> Result<(IndicatorInputs, LatestProgress)> {
         let indicators = self.indicators(plan_id)?;
-        let districts: Vec<String> = self
-            .units()?
-            .into_iter()
+        let units = self.units()?;
+        let names: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.name.as_str())).collect();
+        let districts: Vec<&str> = units
+            .iter()
             .filter(|u| u.kind == UnitKind::District)
-            .map(|u| u.name)
+            .map(|u| u.name.as_str())
             .collect();
         let mut targets: HashMap<i64, Vec<UnitTargetRow>> = HashMap::new();
         {
@@ -90,76 +107,122 @@ impl Store {
                 targets.entry(id).or_default().push(t);
             }
         }
-        let observations = self.current_observations(plan_id)?;
+        let (mut observations, latest) = self.current_observations(&indicators, progress)?;
         let mut out = Vec::with_capacity(indicators.len());
         for ind in indicators {
             let mut inputs: Vec<UnitInput> = Vec::new();
-            let mut slots: HashMap<String, usize> = HashMap::new();
-            let mut slot = |inputs: &mut Vec<UnitInput>, name: &str| -> usize {
-                if let Some(&i) = slots.get(name) {
+            let mut slot_of = HashMap::<String, usize>::new();
+            let mut place = |inputs: &mut Vec<UnitInput>, name: &str| -> usize {
+                if let Some(&i) = slot_of.get(name) {
                     return i;
                 }
                 inputs.push(UnitInput::new(name, Vec::new()));
-                slots.insert(name.to_string(), inputs.len() - 1);
+                slot_of.insert(name.to_string(), inputs.len() - 1);
                 inputs.len() - 1
             };
             if let Some(ts) = targets.get(&ind.id) {
                 for (name, target, target_max, baseline) in ts {
-                    let i = slot(&mut inputs, name);
+                    let i = place(&mut inputs, name);
                     inputs[i].target = Some(*target);
                     inputs[i].target_max = *target_max;
                     inputs[i].baseline = *baseline;
                 }
             } else if ind.scope == Scope::PerUnit {
                 for d in &districts {
-                    slot(&mut inputs, d);
+                    place(&mut inputs, d);
                 }
             }
-            for (unit, o) in observations.get(&ind.id).into_iter().flatten() {
-                let i = slot(&mut inputs, unit);
-                inputs[i].observations.push(o.clone());
+            let mut mine = observations.remove(&ind.id).unwrap_or_default();
+            // Units in catalogue order, each unit's periods in order.
+            mine.sort_by_key(|(unit, o)| (*unit, o.period));
+            for (unit, o) in mine {
+                let name = names.get(&unit).copied().unwrap_or("?");
+                let i = place(&mut inputs, name);
+                inputs[i].observations.push(o);
             }
             out.push((ind, inputs));
         }
-        Ok(out)
+        let latest = latest
+            .into_iter()
+            .map(|(id, (period, unit, text))| {
+                (
+                    id,
+                    (
+                        period,
+                        names.get(&unit).copied().unwrap_or("?").to_string(),
+                        text,
+                    ),
+                )
+            })
+            .collect();
+        Ok((out, latest))
     }
 
-    /// The current figures of a plan as the rules need them, by indicator:
-    /// (unit, observation), ordered by unit and period. Lighter than
-    /// [`Store::current_reports`]: no words, no provenance.
+    /// One sequential pass over the current figures (cheaper than an ordered
+    /// query on a city-scale ledger): each plan indicator's (unit id,
+    /// observation) pairs, and with `progress` the latest non-empty 进展情况.
+    #[allow(clippy::type_complexity)]
     fn current_observations(
         &self,
-        plan_id: i64,
-    ) -> Result<HashMap<i64, Vec<(String, Observation)>>> {
+        indicators: &[Indicator],
+        progress: bool,
+    ) -> Result<(
+        HashMap<i64, Vec<(i64, Observation)>>,
+        HashMap<i64, (Period, i64, String)>,
+    )> {
+        let ctx = "reading the current figures";
+        let wanted: std::collections::HashSet<i64> = indicators.iter().map(|i| i.id).collect();
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT r.indicator_id, u.name, r.period, r.value, r.basis, r.numerator, r.denominator
-                 FROM reports r JOIN units u ON u.id = r.unit_id JOIN indicators i ON i.id = r.indicator_id
-                 WHERE r.active = 1 AND i.plan_id = ?1 ORDER BY r.indicator_id, u.id, r.period",
+                "SELECT indicator_id, unit_id, period, value, basis, numerator, denominator,
+                        CASE WHEN ?1 THEN progress ELSE '' END
+                 FROM reports WHERE active = 1",
             )
-            .context("reading the current figures")?;
-        let mut rows = st.query([plan_id]).context("reading the current figures")?;
-        let mut out: HashMap<i64, Vec<(String, Observation)>> = HashMap::new();
-        while let Some(r) = rows.next().context("reading the current figures")? {
-            let bad =
-                |e: String| StoreError::Invalid(format!("a stored figure is unreadable: {e}"));
-            let period: String = r.get(2).context("reading the current figures")?;
-            let basis: String = r.get(4).context("reading the current figures")?;
+            .context(ctx)?;
+        let mut rows = st.query([progress]).context(ctx)?;
+        let mut out: HashMap<i64, Vec<(i64, Observation)>> = HashMap::new();
+        let mut latest: HashMap<i64, (Period, i64, String)> = HashMap::new();
+        let bad = |e: String| StoreError::Invalid(format!("a stored figure is unreadable: {e}"));
+        while let Some(r) = rows.next().context(ctx)? {
+            let indicator: i64 = r.get(0).context(ctx)?;
+            if !wanted.contains(&indicator) {
+                continue;
+            }
+            let unit: i64 = r.get(1).context(ctx)?;
+            let period: Period = r
+                .get_ref(2)
+                .and_then(|v| v.as_str().map_err(Into::into))
+                .context(ctx)?
+                .parse()
+                .map_err(|e: crate::domain::DateError| bad(e.0))?;
+            let basis = r
+                .get_ref(4)
+                .and_then(|v| v.as_str().map_err(Into::into))
+                .context(ctx)?
+                .parse()
+                .map_err(bad)?;
             let o = Observation {
-                period: period
-                    .parse()
-                    .map_err(|e: crate::domain::DateError| bad(e.0))?,
-                value: r.get(3).context("reading the current figures")?,
-                basis: basis.parse().map_err(bad)?,
-                numerator: r.get(5).context("reading the current figures")?,
-                denominator: r.get(6).context("reading the current figures")?,
+                period,
+                value: r.get(3).context(ctx)?,
+                basis,
+                numerator: r.get(5).context(ctx)?,
+                denominator: r.get(6).context(ctx)?,
             };
-            out.entry(r.get(0).context("reading the current figures")?)
-                .or_default()
-                .push((r.get(1).context("reading the current figures")?, o));
+            if progress {
+                let text = r
+                    .get_ref(7)
+                    .and_then(|v| v.as_str().map_err(Into::into))
+                    .context(ctx)?;
+                if !text.trim().is_empty()
+                    && latest.get(&indicator).is_none_or(|(p, ..)| period > *p)
+                {
+                    latest.insert(indicator, (period, unit, text.to_string()));
+                }
+            }
+            out.entry(indicator).or_default().push((unit, o));
         }
-        Ok(out)
+        Ok((out, latest))
     }
 
     /// The status of every current indicator of a plan at `as_of`.

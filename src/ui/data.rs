@@ -123,8 +123,24 @@ fn today() -> Date {
     crate::cli::today()
 }
 
+/// Prints how long each step of a load took, with `TAIZHANG_STARTUP_REPORT=1`.
+struct Steps(Option<std::time::Instant>);
+
+impl Steps {
+    fn new() -> Steps {
+        Steps(std::env::var_os("TAIZHANG_STARTUP_REPORT").map(|_| std::time::Instant::now()))
+    }
+    fn done(&mut self, what: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("taizhang: load: {what} {} ms", t.elapsed().as_millis());
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
+}
+
 /// Loads the snapshot (on the worker).
 pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
+    let mut steps = Steps::new();
     let e = |e: crate::store::StoreError| explain(&e.to_string());
     let plans = store.plans().map_err(e)?;
     let units = store.units().map_err(e)?;
@@ -149,7 +165,9 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
         return Ok(snapshot);
     };
     // One read of the figures serves both dates' judgements and the series.
-    let inputs = store.indicator_inputs(latest_plan.id).map_err(e)?;
+    steps.done("catalogue, batches, settings");
+    let (inputs, latest_progress) = store.plan_figures(latest_plan.id, true).map_err(e)?;
+    steps.done("figures and the latest progress texts");
     let latest_period = inputs
         .iter()
         .flat_map(|(_, units)| {
@@ -168,6 +186,7 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
         as_of.period().previous().last_day(),
     );
     let ranking = rank(&status, Some(&previous));
+    steps.done("judging two dates and ranking");
     let series = inputs
         .iter()
         .map(|(ind, units)| (ind.id, ind.rule(&settings).series(units, as_of)))
@@ -192,7 +211,7 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
     };
     let indicators: Vec<Indicator> = inputs.into_iter().map(|(ind, _)| ind).collect();
     let doc = store.plan_doc(latest_plan.id).map_err(e)?;
-    let latest_progress = store.latest_progress(latest_plan.id).map_err(e)?;
+    steps.done("series and the plan document");
     let batch_files = snapshot
         .batches
         .iter()

@@ -161,8 +161,24 @@ fn run(
     match job {
         Job::Load { as_of } => {
             send(Event::Progress("读取台账…".into(), 0.2));
+            let t = std::time::Instant::now();
             let s = open(db, store)?;
-            Ok(Event::Loaded(Box::new(data::load(s, as_of)?)))
+            if std::env::var_os("TAIZHANG_STARTUP_REPORT").is_some() {
+                eprintln!(
+                    "taizhang: load: opening and checking the ledger {} ms",
+                    t.elapsed().as_millis()
+                );
+            }
+            let snapshot = data::load(s, as_of)?;
+            // The figures read for the load are dropped by now; hand the freed
+            // heap back so that a city-scale ledger does not keep it resident.
+            #[cfg(all(target_os = "linux", target_env = "gnu"))]
+            // SAFETY: malloc_trim only releases free memory at the top of
+            // glibc's heaps; it has no preconditions.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+            Ok(Event::Loaded(Box::new(snapshot)))
         }
         Job::LoadDetail(id) => {
             let s = open(db, store)?;

@@ -99,7 +99,9 @@ impl eframe::App for Window {
                 repaint.request_repaint();
             });
         }
-        ctx.request_repaint();
+        // The worker wakes the window when something arrives; in between, a
+        // few frames let the layout settle.
+        ctx.request_repaint_after(std::time::Duration::from_millis(30));
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

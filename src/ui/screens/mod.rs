@@ -24,8 +24,10 @@ pub fn frame(app: &mut App, ui: &mut Ui) {
     egui::Panel::bottom("status").show(ui, |ui| status_line(app, ui));
     egui::CentralPanel::default().show(ui, |ui| {
         if app.data.is_none() {
+            // Static text, not a spinner: an animation would redraw the
+            // window continuously while the worker reads.
             ui.centered_and_justified(|ui| {
-                ui.spinner();
+                ui.label(RichText::new("正在读取台账…").size(18.0).weak());
             });
             return;
         }
@@ -87,7 +89,7 @@ fn status_line(app: &mut App, ui: &mut Ui) {
                 app.commands.push(Command::Cancel);
             }
         } else if app.busy() {
-            ui.spinner();
+            ui.label(RichText::new("处理中…").weak());
         }
         if let Some((ok, msg)) = &app.state.message {
             let color = if *ok {
