@@ -64,6 +64,19 @@ pub fn with_unit(v: Option<f64>, unit: Option<&str>) -> String {
     }
 }
 
+/// An indicator's actual figure as people read it: the city's figure with
+/// its unit, or for a per-unit target (each district must reach it) how many
+/// units reach it.
+pub fn actual(i: &crate::store::IndicatorStatus) -> String {
+    let e = &i.evaluation;
+    match (i.scope, e.units_met, e.units_total) {
+        (crate::domain::Scope::PerUnit, Some(met), Some(total)) => {
+            format!("{met}/{total} 单位达标")
+        }
+        _ => with_unit(e.actual, i.unit.as_deref()),
+    }
+}
+
 /// A share (0.42) as a percentage (42.0%).
 pub fn percent(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.1}%", v * 100.0))

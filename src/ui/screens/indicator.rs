@@ -20,13 +20,13 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         super::no_plan(ui, app);
         return;
     };
-    // With nothing chosen, the first indicator with figures (else the first).
+    // With nothing chosen, the indicator with the most periods reported.
     let Some(first) = plan
         .status
         .indicators
         .iter()
-        .find(|i| plan.series.get(&i.id).is_some_and(|s| !s.is_empty()))
-        .or(plan.status.indicators.first())
+        .rev()
+        .max_by_key(|i| plan.series.get(&i.id).map_or(0, Vec::len))
     else {
         ui.label("该计划没有指标。");
         return;
@@ -83,10 +83,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             widgets::target(i.comparator, i.target, i.unit.as_deref())
         ));
         ui.separator();
-        ui.label(format!(
-            "实际 {}",
-            widgets::with_unit(e.actual, i.unit.as_deref())
-        ));
+        ui.label(format!("实际 {}", widgets::actual(i)));
         ui.separator();
         ui.label(format!("完成 {}", widgets::percent(e.completion)));
         ui.separator();
@@ -142,10 +139,34 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     let labels_for_hover = labels;
     Plot::new(("indicator-plot", id))
         .height(height)
+        // The plan year, from its start to the deadline, and zero.
+        .include_x(0.0)
+        .include_x(deadline_x)
+        .include_y(0.0)
+        .include_y(i.target)
         .legend(Legend::default())
+        // A grid line on the first of each month, labelled 1月 … 12月.
+        .x_grid_spacer(move |input| {
+            let (lo, hi) = input.bounds;
+            (-24..48)
+                .filter_map(|k: i32| {
+                    let (y, m) = (start.year() + k.div_euclid(12), k.rem_euclid(12) as u32 + 1);
+                    Date::new(y, m, 1).map(|d| x(d, start))
+                })
+                .filter(|v| *v >= lo && *v <= hi)
+                .map(|value| egui_plot::GridMark {
+                    value,
+                    step_size: 30.0,
+                })
+                .collect()
+        })
         .x_axis_formatter(move |mark, _| {
             let d = start.add_days(mark.value.round() as i64);
-            format!("{}月{}日", d.month(), d.day())
+            if d.day() == 1 {
+                format!("{}月", d.month())
+            } else {
+                format!("{}月{}日", d.month(), d.day())
+            }
         })
         .y_axis_formatter(|mark, _| widgets::number(mark.value))
         .label_formatter(move |h| match h {

@@ -121,10 +121,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                                 ))
                                 .size(big),
                             );
-                            ui.label(
-                                RichText::new(widgets::with_unit(e.actual, i.unit.as_deref()))
-                                    .size(big),
-                            );
+                            ui.label(RichText::new(widgets::actual(i)).size(big));
                             ui.label(RichText::new(widgets::percent(e.completion)).size(big));
                             ui.label(RichText::new(widgets::percent(e.expected)).size(big));
                             ui.label(

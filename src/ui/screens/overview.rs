@@ -149,7 +149,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     ui.label(widgets::target(i.comparator, i.target, i.unit.as_deref()));
                 });
                 row.col(|ui| {
-                    ui.label(widgets::with_unit(e.actual, i.unit.as_deref()));
+                    ui.label(widgets::actual(i));
                 });
                 row.col(|ui| {
                     widgets::completion_bar(ui, e.completion, e.expected, e.status, 140.0);
