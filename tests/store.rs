@@ -585,3 +585,68 @@ fn backups_are_consistent_copies() {
     let c = Store::open(&copy).unwrap();
     assert_eq!(c.units().unwrap().len(), 13);
 }
+
+#[test]
+fn a_ledger_opened_to_read_first_refuses_writes_until_its_pages_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite3");
+    {
+        let mut s = Store::open(&path).unwrap();
+        s.import_units(&units()).unwrap();
+        s.import_plan(&gold_002(), None).unwrap();
+        // Enough figures that the reports table spans many pages.
+        for (i, unit) in ["张店区", "淄川区", "博山区"].iter().enumerate() {
+            for m in 1..=12 {
+                let mut e = ReportEntry::new(
+                    "新建智慧社区数",
+                    unit,
+                    Period::new(2023, m).unwrap(),
+                    (i + m as usize) as f64,
+                );
+                e.progress = Some("进展情况".repeat(200));
+                s.add_report(&e).unwrap();
+            }
+        }
+    }
+    // A sound file: readable at once, writable once verified.
+    let mut s = Store::open_check_later(&path).unwrap();
+    assert_eq!(s.plans().unwrap().len(), 1);
+    assert!(
+        s.set_setting("k", "v").is_err(),
+        "no write before the check"
+    );
+    s.verify().unwrap();
+    s.set_setting("k", "v").unwrap();
+    drop(s);
+    // Checkpoint the log into the file, then damage a page of the reports.
+    Store::open(&path)
+        .unwrap()
+        .backup_to(&dir.path().join("copy.sqlite3"))
+        .unwrap();
+    let copy = dir.path().join("copy.sqlite3");
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let page = 4096;
+    let pages = bytes.len() / page;
+    assert!(pages > 8, "{pages} pages");
+    for b in &mut bytes[(pages - 3) * page + 8..(pages - 2) * page] {
+        *b = 0xA5;
+    }
+    std::fs::write(&copy, &bytes).unwrap();
+    match Store::open_check_later(&copy) {
+        // The catalogue may still read; the check then fails and writing
+        // stays refused.
+        Ok(mut s) => {
+            let e = s.verify().unwrap_err().to_string();
+            assert!(e.contains("damaged") || e.contains("malformed"), "{e}");
+            assert!(s.set_setting("k", "v").is_err());
+        }
+        Err(e) => assert!(e.to_string().contains("damaged"), "{e}"),
+    }
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        bytes,
+        "the damaged file is left as it was"
+    );
+    // The ordinary open refuses it outright.
+    assert!(Store::open(&copy).is_err());
+}

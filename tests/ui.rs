@@ -173,6 +173,7 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
     assert_eq!(batches.len(), 1);
     assert_eq!(batches[0].rows, 12);
     assert_eq!(actual(h.state(), "新建智慧社区数"), Some(9.0));
+    send(&mut h, Command::Show(Screen::Plan));
     {
         // The row's 进展情况 is the task's latest progress on the plan screen.
         let plan = h.state().data.as_ref().unwrap().plan.as_ref().unwrap();
@@ -181,7 +182,10 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
             .iter()
             .find(|i| i.name == "新建智慧社区数")
             .unwrap();
-        let (period, unit, text) = &plan.latest_progress[&ind.id];
+        let (period, unit, text) = &plan
+            .latest_progress
+            .as_ref()
+            .expect("loaded for the plan screen")[&ind.id];
         assert_eq!(
             (period.to_string().as_str(), unit.as_str()),
             ("2023-06", "张店区")

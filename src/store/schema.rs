@@ -34,6 +34,10 @@ pub static MIGRATIONS: &[Migration] = &[
         description: "an index of current figures by unit and period (imports look them up per file)",
         sql: v2,
     },
+    Migration {
+        description: "a covering index of current figures (the overview reads them without the words)",
+        sql: v3,
+    },
 ];
 
 /// The version a file has once every migration has run.
@@ -231,6 +235,12 @@ PRAGMA application_id = {APPLICATION_ID};
 
 fn v2() -> String {
     "CREATE INDEX reports_unit_period ON reports(unit_id, period) WHERE active = 1;".into()
+}
+
+fn v3() -> String {
+    "CREATE INDEX reports_figures ON reports(indicator_id, unit_id, period, value, basis, numerator, denominator)
+     WHERE active = 1;"
+        .into()
 }
 
 /// Brings the file up to [`LATEST_VERSION`], one transaction per step.

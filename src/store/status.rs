@@ -66,16 +66,6 @@ impl Store {
     /// that reported, every unit with a target of its own, and — for a
     /// per-unit indicator whose targets were not split — every district.
     pub fn indicator_inputs(&self, plan_id: i64) -> Result<IndicatorInputs> {
-        Ok(self.plan_figures(plan_id, false)?.0)
-    }
-
-    /// [`Store::indicator_inputs`], and with `progress` also each indicator's
-    /// latest 进展情况 (period, unit, text), from one pass over the figures.
-    pub fn plan_figures(
-        &self,
-        plan_id: i64,
-        progress: bool,
-    ) -> Result<(IndicatorInputs, LatestProgress)> {
         let indicators = self.indicators(plan_id)?;
         let units = self.units()?;
         let names: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.name.as_str())).collect();
@@ -107,7 +97,7 @@ impl Store {
                 targets.entry(id).or_default().push(t);
             }
         }
-        let (mut observations, latest) = self.current_observations(&indicators, progress)?;
+        let mut observations = self.current_observations(&indicators)?;
         let mut out = Vec::with_capacity(indicators.len());
         for ind in indicators {
             let mut inputs: Vec<UnitInput> = Vec::new();
@@ -142,47 +132,79 @@ impl Store {
             }
             out.push((ind, inputs));
         }
-        let latest = latest
+        Ok(out)
+    }
+
+    /// Each indicator's latest 进展情况 (period, unit, text), from one
+    /// sequential pass over the current figures.
+    pub fn latest_progress(&self, plan_id: i64) -> Result<LatestProgress> {
+        let ctx = "reading progress texts";
+        let wanted: std::collections::HashSet<i64> =
+            self.indicators(plan_id)?.iter().map(|i| i.id).collect();
+        let names: HashMap<i64, String> =
+            self.units()?.into_iter().map(|u| (u.id, u.name)).collect();
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT indicator_id, unit_id, period, progress FROM reports
+                 WHERE active = 1 AND progress <> ''",
+            )
+            .context(ctx)?;
+        let mut rows = st.query([]).context(ctx)?;
+        let mut latest: HashMap<i64, (Period, i64, String)> = HashMap::new();
+        while let Some(r) = rows.next().context(ctx)? {
+            let indicator: i64 = r.get(0).context(ctx)?;
+            if !wanted.contains(&indicator) {
+                continue;
+            }
+            let text = r
+                .get_ref(3)
+                .and_then(|v| v.as_str().map_err(Into::into))
+                .context(ctx)?;
+            let Ok(period) = r
+                .get_ref(2)
+                .and_then(|v| v.as_str().map_err(Into::into))
+                .context(ctx)?
+                .parse::<Period>()
+            else {
+                continue;
+            };
+            if !text.trim().is_empty() && latest.get(&indicator).is_none_or(|(p, ..)| period > *p) {
+                latest.insert(
+                    indicator,
+                    (period, r.get(1).context(ctx)?, text.to_string()),
+                );
+            }
+        }
+        Ok(latest
             .into_iter()
             .map(|(id, (period, unit, text))| {
                 (
                     id,
-                    (
-                        period,
-                        names.get(&unit).copied().unwrap_or("?").to_string(),
-                        text,
-                    ),
+                    (period, names.get(&unit).cloned().unwrap_or_default(), text),
                 )
             })
-            .collect();
-        Ok((out, latest))
+            .collect())
     }
 
-    /// One sequential pass over the current figures (cheaper than an ordered
-    /// query on a city-scale ledger): each plan indicator's (unit id,
-    /// observation) pairs, and with `progress` the latest non-empty 进展情况.
-    #[allow(clippy::type_complexity)]
+    /// The current figures of the plan's indicators: (unit id, observation)
+    /// pairs by indicator, read from the covering index `reports_figures`
+    /// (no sort, no table lookups; rows are ordered by the caller).
     fn current_observations(
         &self,
         indicators: &[Indicator],
-        progress: bool,
-    ) -> Result<(
-        HashMap<i64, Vec<(i64, Observation)>>,
-        HashMap<i64, (Period, i64, String)>,
-    )> {
+    ) -> Result<HashMap<i64, Vec<(i64, Observation)>>> {
         let ctx = "reading the current figures";
         let wanted: std::collections::HashSet<i64> = indicators.iter().map(|i| i.id).collect();
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT indicator_id, unit_id, period, value, basis, numerator, denominator,
-                        CASE WHEN ?1 THEN progress ELSE '' END
-                 FROM reports WHERE active = 1",
+                "SELECT indicator_id, unit_id, period, value, basis, numerator, denominator
+                 FROM reports INDEXED BY reports_figures WHERE active = 1",
             )
             .context(ctx)?;
-        let mut rows = st.query([progress]).context(ctx)?;
+        let mut rows = st.query([]).context(ctx)?;
         let mut out: HashMap<i64, Vec<(i64, Observation)>> = HashMap::new();
-        let mut latest: HashMap<i64, (Period, i64, String)> = HashMap::new();
         let bad = |e: String| StoreError::Invalid(format!("a stored figure is unreadable: {e}"));
         while let Some(r) = rows.next().context(ctx)? {
             let indicator: i64 = r.get(0).context(ctx)?;
@@ -202,27 +224,18 @@ impl Store {
                 .context(ctx)?
                 .parse()
                 .map_err(bad)?;
-            let o = Observation {
-                period,
-                value: r.get(3).context(ctx)?,
-                basis,
-                numerator: r.get(5).context(ctx)?,
-                denominator: r.get(6).context(ctx)?,
-            };
-            if progress {
-                let text = r
-                    .get_ref(7)
-                    .and_then(|v| v.as_str().map_err(Into::into))
-                    .context(ctx)?;
-                if !text.trim().is_empty()
-                    && latest.get(&indicator).is_none_or(|(p, ..)| period > *p)
-                {
-                    latest.insert(indicator, (period, unit, text.to_string()));
-                }
-            }
-            out.entry(indicator).or_default().push((unit, o));
+            out.entry(indicator).or_default().push((
+                unit,
+                Observation {
+                    period,
+                    value: r.get(3).context(ctx)?,
+                    basis,
+                    numerator: r.get(5).context(ctx)?,
+                    denominator: r.get(6).context(ctx)?,
+                },
+            ));
         }
-        Ok((out, latest))
+        Ok(out)
     }
 
     /// The status of every current indicator of a plan at `as_of`.

@@ -113,6 +113,8 @@ pub struct State {
     pub filter: OverviewFilter,
     pub selected: Option<i64>,
     pub selected_unit: Option<String>,
+    /// The latest progress texts were asked for and have not arrived.
+    pub progress_pending: bool,
     /// The indicator whose figures were asked for and have not arrived.
     pub detail_pending: Option<i64>,
     pub meeting_page: usize,
@@ -131,6 +133,7 @@ pub enum Command {
     Show(Screen),
     OpenIndicator(i64),
     LoadDetail(i64),
+    LoadLatestProgress,
     SelectUnit(String),
     Reload,
     OpenDemo,
@@ -202,6 +205,7 @@ impl App {
         app.worker.send(Job::Load {
             as_of: app.settings.as_of,
         });
+        app.worker.send(Job::Verify);
         app
     }
 
@@ -242,6 +246,13 @@ impl App {
                     self.state.progress = Some((what, f));
                     continue;
                 }
+                Event::Verified => {}
+                Event::LatestProgress(latest) => {
+                    self.state.progress_pending = false;
+                    if let Some(plan) = self.data.as_mut().and_then(|d| d.plan.as_mut()) {
+                        plan.latest_progress = Some(latest);
+                    }
+                }
                 Event::Detail(detail) => {
                     if self.state.detail_pending == Some(detail.indicator_id) {
                         self.state.detail_pending = None;
@@ -252,6 +263,7 @@ impl App {
                 }
                 Event::Loaded(snapshot) => {
                     self.state.detail_pending = None;
+                    self.state.progress_pending = false;
                     self.state.as_of_text = snapshot.as_of.to_string();
                     let has_plan = snapshot.plan.is_some();
                     self.data = Some(*snapshot);
@@ -335,6 +347,12 @@ impl App {
                     self.worker.send(Job::LoadDetail(id));
                 }
             }
+            Command::LoadLatestProgress => {
+                if !self.state.progress_pending {
+                    self.state.progress_pending = true;
+                    self.worker.send(Job::LoadLatestProgress);
+                }
+            }
             Command::SelectUnit(u) => self.state.selected_unit = Some(u),
             Command::Reload => self.reload(),
             Command::OpenDemo => {
@@ -348,6 +366,7 @@ impl App {
                 let r = self.repaint.clone();
                 self.worker = Worker::start(path, move || r());
                 self.reload();
+                self.worker.send(Job::Verify);
             }
             Command::ExtractPlan(path) => self.worker.send(Job::ExtractPlan(path)),
             Command::SaveDraft => {

@@ -17,8 +17,9 @@ pub struct Loaded {
     pub indicators: Vec<Indicator>,
     /// Year-to-date city figure by period, per indicator id.
     pub series: HashMap<i64, Vec<(Period, f64)>>,
-    /// The latest 进展情况 per indicator id: period, unit, text.
-    pub latest_progress: HashMap<i64, (Period, String, String)>,
+    /// The latest 进展情况 per indicator id (period, unit, text), loaded when
+    /// the plan screen first needs it.
+    pub latest_progress: Option<crate::store::LatestProgress>,
     /// The figures of the indicator on screen, loaded when it is opened.
     pub detail: Option<Detail>,
     /// Batch id → file name (for "which file and row" on hover).
@@ -166,8 +167,8 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
     };
     // One read of the figures serves both dates' judgements and the series.
     steps.done("catalogue, batches, settings");
-    let (inputs, latest_progress) = store.plan_figures(latest_plan.id, true).map_err(e)?;
-    steps.done("figures and the latest progress texts");
+    let inputs = store.indicator_inputs(latest_plan.id).map_err(e)?;
+    steps.done("figures");
     let latest_period = inputs
         .iter()
         .flat_map(|(_, units)| {
@@ -223,7 +224,7 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
         status,
         indicators,
         series,
-        latest_progress,
+        latest_progress: None,
         detail: None,
         batch_files,
         ranking,

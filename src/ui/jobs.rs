@@ -37,6 +37,11 @@ pub enum Job {
     Load {
         as_of: Option<Date>,
     },
+    /// Finish the check of the ledger's pages that opening deferred; until it
+    /// passes, the ledger refuses writes.
+    Verify,
+    /// Load each indicator's latest 进展情况 for the plan screen.
+    LoadLatestProgress,
     /// Load one indicator's figures for its screen.
     LoadDetail(i64),
     /// Build the demonstration data into the open ledger.
@@ -66,6 +71,9 @@ pub enum Event {
     Progress(String, f32),
     Loaded(Box<Snapshot>),
     Detail(data::Detail),
+    LatestProgress(crate::store::LatestProgress),
+    /// The ledger passed its check.
+    Verified,
     Draft(Box<PlanDraft>, Option<String>),
     Read(Vec<ReadFile>),
     Committed(Vec<(String, Result<BatchInfo, String>)>),
@@ -94,13 +102,14 @@ impl Worker {
             .name("taizhang-worker".into())
             .spawn(move || {
                 let mut store: Option<Store> = None;
+                let mut first = true;
                 for (job, cancel) in inbox {
                     let send = |e: Event| {
                         let _ = outbox.send(e);
                         repaint();
                     };
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        run(&db, &mut store, job, &cancel, &send)
+                        run(&db, &mut store, &mut first, job, &cancel, &send)
                     }));
                     match result {
                         Ok(Ok(e)) => send(e),
@@ -143,9 +152,21 @@ impl Worker {
     }
 }
 
-fn open<'a>(db: &std::path::Path, store: &'a mut Option<Store>) -> Result<&'a mut Store, String> {
+/// The worker's connection, opened on first use: the very first open shows
+/// the data before the page check (a [`Job::Verify`] follows it), any later
+/// one checks first.
+fn open<'a>(
+    db: &std::path::Path,
+    store: &'a mut Option<Store>,
+    first: &mut bool,
+) -> Result<&'a mut Store, String> {
     if store.is_none() {
-        *store = Some(Store::open(db).map_err(|e| data::explain(&e.to_string()))?);
+        let opened = if std::mem::take(first) {
+            Store::open_check_later(db)
+        } else {
+            Store::open(db)
+        };
+        *store = Some(opened.map_err(|e| data::explain(&e.to_string()))?);
     }
     Ok(store.as_mut().expect("opened above"))
 }
@@ -153,6 +174,7 @@ fn open<'a>(db: &std::path::Path, store: &'a mut Option<Store>) -> Result<&'a mu
 fn run(
     db: &std::path::Path,
     store: &mut Option<Store>,
+    first: &mut bool,
     job: Job,
     cancel: &AtomicBool,
     send: &dyn Fn(Event),
@@ -162,7 +184,7 @@ fn run(
         Job::Load { as_of } => {
             send(Event::Progress("读取台账…".into(), 0.2));
             let t = std::time::Instant::now();
-            let s = open(db, store)?;
+            let s = open(db, store, first)?;
             if std::env::var_os("TAIZHANG_STARTUP_REPORT").is_some() {
                 eprintln!(
                     "taizhang: load: opening and checking the ledger {} ms",
@@ -180,13 +202,31 @@ fn run(
             }
             Ok(Event::Loaded(Box::new(snapshot)))
         }
+        Job::Verify => {
+            let s = open(db, store, first)?;
+            match s.verify() {
+                Ok(()) => Ok(Event::Verified),
+                Err(e) => {
+                    *store = None;
+                    Err(data::explain(&e.to_string()))
+                }
+            }
+        }
+        Job::LoadLatestProgress => {
+            let s = open(db, store, first)?;
+            let plan = s.plan_or_latest(None).map_err(|e| e.to_string())?;
+            Ok(Event::LatestProgress(
+                s.latest_progress(plan.id)
+                    .map_err(|e| data::explain(&e.to_string()))?,
+            ))
+        }
         Job::LoadDetail(id) => {
-            let s = open(db, store)?;
+            let s = open(db, store, first)?;
             Ok(Event::Detail(data::load_detail(s, id)?))
         }
         Job::Demo => {
             send(Event::Progress("生成演示数据…".into(), 0.3));
-            let s = open(db, store)?;
+            let s = open(db, store, first)?;
             crate::cli::demo(s).map_err(|e| format!("演示数据未能生成：{e}"))?;
             Ok(Event::Done(
                 "演示数据已载入：淄博市2023年计划、单位名录和5份报表。".into(),
@@ -211,7 +251,7 @@ fn run(
             Ok(Event::Draft(Box::new(draft), Some(text)))
         }
         Job::SavePlan { plan, source } => {
-            let s = open(db, store)?;
+            let s = open(db, store, first)?;
             let done = s
                 .import_plan(&plan, source.as_deref())
                 .map_err(|e| format!("计划未能保存：{e}"))?;
@@ -222,7 +262,7 @@ fn run(
             )))
         }
         Job::ReadReturns { files, over } => {
-            let s = open(db, store)?;
+            let s = open(db, store, first)?;
             let plan = s
                 .plan_or_latest(None)
                 .map_err(|_| "台账中还没有计划：请先导入计划文件或打开演示数据。".to_string())?;
@@ -259,7 +299,7 @@ fn run(
             Ok(Event::Read(out))
         }
         Job::Commit(files) => {
-            let s = open(db, store)?;
+            let s = open(db, store, first)?;
             let plan = s.plan_or_latest(None).map_err(|e| e.to_string())?;
             if cancelled() {
                 return Ok(Event::Cancelled);
@@ -313,7 +353,7 @@ fn run(
             Ok(Event::Committed(out))
         }
         Job::UndoBatch(id) => {
-            let s = open(db, store)?;
+            let s = open(db, store, first)?;
             let b = s
                 .undo_batch(id)
                 .map_err(|e| format!("未能撤销：{}", data::explain(&e.to_string())))?;
@@ -323,13 +363,13 @@ fn run(
             )))
         }
         Job::SaveProgressSettings(p) => {
-            let s = open(db, store)?;
+            let s = open(db, store, first)?;
             s.set_progress_settings(&p)
                 .map_err(|e| format!("设置未能保存：{e}"))?;
             Ok(Event::Done("设置已保存。".into()))
         }
         Job::Backup(dest) => {
-            let s = open(db, store)?;
+            let s = open(db, store, first)?;
             s.backup_to(&dest).map_err(|e| format!("备份失败：{e}"))?;
             Ok(Event::Done(format!("已备份到 {}", dest.display())))
         }

@@ -31,13 +31,18 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         );
     });
     ui.separator();
-    // The latest words reported for each task's indicators.
+    // The latest words reported for each task's indicators (loaded on the
+    // first visit; the tree shows without them meanwhile).
+    if plan.latest_progress.is_none() {
+        app.commands.push(Command::LoadLatestProgress);
+    }
     let mut latest: HashMap<&str, (crate::domain::Period, String, String)> = HashMap::new();
     for ind in &plan.indicators {
         let Some(task) = ind.task.as_deref() else {
             continue;
         };
-        if let Some((period, unit, text)) = plan.latest_progress.get(&ind.id)
+        if let Some((period, unit, text)) =
+            plan.latest_progress.as_ref().and_then(|l| l.get(&ind.id))
             && latest.get(task).is_none_or(|(p, ..)| period >= p)
         {
             latest.insert(task, (*period, unit.clone(), text.clone()));
