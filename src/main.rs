@@ -45,10 +45,24 @@ fn window(args: Args, started: std::time::Instant) -> ExitCode {
         import: args.import_files,
         started: Some(started),
     };
+    let screenshot = start.screenshot.is_some();
     match taizhang::ui::run(&db, start) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("taizhang: {e}");
+            // A user who started the program from the desktop has no console:
+            // say it in a system message box too.
+            let desktop = cfg!(any(windows, target_os = "macos"))
+                || std::env::var_os("DISPLAY").is_some()
+                || std::env::var_os("WAYLAND_DISPLAY").is_some();
+            if desktop && !screenshot {
+                rfd::MessageDialog::new()
+                    .set_level(rfd::MessageLevel::Error)
+                    .set_title("台账")
+                    .set_description(&e)
+                    .set_buttons(rfd::MessageButtons::Ok)
+                    .show();
+            }
             ExitCode::from(1)
         }
     }
