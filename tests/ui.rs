@@ -390,3 +390,44 @@ fn meeting_mode_pages_with_the_arrow_keys_and_esc_leaves() {
     h.run_steps(2);
     assert_eq!(h.state().screen(), Screen::Overview);
 }
+
+#[test]
+fn a_plan_document_is_reviewed_then_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path().join("new.sqlite3"));
+    assert_eq!(h.state().screen(), Screen::Welcome);
+    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/004_ab0cb6b6d6a23def.txt");
+    send(&mut h, Command::ExtractPlan(doc));
+    assert_eq!(h.state().screen(), Screen::Plan);
+    let proposed = h
+        .state()
+        .state
+        .draft
+        .as_ref()
+        .expect("a draft")
+        .0
+        .plan
+        .indicators
+        .len();
+    assert!(proposed > 3, "{proposed}");
+    // Drop the first proposal, confirm the rest, save.
+    h.get_all_by_label("删除").next().unwrap().click();
+    h.run_steps(2);
+    h.get_by_label("全部确认").click();
+    h.run_steps(2);
+    h.get_by_label("保存计划").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    assert!(h.state().state.draft.is_none());
+    let plan = h
+        .state()
+        .data
+        .as_ref()
+        .unwrap()
+        .plan
+        .as_ref()
+        .expect("the saved plan");
+    assert_eq!(plan.indicators.len(), proposed - 1);
+    assert_eq!(h.state().screen(), Screen::Overview);
+}
