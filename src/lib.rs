@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod domain;
+pub mod export;
 pub mod plan_text;
 pub mod returns;
 pub mod store;

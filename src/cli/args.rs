@@ -56,6 +56,9 @@ pub enum Command {
     /// Progress returns: import spreadsheets, list batches, undo one.
     #[command(subcommand)]
     Returns(ReturnsCommand),
+    /// Exports: a unit's fill-in template, the bulletin.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Build a demonstration database: the Zibo units, the 2023 Zibo plan
     /// (extracted from seeds/002) and the sample returns.
     Demo,
@@ -180,6 +183,27 @@ pub struct StatusArgs {
     /// The date to judge at (default: today).
     #[arg(long, value_parser = parse_date)]
     pub as_of: Option<Date>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// A unit's fill-in template for a period (.xlsx); filled in, it imports
+    /// back with every row matched by its indicator code.
+    Template {
+        /// The unit (name or alias in the catalogue).
+        #[arg(long)]
+        unit: String,
+        /// The period the template asks for.
+        #[arg(long, value_parser = parse_period)]
+        period: Period,
+        /// The plan (default: the newest).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// Where to write the workbook.
+        out: PathBuf,
+    },
+    /// The bulletin (通报): a few paragraphs of plain Chinese for minutes.
+    Bulletin(StatusArgs),
 }
 
 #[derive(ClapArgs, Debug)]

@@ -16,8 +16,8 @@ use crate::domain::{Date, PlanDoc, ProgressSettings, UnitsFile, ValueBasis};
 use crate::plan_text;
 use crate::store::{ReportEntry, Store, StoreError};
 use args::{
-    PeriodCommand, PlanCommand, ReportAddArgs, ReportCommand, ReturnsCommand, SettingsArgs,
-    UnitsCommand,
+    ExportCommand, PeriodCommand, PlanCommand, ReportAddArgs, ReportCommand, ReturnsCommand,
+    SettingsArgs, UnitsCommand,
 };
 use serde::Serialize;
 use std::fmt;
@@ -186,6 +186,40 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             emit(json, &report, text::status)
         }
         Command::Settings(a) => settings(db, json, a),
+        Command::Export(ExportCommand::Template {
+            unit,
+            period,
+            plan,
+            out,
+        }) => {
+            let store = open(db)?;
+            let bytes = crate::export::template::template(&store, plan, &unit, period)
+                .map_err(|e| CliError(e.to_string()))?;
+            std::fs::write(&out, &bytes)
+                .map_err(|e| CliError(format!("{}: {e}", out.display())))?;
+            emit(
+                json,
+                &serde_json::json!({ "file": out, "bytes": bytes.len() }),
+                |_| format!("wrote {} ({} bytes)\n", out.display(), bytes.len()),
+            )
+        }
+        Command::Export(ExportCommand::Bulletin(a)) => {
+            let store = open(db)?;
+            let plan = store.plan_or_latest(a.plan)?;
+            let as_of = a.as_of.unwrap_or_else(today);
+            let report = store.status(plan.id, as_of)?;
+            let inputs = store.indicator_inputs(plan.id)?;
+            let (period, missing) = crate::domain::not_reported(&store.units()?, &inputs);
+            let text = crate::export::bulletin::bulletin(&report, period, &missing);
+            let body = serde_json::json!({
+                "as_of": as_of,
+                "summary": report.summary,
+                "not_reported": missing,
+                "period": period,
+                "text": text,
+            });
+            emit(json, &body, |_| text.clone())
+        }
         Command::Returns(ReturnsCommand::Import(a)) => {
             let mut store = open(db)?;
             let outcomes = returns::import(

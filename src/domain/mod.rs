@@ -15,5 +15,5 @@ pub use model::{
 };
 pub use progress::{
     Evaluation, Figure, Forecast, Goal, IndicatorRule, ProgressSettings, Timeline, UnitEvaluation,
-    UnitInput, due_soon, expected_progress, judge, roll_up, unit_figure,
+    UnitInput, due_soon, expected_progress, judge, not_reported, roll_up, unit_figure,
 };

@@ -690,3 +690,32 @@ impl IndicatorRule {
         })
     }
 }
+
+/// The latest period any unit reported for, and the districts that have no
+/// figure for it (who has not reported, in catalogue order).
+pub fn not_reported(
+    units: &[crate::domain::Unit],
+    inputs: &[(crate::domain::Indicator, Vec<UnitInput>)],
+) -> (Option<Period>, Vec<String>) {
+    let all = || {
+        inputs.iter().flat_map(|(_, us)| us.iter()).flat_map(|u| {
+            u.observations
+                .iter()
+                .map(move |o| (u.unit.as_str(), o.period))
+        })
+    };
+    let Some(latest) = all().map(|(_, p)| p).max() else {
+        return (None, Vec::new());
+    };
+    let reported: std::collections::HashSet<&str> = all()
+        .filter(|(_, p)| *p == latest)
+        .map(|(u, _)| u)
+        .collect();
+    let missing = units
+        .iter()
+        .filter(|u| u.kind == crate::domain::UnitKind::District)
+        .filter(|u| !reported.contains(u.name.as_str()))
+        .map(|u| u.name.clone())
+        .collect();
+    (Some(latest), missing)
+}

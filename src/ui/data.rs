@@ -192,24 +192,7 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
         .iter()
         .map(|(ind, units)| (ind.id, ind.rule(&settings).series(units, as_of)))
         .collect();
-    let missing = match latest_period {
-        Some(p) => {
-            let reported: std::collections::HashSet<&str> = inputs
-                .iter()
-                .flat_map(|(_, units)| units.iter())
-                .filter(|u| u.observations.iter().any(|o| o.period == p))
-                .map(|u| u.unit.as_str())
-                .collect();
-            snapshot
-                .units
-                .iter()
-                .filter(|u| u.kind == crate::domain::UnitKind::District)
-                .filter(|u| !reported.contains(u.name.as_str()))
-                .map(|u| u.name.clone())
-                .collect()
-        }
-        None => Vec::new(),
-    };
+    let (_, missing) = crate::domain::not_reported(&snapshot.units, &inputs);
     let indicators: Vec<Indicator> = inputs.into_iter().map(|(ind, _)| ind).collect();
     let doc = store.plan_doc(latest_plan.id).map_err(e)?;
     steps.done("series and the plan document");

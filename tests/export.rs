@@ -1,0 +1,189 @@
+//! Exports: the fill-in template (sheets, protection, validation, widths)
+//! and its round trip through the importer; the bulletin against
+//! `taizhang status --json` for the same date.
+
+use calamine::{Data, Reader};
+use std::io::Read;
+use std::process::Command;
+use taizhang::export::template::{COLUMNS, FIRST_ROW, template};
+use taizhang::returns::{self, Context, Overrides};
+use taizhang::store::Store;
+
+fn demo() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    taizhang::cli::demo(&mut store).unwrap();
+    store
+}
+
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+#[test]
+fn the_template_has_its_sheets_locks_and_checks() {
+    let store = demo();
+    let bytes = template(&store, None, "张店区", "2023-07".parse().unwrap()).unwrap();
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["数据填报".to_string(), "填报说明".to_string()]
+    );
+    let data = wb.worksheet_range("数据填报").unwrap();
+    let cell = |r: u32, c: u32| {
+        data.get_value((r, c))
+            .cloned()
+            .unwrap_or(Data::Empty)
+            .to_string()
+    };
+    assert!(cell(1, 0).contains("填报单位：张店区") && cell(1, 0).contains("2023年7月"));
+    for (c, h) in COLUMNS.iter().enumerate() {
+        assert_eq!(cell(2, c as u32), *h);
+    }
+    let indicators = store.indicators(1).unwrap();
+    for (k, ind) in indicators.iter().enumerate() {
+        let r = FIRST_ROW + k as u32;
+        assert_eq!(cell(r, 0), ind.code);
+        assert_eq!(cell(r, 1), ind.name);
+        assert_eq!(cell(r, 4), "", "the value is left to the unit");
+    }
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet.contains("<sheetProtection"),
+        "the data sheet is protected"
+    );
+    assert!(!sheet.contains("password"), "without a password");
+    assert!(
+        sheet.contains(r#"type="decimal""#) && sheet.contains(r#"operator="greaterThanOrEqual""#)
+    );
+    assert!(sheet.contains("完成值应为不小于0的数字") && sheet.contains("填写完成值"));
+    assert!(sheet.contains("<pane") && sheet.contains(r#"state="frozen""#));
+    // Names are wide CJK text: their column is wider than the code column.
+    let widths: Vec<f64> = sheet
+        .split("<col ")
+        .skip(1)
+        .map(|c| {
+            let w = c.split(r#"width=""#).nth(1).unwrap();
+            w[..w.find('"').unwrap()].parse().unwrap()
+        })
+        .collect();
+    assert!(widths[1] > widths[0] + 5.0, "{widths:?}");
+    // Input cells are unlocked, the others are not.
+    let styles = part(&bytes, "xl/styles.xml");
+    assert!(styles.contains(r#"<protection locked="0"/>"#));
+}
+
+/// Types a value into each input cell, as a person would in Excel: the
+/// blank value cells (column E) of the data sheet get a number.
+fn fill(bytes: &[u8], values: &[(u32, f64)]) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let mut xml = String::from_utf8(content).unwrap();
+            for (row, v) in values {
+                let cell = format!(r#"<c r="E{}" s="#, row + 1);
+                let at = xml
+                    .find(&cell)
+                    .unwrap_or_else(|| panic!("no cell E{}", row + 1));
+                let end = at + xml[at..].find("/>").unwrap();
+                let open = xml[at..end].to_string();
+                xml.replace_range(at..end + 2, &format!("{open}><v>{v}</v></c>"));
+            }
+            content = xml.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &content).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_filled_template_imports_back_with_every_row_matched_by_code() {
+    let store = demo();
+    let blank = template(&store, None, "淄川区", "2023-10".parse().unwrap()).unwrap();
+    let indicators = store.indicators(1).unwrap();
+    let values: Vec<(u32, f64)> = (0..indicators.len())
+        .map(|k| (FIRST_ROW + k as u32, 1.0 + k as f64))
+        .collect();
+    let filled = fill(&blank, &values);
+    let units = store.units().unwrap();
+    let history = Default::default();
+    let ctx = Context::new(&indicators, &units, &[], 2023, &history);
+    let r = returns::import(
+        "淄川区_2023年10月.xlsx",
+        &filled,
+        &ctx,
+        &Overrides::default(),
+    );
+    assert_eq!(r.file_error, None);
+    assert!(r.rejects.is_empty(), "{:?}", r.rejects);
+    assert_eq!(r.unit.as_deref(), Some("淄川区"));
+    assert_eq!(r.period.as_deref(), Some("2023-10"));
+    assert_eq!(r.rows.len(), indicators.len());
+    for (k, ind) in indicators.iter().enumerate() {
+        let row = r.rows.iter().find(|x| x.indicator_id == ind.id).unwrap();
+        assert_eq!(row.code, ind.code);
+        assert_eq!(row.value, Some(1.0 + k as f64), "{}", ind.name);
+        assert_eq!(row.row, (FIRST_ROW + k as u32 + 1) as usize);
+    }
+}
+
+#[test]
+fn the_bulletin_agrees_with_status_for_the_same_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.sqlite3");
+    let run = |args: &[&str]| -> serde_json::Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_taizhang"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+    };
+    run(&["demo"]);
+    for date in ["2023-06-30", "2023-09-30", "2023-12-31"] {
+        let status = run(&["status", "--as-of", date, "--json"]);
+        let bulletin = run(&["export", "bulletin", "--as-of", date, "--json"]);
+        assert_eq!(bulletin["summary"], status["summary"], "{date}");
+        let text = bulletin["text"].as_str().unwrap();
+        let n = |k: &str| status["summary"][k].as_u64().unwrap();
+        let total = status["indicators"].as_array().unwrap().len();
+        assert!(text.contains(&format!("共设{total}项量化指标")), "{text}");
+        assert!(text.contains(&format!("已完成{}项", n("done"))), "{text}");
+        assert!(
+            text.contains(&format!("进度滞后{}项", n("lagging"))),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("严重滞后{}项", n("behind"))),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("逾期未完成{}项", n("overdue"))),
+            "{text}"
+        );
+        // Every lagging indicator is named with its figures.
+        for i in status["indicators"].as_array().unwrap() {
+            if i["status"] == "lagging" {
+                assert!(text.contains(i["name"].as_str().unwrap()), "{text}");
+            }
+        }
+        for u in bulletin["not_reported"].as_array().unwrap() {
+            assert!(text.contains(u.as_str().unwrap()));
+        }
+    }
+}
