@@ -187,3 +187,92 @@ fn the_bulletin_agrees_with_status_for_the_same_date() {
         }
     }
 }
+
+#[test]
+fn the_meeting_workbook_has_its_sheets_statuses_and_charts() {
+    let mut store = demo();
+    // Words from a return that look like a formula stay words.
+    let mut e = taizhang::store::ReportEntry::new(
+        "新建智慧社区数",
+        "张店区",
+        "2023-09".parse().unwrap(),
+        30.0,
+    );
+    e.progress = Some("=HYPERLINK(\"http://x\",\"点我\")+1".into());
+    store.add_report(&e).unwrap();
+    let as_of: taizhang::domain::Date = "2023-11-30".parse().unwrap();
+    let bytes = taizhang::export::report::report(&store, None, as_of).unwrap();
+    let status = store.status(1, as_of).unwrap();
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(names[0], "汇总");
+    assert!(names.contains(&"单位排名".to_string()), "{names:?}");
+    assert!(names.contains(&"滞后指标图表".to_string()), "{names:?}");
+    let doc = store.plan_doc(1).unwrap();
+    assert!(
+        names.len() > 3,
+        "a sheet per section with indicators: {names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with(&format!("{}、", doc.sections[0].number)))
+    );
+    let summary = wb.worksheet_range("汇总").unwrap();
+    let cell = |r: u32, c: u32| {
+        summary
+            .get_value((r, c))
+            .cloned()
+            .unwrap_or(Data::Empty)
+            .to_string()
+    };
+    for (k, i) in status.indicators.iter().enumerate() {
+        let r = 3 + k as u32;
+        assert_eq!(cell(r, 0), i.code);
+        assert_eq!(
+            cell(r, 7),
+            taizhang::export::report::status_name(i.evaluation.status),
+            "{}",
+            i.name
+        );
+    }
+    let row = 3 + status
+        .indicators
+        .iter()
+        .position(|i| i.name == "新建智慧社区数")
+        .unwrap() as u32;
+    assert_eq!(cell(row, 9), "张店区：=HYPERLINK(\"http://x\",\"点我\")+1");
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(!sheet.contains("<f>"), "no formula anywhere in the summary");
+    // Native charts: one per lagging/behind/overdue indicator with a figure, and the ranking.
+    let late = status
+        .indicators
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.evaluation.status,
+                taizhang::domain::Status::Lagging
+                    | taizhang::domain::Status::Behind
+                    | taizhang::domain::Status::Overdue
+            ) && i.evaluation.actual.is_some()
+        })
+        .count();
+    assert!(late > 0);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let charts = (0..zip.len())
+        .filter(|i| {
+            zip.by_index(*i)
+                .unwrap()
+                .name()
+                .unwrap()
+                .starts_with("xl/charts/chart")
+        })
+        .count();
+    assert_eq!(charts, late + 1);
+    // Status cells are coloured.
+    let styles = part(&bytes, "xl/styles.xml");
+    assert!(
+        styles.contains("FFFFC7CE") || styles.contains("FFFFEB9C"),
+        "status fills"
+    );
+}

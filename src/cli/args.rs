@@ -204,6 +204,14 @@ pub enum ExportCommand {
     },
     /// The bulletin (通报): a few paragraphs of plain Chinese for minutes.
     Bulletin(StatusArgs),
+    /// The meeting workbook (.xlsx): summary, one sheet per section, the
+    /// unit ranking, and charts of the indicators that need attention.
+    Report {
+        #[command(flatten)]
+        at: StatusArgs,
+        /// Where to write the workbook.
+        out: PathBuf,
+    },
 }
 
 #[derive(ClapArgs, Debug)]

@@ -203,6 +203,19 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                 |_| format!("wrote {} ({} bytes)\n", out.display(), bytes.len()),
             )
         }
+        Command::Export(ExportCommand::Report { at, out }) => {
+            let store = open(db)?;
+            let as_of = at.as_of.unwrap_or_else(today);
+            let bytes = crate::export::report::report(&store, at.plan, as_of)
+                .map_err(|e| CliError(e.to_string()))?;
+            std::fs::write(&out, &bytes)
+                .map_err(|e| CliError(format!("{}: {e}", out.display())))?;
+            emit(
+                json,
+                &serde_json::json!({ "file": out, "bytes": bytes.len(), "as_of": as_of }),
+                |_| format!("wrote {} ({} bytes)\n", out.display(), bytes.len()),
+            )
+        }
         Command::Export(ExportCommand::Bulletin(a)) => {
             let store = open(db)?;
             let plan = store.plan_or_latest(a.plan)?;

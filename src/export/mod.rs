@@ -2,7 +2,37 @@
 //! ([`template`]), and the bulletin for minutes and notices ([`bulletin`]).
 
 pub mod bulletin;
+pub mod ranking;
+pub mod report;
 pub mod template;
+
+/// Why an export could not be made.
+#[derive(Debug)]
+pub enum ExportError {
+    Store(crate::store::StoreError),
+    Xlsx(rust_xlsxwriter::XlsxError),
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::Store(e) => write!(f, "{e}"),
+            ExportError::Xlsx(e) => write!(f, "writing the workbook: {e}"),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for ExportError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ExportError::Store(e)
+    }
+}
+
+impl From<rust_xlsxwriter::XlsxError> for ExportError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        ExportError::Xlsx(e)
+    }
+}
 
 /// The display width of a text in Excel column units: CJK and full-width
 /// characters count two, others one. rust_xlsxwriter's autofit undercounts

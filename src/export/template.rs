@@ -6,40 +6,13 @@
 //! (a decimal ≥ 0, with Chinese messages); widths fit CJK text; the header
 //! is frozen. A filled template imports back with every row matched by code.
 
+use super::ExportError;
 use crate::domain::Period;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign,
-    FormatBorder, Workbook, XlsxError,
+    FormatBorder, Workbook,
 };
-
-/// Why a template could not be made.
-#[derive(Debug)]
-pub enum TemplateError {
-    Store(StoreError),
-    Xlsx(XlsxError),
-}
-
-impl std::fmt::Display for TemplateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TemplateError::Store(e) => write!(f, "{e}"),
-            TemplateError::Xlsx(e) => write!(f, "writing the workbook: {e}"),
-        }
-    }
-}
-
-impl From<StoreError> for TemplateError {
-    fn from(e: StoreError) -> Self {
-        TemplateError::Store(e)
-    }
-}
-
-impl From<XlsxError> for TemplateError {
-    fn from(e: XlsxError) -> Self {
-        TemplateError::Xlsx(e)
-    }
-}
 
 /// The columns of the data sheet, in order.
 pub const COLUMNS: [&str; 8] = [
@@ -71,7 +44,7 @@ pub fn template(
     plan: Option<i64>,
     unit: &str,
     period: Period,
-) -> Result<Vec<u8>, TemplateError> {
+) -> Result<Vec<u8>, ExportError> {
     let plan = store.plan_or_latest(plan)?;
     let unit = store.require_unit(unit)?;
     let inputs = store.indicator_inputs(plan.id)?;

@@ -135,9 +135,10 @@ impl Store {
         Ok(out)
     }
 
-    /// Each indicator's latest 进展情况 (period, unit, text), from one
-    /// sequential pass over the current figures.
-    pub fn latest_progress(&self, plan_id: i64) -> Result<LatestProgress> {
+    /// Each indicator's latest 进展情况 (period, unit, text) for a period up
+    /// to `up_to` (all periods with `None`), from one sequential pass over
+    /// the current figures.
+    pub fn latest_progress(&self, plan_id: i64, up_to: Option<Period>) -> Result<LatestProgress> {
         let ctx = "reading progress texts";
         let wanted: std::collections::HashSet<i64> =
             self.indicators(plan_id)?.iter().map(|i| i.id).collect();
@@ -169,7 +170,10 @@ impl Store {
             else {
                 continue;
             };
-            if !text.trim().is_empty() && latest.get(&indicator).is_none_or(|(p, ..)| period > *p) {
+            if !text.trim().is_empty()
+                && up_to.is_none_or(|u| period <= u)
+                && latest.get(&indicator).is_none_or(|(p, ..)| period > *p)
+            {
                 latest.insert(
                     indicator,
                     (period, r.get(1).context(ctx)?, text.to_string()),

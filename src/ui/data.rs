@@ -3,7 +3,7 @@
 //! unit ranking and who has not reported. Screens only read this.
 
 use crate::domain::{
-    Date, Indicator, Period, PlanDoc, PlanSummary, ProgressSettings, Report, Status, Unit,
+    Date, Indicator, Period, PlanDoc, PlanSummary, ProgressSettings, Report, Unit,
 };
 use crate::store::{BatchInfo, StatusReport, Store};
 use std::collections::HashMap;
@@ -24,22 +24,12 @@ pub struct Loaded {
     pub detail: Option<Detail>,
     /// Batch id → file name (for "which file and row" on hover).
     pub batch_files: HashMap<i64, String>,
-    pub ranking: Vec<UnitRank>,
+    pub ranking: Vec<crate::export::ranking::UnitRank>,
     /// The latest period anyone reported for, and the units (districts and
     /// departments with indicators) that have not reported for it.
     pub latest_period: Option<Period>,
     pub missing: Vec<String>,
 }
-
-/// One of a unit's indicators: name, actual, the unit's own target,
-/// completion, status.
-pub type UnitLine = (
-    String,
-    Option<f64>,
-    Option<f64>,
-    Option<f64>,
-    Option<Status>,
-);
 
 /// One indicator's current figures with their words and provenance.
 #[derive(Clone, Debug)]
@@ -57,22 +47,6 @@ pub fn load_detail(store: &Store, indicator_id: i64) -> Result<Detail, String> {
             .indicator_reports(indicator_id)
             .map_err(|e| explain(&e.to_string()))?,
     })
-}
-
-/// A unit's line in the ranking (晾晒).
-#[derive(Clone, Debug)]
-pub struct UnitRank {
-    pub unit: String,
-    /// Mean completion of the unit's indicators that have a target of their
-    /// own or a figure (0..=1 capped), `None` with nothing to judge.
-    pub score: Option<f64>,
-    pub rank: usize,
-    /// The rank a month earlier, for the change arrow.
-    pub previous_rank: Option<usize>,
-    /// Indicators the unit reported a figure for.
-    pub reported: usize,
-    /// The unit's indicators: name, actual, own target, completion, status.
-    pub lines: Vec<UnitLine>,
 }
 
 /// The whole picture of the open ledger.
@@ -186,7 +160,7 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
         &settings,
         as_of.period().previous().last_day(),
     );
-    let ranking = rank(&status, Some(&previous));
+    let ranking = crate::export::ranking::rank(&status, Some(&previous));
     steps.done("judging two dates and ranking");
     let series = inputs
         .iter()
@@ -215,67 +189,4 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
         missing,
     });
     Ok(snapshot)
-}
-
-/// Ranks units by the mean completion of their indicators (with a target of
-/// their own, or a figure compared with the city target when none was
-/// split); ties and units with nothing to judge go last, by name.
-pub fn rank(status: &StatusReport, previous: Option<&StatusReport>) -> Vec<UnitRank> {
-    fn scores(status: &StatusReport) -> Vec<UnitRank> {
-        let mut by_unit: HashMap<String, UnitRank> = HashMap::new();
-        for ind in &status.indicators {
-            for u in &ind.evaluation.units {
-                let entry = by_unit.entry(u.unit.clone()).or_insert_with(|| UnitRank {
-                    unit: u.unit.clone(),
-                    score: None,
-                    rank: 0,
-                    previous_rank: None,
-                    reported: 0,
-                    lines: Vec::new(),
-                });
-                if u.actual.is_some() {
-                    entry.reported += 1;
-                }
-                entry
-                    .lines
-                    .push((ind.name.clone(), u.actual, u.target, u.completion, u.status));
-            }
-        }
-        let mut out: Vec<UnitRank> = by_unit
-            .into_values()
-            .map(|mut r| {
-                let done: Vec<f64> = r
-                    .lines
-                    .iter()
-                    .filter_map(|l| l.3)
-                    .map(|c| c.min(1.0))
-                    .collect();
-                r.score = (!done.is_empty()).then(|| done.iter().sum::<f64>() / done.len() as f64);
-                r
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.score
-                .unwrap_or(-1.0)
-                .total_cmp(&a.score.unwrap_or(-1.0))
-                .then(b.reported.cmp(&a.reported))
-                .then(a.unit.cmp(&b.unit))
-        });
-        for (i, r) in out.iter_mut().enumerate() {
-            r.rank = i + 1;
-        }
-        out
-    }
-    let mut now = scores(status);
-    if let Some(prev) = previous {
-        let before: HashMap<String, usize> = scores(prev)
-            .into_iter()
-            .filter(|r| r.reported > 0)
-            .map(|r| (r.unit, r.rank))
-            .collect();
-        for r in &mut now {
-            r.previous_rank = before.get(&r.unit).copied();
-        }
-    }
-    now
 }

@@ -216,7 +216,7 @@ fn run(
             let s = open(db, store, first)?;
             let plan = s.plan_or_latest(None).map_err(|e| e.to_string())?;
             Ok(Event::LatestProgress(
-                s.latest_progress(plan.id)
+                s.latest_progress(plan.id, None)
                     .map_err(|e| data::explain(&e.to_string()))?,
             ))
         }
