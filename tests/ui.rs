@@ -431,3 +431,32 @@ fn a_plan_document_is_reviewed_then_saved() {
     assert_eq!(plan.indicators.len(), proposed - 1);
     assert_eq!(h.state().screen(), Screen::Overview);
 }
+
+#[test]
+fn the_bulletin_opens_from_the_overview_and_is_copied() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    h.get_by_label("通报文字").click();
+    h.step();
+    settle(&mut h);
+    let text = h.state().state.bulletin.clone().expect("the bulletin");
+    assert!(
+        text.contains("项量化指标") && text.contains("已完成"),
+        "{text}"
+    );
+    h.run_steps(3);
+    h.get_by_label("复制到剪贴板").click();
+    h.run_steps(2);
+    assert!(
+        h.state()
+            .state
+            .message
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("已复制")
+    );
+    h.get_by_label("关闭").click();
+    h.run_steps(2);
+    assert!(h.state().state.bulletin.is_none());
+}

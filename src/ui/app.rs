@@ -124,6 +124,10 @@ pub struct State {
     pub message: Option<(bool, String)>,
     pub progress: Option<(String, f32)>,
     pub settings_edit: Option<ProgressSettings>,
+    /// The bulletin text, shown in a window with a copy button.
+    pub bulletin: Option<String>,
+    /// Where the indicator chart was drawn last frame (for saving it).
+    pub chart_rect: Option<egui::Rect>,
     pub as_of_text: String,
 }
 
@@ -162,6 +166,16 @@ pub enum Command {
     SetAsOf(Option<Date>),
     SetLanguage(Language),
     Backup(PathBuf),
+    ExportReport(PathBuf),
+    ExportTemplate {
+        path: PathBuf,
+        unit: String,
+        period: Period,
+    },
+    ShowBulletin,
+    CloseBulletin,
+    CopyBulletin,
+    SaveChart(PathBuf),
     Cancel,
     EnterMeeting,
     LeaveMeeting,
@@ -228,6 +242,11 @@ impl App {
         }
     }
 
+    fn worker_repaint(&self) -> impl Fn() + Send + 'static {
+        let r = self.repaint.clone();
+        move || r()
+    }
+
     /// Whether a job is running or queued.
     pub fn busy(&self) -> bool {
         self.worker.busy()
@@ -247,6 +266,7 @@ impl App {
                     continue;
                 }
                 Event::Verified => {}
+                Event::Bulletin(text) => self.state.bulletin = Some(text),
                 Event::LatestProgress(latest) => {
                     self.state.progress_pending = false;
                     if let Some(plan) = self.data.as_mut().and_then(|d| d.plan.as_mut()) {
@@ -457,6 +477,41 @@ impl App {
             }
             Command::SetLanguage(l) => self.settings.language = l,
             Command::Backup(path) => self.worker.send(Job::Backup(path)),
+            Command::ExportReport(path) => {
+                if let Some(d) = &self.data {
+                    self.worker.send(Job::ExportReport {
+                        path,
+                        as_of: d.as_of,
+                    });
+                }
+            }
+            Command::ExportTemplate { path, unit, period } => {
+                self.worker.send(Job::ExportTemplate { path, unit, period })
+            }
+            Command::ShowBulletin => {
+                if let Some(d) = &self.data {
+                    self.worker.send(Job::Bulletin(d.as_of));
+                }
+            }
+            Command::CloseBulletin => self.state.bulletin = None,
+            Command::CopyBulletin => {
+                if let Some(text) = &self.state.bulletin {
+                    ctx.copy_text(text.clone());
+                    self.state.message = Some((true, "通报已复制，可直接粘贴到会议纪要。".into()));
+                }
+            }
+            Command::SaveChart(path) => {
+                if let Some(rect) = self.state.chart_rect {
+                    let ppp = ctx.pixels_per_point();
+                    let done = self.worker_repaint();
+                    ctx.request_screenshot(move |image| {
+                        let region = image.region(&rect, Some(ppp));
+                        let _ = super::save_png(&path, &region);
+                        done();
+                    });
+                    self.state.message = Some((true, "图表已保存为图片。".into()));
+                }
+            }
             Command::Cancel => self.worker.cancel(),
             Command::EnterMeeting => {
                 if self.settings.last_screen != Screen::Meeting {

@@ -62,6 +62,19 @@ pub enum Job {
     Commit(Vec<Reviewed>),
     UndoBatch(i64),
     SaveProgressSettings(ProgressSettings),
+    /// Write the meeting workbook for the date.
+    ExportReport {
+        path: PathBuf,
+        as_of: Date,
+    },
+    /// Write a unit's fill-in template.
+    ExportTemplate {
+        path: PathBuf,
+        unit: String,
+        period: crate::domain::Period,
+    },
+    /// Compose the bulletin for the date.
+    Bulletin(Date),
     Backup(PathBuf),
 }
 
@@ -72,6 +85,7 @@ pub enum Event {
     Loaded(Box<Snapshot>),
     Detail(data::Detail),
     LatestProgress(crate::store::LatestProgress),
+    Bulletin(String),
     /// The ledger passed its check.
     Verified,
     Draft(Box<PlanDraft>, Option<String>),
@@ -367,6 +381,37 @@ fn run(
             s.set_progress_settings(&p)
                 .map_err(|e| format!("设置未能保存：{e}"))?;
             Ok(Event::Done("设置已保存。".into()))
+        }
+        Job::ExportReport { path, as_of } => {
+            let s = open(db, store, first)?;
+            send(Event::Progress("生成会议材料…".into(), 0.5));
+            let bytes = crate::export::report::report(s, None, as_of)
+                .map_err(|e| format!("会议材料未能生成：{e}"))?;
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("无法写入 {}：{e}。请换一个位置保存。", path.display()))?;
+            Ok(Event::Done(format!("会议材料已保存到 {}", path.display())))
+        }
+        Job::ExportTemplate { path, unit, period } => {
+            let s = open(db, store, first)?;
+            let bytes = crate::export::template::template(s, None, &unit, period)
+                .map_err(|e| format!("填报模板未能生成：{e}"))?;
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("无法写入 {}：{e}。请换一个位置保存。", path.display()))?;
+            Ok(Event::Done(format!(
+                "{unit}的填报模板已保存到 {}",
+                path.display()
+            )))
+        }
+        Job::Bulletin(as_of) => {
+            let s = open(db, store, first)?;
+            let plan = s.plan_or_latest(None).map_err(|e| e.to_string())?;
+            let status = s.status(plan.id, as_of).map_err(|e| e.to_string())?;
+            let inputs = s.indicator_inputs(plan.id).map_err(|e| e.to_string())?;
+            let units = s.units().map_err(|e| e.to_string())?;
+            let (period, missing) = crate::domain::not_reported(&units, &inputs);
+            Ok(Event::Bulletin(crate::export::bulletin::bulletin(
+                &status, period, &missing,
+            )))
         }
         Job::Backup(dest) => {
             let s = open(db, store, first)?;

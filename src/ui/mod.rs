@@ -115,7 +115,8 @@ impl eframe::App for Window {
     }
 }
 
-fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
+/// Writes an image as PNG.
+pub fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
     let [w, h] = image.size;
     let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
     let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -137,7 +137,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     let deadline_x = x(i.deadline, start);
     let height = (ui.available_height() * 0.45).max(220.0);
     let labels_for_hover = labels;
-    Plot::new(("indicator-plot", id))
+    let chart = Plot::new(("indicator-plot", id))
         .height(height)
         // The plan year, from its start to the deadline, and zero.
         .include_x(0.0)
@@ -239,6 +239,15 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 );
             }
         });
+    app.state.chart_rect = Some(chart.response.rect);
+    if ui.button("保存图表为图片…").clicked()
+        && let Some(path) = rfd::FileDialog::new()
+            .add_filter("PNG 图片", &["png"])
+            .set_file_name(format!("{}.png", i.name))
+            .save_file()
+    {
+        app.commands.push(Command::SaveChart(path));
+    }
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
         ui.strong("各单位完成情况");

@@ -21,6 +21,7 @@ pub fn frame(app: &mut App, ui: &mut Ui) {
         return;
     }
     egui::Panel::top("nav").show(ui, |ui| navigation(app, ui));
+    bulletin(app, ui);
     egui::Panel::bottom("status").show(ui, |ui| status_line(app, ui));
     egui::CentralPanel::default().show(ui, |ui| {
         if app.data.is_none() {
@@ -146,4 +147,34 @@ pub fn no_plan(ui: &mut Ui, app: &mut App) {
             app.commands.push(Command::Show(Screen::Welcome));
         }
     });
+}
+
+/// The bulletin in a window, with a button that copies it for the minutes.
+fn bulletin(app: &mut App, ui: &mut Ui) {
+    let Some(text) = app.state.bulletin.clone() else {
+        return;
+    };
+    let mut open = true;
+    egui::Window::new("通报")
+        .open(&mut open)
+        .default_width(640.0)
+        .show(ui.ctx(), |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(420.0)
+                .show(ui, |ui| {
+                    let mut shown = text.as_str();
+                    ui.add(egui::TextEdit::multiline(&mut shown).desired_width(f32::INFINITY));
+                });
+            ui.horizontal(|ui| {
+                if ui.button("复制到剪贴板").clicked() {
+                    app.commands.push(Command::CopyBulletin);
+                }
+                if ui.button("关闭").clicked() {
+                    app.commands.push(Command::CloseBulletin);
+                }
+            });
+        });
+    if !open {
+        app.commands.push(Command::CloseBulletin);
+    }
 }

@@ -89,6 +89,21 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         if !app.state.filter.search.is_empty() && ui.button("×").clicked() {
             app.state.filter.search.clear();
         }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(s.tr("通报文字", "Bulletin")).clicked() {
+                app.commands.push(Command::ShowBulletin);
+            }
+            if ui
+                .button(s.tr("导出会议材料…", "Export meeting workbook…"))
+                .clicked()
+                && let Some(path) = rfd::FileDialog::new()
+                    .add_filter("Excel 工作簿", &["xlsx"])
+                    .set_file_name(format!("会议材料-{}.xlsx", plan.status.as_of))
+                    .save_file()
+            {
+                app.commands.push(Command::ExportReport(path));
+            }
+        });
     });
     ui.separator();
     let rows: Vec<&IndicatorStatus> = plan

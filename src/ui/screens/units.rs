@@ -28,6 +28,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         return;
     };
     let mut pick = None;
+    let mut template = None;
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
         ui.heading("单位排名（晾晒）");
@@ -77,7 +78,36 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             .iter()
             .find(|r| app.state.selected_unit.as_deref() == Some(r.unit.as_str()))
         {
-            ui.heading(format!("{} 的指标", r.unit));
+            ui.horizontal(|ui| {
+                ui.heading(format!("{} 的指标", r.unit));
+                let period = plan
+                    .latest_period
+                    .map(|p| {
+                        let next = p.last_day().add_days(1).period();
+                        if next.year() == p.year() { next } else { p }
+                    })
+                    .unwrap_or_else(|| {
+                        app.data
+                            .as_ref()
+                            .map_or(plan.status.as_of, |d| d.as_of)
+                            .period()
+                    });
+                if ui
+                    .button(format!("导出{}月填报模板…", period.month()))
+                    .clicked()
+                    && let Some(path) = rfd::FileDialog::new()
+                        .add_filter("Excel 工作簿", &["xlsx"])
+                        .set_file_name(format!(
+                            "{}_{}年{}月_填报模板.xlsx",
+                            r.unit,
+                            period.year(),
+                            period.month()
+                        ))
+                        .save_file()
+                {
+                    template = Some((path, r.unit.clone(), period));
+                }
+            });
             egui::Grid::new("unit-lines").striped(true).show(ui, |ui| {
                 for h in ["指标", "实际", "单位目标", "完成率", "状态"] {
                     ui.strong(h);
@@ -121,6 +151,10 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             }
         }
     });
+    if let Some((path, unit, period)) = template {
+        app.commands
+            .push(crate::ui::app::Command::ExportTemplate { path, unit, period });
+    }
     if let Some(u) = pick {
         app.commands.push(crate::ui::app::Command::SelectUnit(u));
     }
