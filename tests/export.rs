@@ -255,6 +255,7 @@ fn the_meeting_workbook_has_its_sheets_statuses_and_charts() {
                     | taizhang::domain::Status::Behind
                     | taizhang::domain::Status::Overdue
             ) && i.evaluation.actual.is_some()
+                && i.scope != taizhang::domain::Scope::PerUnit
         })
         .count();
     assert!(late > 0);

@@ -103,9 +103,13 @@ fn table(
             ),
             &f.text,
         )?;
-        match e.actual {
-            Some(v) => ws.write_number_with_format(r, 4, v, &f.number)?,
-            None => ws.write_string_with_format(r, 4, "未报送", &f.text)?,
+        match (i.scope, e.units_met, e.units_total, e.actual) {
+            // A per-unit target: how many units reach it, not a share as a count.
+            (crate::domain::Scope::PerUnit, Some(met), Some(total), _) => {
+                ws.write_string_with_format(r, 4, format!("{met}/{total}单位达标"), &f.text)?
+            }
+            (.., Some(v)) => ws.write_number_with_format(r, 4, v, &f.number)?,
+            (.., None) => ws.write_string_with_format(r, 4, "未报送", &f.text)?,
         };
         for (c, v) in [(5u16, e.completion), (6, e.expected)] {
             match v {
@@ -140,6 +144,16 @@ fn table(
     }
     ws.set_column_width(9, 60)?;
     ws.set_freeze_panes(3, 2)?;
+    print_setup(ws)?;
+    ws.set_repeat_rows(2, 2)?;
+    Ok(())
+}
+
+/// Printing (and PDF): A4 landscape, every column on one page width.
+fn print_setup(ws: &mut Worksheet) -> Result<(), ExportError> {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -266,6 +280,7 @@ pub fn report(store: &Store, plan: Option<i64>, as_of: Date) -> Result<Vec<u8>, 
         )?;
         ws.set_column_width(3, 12)?;
         ws.set_column_width(4, 12)?;
+        print_setup(ws)?;
         if !ranked.is_empty() {
             let last = 3 + ranked.len() as u32 - 1;
             let mut chart = Chart::new(ChartType::Bar);
@@ -293,6 +308,8 @@ pub fn report(store: &Store, plan: Option<i64>, as_of: Date) -> Result<Vec<u8>, 
             )
         })
         .filter(|i| i.evaluation.actual.is_some())
+        // Per-unit targets are counted in units, shown in the summary.
+        .filter(|i| i.scope != crate::domain::Scope::PerUnit)
         .collect();
     if !late.is_empty() {
         let name = sheet_name("滞后指标图表", &mut taken);
@@ -334,6 +351,7 @@ pub fn report(store: &Store, plan: Option<i64>, as_of: Date) -> Result<Vec<u8>, 
         for c in 1..=3 {
             ws.set_column_width(c, 12)?;
         }
+        print_setup(ws)?;
     }
     Ok(wb.save_to_buffer()?)
 }

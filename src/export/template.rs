@@ -149,6 +149,10 @@ pub fn template(
         )?;
     }
     ws.set_freeze_panes(FIRST_ROW, 2)?;
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(2, 2)?;
     ws.protect();
 
     let help = wb.add_worksheet();
