@@ -1,5 +1,9 @@
 //! The `taizhang` binary: with a command, runs it; without one, opens the window.
 
+// A release build on Windows opens no console window; commands run from a
+// console attach to it (see `attach_console`).
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use clap::Parser;
 use std::process::ExitCode;
 use taizhang::cli::{self, Args};
@@ -17,6 +21,7 @@ fn main() -> ExitCode {
             default_hook(info);
         }
     }));
+    attach_console();
     let args = Args::parse();
     if args.command.is_some() {
         return cli::run(args);
@@ -75,3 +80,21 @@ fn window(_: Args, _: std::time::Instant) -> ExitCode {
     );
     ExitCode::from(2)
 }
+
+/// On Windows, writes command output to the console the program was started
+/// from (a GUI-subsystem program has none of its own).
+#[cfg(windows)]
+fn attach_console() {
+    unsafe extern "system" {
+        fn AttachConsole(process: u32) -> i32;
+    }
+    const ATTACH_PARENT_PROCESS: u32 = u32::MAX;
+    // SAFETY: AttachConsole has no preconditions; failing (no parent
+    // console, e.g. started from the desktop) is harmless.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
+    }
+}
+
+#[cfg(not(windows))]
+fn attach_console() {}

@@ -115,6 +115,25 @@ impl eframe::App for Window {
     }
 }
 
+/// The application icon (packaging/icons/taizhang.png) for the window.
+fn icon() -> Option<egui::IconData> {
+    const PNG: &[u8] = include_bytes!("../../packaging/icons/taizhang.png");
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(PNG));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().ok()?;
+    let mut rgba = vec![0; reader.output_buffer_size()?];
+    let frame = reader.next_frame(&mut rgba).ok()?;
+    if frame.color_type != png::ColorType::Rgba {
+        return None;
+    }
+    rgba.truncate(frame.buffer_size());
+    Some(egui::IconData {
+        rgba,
+        width: frame.width,
+        height: frame.height,
+    })
+}
+
 /// Writes an image as PNG.
 pub fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
     let [w, h] = image.size;
@@ -149,7 +168,8 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
             viewport: egui::ViewportBuilder::default()
                 .with_title("台账 Taizhang")
                 .with_inner_size([1280.0, 800.0])
-                .with_min_inner_size([800.0, 500.0]),
+                .with_min_inner_size([800.0, 500.0])
+                .with_icon(icon().unwrap_or_default()),
             ..Default::default()
         };
         let db = db.to_path_buf();
