@@ -94,3 +94,13 @@ pub fn rank(status: &StatusReport, previous: Option<&StatusReport>) -> Vec<UnitR
     }
     now
 }
+
+/// A rank change as people read it: ↑2, ↓1, — (unchanged), 新 (first rank).
+pub fn change(rank: usize, previous: Option<usize>) -> String {
+    match previous {
+        None => "新".into(),
+        Some(p) if p > rank => format!("↑{}", p - rank),
+        Some(p) if p < rank => format!("↓{}", rank - p),
+        Some(_) => "—".into(),
+    }
+}

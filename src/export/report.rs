@@ -260,12 +260,7 @@ pub fn report(store: &Store, plan: Option<i64>, as_of: Date) -> Result<Vec<u8>, 
         for (k, r) in ranking.iter().enumerate() {
             let row = 3 + k as u32;
             ws.write_number_with_format(row, 0, r.rank as f64, &f.text)?;
-            let change = match r.previous_rank {
-                None => "新".to_string(),
-                Some(p) if p > r.rank => format!("↑{}", p - r.rank),
-                Some(p) if p < r.rank => format!("↓{}", r.rank - p),
-                Some(_) => "—".to_string(),
-            };
+            let change = super::ranking::change(r.rank, r.previous_rank);
             ws.write_string_with_format(row, 1, change, &f.text)?;
             ws.write_string_with_format(row, 2, &r.unit, &f.text)?;
             match r.score {

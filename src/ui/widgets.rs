@@ -17,16 +17,9 @@ pub fn status_color(s: Status) -> Color32 {
     }
 }
 
-/// The Chinese name of a status.
+/// The Chinese name of a status (the same words as the exports).
 pub fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::Done => "已完成",
-        Status::OnTrack => "正常推进",
-        Status::Lagging => "进度滞后",
-        Status::Behind => "严重滞后",
-        Status::Overdue => "逾期未完成",
-        Status::NoData => "未报送",
-    }
+    crate::export::report::status_name(s)
 }
 
 /// A target as people write it: ≥5个, ≤1.4, 4.5万个.

@@ -6,20 +6,15 @@ use crate::ui::widgets;
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-/// The rank change as people read it: ↑2, ↓1, —, or 新 for a first rank.
+/// The rank change with its colour: up green, down red.
 pub fn rank_change(rank: usize, previous: Option<usize>) -> (String, Color32) {
-    match previous {
-        None => ("新".into(), Color32::GRAY),
-        Some(p) if p > rank => (
-            format!("↑{}", p - rank),
-            Color32::from_rgb(0x2e, 0x7d, 0x32),
-        ),
-        Some(p) if p < rank => (
-            format!("↓{}", rank - p),
-            Color32::from_rgb(0xe5, 0x39, 0x35),
-        ),
-        Some(_) => ("—".into(), Color32::GRAY),
-    }
+    let text = crate::export::ranking::change(rank, previous);
+    let color = match previous {
+        Some(p) if p > rank => Color32::from_rgb(0x2e, 0x7d, 0x32),
+        Some(p) if p < rank => Color32::from_rgb(0xe5, 0x39, 0x35),
+        _ => Color32::GRAY,
+    };
+    (text, color)
 }
 
 pub fn show(app: &mut App, ui: &mut Ui) {
