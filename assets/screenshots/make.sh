@@ -4,8 +4,10 @@
 #   bash assets/screenshots/make.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build --release --locked
-# (set SCREENSHOT_BIN to use another build)
+# SCREENSHOT_BIN picks another build (and skips this one).
+if [ -z "${SCREENSHOT_BIN:-}" ]; then
+    cargo build --release --locked
+fi
 bin="${SCREENSHOT_BIN:-${CARGO_TARGET_DIR:-target}/release/taizhang}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
