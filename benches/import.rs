@@ -10,7 +10,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use taizhang::domain::{PlanDoc, UnitsFile};
 use taizhang::returns::{self, Context, Overrides};
-use taizhang::store::{NewBatch, Store};
+use taizhang::store::Store;
+
+mod common;
 
 fn data() -> PathBuf {
     let dir = std::env::temp_dir().join("taizhang-bench-20x100x12");
@@ -100,7 +102,6 @@ fn bench(c: &mut Criterion) {
         let history = Default::default();
         let ctx = Context::new(&indicators.0, &indicators.1, &[], plan.year, &history);
         let read = returns::import_files(&paths, &ctx, &Overrides::default());
-        let rows: Vec<_> = read.iter().map(|(r, _)| r.batch_rows()).collect();
         b.iter_batched(
             || {
                 let tmp = tempfile::tempdir().unwrap();
@@ -109,29 +110,7 @@ fn bench(c: &mut Criterion) {
                 let plan_id = store.import_plan(&plan, None).unwrap().plan_id;
                 (tmp, store, plan_id)
             },
-            |(_tmp, mut store, plan_id)| {
-                let batches: Vec<NewBatch> = read
-                    .iter()
-                    .zip(&rows)
-                    .map(|((r, bytes), rows)| NewBatch {
-                        file_name: &r.file,
-                        bytes: bytes.as_deref().unwrap(),
-                        plan_id,
-                        unit: r.unit.as_deref().unwrap(),
-                        period: r.period.as_deref().unwrap().parse().unwrap(),
-                        sheet: r.sheet.as_deref(),
-                        rows,
-                        force: false,
-                    })
-                    .collect();
-                assert!(
-                    store
-                        .commit_batches(&batches)
-                        .unwrap()
-                        .iter()
-                        .all(|c| c.is_ok())
-                );
-            },
+            |(_tmp, mut store, plan_id)| common::commit_read(&mut store, plan_id, &read),
             criterion::BatchSize::PerIteration,
         )
     });
@@ -148,24 +127,8 @@ fn bench(c: &mut Criterion) {
             let history = Default::default();
             let ctx = Context::new(&indicators, &all_units, &[], plan.year, &history);
             let read = returns::import_files(&paths, &ctx, &Overrides::default());
-            let rows: Vec<_> = read.iter().map(|(r, _)| r.batch_rows()).collect();
-            let batches: Vec<NewBatch> = read
-                .iter()
-                .zip(&rows)
-                .map(|((r, bytes), rows)| NewBatch {
-                    file_name: &r.file,
-                    bytes: bytes.as_deref().unwrap(),
-                    plan_id,
-                    unit: r.unit.as_deref().unwrap(),
-                    period: r.period.as_deref().unwrap().parse().unwrap(),
-                    sheet: r.sheet.as_deref(),
-                    rows,
-                    force: false,
-                })
-                .collect();
-            let committed = store.commit_batches(&batches).unwrap();
-            assert!(committed.iter().all(|c| c.is_ok()));
-            assert_eq!(rows.iter().map(Vec::len).sum::<usize>() as u64, total);
+            let committed = common::commit_read(&mut store, plan_id, &read);
+            assert_eq!(committed as u64, total);
         })
     });
     g.finish();

@@ -11,7 +11,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use taizhang::domain::{PlanDoc, UnitsFile};
 use taizhang::returns::{self, Context, Overrides};
-use taizhang::store::{NewBatch, Store};
+use taizhang::store::Store;
+
+mod common;
 use taizhang::ui::app::{App, Settings};
 
 fn ledger() -> PathBuf {
@@ -66,24 +68,7 @@ fn ledger() -> PathBuf {
     files.sort();
     for chunk in files.chunks(60) {
         let read = returns::import_files(chunk, &ctx, &Overrides::default());
-        let rows: Vec<_> = read.iter().map(|(r, _)| r.batch_rows()).collect();
-        let batches: Vec<NewBatch> = read
-            .iter()
-            .zip(&rows)
-            .map(|((r, bytes), rows)| NewBatch {
-                file_name: &r.file,
-                bytes: bytes.as_deref().unwrap(),
-                plan_id,
-                unit: r.unit.as_deref().unwrap(),
-                period: r.period.as_deref().unwrap().parse().unwrap(),
-                sheet: r.sheet.as_deref(),
-                rows,
-                force: false,
-            })
-            .collect();
-        for r in store.commit_batches(&batches).unwrap() {
-            r.unwrap();
-        }
+        common::commit_read(&mut store, plan_id, &read);
     }
     drop(store);
     std::fs::rename(&partial, &db).unwrap();

@@ -74,12 +74,9 @@ pub(super) struct Words<'a> {
 /// The current figure a new one replaces: id, value and its words.
 pub(super) type Current = (i64, Option<f64>, String, String, String);
 
-/// Where a figure came from.
+/// Who entered a figure by hand, and when. (Imports write their figures in
+/// bulk, see `batches::write_batch`.)
 pub(super) struct Origin<'a> {
-    pub action: &'static str,
-    pub batch_id: Option<i64>,
-    pub sheet: Option<&'a str>,
-    pub row: Option<i64>,
     pub actor: &'a str,
     /// When, as `YYYY-MM-DDTHH:MM:SSZ`: one moment for everything a
     /// transaction writes (see [`now`]).
@@ -166,8 +163,8 @@ pub(super) fn write_report(
     }
     tx.prepare_cached(
         "INSERT INTO reports (indicator_id, unit_id, period, value, basis, numerator, denominator, progress,
-           problems, next_steps, batch_id, sheet, row, entered_by, entered_at, active)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1)",
+           problems, next_steps, entered_by, entered_at, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1)",
     )
     .and_then(|mut st| st.execute(params![
             ind.id,
@@ -180,20 +177,17 @@ pub(super) fn write_report(
             progress,
             problems,
             next_steps,
-            origin.batch_id,
-            origin.sheet,
-            origin.row,
             origin.actor,
             origin.at
         ]))
     .context("recording the figure")?;
     let id = tx.last_insert_rowid();
     tx.prepare_cached(
-        "INSERT INTO audit_log (actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO audit_log (actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, at)
+         VALUES (?1, 'edit', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )
     .and_then(|mut st| {
-        st.execute(params![origin.actor, origin.action, ind.id, ind.code, unit_id, unit_name, p, before, value, origin.batch_id, origin.at])
+        st.execute(params![origin.actor, ind.id, ind.code, unit_id, unit_name, p, before, value, origin.at])
     })
     .context("writing the audit log")?;
     Ok(id)
@@ -270,10 +264,6 @@ impl Store {
                 next_steps: entry.next_steps.as_deref(),
             },
             Origin {
-                action: "edit",
-                batch_id: None,
-                sheet: None,
-                row: None,
                 actor: &actor,
                 at: &now(&tx)?,
             },
