@@ -293,15 +293,12 @@ pub fn find(sheets: &[Sheet]) -> Option<Table> {
 
 /// Whether a data-area row is a section, note or title row rather than data.
 pub fn is_furniture(row: &[Cell], table: &Table) -> bool {
-    let filled: Vec<String> = row
-        .iter()
-        .filter(|c| !c.is_empty())
-        .map(Cell::text)
-        .collect();
-    let Some(first) = filled.first() else {
+    let mut filled = row.iter().filter(|c| !c.is_empty());
+    let Some(first) = filled.next().map(Cell::text) else {
         return true;
     };
-    let f = fold(first);
+    let alone = filled.next().is_none();
+    let f = fold(&first);
     let f = f.trim();
     if [
         "备注",
@@ -322,7 +319,7 @@ pub fn is_furniture(row: &[Cell], table: &Table) -> bool {
         return true;
     }
     // 一、数字政府 / （一）…: a section row has nothing in the value column.
-    let section = crate::domain::text::fold(first)
+    let section = f
         .chars()
         .take_while(|c| "一二三四五六七八九十".contains(*c))
         .count();
@@ -333,7 +330,7 @@ pub fn is_furniture(row: &[Cell], table: &Table) -> bool {
         return true;
     }
     // A lone text cell (a title or a note) with no value.
-    filled.len() == 1
+    alone
         && value_empty
         && table
             .column(Role::Indicator)
