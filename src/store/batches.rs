@@ -112,57 +112,38 @@ impl Store {
     /// file, in order; the outer error is for the ledger itself failing
     /// (nothing is committed then).
     pub fn commit_batches(&mut self, batches: &[NewBatch]) -> Result<Vec<Result<BatchInfo>>> {
-        let actor = self.actor.clone();
-        let mut indicators: HashMap<i64, HashMap<i64, crate::domain::Indicator>> = HashMap::new();
-        // An unknown unit refuses its file; a failing ledger stops everything.
-        let mut units: HashMap<&str, std::result::Result<Unit, String>> = HashMap::new();
-        for b in batches {
-            if let std::collections::hash_map::Entry::Vacant(slot) = indicators.entry(b.plan_id) {
-                slot.insert(
-                    self.indicators(b.plan_id)?
-                        .into_iter()
-                        .map(|i| (i.id, i))
-                        .collect(),
-                );
-            }
-            if !units.contains_key(b.unit) {
-                let found = match self.reporting_unit(b.unit) {
-                    Ok(u) => Ok(u),
-                    Err(StoreError::NotFound(m)) => Err(m),
-                    Err(e) => return Err(e),
-                };
-                units.insert(b.unit, found);
-            }
-        }
-        let tx = self.conn.transaction().context("starting the import")?;
-        let at = now(&tx)?;
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut import = self.begin_import()?;
         let mut ids = Vec::with_capacity(batches.len());
-        for (i, b) in batches.iter().enumerate() {
-            let sha = sha256_hex(b.bytes);
-            let outcome = match (&units[b.unit], seen.get(&sha)) {
-                (Err(e), _) => Err(StoreError::NotFound(e.clone())),
-                (Ok(_), Some(&earlier)) if !b.force => Err(StoreError::Invalid(format!(
-                    "{}: the same file is given twice in this import (as {} too); use --force to import it again",
-                    b.file_name, batches[earlier].file_name
-                ))),
-                (Ok(unit), _) => match check_batch(&tx, b, &sha, &indicators[&b.plan_id])? {
-                    Ok(checked) => Ok(write_batch(&tx, b, &sha, unit, checked, (&actor, &at))?),
-                    Err(refused) => Err(refused),
-                },
-            };
-            if outcome.is_ok() {
-                seen.entry(sha).or_insert(i);
-            }
-            ids.push(outcome);
+        for b in batches {
+            ids.push(import.add(b)?);
         }
-        tx.commit().context("committing the import")?;
+        import.commit()?;
         Ok(ids
             .into_iter()
             .map(|r| r.and_then(|id| self.batch(id)))
             .collect())
     }
 
+    /// Starts an import: files are then added one by one with
+    /// [`Import::add`] as they are read, and all of them land together with
+    /// [`Import::commit`] (dropping the import without committing writes
+    /// nothing). The ledger is reserved for writing until then; others can
+    /// still read it.
+    pub fn begin_import(&mut self) -> Result<Import<'_>> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .context("starting the import")?;
+        let mut import = Import {
+            store: self,
+            open: true,
+            at: String::new(),
+            indicators: HashMap::new(),
+            units: HashMap::new(),
+            seen: HashMap::new(),
+        };
+        import.at = now(&import.store.conn)?;
+        Ok(import)
+    }
     /// One batch.
     pub fn batch(&self, id: i64) -> Result<BatchInfo> {
         self.conn
@@ -315,6 +296,89 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+/// An import in progress, inside one transaction (see
+/// [`Store::begin_import`]).
+pub struct Import<'s> {
+    store: &'s mut Store,
+    /// The transaction is still open.
+    open: bool,
+    /// One moment for everything the import writes.
+    at: String,
+    /// The plans' indicators, by plan and id, read once each.
+    indicators: HashMap<i64, HashMap<i64, crate::domain::Indicator>>,
+    /// Units by the name a file gave; an unknown one refuses its files.
+    units: HashMap<String, std::result::Result<Unit, String>>,
+    /// The bytes committed so far in this import, with the file's name.
+    seen: HashMap<String, String>,
+}
+
+impl Import<'_> {
+    /// Checks one file completely, then writes it as a batch. The outer
+    /// error is the ledger failing (the import cannot go on); the inner one
+    /// refuses this file, which then leaves no trace.
+    pub fn add(&mut self, b: &NewBatch) -> Result<Result<i64>> {
+        if !self.indicators.contains_key(&b.plan_id) {
+            let by_id = self
+                .store
+                .indicators(b.plan_id)?
+                .into_iter()
+                .map(|i| (i.id, i))
+                .collect();
+            self.indicators.insert(b.plan_id, by_id);
+        }
+        if !self.units.contains_key(b.unit) {
+            let found = match self.store.reporting_unit(b.unit) {
+                Ok(u) => Ok(u),
+                Err(StoreError::NotFound(m)) => Err(m),
+                Err(e) => return Err(e),
+            };
+            self.units.insert(b.unit.to_string(), found);
+        }
+        let unit = match &self.units[b.unit] {
+            Ok(u) => u,
+            Err(e) => return Ok(Err(StoreError::NotFound(e.clone()))),
+        };
+        let sha = sha256_hex(b.bytes);
+        if !b.force
+            && let Some(earlier) = self.seen.get(&sha)
+        {
+            return Ok(Err(StoreError::Invalid(format!(
+                "{}: the same file is given twice in this import (as {earlier} too); use --force to import it again",
+                b.file_name
+            ))));
+        }
+        let conn = &self.store.conn;
+        let checked = match check_batch(conn, b, &sha, &self.indicators[&b.plan_id])? {
+            Ok(checked) => checked,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let id = write_batch(conn, b, &sha, unit, checked, (&self.store.actor, &self.at))?;
+        self.seen
+            .entry(sha)
+            .or_insert_with(|| b.file_name.to_string());
+        Ok(Ok(id))
+    }
+
+    /// Commits every file added.
+    pub fn commit(mut self) -> Result<()> {
+        self.open = false;
+        self.store
+            .conn
+            .execute_batch("COMMIT")
+            .context("committing the import")
+    }
+}
+
+impl Drop for Import<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // Nothing of an unfinished import is kept; if even the rollback
+            // fails, SQLite rolls back when the connection closes.
+            let _ = self.store.conn.execute_batch("ROLLBACK");
+        }
     }
 }
 
