@@ -650,3 +650,74 @@ fn a_ledger_opened_to_read_first_refuses_writes_until_its_pages_pass() {
     // The ordinary open refuses it outright.
     assert!(Store::open(&copy).is_err());
 }
+
+#[test]
+fn audit_lines_written_before_version_4_are_listed_beside_newer_imports() {
+    // Before version 4 an import wrote one audit line per figure; from 4 on
+    // it writes one line for its batch. A file upgraded in between lists
+    // both, each figure once.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    create_at_version(&path, 3).unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "INSERT INTO audit_log (actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id)
+         VALUES ('旧版', 'import', 99, '2022-01-001', 1, '张店区', '2022-06', NULL, 5.0, 7)",
+        [],
+    )
+    .unwrap();
+    drop(raw);
+    let mut s = Store::open(&path).unwrap();
+    s.import_units(&units()).unwrap();
+    let plan_id = s.import_plan(&gold_002(), None).unwrap().plan_id;
+    let ind = s.indicators(plan_id).unwrap().remove(0);
+    let june: Period = "2023-06".parse().unwrap();
+    let row = |value: f64| taizhang::domain::BatchRow {
+        indicator_id: ind.id,
+        value: Some(value),
+        progress: String::new(),
+        problems: String::new(),
+        next_steps: String::new(),
+        row: 3,
+    };
+    let (first, second) = ([row(4.0)], [row(6.0)]);
+    let batch = |bytes: &'static [u8], rows| NewBatch {
+        file_name: "六月.xlsx",
+        bytes,
+        plan_id,
+        unit: "张店区",
+        period: june,
+        sheet: None,
+        rows,
+        force: false,
+    };
+    s.commit_batch(&batch(b"one", &first)).unwrap();
+    let b2 = s.commit_batch(&batch(b"two", &second)).unwrap();
+    let log = s.audit_log(None, 100).unwrap();
+    let shown: Vec<(&str, &str, Option<f64>, Option<f64>)> = log
+        .iter()
+        .map(|a| (a.action.as_str(), a.period.as_str(), a.before, a.after))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("import", "2023-06", Some(4.0), Some(6.0)),
+            ("import", "2023-06", None, Some(4.0)),
+            ("import", "2022-06", None, Some(5.0)),
+        ],
+        "newest first, the old line once"
+    );
+    assert_eq!(log[0].batch_id, Some(b2.id));
+    assert_eq!(log[0].indicator_code, ind.code);
+    assert_eq!(log[0].unit, "张店区");
+    // Per indicator: the old line names another indicator.
+    assert_eq!(s.audit_log(Some(ind.id), 100).unwrap().len(), 2);
+    // Undone, the batch's figures stay in the log, with the undo after them.
+    s.undo_batch(b2.id).unwrap();
+    let log = s.audit_log(Some(ind.id), 100).unwrap();
+    assert_eq!(
+        (log[0].action.as_str(), log[0].before, log[0].after),
+        ("undo", Some(6.0), Some(4.0))
+    );
+    assert_eq!(log.len(), 3);
+}

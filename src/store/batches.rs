@@ -140,6 +140,7 @@ impl Store {
             indicators: HashMap::new(),
             units: HashMap::new(),
             seen: HashMap::new(),
+            sql: HashMap::new(),
         };
         import.at = now(&import.store.conn)?;
         Ok(import)
@@ -313,6 +314,8 @@ pub struct Import<'s> {
     units: HashMap<String, std::result::Result<Unit, String>>,
     /// The bytes committed so far in this import, with the file's name.
     seen: HashMap<String, String>,
+    /// The text of the multi-row INSERT, by number of rows.
+    sql: HashMap<usize, String>,
 }
 
 impl Import<'_> {
@@ -355,7 +358,15 @@ impl Import<'_> {
             Ok(checked) => checked,
             Err(refused) => return Ok(Err(refused)),
         };
-        let id = write_batch(conn, b, &sha, unit, checked, (&self.store.actor, &self.at))?;
+        let id = write_batch(
+            conn,
+            b,
+            &sha,
+            unit,
+            checked,
+            (&self.store.actor, &self.at),
+            &mut self.sql,
+        )?;
         self.seen
             .entry(sha)
             .or_insert_with(|| b.file_name.to_string());
@@ -383,12 +394,8 @@ impl Drop for Import<'_> {
 }
 
 /// A file's rows, checked: each with its indicator and the current figure it
-/// supersedes (id and value).
-type Checked<'a> = Vec<(
-    &'a BatchRow,
-    &'a crate::domain::Indicator,
-    Option<(i64, Option<f64>)>,
-)>;
+/// supersedes.
+type Checked<'a> = Vec<(&'a BatchRow, &'a crate::domain::Indicator, Option<i64>)>;
 
 /// Everything that can refuse a file, checked before any of it is written:
 /// the same bytes imported before, a locked period, rows naming an indicator
@@ -444,9 +451,10 @@ fn check_batch<'a>(
 }
 
 /// Writes one checked batch and its rows (the caller owns the
-/// transaction): retires what the file supersedes, then writes the figures
-/// and their audit lines many rows per statement. Any error here is the
-/// ledger failing, not the file.
+/// transaction): retires what the file supersedes, writes the figures many
+/// rows per statement, each naming the figure it replaced, and one audit line
+/// for the batch. `sql` keeps the statements' text between files. Any error
+/// here is the ledger failing, not the file.
 fn write_batch(
     tx: &Connection,
     b: &NewBatch,
@@ -454,6 +462,7 @@ fn write_batch(
     unit: &Unit,
     mut checked: Checked,
     (actor, at): (&str, &str),
+    sql: &mut HashMap<usize, String>,
 ) -> Result<i64> {
     let period = b.period.to_string();
     tx.prepare_cached(
@@ -466,28 +475,27 @@ fn write_batch(
     .context("recording the batch")?;
     let batch_id = tx.last_insert_rowid();
     // One look-up of the figures this file supersedes.
-    let current: HashMap<i64, (i64, Option<f64>)> = tx
+    let current: HashMap<i64, i64> = tx
         .prepare_cached(
-            "SELECT indicator_id, id, value FROM reports WHERE unit_id = ?1 AND period = ?2 AND active = 1",
+            "SELECT indicator_id, id FROM reports WHERE unit_id = ?1 AND period = ?2 AND active = 1",
         )
         .and_then(|mut st| {
-            st.query_map(params![unit.id, period], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            st.query_map(params![unit.id, period], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()
         })
         .context("reading the current figures")?;
-    for (_, ind, before) in checked.iter_mut() {
-        *before = current.get(&ind.id).copied();
-        if let Some((id, _)) = before {
+    for (_, ind, replaces) in checked.iter_mut() {
+        *replaces = current.get(&ind.id).copied();
+        if let Some(id) = replaces {
             tx.prepare_cached("UPDATE reports SET active = 0 WHERE id = ?1")
                 .and_then(|mut st| st.execute([*id]))
                 .context("keeping the previous figure as history")?;
         }
     }
     let basis = crate::domain::ValueBasis::AsOfPeriodEnd.as_str();
-    let mut sql: HashMap<(usize, bool), String> = HashMap::new();
     for chunk in checked.chunks(ROWS_PER_STATEMENT) {
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 6);
-        for (row, ind, _) in chunk {
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 7);
+        for (row, ind, replaces) in chunk {
             values.extend_from_slice(&[
                 &ind.id as &dyn rusqlite::ToSql,
                 &row.value,
@@ -495,13 +503,14 @@ fn write_batch(
                 &row.problems,
                 &row.next_steps,
                 &row.row,
+                replaces,
             ]);
         }
-        let text = sql.entry((chunk.len(), true)).or_insert_with(|| {
+        let text = sql.entry(chunk.len()).or_insert_with(|| {
             multi_row_insert(
-                "INSERT INTO reports (indicator_id, value, progress, problems, next_steps, row,
+                "INSERT INTO reports (indicator_id, value, progress, problems, next_steps, row, replaces,
                    unit_id, period, basis, batch_id, sheet, entered_by, entered_at, active) VALUES ",
-                6,
+                7,
                 "?1, ?2, ?3, ?4, ?5, ?6, ?7, 1",
                 chunk.len(),
             )
@@ -518,38 +527,15 @@ fn write_batch(
                 st.execute(all.as_slice())
             })
             .context("recording the figures")?;
-        let before_values: Vec<Option<f64>> = chunk.iter().map(|c| c.2.and_then(|b| b.1)).collect();
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 4);
-        for ((row, ind, _), before) in chunk.iter().zip(&before_values) {
-            values.extend_from_slice(&[
-                &ind.id as &dyn rusqlite::ToSql,
-                &ind.code,
-                before,
-                &row.value,
-            ]);
-        }
-        let text = sql.entry((chunk.len(), false)).or_insert_with(|| {
-            multi_row_insert(
-                "INSERT INTO audit_log (indicator_id, indicator_code, before, after,
-                   actor, action, unit_id, unit_name, period, batch_id, at) VALUES ",
-                4,
-                "?1, 'import', ?2, ?3, ?4, ?5, ?6",
-                chunk.len(),
-            )
-        });
-        tx.prepare_cached(text)
-            .and_then(|mut st| {
-                let shared: [&dyn rusqlite::ToSql; 6] =
-                    [&actor, &unit.id, &unit.name, &period, &batch_id, &at];
-                let all: Vec<&dyn rusqlite::ToSql> = shared
-                    .iter()
-                    .copied()
-                    .chain(values.iter().copied())
-                    .collect();
-                st.execute(all.as_slice())
-            })
-            .context("writing the audit log")?;
     }
+    // The batch's line stands for each of its figures: before (the figure
+    // it replaced) and after, who and when (see `Store::audit_log`).
+    tx.prepare_cached(
+        "INSERT INTO audit_log (actor, action, indicator_code, unit_id, unit_name, period, batch_id, at, covers_batch)
+         VALUES (?1, 'import', '', ?2, ?3, ?4, ?5, ?6, 1)",
+    )
+    .and_then(|mut st| st.execute(params![actor, unit.id, unit.name, period, batch_id, at]))
+    .context("writing the audit log")?;
     Ok(batch_id)
 }
 

@@ -48,9 +48,10 @@ impl ReportEntry {
     }
 }
 
-/// One line of the audit log.
+/// One change to one figure, as the audit log lists it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AuditEntry {
+    /// The audit line (the figures of one import share their batch's line).
     pub id: i64,
     pub at: String,
     pub actor: String,
@@ -163,8 +164,8 @@ pub(super) fn write_report(
     }
     tx.prepare_cached(
         "INSERT INTO reports (indicator_id, unit_id, period, value, basis, numerator, denominator, progress,
-           problems, next_steps, entered_by, entered_at, active)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1)",
+           problems, next_steps, entered_by, entered_at, replaces, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1)",
     )
     .and_then(|mut st| st.execute(params![
             ind.id,
@@ -178,7 +179,8 @@ pub(super) fn write_report(
             problems,
             next_steps,
             origin.actor,
-            origin.at
+            origin.at,
+            previous.as_ref().map(|p| p.0)
         ]))
     .context("recording the figure")?;
     let id = tx.last_insert_rowid();
@@ -329,13 +331,30 @@ impl Store {
             .context("reading an indicator's figures")
     }
 
-    /// The audit log, newest first; for one indicator when `indicator_id` is given.
+    /// The audit log, newest first; for one indicator when `indicator_id` is
+    /// given. An import is stored as one line for its batch and listed here
+    /// as one entry per figure it wrote (sharing the line's id), each with the
+    /// figure it replaced as `before`; hand edits and undos have a line each.
     pub fn audit_log(&self, indicator_id: Option<i64>, limit: usize) -> Result<Vec<AuditEntry>> {
         let mut st = self
             .conn
             .prepare(
                 "SELECT id, at, actor, action, indicator_code, unit_name, period, before, after, batch_id, note
-                 FROM audit_log WHERE ?1 IS NULL OR indicator_id = ?1 ORDER BY id DESC LIMIT ?2",
+                 FROM (
+                     SELECT a.id, 0 AS figure, a.at, a.actor, a.action, a.indicator_id, a.indicator_code,
+                            a.unit_name, a.period, a.before, a.after, a.batch_id, a.note
+                     FROM audit_log a WHERE a.covers_batch = 0
+                     UNION ALL
+                     SELECT a.id, r.id, a.at, a.actor, a.action, r.indicator_id, COALESCE(i.code, ''),
+                            a.unit_name, r.period, p.value, r.value, a.batch_id, a.note
+                     FROM audit_log a
+                     JOIN reports r ON r.batch_id = a.batch_id
+                     LEFT JOIN indicators i ON i.id = r.indicator_id
+                     LEFT JOIN reports p ON p.id = r.replaces
+                     WHERE a.covers_batch = 1
+                 )
+                 WHERE ?1 IS NULL OR indicator_id = ?1
+                 ORDER BY id DESC, figure DESC LIMIT ?2",
             )
             .context("reading the audit log")?;
         let rows = st

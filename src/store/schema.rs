@@ -38,6 +38,10 @@ pub static MIGRATIONS: &[Migration] = &[
         description: "a covering index of current figures (the overview reads them without the words)",
         sql: v3,
     },
+    Migration {
+        description: "an import is logged as one line for its batch; each figure names the figure it replaced",
+        sql: v4,
+    },
 ];
 
 /// The version a file has once every migration has run.
@@ -240,6 +244,15 @@ fn v2() -> String {
 fn v3() -> String {
     "CREATE INDEX reports_figures ON reports(indicator_id, unit_id, period, value, basis, numerator, denominator)
      WHERE active = 1;"
+        .into()
+}
+
+fn v4() -> String {
+    "-- The figure this one made history (the 'before' of its audit line).
+     ALTER TABLE reports ADD COLUMN replaces INTEGER;
+     -- 1: the line stands for every figure of its batch (reports with its
+     -- batch_id, each with the figure it replaced), not for one figure.
+     ALTER TABLE audit_log ADD COLUMN covers_batch INTEGER NOT NULL DEFAULT 0 CHECK (covers_batch IN (0, 1));"
         .into()
 }
 
