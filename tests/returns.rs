@@ -642,3 +642,46 @@ fn files_committed_together_are_batched_one_by_one() {
         && a.after == Some(2.0 * (indicators.len() - 1) as f64)
         && a.action == "import"));
 }
+
+#[test]
+fn files_are_handed_over_in_order_as_they_are_read_and_reading_can_stop() {
+    let store = ledger();
+    let indicators = store.indicators(1).unwrap();
+    let units = store.units().unwrap();
+    let history = Default::default();
+    let ctx = Context::new(&indicators, &units, &[], 2023, &history);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(shared("samples/returns"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "md")))
+        .collect();
+    files.sort();
+    // More files than threads, and one that cannot be read at all.
+    let files: Vec<PathBuf> = files
+        .iter()
+        .cycle()
+        .take(4 * files.len())
+        .cloned()
+        .chain([PathBuf::from("/nonexistent/missing.xlsx")])
+        .collect();
+    let whole = returns::import_files(&files, &ctx, &Overrides::default());
+    let mut seen = Vec::new();
+    returns::import_files_each(&files, &ctx, &Overrides::default(), |i, result, bytes| {
+        assert_eq!(result, whole[i].0, "{}", files[i].display());
+        assert_eq!(bytes.is_some(), whole[i].1.is_some());
+        seen.push(i);
+        std::ops::ControlFlow::Continue(())
+    });
+    assert_eq!(seen, (0..files.len()).collect::<Vec<_>>());
+    assert!(whole.last().unwrap().0.file_error.is_some());
+    let mut handed = 0;
+    returns::import_files_each(&files, &ctx, &Overrides::default(), |_, _, _| {
+        handed += 1;
+        if handed == 3 {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    });
+    assert_eq!(handed, 3, "nothing is handed over after a stop");
+}

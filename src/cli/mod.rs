@@ -10,7 +10,7 @@ mod returns;
 mod text;
 
 pub use args::{Args, Command};
-pub use returns::{DemoSummary, demo};
+pub use returns::{DemoSummary, Outcome as ImportOutcome, demo, import as import_returns};
 
 use crate::domain::{Date, PlanDoc, ProgressSettings, UnitsFile, ValueBasis};
 use crate::plan_text;

@@ -6,6 +6,7 @@ use crate::domain::{Period, Unit};
 use crate::returns::{self, Context, FileResult, Overrides};
 use crate::store::{NewBatch, Store};
 use serde::Serialize;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// One file's outcome: what was read, and the batch it became (or why not).
@@ -37,54 +38,58 @@ pub fn import(
     let history = store.figure_history(plan.id)?;
     let ctx = Context::new(&indicators, &units, &aliases, plan.year, &history);
     let over = Overrides { unit, period };
-    let (results, contents): (Vec<FileResult>, Vec<Option<Vec<u8>>>) =
-        returns::import_files(files, &ctx, &over)
-            .into_iter()
-            .unzip();
-    let mut out: Vec<Outcome> = results
-        .into_iter()
-        .map(|result| Outcome {
+    // Each file is committed as soon as it is read, while the next ones are
+    // still being read; all of them land together at the end, in one
+    // transaction, or none if the ledger fails.
+    let mut import = if dry_run {
+        None
+    } else {
+        Some(store.begin_import()?)
+    };
+    let mut out: Vec<Outcome> = Vec::with_capacity(files.len());
+    let mut failed = None;
+    returns::import_files_each(files, &ctx, &over, |_, result, bytes| {
+        let mut o = Outcome {
             result,
             batch: None,
             commit_error: None,
-        })
-        .collect();
-    // Every readable file becomes a batch; all are committed in one
-    // transaction, each in its own savepoint.
-    let mut pending: Vec<(usize, Vec<crate::domain::BatchRow>, Period)> = Vec::new();
-    for (i, o) in out.iter_mut().enumerate() {
-        if !dry_run && o.result.file_error.is_none() {
+        };
+        if let (Some(import), Some(bytes)) = (import.as_mut(), bytes)
+            && o.result.file_error.is_none()
+        {
             match commit_target(&o.result) {
-                Ok(period) => pending.push((i, o.result.batch_rows(), period)),
+                Ok(period) => {
+                    let r = &o.result;
+                    let added = import.add(&NewBatch {
+                        file_name: &r.file,
+                        bytes: &bytes,
+                        plan_id: plan.id,
+                        unit: r.unit.as_deref().unwrap_or_default(),
+                        period,
+                        sheet: r.sheet.as_deref(),
+                        rows: &r.batch_rows(),
+                        force,
+                    });
+                    match added {
+                        Ok(Ok(id)) => o.batch = Some(id),
+                        Ok(Err(e)) => o.commit_error = Some(e.to_string()),
+                        Err(e) => {
+                            failed = Some(e);
+                            return ControlFlow::Break(());
+                        }
+                    }
+                }
                 Err(e) => o.commit_error = Some(e),
             }
         }
+        out.push(o);
+        ControlFlow::Continue(())
+    });
+    if let Some(e) = failed {
+        return Err(e.into());
     }
-    if pending.is_empty() {
-        return Ok(out);
-    }
-    let batches: Vec<NewBatch> = pending
-        .iter()
-        .map(|(i, rows, period)| {
-            let r = &out[*i].result;
-            NewBatch {
-                file_name: &r.file,
-                bytes: contents[*i].as_deref().unwrap_or_default(),
-                plan_id: plan.id,
-                unit: r.unit.as_deref().unwrap_or_default(),
-                period: *period,
-                sheet: r.sheet.as_deref(),
-                rows,
-                force,
-            }
-        })
-        .collect();
-    let results = store.commit_batches(&batches)?;
-    for ((i, ..), result) in pending.iter().zip(results) {
-        match result {
-            Ok(b) => out[*i].batch = Some(b.id),
-            Err(e) => out[*i].commit_error = Some(e.to_string()),
-        }
+    if let Some(import) = import {
+        import.commit()?;
     }
     Ok(out)
 }

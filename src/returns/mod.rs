@@ -17,6 +17,7 @@ use crate::domain::{BatchRow, FigureHistory, Indicator, Period, Unit, UnitKind};
 use matcher::{Match, Matcher};
 use read::{Cell, FileError};
 use serde::Serialize;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use table::Role;
 
@@ -61,6 +62,49 @@ pub fn import_files(
     ctx: &Context,
     over: &Overrides,
 ) -> Vec<(FileResult, Option<Vec<u8>>)> {
+    let mut out = Vec::with_capacity(files.len());
+    import_files_each(files, ctx, over, |_, result, bytes| {
+        out.push((result, bytes));
+        ControlFlow::Continue(())
+    });
+    out
+}
+
+/// Reads and matches files on up to four threads and hands each one to
+/// `each` on the calling thread — its index in `files`, its result and, when
+/// it could be read, its bytes — in the order given, as soon as it and every
+/// file before it are done. So the caller can commit one file while the
+/// next ones are still being read. `each` returning `Break` stops the
+/// reading (files not yet handed over are dropped).
+///
+/// ```
+/// # use std::ops::ControlFlow;
+/// # use taizhang::returns::{import_files_each, Context, Overrides};
+/// let dir = tempfile::tempdir().unwrap();
+/// let files: Vec<_> = (1..=3)
+///     .map(|m| {
+///         let path = dir.path().join(format!("张店区_2023-0{m}.csv"));
+///         std::fs::write(&path, format!("指标名称,完成值\n新建智慧社区数,{m}\n")).unwrap();
+///         path
+///     })
+///     .collect();
+/// let history = Default::default();
+/// let ctx = Context::new(&[], &[], &[], 2023, &history);
+/// let mut order = Vec::new();
+/// import_files_each(&files, &ctx, &Overrides::default(), |i, result, bytes| {
+///     assert!(bytes.is_some(), "{:?}", result.file_error);
+///     order.push(i);
+///     ControlFlow::Continue(())
+/// });
+/// assert_eq!(order, [0, 1, 2]);
+/// ```
+pub fn import_files_each(
+    files: &[PathBuf],
+    ctx: &Context,
+    over: &Overrides,
+    mut each: impl FnMut(usize, FileResult, Option<Vec<u8>>) -> ControlFlow<()>,
+) {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let work = |path: &PathBuf| -> (FileResult, Option<Vec<u8>>) {
         let name = path
             .file_name()
@@ -73,18 +117,50 @@ pub fn import_files(
     };
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
-        .clamp(1, 4);
-    let chunk = files.len().div_ceil(threads).max(1);
+        .clamp(1, 4)
+        .min(files.len());
+    if threads <= 1 {
+        for (i, path) in files.iter().enumerate() {
+            let (result, bytes) = work(path);
+            if each(i, result, bytes).is_break() {
+                return;
+            }
+        }
+        return;
+    }
+    // Workers take the next file in order, so results arrive nearly in
+    // order and few wait in `early`.
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
     std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(work).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a reader thread panicked"))
-            .collect()
-    })
+        let (send, receive) = std::sync::mpsc::channel();
+        for _ in 0..threads {
+            let send = send.clone();
+            let (next, stop, work) = (&next, &stop, &work);
+            s.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    if send.send((i, work(path))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(send);
+        let mut early = std::collections::BTreeMap::new();
+        let mut due = 0;
+        for (i, done) in receive {
+            early.insert(i, done);
+            while let Some((result, bytes)) = early.remove(&due) {
+                if each(due, result, bytes).is_break() {
+                    stop.store(true, Ordering::Relaxed);
+                    return;
+                }
+                due += 1;
+            }
+        }
+    });
 }
 
 /// The user's overrides of what the file says.
