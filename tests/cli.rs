@@ -415,3 +415,28 @@ fn a_plan_document_is_extracted_and_imported() {
         "{err}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    // `taizhang returns batches | head -1`: the pipe closes before the
+    // output is written; the command still succeeds and nothing panics.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    ok(&db, &["demo"]);
+    for args in [&["returns", "batches"][..], &["status", "--json"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_taizhang"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("TAIZHANG_DB")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.status.success(), "{args:?}: {stderr}");
+    }
+}

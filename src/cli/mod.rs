@@ -83,14 +83,28 @@ fn open(db: &Path) -> Result<Store> {
 
 /// Prints `value` as JSON, or the text `render` makes of it.
 fn emit<T: Serialize>(json: bool, value: &T, render: impl FnOnce(&T) -> String) -> Result<()> {
-    if json {
-        let s = serde_json::to_string_pretty(value)
+    let text = if json {
+        let mut s = serde_json::to_string_pretty(value)
             .map_err(|e| CliError(format!("writing JSON: {e}")))?;
-        println!("{s}");
+        s.push('\n');
+        s
     } else {
-        print!("{}", render(value));
+        render(value)
+    };
+    write_out(&text)
+}
+
+/// Writes to stdout. A reader that stops early (`taizhang … | head`) is
+/// not an error: the command's work is done, only its report is cut short.
+fn write_out(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError(format!("writing the output: {e}")))
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Reads and parses a JSON file, naming the file and the place on error.
