@@ -42,6 +42,10 @@ pub static MIGRATIONS: &[Migration] = &[
         description: "an import is logged as one line for its batch; each figure names the figure it replaced",
         sql: v4,
     },
+    Migration {
+        description: "the covering index of current figures ordered by unit and period (an import writes each file's figures side by side)",
+        sql: v5,
+    },
 ];
 
 /// The version a file has once every migration has run.
@@ -253,6 +257,18 @@ fn v4() -> String {
      -- 1: the line stands for every figure of its batch (reports with its
      -- batch_id, each with the figure it replaced), not for one figure.
      ALTER TABLE audit_log ADD COLUMN covers_batch INTEGER NOT NULL DEFAULT 0 CHECK (covers_batch IN (0, 1));"
+        .into()
+}
+
+fn v5() -> String {
+    // An import writes one unit's figures for one period: in this order they
+    // land next to each other instead of one per leaf page all over the
+    // index, and the index also serves the look-up of what a file
+    // supersedes, so the index of version 2 goes.
+    "DROP INDEX reports_figures;
+     DROP INDEX reports_unit_period;
+     CREATE INDEX reports_figures ON reports(unit_id, period, indicator_id, value, basis, numerator, denominator)
+     WHERE active = 1;"
         .into()
 }
 
