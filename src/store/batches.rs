@@ -148,12 +148,8 @@ impl Store {
     /// One batch.
     pub fn batch(&self, id: i64) -> Result<BatchInfo> {
         self.conn
-            .query_row(
-                &format!("{BATCH_SELECT} WHERE b.id = ?1"),
-                [id],
-                batch_from_row,
-            )
-            .optional()
+            .prepare_cached(&format!("{BATCH_SELECT} WHERE b.id = ?1"))
+            .and_then(|mut st| st.query_row([id], batch_from_row).optional())
             .context("reading a batch")?
             .ok_or_else(|| {
                 StoreError::NotFound(format!(
