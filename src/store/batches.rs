@@ -196,18 +196,32 @@ impl Store {
         }
         let actor = self.actor.clone();
         let tx = self.conn.transaction().context("starting the undo")?;
-        let current: Vec<(i64, i64, i64, String, Option<f64>)> = {
+        let current: Vec<BatchFigure> = {
             let mut st = tx
-                .prepare("SELECT id, indicator_id, unit_id, period, value FROM reports WHERE batch_id = ?1 AND active = 1")
+                .prepare("SELECT id, indicator_id, unit_id, period, value, replaces FROM reports WHERE batch_id = ?1 AND active = 1")
                 .context("reading the batch's figures")?;
             st.query_map([id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
             })
             .context("reading the batch's figures")?
             .collect::<rusqlite::Result<_>>()
             .context("reading the batch's figures")?
         };
-        for (rid, ind, unit, period, value) in current {
+        let chained: bool = tx
+            .query_row(
+                "SELECT figures_chained FROM batches WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .context("reading the batch")?;
+        for (rid, ind, unit, period, value, replaces) in current {
             let locked: bool = tx
                 .query_row(
                     "SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)",
@@ -222,7 +236,14 @@ impl Store {
             }
             tx.execute("UPDATE reports SET active = 0 WHERE id = ?1", [rid])
                 .context("withdrawing a figure")?;
-            let restored: Option<(i64, Option<f64>)> = tx
+            let followed = if chained {
+                restore_along(&tx, replaces)?
+            } else {
+                None
+            };
+            let restored: Option<Figure> = match followed {
+                Some(found) => found,
+                None => tx
                 .query_row(
                     "SELECT r.id, r.value FROM reports r LEFT JOIN batches b ON b.id = r.batch_id
                      WHERE r.indicator_id = ?1 AND r.unit_id = ?2 AND r.period = ?3 AND r.id <> ?4
@@ -232,7 +253,8 @@ impl Store {
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()
-                .context("finding the figure to restore")?;
+                .context("finding the figure to restore")?,
+            };
             if let Some((prev, _)) = restored {
                 tx.execute("UPDATE reports SET active = 1 WHERE id = ?1", [prev])
                     .context("restoring a figure")?;
@@ -294,6 +316,44 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// A figure of a batch being undone: id, indicator, unit, period, value,
+/// and the figure it replaced.
+type BatchFigure = (i64, i64, i64, String, Option<f64>, Option<i64>);
+
+/// A figure an undo brings back: id and value.
+type Figure = (i64, Option<f64>);
+
+/// The figure an undo brings back, found by following what each figure
+/// replaced from `replaces` on: the first that is a hand entry or belongs
+/// to a batch still committed (id and value), or `Some(None)` when the
+/// links end. `None` when a link leads into a batch from before the links
+/// were recorded: the caller searches instead.
+fn restore_along(tx: &Connection, replaces: Option<i64>) -> Result<Option<Option<Figure>>> {
+    let mut next = replaces;
+    while let Some(id) = next {
+        let (value, state, chained, further): (
+            Option<f64>,
+            Option<String>,
+            Option<bool>,
+            Option<i64>,
+        ) = tx
+            .prepare_cached(
+                "SELECT r.value, b.state, b.figures_chained, r.replaces
+                 FROM reports r LEFT JOIN batches b ON b.id = r.batch_id WHERE r.id = ?1",
+            )
+            .and_then(|mut st| {
+                st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            })
+            .context("following the figures an undo restores")?;
+        match (state.as_deref(), chained) {
+            (None | Some("committed"), _) => return Ok(Some(Some((id, value)))),
+            (_, Some(true)) => next = further,
+            _ => return Ok(None),
+        }
+    }
+    Ok(Some(None))
 }
 
 /// An import in progress, inside one transaction (see
@@ -462,8 +522,8 @@ fn write_batch(
 ) -> Result<i64> {
     let period = b.period.to_string();
     tx.prepare_cached(
-        "INSERT INTO batches (file_name, content, sha256, size, plan_id, unit_id, unit_name, period, sheet, imported_by, imported_at, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'committed')",
+        "INSERT INTO batches (file_name, content, sha256, size, plan_id, unit_id, unit_name, period, sheet, imported_by, imported_at, state, figures_chained)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'committed', 1)",
     )
     .and_then(|mut st| {
         st.execute(params![b.file_name, b.bytes, sha, b.bytes.len() as i64, b.plan_id, unit.id, b.unit, period, b.sheet, actor, at])

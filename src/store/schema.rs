@@ -46,6 +46,10 @@ pub static MIGRATIONS: &[Migration] = &[
         description: "the covering index of current figures ordered by unit and period (an import writes each file's figures side by side)",
         sql: v5,
     },
+    Migration {
+        description: "batches whose figures name the figures they replaced (an undo follows them instead of searching)",
+        sql: v6,
+    },
 ];
 
 /// The version a file has once every migration has run.
@@ -269,6 +273,16 @@ fn v5() -> String {
      DROP INDEX reports_unit_period;
      CREATE INDEX reports_figures ON reports(unit_id, period, indicator_id, value, basis, numerator, denominator)
      WHERE active = 1;"
+        .into()
+}
+
+fn v6() -> String {
+    // 1: every figure of the batch names the figure it replaced (imports
+    // since version 4, the ones with a line covering the batch); an undo
+    // follows those links. 0: older, the undo searches as it used to.
+    "ALTER TABLE batches ADD COLUMN figures_chained INTEGER NOT NULL DEFAULT 0 CHECK (figures_chained IN (0, 1));
+     UPDATE batches SET figures_chained = 1
+     WHERE id IN (SELECT batch_id FROM audit_log WHERE covers_batch = 1);"
         .into()
 }
 
