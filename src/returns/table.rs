@@ -254,12 +254,13 @@ pub fn find(sheets: &[Sheet]) -> Option<Table> {
             }
             let top = texts(&sheet.rows[r]);
             let bottom = sheet.rows.get(r + 1).map(|row| texts(row));
-            let single = resolve(top.iter().map(|h| role_of(h)).collect());
-            let mut options = vec![(1, top.clone(), single)];
+            let top_roles: Vec<Role> = top.iter().map(|h| role_of(h)).collect();
             // Two header rows: the top one must itself read as a header.
-            let top_roles = top.iter().filter(|h| role_of(h) != Role::Other).count();
+            let top_known = top_roles.iter().filter(|r| **r != Role::Other).count();
+            let single = resolve(top_roles);
+            let mut options = vec![(1, top.clone(), single)];
             if let Some(b) = &bottom
-                && top_roles >= 2
+                && top_known >= 2
                 && b.iter().any(|t| role_of(t) != Role::Other)
                 && !sheet.rows[r + 1]
                     .iter()

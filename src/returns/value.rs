@@ -141,6 +141,10 @@ pub fn unit_factor(unit: &str) -> f64 {
 /// The unit stated in a name or header in brackets: 新建智慧社区(个),
 /// 日均活跃用户数（单位：万人）.
 pub fn bracket_unit(name: &str) -> Option<String> {
+    // Most names have no brackets at all: skip folding them.
+    if !name.contains(['(', '（']) {
+        return None;
+    }
     let f = fold(name);
     let open = f.rfind('(')?;
     let close = f[open..].find(')')? + open;
