@@ -5,9 +5,12 @@
 //! | module | owns |
 //! |---|---|
 //! | [`domain`] | types and the progress rules (pure) |
+//! | [`plan_text`] | plan documents → plan drafts |
+//! | [`returns`] | spreadsheets → rows matched to the plan, with verdicts |
 //! | [`store`] | the SQLite file: schema, migrations, queries, audit |
+//! | [`export`] | templates, meeting workbooks, bulletins |
 //! | [`cli`] | commands and their JSON output |
-//! | [`ui`] | the window |
+//! | `ui` | the window (with the `gui` feature, on by default) |
 
 pub mod cli;
 pub mod domain;
