@@ -7,45 +7,14 @@
 
 use calamine::Reader;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use std::path::{Path, PathBuf};
-use taizhang::domain::{PlanDoc, UnitsFile};
+use std::path::PathBuf;
 use taizhang::returns::{self, Context, Overrides};
 use taizhang::store::Store;
 
 mod common;
 
-fn data() -> PathBuf {
-    let dir = std::env::temp_dir().join("taizhang-bench-20x100x12");
-    if !dir.join("returns").is_dir() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_returns.py");
-        let ok = std::process::Command::new("python3")
-            .arg(&script)
-            .args([
-                "--units",
-                "20",
-                "--indicators",
-                "100",
-                "--periods",
-                "12",
-                "--seed",
-                "2023",
-                "--out",
-            ])
-            .arg(&dir)
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        assert!(
-            ok,
-            "generating the set failed: needs python3 with xlsxwriter (pip install xlsxwriter) and {}",
-            script.display()
-        );
-    }
-    dir
-}
-
 fn bench(c: &mut Criterion) {
-    let dir = data();
+    let dir = common::generated_set(20, 100, 12);
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("returns"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -57,10 +26,7 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     files.sort();
-    let units: UnitsFile =
-        serde_json::from_slice(&std::fs::read(dir.join("units.json")).unwrap()).unwrap();
-    let plan: PlanDoc =
-        serde_json::from_slice(&std::fs::read(dir.join("plan_gold.json")).unwrap()).unwrap();
+    let set = common::Catalogue::of(&dir);
     let total = 24_000u64;
 
     let mut g = c.benchmark_group("returns 20x100x12");
@@ -81,33 +47,24 @@ fn bench(c: &mut Criterion) {
         .iter()
         .map(|(n, _)| dir.join("returns").join(n))
         .collect();
+    // The plan's indicators and the units, as the command reads them.
+    let (indicators, all_units) = {
+        let mut store = Store::open_in_memory().unwrap();
+        let plan_id = set.load_into(&mut store);
+        (store.indicators(plan_id).unwrap(), store.units().unwrap())
+    };
+    let history = Default::default();
+    let ctx = Context::new(&indicators, &all_units, &[], set.plan.year, &history);
     g.bench_function("taizhang read and match only", |b| {
-        let indicators = {
-            let mut store = Store::open_in_memory().unwrap();
-            store.import_units(&units.units).unwrap();
-            let plan_id = store.import_plan(&plan, None).unwrap().plan_id;
-            (store.indicators(plan_id).unwrap(), store.units().unwrap())
-        };
-        let history = Default::default();
-        let ctx = Context::new(&indicators.0, &indicators.1, &[], plan.year, &history);
         b.iter(|| returns::import_files(&paths, &ctx, &Overrides::default()))
     });
     g.bench_function("taizhang commit only (files read beforehand)", |b| {
-        let indicators = {
-            let mut store = Store::open_in_memory().unwrap();
-            store.import_units(&units.units).unwrap();
-            let plan_id = store.import_plan(&plan, None).unwrap().plan_id;
-            (store.indicators(plan_id).unwrap(), store.units().unwrap())
-        };
-        let history = Default::default();
-        let ctx = Context::new(&indicators.0, &indicators.1, &[], plan.year, &history);
         let read = returns::import_files(&paths, &ctx, &Overrides::default());
         b.iter_batched(
             || {
                 let tmp = tempfile::tempdir().unwrap();
                 let mut store = Store::open(&tmp.path().join("bench.sqlite3")).unwrap();
-                store.import_units(&units.units).unwrap();
-                let plan_id = store.import_plan(&plan, None).unwrap().plan_id;
+                let plan_id = set.load_into(&mut store);
                 (tmp, store, plan_id)
             },
             |(_tmp, mut store, plan_id)| common::commit_read(&mut store, plan_id, &read),
@@ -121,8 +78,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let tmp = tempfile::tempdir().unwrap();
             let mut store = Store::open(&tmp.path().join("bench.sqlite3")).unwrap();
-            store.import_units(&units.units).unwrap();
-            store.import_plan(&plan, None).unwrap();
+            set.load_into(&mut store);
             let outcomes =
                 taizhang::cli::import_returns(&mut store, &paths, None, None, None, false, false)
                     .unwrap();

@@ -8,67 +8,40 @@
 //! folder; that takes a few minutes the first time).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use std::path::{Path, PathBuf};
-use taizhang::domain::{PlanDoc, UnitsFile};
-use taizhang::returns::{self, Context, Overrides};
+use std::path::PathBuf;
 use taizhang::store::Store;
 
 mod common;
 use taizhang::ui::app::{App, Settings};
 
 fn ledger() -> PathBuf {
-    let dir = std::env::temp_dir().join("taizhang-bench-120x600x12");
+    let dir = common::generated_set(120, 600, 12);
     let db = dir.join("ledger.sqlite3");
     if db.exists() {
         return db;
     }
-    if !dir.join("returns").is_dir() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_returns.py");
-        let ok = std::process::Command::new("python3")
-            .arg(&script)
-            .args([
-                "--units",
-                "120",
-                "--indicators",
-                "600",
-                "--periods",
-                "12",
-                "--seed",
-                "2023",
-                "--jobs",
-                "2",
-                "--out",
-            ])
-            .arg(&dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(
-            ok,
-            "generating the set failed: needs python3 with xlsxwriter and {}",
-            script.display()
-        );
-    }
     let partial = dir.join("ledger.partial.sqlite3");
     let _ = std::fs::remove_file(&partial);
     let mut store = Store::open(&partial).unwrap();
-    let units: UnitsFile =
-        serde_json::from_slice(&std::fs::read(dir.join("units.json")).unwrap()).unwrap();
-    let plan: PlanDoc =
-        serde_json::from_slice(&std::fs::read(dir.join("plan_gold.json")).unwrap()).unwrap();
-    store.import_units(&units.units).unwrap();
-    let plan_id = store.import_plan(&plan, None).unwrap().plan_id;
-    let indicators = store.indicators(plan_id).unwrap();
-    let all_units = store.units().unwrap();
-    let history = Default::default();
-    let ctx = Context::new(&indicators, &all_units, &[], plan.year, &history);
+    common::Catalogue::of(&dir).load_into(&mut store);
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("returns"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
+    // What `taizhang returns import` does, 60 files per command.
     for chunk in files.chunks(60) {
-        let read = returns::import_files(chunk, &ctx, &Overrides::default());
-        common::commit_read(&mut store, plan_id, &read);
+        for outcome in
+            taizhang::cli::import_returns(&mut store, chunk, None, None, None, false, false)
+                .unwrap()
+        {
+            assert!(
+                outcome.batch.is_some(),
+                "{}: {:?}",
+                outcome.result.file,
+                outcome.commit_error
+            );
+        }
     }
     drop(store);
     std::fs::rename(&partial, &db).unwrap();
