@@ -651,6 +651,36 @@ fn a_ledger_opened_to_read_first_refuses_writes_until_its_pages_pass() {
     assert!(Store::open(&copy).is_err());
 }
 
+/// One figure for a return of 张店区 for June 2023.
+fn figure(indicator_id: i64, value: f64) -> [taizhang::domain::BatchRow; 1] {
+    [taizhang::domain::BatchRow {
+        indicator_id,
+        value: Some(value),
+        progress: String::new(),
+        problems: String::new(),
+        next_steps: String::new(),
+        row: 3,
+    }]
+}
+
+/// 张店区's June 2023 return with these bytes and rows.
+fn june_return<'a>(
+    plan_id: i64,
+    bytes: &'a [u8],
+    rows: &'a [taizhang::domain::BatchRow],
+) -> NewBatch<'a> {
+    NewBatch {
+        file_name: "六月.xlsx",
+        bytes,
+        plan_id,
+        unit: "张店区",
+        period: "2023-06".parse().unwrap(),
+        sheet: None,
+        rows,
+        force: false,
+    }
+}
+
 #[test]
 fn audit_lines_written_before_version_4_are_listed_beside_newer_imports() {
     // Before version 4 an import wrote one audit line per figure; from 4 on
@@ -671,28 +701,12 @@ fn audit_lines_written_before_version_4_are_listed_beside_newer_imports() {
     s.import_units(&units()).unwrap();
     let plan_id = s.import_plan(&gold_002(), None).unwrap().plan_id;
     let ind = s.indicators(plan_id).unwrap().remove(0);
-    let june: Period = "2023-06".parse().unwrap();
-    let row = |value: f64| taizhang::domain::BatchRow {
-        indicator_id: ind.id,
-        value: Some(value),
-        progress: String::new(),
-        problems: String::new(),
-        next_steps: String::new(),
-        row: 3,
-    };
-    let (first, second) = ([row(4.0)], [row(6.0)]);
-    let batch = |bytes: &'static [u8], rows| NewBatch {
-        file_name: "六月.xlsx",
-        bytes,
-        plan_id,
-        unit: "张店区",
-        period: june,
-        sheet: None,
-        rows,
-        force: false,
-    };
-    s.commit_batch(&batch(b"one", &first)).unwrap();
-    let b2 = s.commit_batch(&batch(b"two", &second)).unwrap();
+    let (first, second) = (figure(ind.id, 4.0), figure(ind.id, 6.0));
+    s.commit_batch(&june_return(plan_id, b"one", &first))
+        .unwrap();
+    let b2 = s
+        .commit_batch(&june_return(plan_id, b"two", &second))
+        .unwrap();
     let log = s.audit_log(None, 100).unwrap();
     let shown: Vec<(&str, &str, Option<f64>, Option<f64>)> = log
         .iter()
@@ -735,32 +749,16 @@ fn an_undo_brings_back_the_figure_before_past_undone_batches_either_way() {
         s.import_units(&units()).unwrap();
         let plan_id = s.import_plan(&gold_002(), None).unwrap().plan_id;
         let ind = s.indicators(plan_id).unwrap().remove(0);
-        let june: Period = "2023-06".parse().unwrap();
+        let june = "2023-06".parse().unwrap();
         s.add_report(&ReportEntry::new(&ind.code, "张店区", june, 3.0))
             .unwrap();
-        let rows = |value: f64| {
-            [taizhang::domain::BatchRow {
-                indicator_id: ind.id,
-                value: Some(value),
-                progress: String::new(),
-                problems: String::new(),
-                next_steps: String::new(),
-                row: 3,
-            }]
-        };
-        let (first, second) = (rows(4.0), rows(6.0));
-        let batch = |bytes: &'static [u8], rows| NewBatch {
-            file_name: "六月.xlsx",
-            bytes,
-            plan_id,
-            unit: "张店区",
-            period: june,
-            sheet: None,
-            rows,
-            force: false,
-        };
-        let b1 = s.commit_batch(&batch(b"one", &first)).unwrap();
-        let b2 = s.commit_batch(&batch(b"two", &second)).unwrap();
+        let (first, second) = (figure(ind.id, 4.0), figure(ind.id, 6.0));
+        let b1 = s
+            .commit_batch(&june_return(plan_id, b"one", &first))
+            .unwrap();
+        let b2 = s
+            .commit_batch(&june_return(plan_id, b"two", &second))
+            .unwrap();
         if !chained {
             let raw = rusqlite::Connection::open(&path).unwrap();
             raw.execute("UPDATE batches SET figures_chained = 0", [])
