@@ -80,7 +80,7 @@ fn preedit(text: &str) -> egui::Event {
 }
 
 fn actual(app: &App, name: &str) -> Option<f64> {
-    let plan = app.data.as_ref().unwrap().plan.as_ref().unwrap();
+    let plan = loaded(app);
     plan.status
         .indicators
         .iter()
@@ -120,7 +120,7 @@ fn every_screen_renders_with_the_demo_data() {
     // The plan's tasks and the units' ranking are on their screens.
     send(&mut h, Command::Show(Screen::Plan));
     let first_task = {
-        let plan = h.state().data.as_ref().unwrap().plan.as_ref().unwrap();
+        let plan = loaded(h.state());
         plan.doc.tasks_with_paths()[0].1.title.clone()
     };
     h.get_by_label(&first_task);
@@ -176,7 +176,7 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
     send(&mut h, Command::Show(Screen::Plan));
     {
         // The row's 进展情况 is the task's latest progress on the plan screen.
-        let plan = h.state().data.as_ref().unwrap().plan.as_ref().unwrap();
+        let plan = loaded(h.state());
         let ind = plan
             .indicators
             .iter()
@@ -196,7 +196,7 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
     send(&mut h, Command::Show(Screen::Overview));
     h.get_by_label("9个");
     let id = {
-        let plan = h.state().data.as_ref().unwrap().plan.as_ref().unwrap();
+        let plan = loaded(h.state());
         plan.status
             .indicators
             .iter()
@@ -305,17 +305,7 @@ fn a_row_is_rematched_by_hand_and_the_name_remembered() {
 fn the_overview_filters_by_status_and_by_chinese_search() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(ledger(dir.path(), true));
-    let total = h
-        .state()
-        .data
-        .as_ref()
-        .unwrap()
-        .plan
-        .as_ref()
-        .unwrap()
-        .status
-        .indicators
-        .len();
+    let total = loaded(h.state()).status.indicators.len();
     h.get_by_label(&format!("{total} 个指标"));
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, "搜索")
         .focus();
@@ -325,7 +315,7 @@ fn the_overview_filters_by_status_and_by_chinese_search() {
     h.event(egui::Event::Ime(egui::ImeEvent::Commit("智慧".into())));
     h.run_steps(2);
     assert_eq!(h.state().state.filter.search, "智慧");
-    let plan = h.state().data.as_ref().unwrap().plan.as_ref().unwrap();
+    let plan = loaded(h.state());
     let matching = plan
         .status
         .indicators
@@ -342,23 +332,24 @@ fn the_overview_filters_by_status_and_by_chinese_search() {
     // A status button filters too.
     h.state_mut().state.filter.search.clear();
     h.run_steps(1);
-    let done = h
-        .state()
-        .data
-        .as_ref()
-        .unwrap()
-        .plan
-        .as_ref()
-        .unwrap()
-        .status
-        .summary["done"];
+    let done = loaded(h.state()).status.summary["done"];
     h.get_by_label(&format!("● 已完成 {done}")).click();
     h.run_steps(2);
     h.get_by_label(&format!("{done} 个指标"));
 }
 
+/// The plan on screen, as loaded.
+fn loaded(app: &App) -> &taizhang::ui::data::Loaded {
+    app.data
+        .as_ref()
+        .expect("the ledger is loaded")
+        .plan
+        .as_ref()
+        .expect("a plan")
+}
+
 fn plan_count(h: &Harness<'static, App>, needle: &str) -> usize {
-    let plan = h.state().data.as_ref().unwrap().plan.as_ref().unwrap();
+    let plan = loaded(h.state());
     plan.status
         .indicators
         .iter()
@@ -420,14 +411,7 @@ fn a_plan_document_is_reviewed_then_saved() {
     settle(&mut h);
     settle(&mut h);
     assert!(h.state().state.draft.is_none());
-    let plan = h
-        .state()
-        .data
-        .as_ref()
-        .unwrap()
-        .plan
-        .as_ref()
-        .expect("the saved plan");
+    let plan = loaded(h.state());
     assert_eq!(plan.indicators.len(), proposed - 1);
     assert_eq!(h.state().screen(), Screen::Overview);
 }
