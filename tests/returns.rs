@@ -685,3 +685,42 @@ fn files_are_handed_over_in_order_as_they_are_read_and_reading_can_stop() {
     });
     assert_eq!(handed, 3, "nothing is handed over after a stop");
 }
+
+#[test]
+fn a_figure_far_from_the_units_previous_period_is_warned() {
+    let mut store = ledger();
+    let ind = store
+        .indicators(1)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.target >= 100.0)
+        .expect("an indicator with a large target");
+    let csv = |value: f64| format!("指标名称,完成值\n{},{value}\n", ind.name).into_bytes();
+    let base = ind.target / 20.0;
+    let june = csv(base);
+    commit(&mut store, "张店区_2023年6月.csv", &june, false).unwrap();
+    let july = |value: f64| {
+        import(
+            &store,
+            "张店区_2023年7月.csv",
+            &csv(value),
+            &Overrides::default(),
+        )
+    };
+    let near = july(base * 1.5);
+    assert_eq!(
+        (near.rows[0].status, near.rows[0].why.as_str()),
+        ("accepted", "")
+    );
+    let far = july(base * 8.0);
+    assert_eq!(far.rows[0].status, "warned");
+    assert!(far.rows[0].why.starts_with("jump:"), "{}", far.rows[0].why);
+    // Another unit's June figure is not this unit's past.
+    let other = import(
+        &store,
+        "淄川区_2023年7月.csv",
+        &csv(base * 8.0),
+        &Overrides::default(),
+    );
+    assert_eq!(other.rows[0].status, "accepted", "{}", other.rows[0].why);
+}

@@ -304,14 +304,19 @@ impl Store {
     }
 
     /// The current figures of a plan by (indicator, unit): what the importer
-    /// compares a new period's figure with.
+    /// compares a new period's figure with. Read from the covering index the
+    /// overview reads (values only, no words).
     pub fn figure_history(&self, plan_id: i64) -> Result<crate::domain::FigureHistory> {
+        let names: HashMap<i64, String> =
+            self.units()?.into_iter().map(|u| (u.id, u.name)).collect();
         let mut out = crate::domain::FigureHistory::new();
-        for r in self.current_reports(plan_id)? {
-            if let Some(v) = r.value {
-                out.entry((r.indicator_id, r.unit.clone()))
-                    .or_default()
-                    .push((r.period, v));
+        for (indicator, figures) in self.current_observations(&self.indicators(plan_id)?)? {
+            for (unit, o) in figures {
+                if let (Some(v), Some(name)) = (o.value, names.get(&unit)) {
+                    out.entry((indicator, name.clone()))
+                        .or_default()
+                        .push((o.period, v));
+                }
             }
         }
         Ok(out)

@@ -198,7 +198,7 @@ impl Store {
     /// The current figures of the plan's indicators: (unit id, observation)
     /// pairs by indicator, read from the covering index `reports_figures`
     /// (no sort, no table lookups; rows are ordered by the caller).
-    fn current_observations(
+    pub(super) fn current_observations(
         &self,
         indicators: &[Indicator],
     ) -> Result<HashMap<i64, Vec<(i64, Observation)>>> {
