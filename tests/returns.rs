@@ -724,3 +724,209 @@ fn a_figure_far_from_the_units_previous_period_is_warned() {
     );
     assert_eq!(other.rows[0].status, "accepted", "{}", other.rows[0].why);
 }
+
+/// An .xlsx package put together by hand: the workbook's sheets (name, the
+/// sheet's XML inside `<worksheet>`, and its relationship type and target),
+/// and the shared strings' XML inside `<sst>`.
+fn package(sheets: &[(&str, &str, &str, &str)], sst: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut put = |name: &str, text: &str| {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    };
+    const NS: &str = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    put(
+        "_rels/.rels",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+        ),
+    );
+    let mut list = String::new();
+    let mut rels = format!(
+        r#"<Relationship Id="rIdS" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>"#
+    );
+    for (i, (name, xml, kind, target)) in sheets.iter().enumerate() {
+        list.push_str(&format!(
+            r#"<sheet name="{name}" sheetId="{}" r:id="rId{i}"/>"#,
+            i + 1
+        ));
+        rels.push_str(&format!(
+            r#"<Relationship Id="rId{i}" Type="{REL}/{kind}" Target="{target}"/>"#
+        ));
+        let path = match target.strip_prefix('/') {
+            Some(abs) => abs.to_string(),
+            None => format!("xl/{target}"),
+        };
+        put(
+            &path,
+            &format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{xml}"#),
+        );
+    }
+    put(
+        "xl/workbook.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook {NS}><sheets>{list}</sheets></workbook>"#
+        ),
+    );
+    put(
+        "xl/_rels/workbook.xml.rels",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+        ),
+    );
+    put(
+        "xl/sharedStrings.xml",
+        &format!(r#"<?xml version="1.0" encoding="UTF-8"?><sst {NS}>{sst}</sst>"#),
+    );
+    put("xl/styles.xml", &format!(r#"<styleSheet {NS}/>"#));
+    zip.finish().unwrap().into_inner()
+}
+
+fn worksheet(cells: &str) -> String {
+    format!(
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:F9"/><sheetData>{cells}</sheetData></worksheet>"#
+    )
+}
+
+/// The cell at an Excel row (1-based) and column (0-based) of a sheet.
+fn at(sheet: &returns::read::Sheet, row: usize, col: usize) -> returns::read::Cell {
+    sheet.rows[row - sheet.first_row][col].clone()
+}
+
+#[test]
+fn the_direct_xlsx_reader_gives_what_calamine_gives() {
+    use returns::read::Cell;
+    let sst = concat!(
+        "<si><t>指标名称</t></si>",
+        // Rich text with a phonetic run, which is not part of the text.
+        "<si><r><rPr><b/></rPr><t>新建</t></r><r><t xml:space=\"preserve\"> 智慧社区 </t></r><rPh sb=\"0\" eb=\"1\"><t>zhi</t></rPh></si>",
+        // Untrimmed text, entities, a CR LF, Excel's _x000D_ escape.
+        "<si><t>  A &amp; B &lt;1&gt; &#x4E07;\r\nline_x000D_two  </t></si>",
+        "<si/>",
+        "<si><t>\n 完成值\t\r\n</t></si>",
+    );
+    let cells = concat!(
+        r#"<row r="1" spans="1:6"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" s="2"/><c r="D1" t="s"><v>4</v></c></row>"#,
+        r#"<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>1528</v></c><c r="C2" s="3"><v>0.2159685863874345</v></c>"#,
+        r#"<c r="D2" t="str"><f>CONCAT("a","b")</f><v>ab_x0041_</v></c><c r="E2" t="b"><v>1</v></c><c r="F2" t="e"><v>#DIV/0!</v></c></row>"#,
+        // A comment, single quotes, an inline string, a date, text in an untyped cell, an empty value.
+        r#"<!-- 备注 --><row r='4'><c r='A4' t='inlineStr'><is><t>内联</t></is></c><c r="B4" t="d"><v>2023-06-30T00:00:00</v></c>"#,
+        r#"<c r="C4"><v>约3800</v></c><c r="D4" t="str"><v/></c><c r="E4" t="s"><v>3</v></c><c r="F4"><v>4.2E+4</v></c></row>"#,
+    );
+    // Namespace prefixes, and a sheet at an absolute path.
+    let prefixed = r#"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="3"><x:c r="AB3"><x:v>-7</x:v></x:c></x:row></x:sheetData></x:worksheet>"#;
+    let xlsx = package(
+        &[
+            (
+                "填报 &amp; 说明",
+                &worksheet(cells),
+                "worksheet",
+                "worksheets/sheet1.xml",
+            ),
+            (
+                "图表",
+                "<chartsheet/>",
+                "chartsheet",
+                "chartsheets/sheet1.xml",
+            ),
+            ("数据", prefixed, "worksheet", "/xl/worksheets/sheet2.xml"),
+            ("空表", &worksheet(""), "worksheet", "worksheets/sheet3.xml"),
+        ],
+        sst,
+    );
+    let (direct, calamine) = returns::read::xlsx_both(&xlsx);
+    let direct = direct
+        .expect("the direct reader is sure of this file")
+        .unwrap();
+    assert_eq!(direct, calamine.unwrap());
+    // And what both give is what the file says.
+    let names: Vec<&str> = direct.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["填报 & 说明", "数据", "空表"]);
+    let s = &direct[0];
+    assert_eq!(at(s, 1, 1), Cell::Text("新建 智慧社区 ".into()));
+    assert_eq!(at(s, 1, 2), Cell::Empty);
+    assert_eq!(at(s, 1, 3), Cell::Text("完成值".into()));
+    assert_eq!(at(s, 2, 0), Cell::Text("A & B <1> 万\nline\rtwo".into()));
+    assert_eq!(at(s, 2, 1), Cell::Number(1528.0));
+    assert_eq!(at(s, 2, 3), Cell::Text("abA".into()));
+    assert_eq!(at(s, 2, 4), Cell::Text("是".into()));
+    assert_eq!(at(s, 2, 5), Cell::Empty);
+    assert_eq!(at(s, 4, 0), Cell::Text("内联".into()));
+    assert_eq!(at(s, 4, 2), Cell::Text("约3800".into()));
+    assert_eq!(at(s, 4, 3), Cell::Text("".into()));
+    assert_eq!(at(s, 4, 5), Cell::Number(42000.0));
+    assert_eq!(
+        (direct[1].first_row, direct[1].rows[0][27].clone()),
+        (3, Cell::Number(-7.0))
+    );
+    assert!(direct[2].rows.is_empty());
+    // The reader the importer uses gives the same.
+    assert_eq!(returns::read::read(&xlsx).unwrap(), direct);
+}
+
+#[test]
+fn what_the_direct_xlsx_reader_is_not_sure_of_calamine_reads() {
+    let unsure = [
+        // CDATA, a cell without its reference, an unknown cell type.
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[指标]]></t></is></c></row>"#,
+        r#"<row r="1"><c t="inlineStr"><is><t>指标</t></is></c></row>"#,
+        r#"<row r="1"><c r="A1" t="x"><v>1</v></c></row>"#,
+    ];
+    for cells in unsure {
+        let xlsx = package(
+            &[(
+                "表",
+                &worksheet(cells),
+                "worksheet",
+                "worksheets/sheet1.xml",
+            )],
+            "",
+        );
+        let (direct, calamine) = returns::read::xlsx_both(&xlsx);
+        assert!(direct.is_none(), "{cells}");
+        // Whatever calamine makes of it is what the importer gives.
+        assert_eq!(returns::read::read(&xlsx).ok(), calamine.ok(), "{cells}");
+    }
+}
+
+#[test]
+fn every_sample_xlsx_is_read_directly_with_calamines_cells() {
+    let mut n = 0;
+    for e in std::fs::read_dir(shared("samples/returns")).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "xlsx") {
+            let bytes = std::fs::read(&path).unwrap();
+            let (direct, calamine) = returns::read::xlsx_both(&bytes);
+            assert_eq!(
+                direct.expect("read directly").unwrap(),
+                calamine.unwrap(),
+                "{}",
+                path.display()
+            );
+            n += 1;
+        }
+    }
+    assert_eq!(n, 3);
+}
+
+#[test]
+fn a_workbook_with_a_chart_sheet_is_read() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "指标名称").unwrap();
+    ws.write_string(0, 1, "完成值").unwrap();
+    ws.write_string(1, 0, "新建智慧社区数").unwrap();
+    ws.write_number(1, 1, 20).unwrap();
+    let mut chart = rust_xlsxwriter::Chart::new(rust_xlsxwriter::ChartType::Column);
+    chart.add_series().set_values(("Sheet1", 1, 1, 1, 1));
+    let cs = wb.add_chartsheet();
+    cs.insert_chart(0, 0, &chart).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let (direct, calamine) = returns::read::xlsx_both(&bytes);
+    let calamine = calamine.unwrap();
+    assert_eq!(calamine.len(), 1, "the chart sheet is left out");
+    assert_eq!(direct.unwrap().unwrap(), calamine);
+}

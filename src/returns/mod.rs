@@ -12,6 +12,7 @@ pub mod meta;
 pub mod read;
 pub mod table;
 pub mod value;
+mod xlsx;
 
 use crate::domain::{BatchRow, FigureHistory, Indicator, Period, Unit, UnitKind};
 use matcher::{Match, Matcher};

@@ -2,8 +2,9 @@
 //! first bytes, never the extension: `PK` (xlsx, xlsm, xlsb, ods), the OLE
 //! signature `D0 CF 11 E0` (xls; or an encrypted workbook), `<html`/`<table`
 //! (the ".xls" that government systems export), else CSV text in UTF-8,
-//! UTF-16 or GB18030. Hostile files meet limits on size, on the zip's
-//! declared uncompressed sizes, and on the number of cells.
+//! UTF-16 or GB18030. An ordinary .xlsx is read directly from its XML
+//! (`xlsx.rs`), anything else by calamine. Hostile files meet limits on size,
+//! on the zip's declared uncompressed sizes, and on the number of cells.
 
 use calamine::{Data, Reader};
 use std::io::{Cursor, Read};
@@ -199,18 +200,50 @@ fn too_large_sheet(name: &str) -> FileError {
     ))
 }
 
-/// An .xlsx read cell by cell, so that the grid is built under our limits
-/// (calamine's own range would be as large as the cells' extent).
+/// An .xlsx: read directly (see [`super::xlsx`]), or by calamine cell by
+/// cell when the direct reader is not sure of the file; either way the grid
+/// is built under our limits (calamine's own range would be as large as the
+/// cells' extent).
 fn xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    match super::xlsx::read(&mut zip, MAX_CELLS) {
+        Some(sheets) => Cells::of(sheets),
+        None => xlsx_by_calamine(bytes),
+    }
+}
+
+/// A workbook's sheets, or why it was refused.
+pub type Sheets = Result<Vec<Sheet>, FileError>;
+
+/// An .xlsx read by both readers: the direct one (`None` when it is not
+/// sure of the file) and calamine. For the tests and the fuzz target that
+/// hold them to the same cells.
+#[doc(hidden)]
+pub fn xlsx_both(bytes: &[u8]) -> (Option<Sheets>, Sheets) {
+    let direct = zip::ZipArchive::new(Cursor::new(bytes))
+        .ok()
+        .and_then(|mut zip| super::xlsx::read(&mut zip, MAX_CELLS))
+        .map(Cells::of);
+    (direct, xlsx_by_calamine(bytes))
+}
+
+fn xlsx_by_calamine(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
     use calamine::DataRef;
     let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
-    let mut out = Vec::new();
-    let mut total = 0usize;
-    for name in wb.sheet_names().to_owned() {
+    // Chart and dialog sheets hold no cells (and calamine refuses to read
+    // them as worksheets).
+    let names: Vec<String> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut cells = Cells::default();
+    for name in names {
         let mut reader = wb
             .worksheet_cells_reader(&name)
             .map_err(|e| corrupt(format!("sheet {name}: {e}")))?;
-        let mut cells: Vec<(u32, u32, Cell)> = Vec::new();
+        cells.sheet(name.clone());
         while let Some(c) = reader
             .next_cell()
             .map_err(|e| corrupt(format!("sheet {name}: {e}")))?
@@ -227,37 +260,80 @@ fn xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
                 DataRef::Bool(b) => Cell::Text(if *b { "是".into() } else { "否".into() }),
                 DataRef::DateTime(d) => Cell::Number(d.as_f64()),
             };
-            if r >= MAX_ROWS || col >= MAX_COLS {
+            cells.push(r, col, v)?;
+        }
+    }
+    cells.into_sheets()
+}
+
+/// An .xlsx's cells as read, sheet by sheet, under the limits of one file.
+#[derive(Default)]
+struct Cells {
+    total: usize,
+    sheets: Vec<(String, super::xlsx::SheetCells)>,
+}
+
+impl Cells {
+    /// The grids of the sheets the direct reader read.
+    fn of(sheets: Vec<(String, super::xlsx::SheetCells)>) -> Result<Vec<Sheet>, FileError> {
+        let mut cells = Cells::default();
+        for (name, list) in sheets {
+            cells.sheet(name);
+            for (r, c, v) in list {
+                cells.push(r, c, v)?;
+            }
+        }
+        cells.into_sheets()
+    }
+
+    /// Starts the next sheet.
+    fn sheet(&mut self, name: String) {
+        self.sheets.push((name, Vec::new()));
+    }
+
+    /// A non-empty cell of the current sheet (0-based row and column).
+    fn push(&mut self, r: u32, col: u32, v: Cell) -> Result<(), FileError> {
+        let Some((name, cells)) = self.sheets.last_mut() else {
+            return Err(corrupt("a cell outside any sheet"));
+        };
+        if r >= MAX_ROWS || col >= MAX_COLS {
+            return Err(too_large_sheet(name));
+        }
+        self.total += 1;
+        if self.total > MAX_CELLS {
+            return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
+        }
+        cells.push((r, col, v));
+        Ok(())
+    }
+
+    /// The grids, each from its first filled row.
+    fn into_sheets(self) -> Result<Vec<Sheet>, FileError> {
+        let mut out = Vec::with_capacity(self.sheets.len());
+        for (name, cells) in self.sheets {
+            let first = cells.iter().map(|c| c.0).min().unwrap_or(0);
+            let last = cells.iter().map(|c| c.0).max().unwrap_or(0);
+            let width = cells.iter().map(|c| c.1 + 1).max().unwrap_or(0) as usize;
+            let height = if cells.is_empty() {
+                0
+            } else {
+                (last - first + 1) as usize
+            };
+            if height.saturating_mul(width) > MAX_CELLS {
                 return Err(too_large_sheet(&name));
             }
-            total += 1;
-            if total > MAX_CELLS {
-                return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
+            let mut rows = vec![vec![Cell::Empty; width]; height];
+            for (r, c, v) in cells {
+                rows[(r - first) as usize][c as usize] = v;
             }
-            cells.push((r, col, v));
+            out.push(Sheet {
+                name,
+                first_row: first as usize + 1,
+                rows,
+            });
         }
-        let first = cells.iter().map(|c| c.0).min().unwrap_or(0);
-        let last = cells.iter().map(|c| c.0).max().unwrap_or(0);
-        let width = cells.iter().map(|c| c.1 + 1).max().unwrap_or(0) as usize;
-        let height = if cells.is_empty() {
-            0
-        } else {
-            (last - first + 1) as usize
-        };
-        if height.saturating_mul(width) > MAX_CELLS {
-            return Err(too_large_sheet(&name));
-        }
-        let mut rows = vec![vec![Cell::Empty; width]; height];
-        for (r, c, v) in cells {
-            rows[(r - first) as usize][c as usize] = v;
-        }
-        out.push(Sheet {
-            name,
-            first_row: first as usize + 1,
-            rows,
-        });
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// Refuses a zip whose entries declare more than the limit uncompressed.
