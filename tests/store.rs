@@ -781,3 +781,55 @@ fn an_undo_brings_back_the_figure_before_past_undone_batches_either_way() {
         assert_eq!((log[0].before, log[0].after), (Some(6.0), Some(3.0)));
     }
 }
+
+#[test]
+fn references_are_enforced_again_after_an_import_committed_or_dropped() {
+    // An import leaves SQLite's reference checks out for its own
+    // transaction; after it, committed or dropped unfinished, deleting a
+    // plan's tasks must again take their links with them.
+    let mut s = Store::open_in_memory().unwrap();
+    s.import_units(&units()).unwrap();
+    let mut doc = gold_002();
+    for section in &mut doc.sections {
+        for task in &mut section.tasks {
+            task.responsible_units.push(ResponsibleUnit {
+                name: "淄博市大数据局".into(),
+                role: Role::Lead,
+            });
+        }
+    }
+    s.import_plan(&doc, None).unwrap();
+    let plan_id = s.plans().unwrap()[0].id;
+    let ind = s.indicators(plan_id).unwrap()[0].id;
+    s.commit_batch(&june_return(plan_id, b"one", &figure(ind, 20.0)))
+        .unwrap();
+    {
+        let mut import = s.begin_import().unwrap();
+        let rows = figure(ind, 30.0);
+        import
+            .add(&june_return(plan_id, b"two", &rows))
+            .unwrap()
+            .unwrap();
+    }
+    // The plan again without its tasks: their responsible units go too.
+    for section in &mut doc.sections {
+        section.tasks.clear();
+    }
+    for i in &mut doc.indicators {
+        i.task = None;
+    }
+    s.import_plan(&doc, None).unwrap();
+    s.integrity_check().unwrap();
+    // The dropped import left nothing; a plan that does not exist refuses
+    // the file instead of recording a batch that points nowhere.
+    assert_eq!(s.batches().unwrap().len(), 1);
+    let mut import = s.begin_import().unwrap();
+    let rows = figure(ind, 30.0);
+    let refused = import
+        .add(&june_return(plan_id + 100, b"three", &rows))
+        .unwrap();
+    assert!(
+        matches!(refused, Err(StoreError::NotFound(_))),
+        "{refused:?}"
+    );
+}

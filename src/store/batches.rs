@@ -130,8 +130,13 @@ impl Store {
     /// nothing). The ledger is reserved for writing until then; others can
     /// still read it.
     pub fn begin_import(&mut self) -> Result<Import<'_>> {
+        // The import checks every reference it writes itself, under the
+        // write lock (the plan and its indicators, the unit, the batch it
+        // has just written), so SQLite's own look-ups of them, three per
+        // figure, are left out for its transaction; they are back on when
+        // it ends either way (see `Drop for Import`).
         self.conn
-            .execute_batch("BEGIN IMMEDIATE")
+            .execute_batch("PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE")
             .context("starting the import")?;
         let mut import = Import {
             store: self,
@@ -385,6 +390,11 @@ impl Import<'_> {
     /// refuses this file, which then leaves no trace.
     pub fn add(&mut self, b: &NewBatch) -> Result<Result<i64>> {
         if !self.indicators.contains_key(&b.plan_id) {
+            match self.store.plan(b.plan_id) {
+                Ok(_) => {}
+                Err(e @ StoreError::NotFound(_)) => return Ok(Err(e)),
+                Err(e) => return Err(e),
+            }
             let by_id = self
                 .store
                 .indicators(b.plan_id)?
@@ -436,11 +446,12 @@ impl Import<'_> {
 
     /// Commits every file added.
     pub fn commit(mut self) -> Result<()> {
-        self.open = false;
         self.store
             .conn
             .execute_batch("COMMIT")
-            .context("committing the import")
+            .context("committing the import")?;
+        self.open = false;
+        Ok(())
     }
 }
 
@@ -451,6 +462,8 @@ impl Drop for Import<'_> {
             // fails, SQLite rolls back when the connection closes.
             let _ = self.store.conn.execute_batch("ROLLBACK");
         }
+        // Outside a transaction this cannot fail.
+        let _ = self.store.conn.execute_batch("PRAGMA foreign_keys = ON");
     }
 }
 

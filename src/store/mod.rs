@@ -330,7 +330,9 @@ impl Store {
             .context("reading the schema version")
     }
 
-    /// Runs `PRAGMA integrity_check`; `Ok(())` when the file is sound.
+    /// Runs `PRAGMA integrity_check` and `PRAGMA foreign_key_check`;
+    /// `Ok(())` when the file is sound and nothing refers to a row that is
+    /// gone.
     pub fn integrity_check(&self) -> Result<()> {
         let found: Vec<String> = {
             let mut st = self
@@ -342,6 +344,29 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()
                 .context("checking integrity")?
         };
+        let dangling: Vec<String> = {
+            let mut st = self
+                .conn
+                .prepare("PRAGMA foreign_key_check")
+                .context("checking references")?;
+            st.query_map([], |r| {
+                Ok(format!(
+                    "row {} of {} refers to a missing row of {}",
+                    r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(2)?
+                ))
+            })
+            .context("checking references")?
+            .collect::<rusqlite::Result<_>>()
+            .context("checking references")?
+        };
+        if !dangling.is_empty() {
+            return Err(StoreError::Damaged {
+                path: self.path.clone().unwrap_or_default(),
+                detail: dangling.join("; "),
+            });
+        }
         if found.len() == 1 && found[0] == "ok" {
             Ok(())
         } else {
