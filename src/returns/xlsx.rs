@@ -35,13 +35,15 @@ pub(super) fn read(
     max_cells: usize,
 ) -> Option<Vec<(String, SheetCells)>> {
     let parts = Parts::read(zip).ok()?;
-    let strings = match &parts.shared_strings {
-        Some(xml) => shared_strings(xml).ok()?,
+    let strings = match part(zip, "xl/sharedStrings.xml").ok()? {
+        Some(xml) => shared_strings(&xml).ok()?,
         None => Vec::new(),
     };
     let mut budget = max_cells;
     let mut out = Vec::with_capacity(parts.sheets.len());
-    for (name, xml) in parts.sheets {
+    // One sheet's XML at a time.
+    for (name, path) in parts.sheets {
+        let xml = part(zip, &path).ok()??;
         let cells = worksheet(&xml, &strings, budget).ok()?;
         budget -= cells.len();
         out.push((name, cells));
@@ -49,10 +51,8 @@ pub(super) fn read(
     Some(out)
 }
 
-/// The parts of the workbook a return's cells come from.
+/// The worksheets of the workbook, in its order: name and part.
 struct Parts {
-    shared_strings: Option<String>,
-    /// Worksheets in the workbook's order: name and XML.
     sheets: Vec<(String, String)>,
 }
 
@@ -121,15 +121,7 @@ impl Parts {
             }
             sheets.push((sheet_name, path));
         }
-        let shared_strings = part(zip, "xl/sharedStrings.xml")?;
-        let sheets = sheets
-            .into_iter()
-            .map(|(name, path)| Ok((name, part(zip, &path)?.ok_or(Unsure)?)))
-            .collect::<R<_>>()?;
-        Ok(Parts {
-            shared_strings,
-            sheets,
-        })
+        Ok(Parts { sheets })
     }
 }
 
