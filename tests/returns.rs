@@ -837,7 +837,10 @@ fn the_direct_xlsx_reader_gives_what_calamine_gives() {
         ],
         sst,
     );
-    let (direct, calamine) = returns::read::xlsx_both(&xlsx);
+    let (direct, calamine) = (
+        returns::read::xlsx_direct(&xlsx),
+        returns::read::xlsx_by_calamine(&xlsx),
+    );
     let direct = direct
         .expect("the direct reader is sure of this file")
         .unwrap();
@@ -885,7 +888,10 @@ fn what_the_direct_xlsx_reader_is_not_sure_of_calamine_reads() {
             )],
             "",
         );
-        let (direct, calamine) = returns::read::xlsx_both(&xlsx);
+        let (direct, calamine) = (
+            returns::read::xlsx_direct(&xlsx),
+            returns::read::xlsx_by_calamine(&xlsx),
+        );
         assert!(direct.is_none(), "{cells}");
         // Whatever calamine makes of it is what the importer gives.
         assert_eq!(returns::read::read(&xlsx).ok(), calamine.ok(), "{cells}");
@@ -899,7 +905,10 @@ fn every_sample_xlsx_is_read_directly_with_calamines_cells() {
         let path = e.unwrap().path();
         if path.extension().is_some_and(|x| x == "xlsx") {
             let bytes = std::fs::read(&path).unwrap();
-            let (direct, calamine) = returns::read::xlsx_both(&bytes);
+            let (direct, calamine) = (
+                returns::read::xlsx_direct(&bytes),
+                returns::read::xlsx_by_calamine(&bytes),
+            );
             assert_eq!(
                 direct.expect("read directly").unwrap(),
                 calamine.unwrap(),
@@ -925,7 +934,10 @@ fn a_workbook_with_a_chart_sheet_is_read() {
     let cs = wb.add_chartsheet();
     cs.insert_chart(0, 0, &chart).unwrap();
     let bytes = wb.save_to_buffer().unwrap();
-    let (direct, calamine) = returns::read::xlsx_both(&bytes);
+    let (direct, calamine) = (
+        returns::read::xlsx_direct(&bytes),
+        returns::read::xlsx_by_calamine(&bytes),
+    );
     let calamine = calamine.unwrap();
     assert_eq!(calamine.len(), 1, "the chart sheet is left out");
     assert_eq!(direct.unwrap().unwrap(), calamine);

@@ -215,19 +215,20 @@ fn xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
 /// A workbook's sheets, or why it was refused.
 pub type Sheets = Result<Vec<Sheet>, FileError>;
 
-/// An .xlsx read by both readers: the direct one (`None` when it is not
-/// sure of the file) and calamine. For the tests and the fuzz target that
-/// hold them to the same cells.
+/// An .xlsx read by the direct reader alone (`None` when it is not sure of
+/// the file). With [`xlsx_by_calamine`], for the tests and the fuzz target
+/// that hold the two to the same cells.
 #[doc(hidden)]
-pub fn xlsx_both(bytes: &[u8]) -> (Option<Sheets>, Sheets) {
-    let direct = zip::ZipArchive::new(Cursor::new(bytes))
+pub fn xlsx_direct(bytes: &[u8]) -> Option<Sheets> {
+    zip::ZipArchive::new(Cursor::new(bytes))
         .ok()
         .and_then(|mut zip| super::xlsx::read(&mut zip, MAX_CELLS))
-        .map(Cells::of);
-    (direct, xlsx_by_calamine(bytes))
+        .map(Cells::of)
 }
 
-fn xlsx_by_calamine(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
+/// An .xlsx read by calamine alone (see [`xlsx_direct`]).
+#[doc(hidden)]
+pub fn xlsx_by_calamine(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
     use calamine::DataRef;
     let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
     // Chart and dialog sheets hold no cells (and calamine refuses to read
