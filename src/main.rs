@@ -10,6 +10,7 @@ use taizhang::cli::{self, Args};
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    steady_heap();
     // The spreadsheet readers' panics on malformed files are caught and
     // reported as refused files; keep their messages off the user's screen.
     let default_hook = std::panic::take_hook();
@@ -27,6 +28,21 @@ fn main() -> ExitCode {
         return cli::run(args);
     }
     window(args, started)
+}
+
+/// glibc raises its threshold for serving large blocks from fresh mappings
+/// each time one is freed, after which the buffers of every file read (a
+/// sheet's cells, a few hundred kilobytes at city scale) come from the heap
+/// and leave it fragmented by the rows kept in between: importing 1,440
+/// returns peaked 15% higher. A fixed threshold (its default value) keeps
+/// them out of the heap.
+fn steady_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any
+    // other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
 }
 
 #[cfg(feature = "gui")]

@@ -35,16 +35,13 @@ pub(super) fn read(
     max_cells: usize,
 ) -> Option<Vec<(String, SheetCells)>> {
     let parts = Parts::read(zip).ok()?;
-    let strings = match part(zip, "xl/sharedStrings.xml").ok()? {
-        Some(xml) => shared_strings(&xml).ok()?,
-        None => Vec::new(),
-    };
+    let strings = with_large_part(zip, "xl/sharedStrings.xml", shared_strings)
+        .ok()?
+        .unwrap_or_default();
     let mut budget = max_cells;
     let mut out = Vec::with_capacity(parts.sheets.len());
-    // One sheet's XML at a time.
     for (name, path) in parts.sheets {
-        let xml = part(zip, &path).ok()??;
-        let cells = worksheet(&xml, &strings, budget).ok()?;
+        let cells = with_large_part(zip, &path, |xml| worksheet(xml, &strings, budget)).ok()??;
         budget -= cells.len();
         out.push((name, cells));
     }
@@ -127,21 +124,58 @@ impl Parts {
 
 /// A part's text; `None` when the package has no part of that name.
 fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> R<Option<String>> {
-    let Some(index) = zip.index_for_name(name) else {
-        // Another spelling of the name is calamine's to find.
-        let lower = name.to_ascii_lowercase();
-        if zip
-            .file_names()
-            .any(|n| n.is_ok_and(|n| n.replace('\\', "/").to_ascii_lowercase() == lower))
-        {
-            return Err(Unsure);
-        }
+    let Some(index) = index_of(zip, name)? else {
         return Ok(None);
     };
     let mut f = zip.by_index(index).map_err(|_| Unsure)?;
     let mut bytes = Vec::with_capacity(f.size().min(1 << 24) as usize);
     f.read_to_end(&mut bytes).map_err(|_| Unsure)?;
     String::from_utf8(bytes).map(Some).map_err(|_| Unsure)
+}
+
+/// Where the part of exactly this name is in the package; `None` when
+/// there is none.
+fn index_of(zip: &zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> R<Option<usize>> {
+    if let Some(index) = zip.index_for_name(name) {
+        return Ok(Some(index));
+    }
+    // Another spelling of the name is calamine's to find.
+    let lower = name.to_ascii_lowercase();
+    if zip
+        .file_names()
+        .any(|n| n.is_ok_and(|n| n.replace('\\', "/").to_ascii_lowercase() == lower))
+    {
+        return Err(Unsure);
+    }
+    Ok(None)
+}
+
+/// A large part (the shared strings, a sheet) handed to `read` from a
+/// buffer each reading thread keeps between files, instead of a fresh
+/// buffer of a few hundred kilobytes per file.
+fn with_large_part<T>(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    read: impl FnOnce(&str) -> R<T>,
+) -> R<Option<T>> {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let Some(index) = index_of(zip, name)? else {
+        return Ok(None);
+    };
+    let mut f = zip.by_index(index).map_err(|_| Unsure)?;
+    BUFFER.with_borrow_mut(|bytes| {
+        bytes.clear();
+        f.read_to_end(bytes).map_err(|_| Unsure)?;
+        let text = std::str::from_utf8(bytes).map_err(|_| Unsure)?;
+        let out = read(text).map(Some);
+        // A part far larger than returns usually are is not kept.
+        if bytes.capacity() > 16 << 20 {
+            *bytes = Vec::new();
+        }
+        out
+    })
 }
 
 /// A relationships part: (type, id, target), raw.
