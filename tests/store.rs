@@ -782,12 +782,10 @@ fn an_undo_brings_back_the_figure_before_past_undone_batches_either_way() {
     }
 }
 
-#[test]
-fn references_are_enforced_again_after_an_import_committed_or_dropped() {
-    // An import leaves SQLite's reference checks out for its own
-    // transaction; after it, committed or dropped unfinished, deleting a
-    // plan's tasks must again take their links with them.
-    let mut s = Store::open_in_memory().unwrap();
+/// The store of a file with units and gold 002 whose every task has a
+/// responsible unit, and that plan's id.
+fn plan_with_responsible_units(path: &Path) -> (Store, PlanDoc, i64) {
+    let mut s = Store::open(path).unwrap();
     s.import_units(&units()).unwrap();
     let mut doc = gold_002();
     for section in &mut doc.sections {
@@ -800,6 +798,42 @@ fn references_are_enforced_again_after_an_import_committed_or_dropped() {
     }
     s.import_plan(&doc, None).unwrap();
     let plan_id = s.plans().unwrap()[0].id;
+    (s, doc, plan_id)
+}
+
+/// The plan again without its tasks: their responsible units must go with
+/// them, which SQLite does only while it enforces references.
+fn drop_tasks_and_check(s: &mut Store, mut doc: PlanDoc) {
+    for section in &mut doc.sections {
+        section.tasks.clear();
+    }
+    for i in &mut doc.indicators {
+        i.task = None;
+    }
+    s.import_plan(&doc, None).unwrap();
+    s.integrity_check().unwrap();
+}
+
+#[test]
+fn an_import_that_cannot_start_leaves_references_enforced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.sqlite3");
+    let (mut s, doc, _) = plan_with_responsible_units(&path);
+    // Another writer holds the ledger past the busy timeout (5 s).
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    assert!(s.begin_import().is_err());
+    other.execute_batch("ROLLBACK").unwrap();
+    drop_tasks_and_check(&mut s, doc);
+}
+
+#[test]
+fn references_are_enforced_again_after_an_import_committed_or_dropped() {
+    // An import leaves SQLite's reference checks out for its own
+    // transaction; after it, committed or dropped unfinished, deleting a
+    // plan's tasks must again take their links with them.
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, doc, plan_id) = plan_with_responsible_units(&dir.path().join("l.sqlite3"));
     let ind = s.indicators(plan_id).unwrap()[0].id;
     s.commit_batch(&june_return(plan_id, b"one", &figure(ind, 20.0)))
         .unwrap();
@@ -811,15 +845,7 @@ fn references_are_enforced_again_after_an_import_committed_or_dropped() {
             .unwrap()
             .unwrap();
     }
-    // The plan again without its tasks: their responsible units go too.
-    for section in &mut doc.sections {
-        section.tasks.clear();
-    }
-    for i in &mut doc.indicators {
-        i.task = None;
-    }
-    s.import_plan(&doc, None).unwrap();
-    s.integrity_check().unwrap();
+    drop_tasks_and_check(&mut s, doc);
     // The dropped import left nothing; a plan that does not exist refuses
     // the file instead of recording a batch that points nowhere.
     assert_eq!(s.batches().unwrap().len(), 1);

@@ -136,8 +136,17 @@ impl Store {
         // figure, are left out for its transaction; they are back on when
         // it ends either way (see `Drop for Import`).
         self.conn
-            .execute_batch("PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE")
+            .execute_batch("PRAGMA foreign_keys = OFF")
             .context("starting the import")?;
+        if let Err(e) = self
+            .conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .context("starting the import")
+        {
+            // Another writer kept the ledger past the busy timeout.
+            let _ = self.conn.execute_batch("PRAGMA foreign_keys = ON");
+            return Err(e);
+        }
         let mut import = Import {
             store: self,
             open: true,
