@@ -10,7 +10,7 @@
 //! UTF-8, a part not at the path the workbook names, a cell without its
 //! reference, an unknown cell type or child, an entity it does not know.
 //! On every file both read, the two give the same cells (tests/returns.rs
-//! and the `xlsx_reader` fuzz target compare them); a file whose style
+//! and the `xlsx` fuzz target compare them); a file whose style
 //! sheet calamine cannot parse is read here and refused there.
 
 use super::read::Cell;
@@ -287,7 +287,6 @@ fn worksheet(xml: &str, strings: &[String], max_cells: usize) -> R<SheetCells> {
                     if let Some((_, r)) = Attrs(attrs).find(|(k, _)| *k == Ok("r")) {
                         digits(r)?;
                     }
-                    let _ = empty;
                 }
                 "c" => {
                     let (mut at, mut ty) = (None, None);
