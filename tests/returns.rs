@@ -877,6 +877,9 @@ fn what_the_direct_xlsx_reader_is_not_sure_of_calamine_reads() {
         r#"<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[指标]]></t></is></c></row>"#,
         r#"<row r="1"><c t="inlineStr"><is><t>指标</t></is></c></row>"#,
         r#"<row r="1"><c r="A1" t="x"><v>1</v></c></row>"#,
+        // An end tag with more than its name (found by the fuzz target:
+        // calamine read on past it and the two disagreed).
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>甲</t></is" t="s"><v>1</v></c><c r="B1" t="inlineStr"><is><t>乙</t></is></c></row>"#,
     ];
     for cells in unsure {
         let xlsx = package(

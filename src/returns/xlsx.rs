@@ -592,7 +592,7 @@ impl<'a> Xml<'a> {
                 Some(b'/') => {
                     let end = find(rest, b'>').ok_or(Unsure)?;
                     self.at += end + 1;
-                    return Ok(Some(Tok::End(rest[2..end].trim_end())));
+                    return Ok(Some(Tok::End(name(rest[2..end].trim_end())?)));
                 }
                 _ => {
                     // The tag ends at the first '>' outside quotes.
@@ -619,10 +619,7 @@ impl<'a> Xml<'a> {
                         .bytes()
                         .position(|c| c.is_ascii_whitespace())
                         .unwrap_or(inner.len());
-                    let name = &inner[..name_end];
-                    if name.is_empty() {
-                        return Err(Unsure);
-                    }
+                    let name = name(&inner[..name_end])?;
                     return Ok(Some(Tok::Start {
                         name,
                         attrs: &inner[name_end..],
@@ -650,6 +647,20 @@ impl<'a> Xml<'a> {
         self.at += end + 2 + name.len() + gt + 1;
         Ok(&rest[..end])
     }
+}
+
+/// A tag's name, if it is one: nothing else may follow it in an end tag
+/// (`</is" t="s">` is not read as the end of `<is>`, as one parser would and
+/// another would not).
+fn name(s: &str) -> R<&str> {
+    if s.is_empty()
+        || s.bytes().any(|b| {
+            b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'=' | b'<' | b'>' | b'/')
+        })
+    {
+        return Err(Unsure);
+    }
+    Ok(s)
 }
 
 /// The attributes of a tag: (name, raw value); a malformed one ends the
