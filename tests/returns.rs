@@ -880,6 +880,10 @@ fn what_the_direct_xlsx_reader_is_not_sure_of_calamine_reads() {
         // An end tag with more than its name (found by the fuzz target:
         // calamine read on past it and the two disagreed).
         r#"<row r="1"><c r="A1" t="inlineStr"><is><t>甲</t></is" t="s"><v>1</v></c><c r="B1" t="inlineStr"><is><t>乙</t></is></c></row>"#,
+        // A repeated attribute, and attributes run together (the first also
+        // found by the fuzz target).
+        r#"<row r="1"><c r="A1" s="" s="3" t="inlineStr"><is><t>甲</t></is></c></row>"#,
+        r#"<row r="1"><c r="A1"t="inlineStr"><is><t>甲</t></is></c></row>"#,
     ];
     for cells in unsure {
         let xlsx = package(

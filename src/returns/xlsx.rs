@@ -84,7 +84,7 @@ impl Parts {
             }
             let mut sheet_name = String::new();
             let mut id = "";
-            for (k, v) in Attrs(attrs) {
+            for (k, v) in Attrs::new(attrs) {
                 let (k, v) = (k?, v);
                 match k {
                     "name" => sheet_name = unescape_attr(v)?,
@@ -187,7 +187,7 @@ fn relationships(xml: &str) -> R<Vec<(&str, &str, &str)>> {
             && local(name) == "Relationship"
         {
             let (mut ty, mut id, mut target) = ("", None, "");
-            for (k, v) in Attrs(attrs) {
+            for (k, v) in Attrs::new(attrs) {
                 match k? {
                     "Type" => ty = v,
                     "Id" => id = Some(v),
@@ -238,7 +238,7 @@ fn rich_text(x: &mut Xml, closing: &str) -> R<String> {
                         continue;
                     }
                     let preserve =
-                        Attrs(attrs).any(|(k, v)| k == Ok("xml:space") && v == "preserve");
+                        Attrs::new(attrs).any(|(k, v)| k == Ok("xml:space") && v == "preserve");
                     let mut value = String::with_capacity(text.len());
                     unescape(text, &mut value)?;
                     let value = if preserve {
@@ -267,7 +267,10 @@ fn worksheet(xml: &str, strings: &[String], max_cells: usize) -> R<SheetCells> {
                 "sheetData" if empty => return Ok(Vec::new()),
                 "sheetData" => break,
                 "dimension" => {
-                    let r = Attrs(attrs).find(|(k, _)| *k == Ok("ref")).ok_or(Unsure)?.1;
+                    let r = Attrs::new(attrs)
+                        .find(|(k, _)| *k == Ok("ref"))
+                        .ok_or(Unsure)?
+                        .1;
                     for p in r.split(':') {
                         reference(p)?;
                     }
@@ -284,13 +287,13 @@ fn worksheet(xml: &str, strings: &[String], max_cells: usize) -> R<SheetCells> {
                 "row" => {
                     // Every cell names its place; a row's own number is not
                     // needed, but must be a number.
-                    if let Some((_, r)) = Attrs(attrs).find(|(k, _)| *k == Ok("r")) {
+                    if let Some((_, r)) = Attrs::new(attrs).find(|(k, _)| *k == Ok("r")) {
                         digits(r)?;
                     }
                 }
                 "c" => {
                     let (mut at, mut ty) = (None, None);
-                    for (k, v) in Attrs(attrs) {
+                    for (k, v) in Attrs::new(attrs) {
                         match k? {
                             "r" => at = Some(v),
                             "t" => ty = Some(v),
@@ -663,37 +666,60 @@ fn name(s: &str) -> R<&str> {
     Ok(s)
 }
 
-/// The attributes of a tag: (name, raw value); a malformed one ends the
-/// iteration with `Err` as its name.
-struct Attrs<'a>(&'a str);
+/// The attributes of a tag: (name, raw value). A malformed or repeated one,
+/// attributes not parted by space, or more than 8 (a cell has at most six),
+/// end the iteration with `Err` as its name: parsers differ on what such a
+/// tag says (calamine reads `<c r="F29" s="" s="3" t="s">` as a number).
+struct Attrs<'a> {
+    rest: &'a str,
+    seen: [&'a str; 8],
+    n: usize,
+}
+
+impl<'a> Attrs<'a> {
+    fn new(attrs: &'a str) -> Attrs<'a> {
+        Attrs {
+            rest: attrs,
+            seen: [""; 8],
+            n: 0,
+        }
+    }
+}
 
 impl<'a> Iterator for Attrs<'a> {
     type Item = (R<&'a str>, &'a str);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let s = self.0.trim_ascii_start();
+        let s = self.rest.trim_ascii_start();
         if s.is_empty() {
             return None;
         }
         let bad = Some((Err(Unsure), ""));
         let Some(eq) = find(s, b'=') else {
-            self.0 = "";
+            self.rest = "";
             return bad;
         };
         let key = s[..eq].trim_ascii_end();
         let after = s[eq + 1..].trim_ascii_start();
         let Some(q) = after.bytes().next().filter(|c| *c == b'"' || *c == b'\'') else {
-            self.0 = "";
+            self.rest = "";
             return bad;
         };
         let Some(close) = find(&after[1..], q) else {
-            self.0 = "";
+            self.rest = "";
             return bad;
         };
-        self.0 = &after[close + 2..];
-        if key.is_empty() || key.bytes().any(|c| c.is_ascii_whitespace()) {
+        self.rest = &after[close + 2..];
+        if name(key).is_err()
+            || !(self.rest.is_empty() || self.rest.starts_with(|c: char| c.is_ascii_whitespace()))
+            || self.n == self.seen.len()
+            || self.seen[..self.n].contains(&key)
+        {
+            self.rest = "";
             return bad;
         }
+        self.seen[self.n] = key;
+        self.n += 1;
         Some((Ok(key), &after[1..close + 1]))
     }
 }
