@@ -906,6 +906,36 @@ fn what_the_direct_xlsx_reader_is_not_sure_of_calamine_reads() {
 }
 
 #[test]
+fn markup_inside_an_attribute_value_is_left_to_calamine() {
+    // Found by the fuzz target: a sheet whose attribute values swallowed
+    // cells, which calamine read as no cells at all and the direct reader as
+    // one row.
+    let sheet = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/fuzz/xlsx-sheet-with-markup-in-a-value.xml"),
+    )
+    .unwrap();
+    let xlsx = package(
+        &[(
+            "表",
+            &String::from_utf8(sheet).unwrap(),
+            "worksheet",
+            "worksheets/sheet1.xml",
+        )],
+        "",
+    );
+    assert!(returns::read::xlsx_direct(&xlsx).is_none());
+    // calamine finds no cells, so the importer refuses the file as empty.
+    assert!(
+        returns::read::xlsx_by_calamine(&xlsx).unwrap()[0]
+            .rows
+            .is_empty()
+    );
+    let refused = returns::read::read(&xlsx).unwrap_err();
+    assert!(refused.0.starts_with("empty:"), "{refused}");
+}
+
+#[test]
 fn every_sample_xlsx_is_read_directly_with_calamines_cells() {
     let mut n = 0;
     for e in std::fs::read_dir(shared("samples/returns")).unwrap() {

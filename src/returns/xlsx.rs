@@ -607,7 +607,9 @@ impl<'a> Xml<'a> {
                             (None, b'"' | b'\'') => quote = Some(c),
                             (Some(q), c) if c == q => quote = None,
                             (None, b'>') => break i,
-                            (None, b'<') => return Err(Unsure),
+                            // Not even inside a value (which parsers
+                            // then end in different places).
+                            (_, b'<') => return Err(Unsure),
                             _ => {}
                         }
                         i += 1;
