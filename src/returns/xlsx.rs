@@ -8,9 +8,11 @@
 //! It gives up — and the file is read by calamine instead — on whatever it
 //! does not fully understand: CDATA, a document type, an encoding other than
 //! UTF-8, a part not at the path the workbook names, a cell without its
-//! reference, an unknown cell type or child, an entity it does not know.
-//! On every file both read, the two give the same cells (tests/returns.rs
-//! and the `xlsx` fuzz target compare them); a file whose style
+//! reference, an unknown cell type or child, an entity it does not know, a
+//! malformed tag (a name followed by more than space in an end tag, a
+//! repeated attribute, a '<' in a value: XML parsers read on past such tags
+//! in different ways). tests/returns.rs and the `xlsx` fuzz target hold the
+//! two readers to the same cells on every file both read; a file whose style
 //! sheet calamine cannot parse is read here and refused there.
 
 use super::read::Cell;
