@@ -205,11 +205,7 @@ fn too_large_sheet(name: &str) -> FileError {
 /// is built under our limits (calamine's own range would be as large as the
 /// cells' extent).
 fn xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
-    match super::xlsx::read(&mut zip, MAX_CELLS) {
-        Some(sheets) => Cells::of(sheets),
-        None => xlsx_by_calamine(bytes),
-    }
+    xlsx_direct(bytes).unwrap_or_else(|| xlsx_by_calamine(bytes))
 }
 
 /// A workbook's sheets, or why it was refused.

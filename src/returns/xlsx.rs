@@ -37,13 +37,13 @@ pub(super) fn read(
     max_cells: usize,
 ) -> Option<Vec<(String, SheetCells)>> {
     let parts = Parts::read(zip).ok()?;
-    let strings = with_large_part(zip, "xl/sharedStrings.xml", shared_strings)
+    let strings = with_part(zip, "xl/sharedStrings.xml", shared_strings)
         .ok()?
         .unwrap_or_default();
     let mut budget = max_cells;
     let mut out = Vec::with_capacity(parts.sheets.len());
     for (name, path) in parts.sheets {
-        let cells = with_large_part(zip, &path, |xml| worksheet(xml, &strings, budget)).ok()??;
+        let cells = with_part(zip, &path, |xml| worksheet(xml, &strings, budget)).ok()??;
         budget -= cells.len();
         out.push((name, cells));
     }
@@ -126,13 +126,7 @@ impl Parts {
 
 /// A part's text; `None` when the package has no part of that name.
 fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> R<Option<String>> {
-    let Some(index) = index_of(zip, name)? else {
-        return Ok(None);
-    };
-    let mut f = zip.by_index(index).map_err(|_| Unsure)?;
-    let mut bytes = Vec::with_capacity(f.size().min(1 << 24) as usize);
-    f.read_to_end(&mut bytes).map_err(|_| Unsure)?;
-    String::from_utf8(bytes).map(Some).map_err(|_| Unsure)
+    with_part(zip, name, |text| Ok(text.to_string()))
 }
 
 /// Where the part of exactly this name is in the package; `None` when
@@ -152,10 +146,11 @@ fn index_of(zip: &zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> R<Option<usize>
     Ok(None)
 }
 
-/// A large part (the shared strings, a sheet) handed to `read` from a
-/// buffer each reading thread keeps between files, instead of a fresh
-/// buffer of a few hundred kilobytes per file.
-fn with_large_part<T>(
+/// A part's text handed to `read` from a buffer each reading thread keeps
+/// between files, instead of a fresh buffer of a few hundred kilobytes per
+/// file for the large parts (the shared strings, a sheet); `None` when the
+/// package has no part of that name.
+fn with_part<T>(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,
     read: impl FnOnce(&str) -> R<T>,

@@ -344,6 +344,12 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()
                 .context("checking integrity")?
         };
+        if found.len() != 1 || found[0] != "ok" {
+            return Err(StoreError::Damaged {
+                path: self.path.clone().unwrap_or_default(),
+                detail: found.join("; "),
+            });
+        }
         let dangling: Vec<String> = {
             let mut st = self
                 .conn
@@ -361,18 +367,12 @@ impl Store {
             .collect::<rusqlite::Result<_>>()
             .context("checking references")?
         };
-        if !dangling.is_empty() {
-            return Err(StoreError::Damaged {
-                path: self.path.clone().unwrap_or_default(),
-                detail: dangling.join("; "),
-            });
-        }
-        if found.len() == 1 && found[0] == "ok" {
+        if dangling.is_empty() {
             Ok(())
         } else {
             Err(StoreError::Damaged {
                 path: self.path.clone().unwrap_or_default(),
-                detail: found.join("; "),
+                detail: dangling.join("; "),
             })
         }
     }
