@@ -55,6 +55,8 @@ fn a_new_file_is_created_at_the_latest_version_in_wal_mode() {
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .unwrap();
     assert_eq!(app, APPLICATION_ID);
+    let page: i64 = raw.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    assert_eq!(page, 8192, "a new file gets 8 KiB pages");
 }
 
 #[test]
@@ -91,6 +93,10 @@ fn every_earlier_version_migrates_with_a_copy_taken_first() {
                 .query_row("PRAGMA user_version", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(v, version, "the copy is the file as it was");
+            // Earlier versions made 4 KiB pages; the file keeps them.
+            let raw = rusqlite::Connection::open(&path).unwrap();
+            let page: i64 = raw.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+            assert_eq!(page, 4096, "from version {version}");
         }
     }
     // And a file at the latest version opens without a copy.

@@ -286,6 +286,13 @@ impl Store {
         // journals in memory rather than spilling them to disk mid-way.
         c.execute_batch("PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;")
             .context("sizing the page cache")?;
+        // A new file gets 8 KiB pages: a month's returns store each file's
+        // bytes beside its figures, and with half as many pages an import
+        // writes ~9% faster (the generator's 240 files, `benches/import.rs`).
+        // An existing file keeps the size it was made with: SQLite ignores
+        // this once the file has content.
+        c.execute_batch("PRAGMA page_size = 8192;")
+            .context("setting the page size")?;
         if self.path.is_some() {
             let pragmas = match self.journal {
                 Journal::Wal => "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
