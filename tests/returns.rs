@@ -674,6 +674,16 @@ fn files_are_handed_over_in_order_as_they_are_read_and_reading_can_stop() {
     });
     assert_eq!(seen, (0..files.len()).collect::<Vec<_>>());
     assert!(whole.last().unwrap().0.file_error.is_some());
+    // A slow caller (as a commit is) leaves the reading to the other
+    // threads; a fast one reads files itself: the order holds either way.
+    let mut seen = Vec::new();
+    returns::import_files_each(&files, &ctx, &Overrides::default(), |i, result, _| {
+        assert_eq!(result, whole[i].0, "{}", files[i].display());
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        seen.push(i);
+        std::ops::ControlFlow::Continue(())
+    });
+    assert_eq!(seen, (0..files.len()).collect::<Vec<_>>());
     let mut handed = 0;
     returns::import_files_each(&files, &ctx, &Overrides::default(), |_, _, _| {
         handed += 1;
@@ -684,6 +694,9 @@ fn files_are_handed_over_in_order_as_they_are_read_and_reading_can_stop() {
         }
     });
     assert_eq!(handed, 3, "nothing is handed over after a stop");
+    returns::import_files_each(&[], &ctx, &Overrides::default(), |_, _, _| {
+        panic!("no file, nothing handed over")
+    });
 }
 
 #[test]

@@ -116,11 +116,16 @@ pub fn import_files_each(
             Err(e) => (FileResult::refused(&name, e), None),
         }
     };
-    let threads = std::thread::available_parallelism()
+    // One thread per core, the calling thread among them: it reads the next
+    // file itself whenever no file is due for `each`. So a caller whose
+    // `each` is heavy (the import commits there) mostly commits and leaves
+    // the reading to the others, and one whose `each` is light reads too.
+    let helpers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, 4)
-        .min(files.len());
-    if threads <= 1 {
+        .min(files.len())
+        .saturating_sub(1);
+    if helpers == 0 {
         for (i, path) in files.iter().enumerate() {
             let (result, bytes) = work(path);
             if each(i, result, bytes).is_break() {
@@ -129,13 +134,13 @@ pub fn import_files_each(
         }
         return;
     }
-    // Workers take the next file in order, so results arrive nearly in
-    // order and few wait in `early`.
+    // Every thread takes the next file in order, so results arrive nearly
+    // in order and few wait in `early`.
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     std::thread::scope(|s| {
         let (send, receive) = std::sync::mpsc::channel();
-        for _ in 0..threads {
+        for _ in 0..helpers {
             let send = send.clone();
             let (next, stop, work) = (&next, &stop, &work);
             s.spawn(move || {
@@ -151,14 +156,26 @@ pub fn import_files_each(
         drop(send);
         let mut early = std::collections::BTreeMap::new();
         let mut due = 0;
-        for (i, done) in receive {
-            early.insert(i, done);
-            while let Some((result, bytes)) = early.remove(&due) {
+        while due < files.len() {
+            while let Ok((i, done)) = receive.try_recv() {
+                early.insert(i, done);
+            }
+            if let Some((result, bytes)) = early.remove(&due) {
                 if each(due, result, bytes).is_break() {
                     stop.store(true, Ordering::Relaxed);
                     return;
                 }
                 due += 1;
+                continue;
+            }
+            // Nothing is due: read the next file here, or wait for one.
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if let Some(path) = files.get(i) {
+                early.insert(i, work(path));
+            } else if let Ok((i, done)) = receive.recv() {
+                early.insert(i, done);
+            } else {
+                break;
             }
         }
     });
