@@ -197,6 +197,106 @@ fn hard_xlsx() -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
+/// Every common way of writing an indicator that INDICATORS.md lists (常见写法),
+/// and the plan's own phrase, finds that indicator — from a district for a
+/// per-district indicator, from a department for a city-wide one, and from
+/// both for the rest — and names that are not in the plan find none.
+#[test]
+fn the_common_ways_of_writing_each_indicator_find_it() {
+    use taizhang::domain::{Scope, UnitKind};
+    use taizhang::returns::matcher::{Match, Matcher};
+    let store = ledger();
+    let indicators = store.indicators(1).unwrap();
+    let matcher = Matcher::new(&indicators, &[]);
+    let listed: Value =
+        serde_json::from_slice(&std::fs::read(shared("samples/returns/INDICATORS.json")).unwrap())
+            .unwrap();
+    let mut wrong = Vec::new();
+    let mut tried = 0;
+    for ind in listed["indicators"].as_array().unwrap() {
+        let gold = ind["gold_id"].as_str().unwrap();
+        let want = indicators
+            .iter()
+            .position(|i| i.ref_id.as_deref() == Some(gold))
+            .unwrap_or_else(|| panic!("{gold} is in the plan"));
+        let kinds: &[UnitKind] = match indicators[want].scope {
+            Scope::PerUnit => &[UnitKind::District],
+            Scope::City if ind["scope"] == "全市" => &[UnitKind::Department],
+            Scope::City => &[UnitKind::District, UnitKind::Department],
+        };
+        let names = ind["aliases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain([&ind["plan_phrase"]])
+            .map(|v| v.as_str().unwrap());
+        for name in names {
+            for &kind in kinds {
+                tried += 1;
+                match matcher.find(None, name, Some(kind)) {
+                    Match::Found { index, .. } if index == want => {}
+                    other => wrong.push(format!("{name} ({kind:?}) → {other:?}, not {gold}")),
+                }
+            }
+        }
+    }
+    assert!(tried >= 60, "{tried}");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    for name in [
+        "一网通办率",
+        "电子印章应用数",
+        "5G基站数",
+        "政务服务满意度",
+        "政务热线满意度",
+    ] {
+        for kind in [UnitKind::District, UnitKind::Department] {
+            let found = matcher.find(None, name, Some(kind));
+            assert!(
+                matches!(found, Match::None | Match::Weak { .. }),
+                "{name}: {found:?}"
+            );
+        }
+    }
+}
+
+/// A row whose name comes nearest an indicator but not near enough is
+/// rejected as not in the plan, naming that nearest indicator, and keeps
+/// its figure so that the window can re-match it; a section heading after
+/// a 序号 is no data row at all.
+#[test]
+fn a_weak_match_is_rejected_naming_the_nearest_and_a_numbered_section_is_skipped() {
+    let store = ledger();
+    let csv = "填报单位：张店区大数据局\n统计时间：2023年6月\n\
+               序号,指标名称,截至目前完成值,进展情况\n\
+               1,新建智慧社区数,12,新建12个\n\
+               2,一、其他,,\n\
+               3,政务服务满意度,98,满意度稳定\n";
+    let got = import(&store, "张店区.csv", csv.as_bytes(), &Overrides::default());
+    assert_eq!(got.file_error, None);
+    assert_eq!(got.rows.len(), 1, "{:?}", got.rows);
+    assert_eq!(got.rows[0].indicator, "新建智慧社区数");
+    assert_eq!(
+        got.rejects.len(),
+        1,
+        "the section row is skipped: {:?}",
+        got.rejects
+    );
+    let reject = &got.rejects[0];
+    assert_eq!(reject.row, 6);
+    assert!(
+        reject.why.starts_with("not_in_plan: '政务服务满意度'"),
+        "{}",
+        reject.why
+    );
+    assert!(reject.why.contains("the nearest, '"), "{}", reject.why);
+    let kept = reject
+        .unmatched
+        .as_ref()
+        .expect("the row is kept for re-matching");
+    assert_eq!(kept.value, Some(98.0));
+    assert_eq!(kept.text, "满意度稳定");
+}
+
 #[test]
 fn a_harder_return_is_read_by_the_general_rules() {
     let store = ledger();

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use taizhang::store::Store;
-use taizhang::ui::app::{App, Command, Screen, Settings};
+use taizhang::ui::app::{App, Command, Rematch, Screen, Settings};
 use taizhang::ui::fonts;
 
 fn sample(name: &str) -> PathBuf {
@@ -158,7 +158,42 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
         let f = &review.files[0];
         assert_eq!(f.result.unit.as_deref(), Some("张店区"));
         assert_eq!(f.result.period.as_deref(), Some("2023-06"));
+        // One row's name is too far from every indicator this extracted
+        // plan has: it waits among the rejects, with its figure, for a hand.
+        assert_eq!(f.result.rows.len(), 11);
+        assert_eq!(f.result.rejects.len(), 1);
+        assert!(
+            f.result.rejects[0]
+                .why
+                .starts_with("not_in_plan: '智慧应用场景（新型智慧城市优秀案例）数'"),
+            "{}",
+            f.result.rejects[0].why
+        );
+    }
+    // The coordinator takes it for the plan's 上榜案例数.
+    let cases = loaded(h.state())
+        .indicators
+        .iter()
+        .find(|i| i.name == "上榜案例数")
+        .expect("the extracted plan's name for 每个区县上榜案例")
+        .id;
+    send(
+        &mut h,
+        Command::Rematch {
+            file: 0,
+            which: Rematch::Reject(0),
+            indicator: cases,
+        },
+    );
+    {
+        let f = &h.state().state.import.as_ref().unwrap().files[0];
         assert_eq!(f.result.rows.len(), 12);
+        assert!(f.result.rejects.is_empty());
+        let taken = f.result.rows.iter().find(|r| r.row == 5).unwrap();
+        assert_eq!(
+            (taken.indicator.as_str(), taken.value),
+            ("上榜案例数", Some(7.0))
+        );
     }
     h.get_by_label("确认导入").click();
     h.step();

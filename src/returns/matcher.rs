@@ -2,8 +2,10 @@
 //! code first, then the exact name (or a confirmed alias), then a normalised
 //! name (brackets, units, quotes, Traditional characters), then a fuzzy
 //! match on the name and the plan's own phrase, weighted so that rare words
-//! (供需对接, 县级节点) count more than common ones (数据, 应用). A weak or
-//! ambiguous fuzzy match is reported as such, never silently taken.
+//! (供需对接, 县级节点) count more than common ones (数据, 应用). A weak
+//! fuzzy match is not taken (the row matches no indicator; the nearest is
+//! named so that the user can take it), and an ambiguous one is taken only
+//! as a question to the user, never silently.
 //!
 //! When a plan states the same thing city-wide and per district (全市打造50个
 //! 应用场景, 各区县至少3个), a district's row goes to the per-district
@@ -31,18 +33,24 @@ pub enum Match {
         index: usize,
         how: How,
     },
-    /// A fuzzy match too weak or too close to another to take unasked.
+    /// A good fuzzy match too close to another to take unasked.
     Unsure {
         index: usize,
         score: f64,
         runner_up: Option<usize>,
     },
+    /// Nothing matches well: `index` is only the nearest, to show the user.
+    Weak {
+        index: usize,
+        score: f64,
+    },
     None,
 }
 
-/// A fuzzy score at or above this is taken.
+/// A fuzzy score at or above this is taken; below it the row matches no
+/// indicator of the plan.
 pub const ACCEPT: f64 = 0.45;
-/// Below this, nothing matches.
+/// Below this, no indicator is even near enough to name as the nearest.
 pub const FLOOR: f64 = 0.25;
 /// Two candidates closer than this are ambiguous.
 pub const MARGIN: f64 = 0.04;
@@ -91,11 +99,58 @@ pub fn normalise(s: &str) -> String {
         .to_lowercase();
     // "8.提升…" — a task number in front.
     let digits = f.chars().take_while(|c| c.is_ascii_digit()).count();
-    if digits > 0 && f.chars().nth(digits).is_some_and(|c| c == '.' || c == '、') {
+    let f = if digits > 0 && f.chars().nth(digits).is_some_and(|c| c == '.' || c == '、') {
         f.chars().skip(digits + 1).collect()
     } else {
         f
+    };
+    plain_words(&f)
+}
+
+/// Short forms that statistics tables use for what plans spell out.
+const SHORT_FORMS: &[(&str, &str, &str)] = &[
+    // (short form, unless followed by, long form)
+    ("日活", "跃", "日均活跃用户数"),
+    ("月活", "跃", "月均活跃用户数"),
+];
+
+/// Words at the end of a name that say "how many" or "what share" in
+/// different ways: 建成数量, 案例个数 and 案例数 speak of the same count.
+const ENDINGS: &[(&str, &str)] = &[
+    ("数量", "数"),
+    ("个数", "数"),
+    ("比例", "率"),
+    ("比率", "率"),
+];
+
+/// The same wording for short forms and for count and share endings.
+fn plain_words(s: &str) -> String {
+    let mut out = s.to_string();
+    for (short, unless, long) in SHORT_FORMS {
+        let mut from = 0;
+        while let Some(at) = out[from..].find(short).map(|p| p + from) {
+            let after = at + short.len();
+            if out[after..].starts_with(unless) {
+                from = after;
+                continue;
+            }
+            // Drop what the long form repeats right after it (日活用户数).
+            let rest = &out[after..];
+            let repeat = ["用户数", "用户"]
+                .iter()
+                .find(|r| rest.starts_with(**r))
+                .map_or(0, |r| r.len());
+            out.replace_range(at..after + repeat, long);
+            from = at + long.len();
+        }
     }
+    for (ending, plain) in ENDINGS {
+        if let Some(stem) = out.strip_suffix(ending) {
+            out = format!("{stem}{plain}");
+            break;
+        }
+    }
+    out
 }
 
 fn core(name: &str) -> String {
@@ -268,13 +323,22 @@ impl<'a> Matcher<'a> {
         if best_score < FLOOR {
             return Match::None;
         }
+        if best_score < ACCEPT {
+            return Match::Weak {
+                index: best,
+                score: best_score,
+            };
+        }
         let close: Vec<usize> = scored
             .iter()
             .take_while(|(_, s)| *s >= best_score - MARGIN)
             .map(|(k, _)| *k)
             .collect();
         let chosen = if close.len() > 1 {
-            match self.prefer_scope(&close, unit_kind) {
+            match self
+                .by_name(&close, &grams)
+                .or_else(|| self.prefer_scope(&close, unit_kind))
+            {
                 Some(k) => k,
                 None => {
                     return Match::Unsure {
@@ -287,18 +351,30 @@ impl<'a> Matcher<'a> {
         } else {
             best
         };
-        let chosen = self.twin(chosen, unit_kind, (&norm, &grams, best_score));
-        if best_score >= ACCEPT {
-            Match::Found {
-                index: chosen,
-                how: How::Fuzzy(best_score),
+        Match::Found {
+            index: self.twin(chosen, unit_kind, (&norm, &grams, best_score)),
+            how: How::Fuzzy(best_score),
+        }
+    }
+
+    /// Among candidates that score alike (often because they share one
+    /// sentence of the plan, as 字段共享率 and 证明材料共享率 do), the one
+    /// whose own name is clearly nearest the row's, if one is.
+    fn by_name(&self, close: &[usize], grams: &Bigrams) -> Option<usize> {
+        let rw = self.weight(grams);
+        if rw <= 0.0 {
+            return None;
+        }
+        let mut named: Vec<(usize, f64)> = close
+            .iter()
+            .map(|&k| (k, self.common(grams, &self.cands[k].name_grams) / rw))
+            .collect();
+        named.sort_by(|a, b| b.1.total_cmp(&a.1));
+        match named.as_slice() {
+            [(k, best), (_, next), ..] if *best >= ACCEPT && best - next >= 2.0 * MARGIN => {
+                Some(*k)
             }
-        } else {
-            Match::Unsure {
-                index: chosen,
-                score: best_score,
-                runner_up: scored.get(1).map(|s| s.0),
-            }
+            _ => None,
         }
     }
 
@@ -363,5 +439,13 @@ mod tests {
             "政务服务表格表单字段共享率"
         );
         assert_eq!(normalise("PaaS和SaaS"), "paas和saas");
+        assert_eq!(normalise("爱山东日活"), "爱山东日均活跃用户数");
+        assert_eq!(normalise("日活用户数"), "日均活跃用户数");
+        assert_eq!(normalise("日活跃用户数"), "日活跃用户数");
+        assert_eq!(normalise("智慧社区建成数量"), "智慧社区建成数");
+        assert_eq!(normalise("优秀案例个数"), "优秀案例数");
+        assert_eq!(normalise("证明材料共享比例"), "证明材料共享率");
+        // Only at the end: 10个数据产品 keeps its 个数.
+        assert_eq!(normalise("形成10个数据产品"), "形成10个数据产品");
     }
 }

@@ -401,7 +401,14 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
                         .unwrap_or_default()
                 )),
             ),
-            Match::None => {
+            m @ (Match::None | Match::Weak { .. }) => {
+                let nearest = match m {
+                    Match::Weak { index, score } => format!(
+                        " (the nearest, '{}', scores only {score:.2}; re-match the row to take it)",
+                        ctx.indicators[index].name
+                    ),
+                    _ => String::new(),
+                };
                 let shown = if name.is_empty() {
                     code.clone().unwrap_or_default()
                 } else {
@@ -427,7 +434,9 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
                 });
                 rejects.push(Reject {
                     row: row_no,
-                    why: format!("not_in_plan: '{shown}' matches no indicator of the plan"),
+                    why: format!(
+                        "not_in_plan: '{shown}' matches no indicator of the plan{nearest}"
+                    ),
                     unmatched,
                 });
                 continue;

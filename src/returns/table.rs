@@ -319,15 +319,16 @@ pub fn is_furniture(row: &[Cell], table: &Table) -> bool {
     if ["合计", "总计", "小计"].contains(&f) {
         return true;
     }
-    // 一、数字政府 / （一）…: a section row has nothing in the value column.
-    let section = f
-        .chars()
-        .take_while(|c| "一二三四五六七八九十".contains(*c))
-        .count();
+    // 一、数字政府 / （一）… / 一 | 数字政府: a section row, with nothing in
+    // the value column; its heading may follow a 序号.
     let value_empty = table
         .column(Role::Value)
         .is_none_or(|c| row.get(c).is_none_or(Cell::is_empty));
-    if section > 0 && f.chars().nth(section) == Some('、') && value_empty {
+    let named = table
+        .column(Role::Indicator)
+        .and_then(|c| row.get(c))
+        .map(Cell::text);
+    if value_empty && (section_heading(f) || named.is_some_and(|n| section_heading(&n))) {
         return true;
     }
     // A lone text cell (a title or a note) with no value.
@@ -338,9 +339,48 @@ pub fn is_furniture(row: &[Cell], table: &Table) -> bool {
             .is_none_or(|c| row.get(c).is_none_or(Cell::is_empty))
 }
 
+/// 一、… / 一.… / （一）… / a bare 一: how plans and returns number their
+/// sections (data rows are numbered 1, 2, 3).
+fn section_heading(text: &str) -> bool {
+    const NUMERALS: &str = "一二三四五六七八九十";
+    let f = fold(text);
+    let f = f.trim();
+    let count = |s: &str| s.chars().take_while(|c| NUMERALS.contains(*c)).count();
+    if let Some(inner) = f.strip_prefix('(') {
+        let n = count(inner);
+        return n > 0 && inner.chars().nth(n) == Some(')');
+    }
+    let n = count(f);
+    n > 0 && matches!(f.chars().nth(n), None | Some('、' | '.'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn section_headings() {
+        for h in [
+            "一、数字政府",
+            "十二、其他",
+            "（三）数据资源",
+            "(一)平台",
+            "二",
+            "四.数字社会",
+        ] {
+            assert!(section_heading(h), "{h}");
+        }
+        for h in [
+            "一网通办率",
+            "十大应用场景数",
+            "1、新建智慧社区",
+            "三星级",
+            "(1)平台",
+            "",
+        ] {
+            assert!(!section_heading(h), "{h}");
+        }
+    }
 
     #[test]
     fn header_words() {
