@@ -139,7 +139,14 @@ pub fn unit(
         .or_else(|| unit_in(file_name, units))
 }
 
-/// A line without its filling-in date part.
+/// Words that, right after a date, make it the day the form was filled in,
+/// sent or printed (（2023年7月5日填报）), not the period.
+const FILL_VERBS: &[&str] = &[
+    "填报", "填表", "报送", "上报", "导出", "打印", "制表", "印发",
+];
+
+/// A line without its filling-in date part: what follows a 填报时间 label,
+/// and a date followed by 填报 / 报送 ….
 fn cut_fill_date(line: &str) -> String {
     let f = fold(line);
     let cut = FILL_DATE_LABELS
@@ -147,7 +154,49 @@ fn cut_fill_date(line: &str) -> String {
         .filter_map(|l| f.find(l))
         .min()
         .unwrap_or(f.len());
-    f[..cut].to_string()
+    let mut out = f[..cut].to_string();
+    for verb in FILL_VERBS {
+        let mut from = 0;
+        while let Some(at) = out[from..].find(verb).map(|p| p + from) {
+            match date_before(&out[..at]) {
+                Some(start) => {
+                    out.replace_range(start..at + verb.len(), " ");
+                    from = start + 1;
+                }
+                None => from = at + verb.len(),
+            }
+        }
+    }
+    out
+}
+
+/// Where a full date (2023年7月5日, 2023.7.5, 2023-07-05) ending `text`
+/// begins, allowing a 于 or spaces before the verb.
+fn date_before(text: &str) -> Option<usize> {
+    let t = text.trim_end_matches([' ', '于']);
+    let cs: Vec<(usize, char)> = t.char_indices().collect();
+    // Walk back over digits and date separators; a date has three numbers.
+    let mut i = cs.len();
+    let mut numbers = 0;
+    let mut in_number = false;
+    while i > 0 {
+        let c = cs[i - 1].1;
+        if c.is_ascii_digit() {
+            if !in_number {
+                numbers += 1;
+                in_number = true;
+            }
+        } else if "年月日.-/".contains(c) {
+            in_number = false;
+            if numbers == 3 {
+                break;
+            }
+        } else {
+            break;
+        }
+        i -= 1;
+    }
+    (numbers == 3).then(|| cs.get(i).map_or(t.len(), |&(at, _)| at))
 }
 
 /// The month a text's figures run to, with the year if it says one.
@@ -319,6 +368,14 @@ mod tests {
         assert_eq!(p("统计时间:2023年1-6月"), Some((Some(2023), 6)));
         assert_eq!(p("数据截至2023.9.30"), Some((Some(2023), 9)));
         assert_eq!(p("填报时间：2023年7月5日"), None);
+        assert_eq!(
+            p("2023年二季度指标统计表（2023年7月5日填报）"),
+            Some((Some(2023), 6))
+        );
+        assert_eq!(p("2023年上半年进展（2023.7.8报送）"), Some((Some(2023), 6)));
+        assert_eq!(p("进展情况表 于2023-07-06导出"), None);
+        // A date the figures run to stays the period.
+        assert_eq!(p("数据截至2023年6月30日"), Some((Some(2023), 6)));
         assert_eq!(p("2023年大数据工作要点进展情况"), None);
     }
 }
