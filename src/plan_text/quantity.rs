@@ -764,9 +764,35 @@ pub fn object_after(text: &[char], from: usize, clause_end: usize) -> String {
         "入选", "争创", "通过", "得到", "实现", "顺利", "完成", "达到", "覆盖", "建成", "接入",
         "并", "以上", "以内", "以下", "等", "和", "及", "、", "(", "内",
     ];
-    let mut j = from;
-    while j < clause_end && !STOPS.iter().any(|w| starts_with_at(text, j, w)) {
-        j += 1;
+    let stop_at = |stops: &[&str], mut j: usize| {
+        while j < clause_end && !stops.iter().any(|w| starts_with_at(text, j, w)) {
+            j += 1;
+        }
+        j
+    };
+    let j = stop_at(STOPS, from);
+    // 具备创新性、示范性的智慧应用场景: qualities joined by 、 (和, 及) and
+    // closed by 的 describe the thing counted, which follows that 的.
+    if ["、", "和", "及"]
+        .iter()
+        .any(|w| starts_with_at(text, j, w))
+    {
+        let hard: Vec<&str> = STOPS
+            .iter()
+            .copied()
+            .filter(|w| !["、", "和", "及"].contains(w))
+            .collect();
+        let k = stop_at(&hard, j);
+        if let Some(d) = (j + 1..k).rev().find(|&i| text[i] == '的') {
+            let end = stop_at(STOPS, d + 1);
+            if end >= d + 3 {
+                return text[d + 1..end]
+                    .iter()
+                    .collect::<String>()
+                    .trim()
+                    .to_string();
+            }
+        }
     }
     let s: String = text[from..j].iter().collect();
     s.trim_start_matches("左右")
@@ -963,5 +989,16 @@ mod tests {
             cue_after(&c("内得到响应"), 0, Some("个工作日")),
             Some(Comparator::Le)
         );
+    }
+
+    #[test]
+    fn what_is_counted_follows_the_qualities_before_its_de() {
+        let object = |s: &str| {
+            let t = c(s);
+            object_after(&t, 0, t.len())
+        };
+        assert_eq!(object("具备创新性、示范性的智慧应用场景"), "智慧应用场景");
+        assert_eq!(object("数据开放实验室、创新中心"), "数据开放实验室");
+        assert_eq!(object("具有创新性的数据产品和服务"), "具有创新性的数据产品");
     }
 }
