@@ -178,30 +178,84 @@ pub fn sanitize(bytes: &[u8]) -> Result<Vec<u8>, String> {
         }
     }
     offsets.truncate(size as usize);
+    // calamine reads each sheet from where the workbook's sheet list
+    // (BOUNDSHEET) says it starts, which need not be where a walk over the
+    // stream from its start lands: so the stream is walked from its start
+    // (finding that list) and then from each sheet's start, as calamine
+    // will, up to the sheet's own end of file.
+    let mut starts: Vec<usize> = Vec::new();
+    walk(&offsets, 0, false, &mut out, &mut starts, bytes)?;
+    starts.sort_unstable();
+    starts.dedup();
+    if starts.len() > 4096 {
+        return Err("too_large: the workbook lists more than 4096 sheets".into());
+    }
+    for start in starts {
+        walk(&offsets, start, true, &mut out, &mut Vec::new(), bytes)?;
+    }
+    Ok(out)
+}
+
+/// Walks the workbook stream's records from `pos`: each sheet's cell
+/// extent (calamine makes a dense grid of it) must stay within the cell
+/// limit, and a DIMENSIONS record claiming more than that is zeroed in
+/// `out`. From the stream's start (`one_sheet` false) it walks to the end
+/// and collects the sheets' starts in `starts`; from a sheet's start it
+/// stops at that sheet's end of file, skipping nested substreams (an
+/// embedded chart), as calamine does.
+fn walk(
+    offsets: &[usize],
+    mut pos: usize,
+    one_sheet: bool,
+    out: &mut [u8],
+    starts: &mut Vec<usize>,
+    bytes: &[u8],
+) -> Result<(), String> {
     let at = |i: usize| offsets.get(i).map(|&o| bytes[o]);
     let u16_in = |i: usize| u16::from_le_bytes([at(i).unwrap_or(0), at(i + 1).unwrap_or(0)]) as u64;
-    // Each sheet's cell extent: calamine makes a dense grid of it.
     let mut extent: Option<(u64, u64, u64, u64)> = None;
     let too_big = |e: Option<(u64, u64, u64, u64)>| {
         e.is_some_and(|(r0, r1, c0, c1)| {
             (r1 - r0 + 1).saturating_mul(c1 - c0 + 1) > super::read::MAX_CELLS as u64
         })
     };
-    let mut pos = 0usize;
+    let refuse = || {
+        Err(format!(
+            "too_large: a sheet's cells spread over more than {} cells",
+            super::read::MAX_CELLS
+        ))
+    };
+    let mut seen_bof = false;
+    let mut nested = 0usize;
     while pos + 4 <= offsets.len() {
         let typ = u16::from_le_bytes([at(pos).unwrap_or(0), at(pos + 1).unwrap_or(0)]);
         let len = u16::from_le_bytes([at(pos + 2).unwrap_or(0), at(pos + 3).unwrap_or(0)]) as usize;
         let data = pos + 4;
+        pos = data + len;
+        if one_sheet {
+            match typ {
+                0x0809 if seen_bof => nested += 1,
+                0x0809 => seen_bof = true,
+                0x000A if nested > 0 => nested -= 1,
+                0x000A => break,
+                _ if nested > 0 => continue,
+                _ => {}
+            }
+        }
         match typ {
             // BOF / EOF: a sheet's records begin and end.
-            0x0809 | 0x000A => {
+            0x0809 | 0x000A if !one_sheet => {
                 if too_big(extent) {
-                    return Err(format!(
-                        "too_large: a sheet's cells spread over more than {} cells",
-                        super::read::MAX_CELLS
-                    ));
+                    return refuse();
                 }
                 extent = None;
+            }
+            // BOUNDSHEET: where a sheet's records start.
+            0x0085 if !one_sheet && len >= 4 => {
+                let p = (0..4).fold(0usize, |v, k| {
+                    v | (at(data + k).unwrap_or(0) as usize) << (8 * k)
+                });
+                starts.push(p);
             }
             // Cell records: row and column first; MULRK/MULBLANK end with the last column.
             0x0006 | 0x00BD | 0x00BE | 0x00D6 | 0x00FD | 0x0201 | 0x0203 | 0x0204 | 0x0205
@@ -253,15 +307,11 @@ pub fn sanitize(bytes: &[u8]) -> Result<Vec<u8>, String> {
                 }
             }
         }
-        pos = data + len;
     }
     if too_big(extent) {
-        return Err(format!(
-            "too_large: a sheet's cells spread over more than {} cells",
-            super::read::MAX_CELLS
-        ));
+        return refuse();
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
