@@ -71,7 +71,8 @@ pub fn import_files(
     out
 }
 
-/// Reads and matches files on up to four threads and hands each one to
+/// Reads and matches files on up to four threads — the calling thread among
+/// them, whenever no file is due — and hands each one to
 /// `each` on the calling thread — its index in `files`, its result and, when
 /// it could be read, its bytes — in the order given, as soon as it and every
 /// file before it are done. So the caller can commit one file while the
