@@ -170,6 +170,8 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
             f.result.rejects[0].why
         );
     }
+    // The window says why in Chinese.
+    h.get(egui_kittest::kittest::by().label_contains("未导入：计划中没有对应的指标"));
     // The coordinator takes it for the plan's 上榜案例数.
     let cases = loaded(h.state())
         .indicators

@@ -150,7 +150,7 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                     ui.label(widgets::with_unit(row.value, None));
                                     let (text, color) = if row.status == "warned" {
                                         (
-                                            format!("需核对：{}", row.why),
+                                            format!("需核对：{}", explain_row(&row.why)),
                                             Color32::from_rgb(0xf9, 0xa8, 0x25),
                                         )
                                     } else if row.why.is_empty() {
@@ -186,7 +186,7 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                             .unwrap_or_default(),
                                     );
                                     ui.label(
-                                        RichText::new(format!("未导入：{}", j.why))
+                                        RichText::new(format!("未导入：{}", explain_row(&j.why)))
                                             .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
                                     );
                                     ui.label("");
@@ -244,6 +244,22 @@ fn preview(app: &mut App, ui: &mut Ui) {
 
 fn review_open(commands: &mut Vec<Command>, file: usize, which: Rematch) {
     commands.push(Command::OpenRematch { file, which });
+}
+
+/// A row's verdict in Chinese, keeping the detail (names and figures).
+pub fn explain_row(why: &str) -> String {
+    let (word, rest) = why.split_once(':').unwrap_or(("", why));
+    let what = match word {
+        "not_in_plan" => "计划中没有对应的指标，可点“选择指标…”手动对应",
+        "duplicate" => "与前面的行重复，只取第一行",
+        "negative" => "数值为负",
+        "unreadable" => "数值无法识别",
+        "absurd" => "数值异常（达到年度目标的10倍以上，或百分比超过100%）",
+        "jump" => "与本单位上期数值相差过大",
+        "match" => "指标匹配不确定，请确认或重新选择",
+        _ => return why.to_string(),
+    };
+    format!("{what}（{}）", rest.trim())
 }
 
 /// A refused file's reason in Chinese, keeping the detail.
