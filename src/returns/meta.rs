@@ -170,8 +170,9 @@ fn cut_fill_date(line: &str) -> String {
     out
 }
 
-/// Where a full date (2023年7月5日, 2023.7.5, 2023-07-05) ending `text`
-/// begins, allowing a 于 or spaces before the verb.
+/// Where a date with its day (2023年7月5日, 2023.7.5, 2023-07-05, 7月5日)
+/// ending `text` begins, allowing a 于 or spaces before the verb; not one
+/// that follows 截至 / 截止 (the day the figures run to).
 fn date_before(text: &str) -> Option<usize> {
     let t = text.trim_end_matches([' ', '于']);
     let cs: Vec<(usize, char)> = t.char_indices().collect();
@@ -196,7 +197,10 @@ fn date_before(text: &str) -> Option<usize> {
         }
         i -= 1;
     }
-    (numbers == 3).then(|| cs.get(i).map_or(t.len(), |&(at, _)| at))
+    let dated = numbers == 3 || numbers == 2 && t.ends_with('日');
+    let start = cs.get(i).map_or(t.len(), |&(at, _)| at);
+    let up_to = t[..start].ends_with("截至") || t[..start].ends_with("截止");
+    (dated && !up_to).then_some(start)
 }
 
 /// The month a text's figures run to, with the year if it says one.
@@ -374,6 +378,8 @@ mod tests {
         );
         assert_eq!(p("2023年上半年进展（2023.7.8报送）"), Some((Some(2023), 6)));
         assert_eq!(p("进展情况表 于2023-07-06导出"), None);
+        assert_eq!(p("2023年二季度统计表（7月5日填报）"), Some((Some(2023), 6)));
+        assert_eq!(p("数据截至6月30日报送"), Some((None, 6)));
         // A date the figures run to stays the period.
         assert_eq!(p("数据截至2023年6月30日"), Some((Some(2023), 6)));
         assert_eq!(p("2023年大数据工作要点进展情况"), None);
