@@ -197,6 +197,7 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
             ("上榜案例数", Some(7.0))
         );
     }
+    h.get_by_label("已手动对应");
     h.get_by_label("确认导入").click();
     h.step();
     settle(&mut h);

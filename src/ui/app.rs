@@ -576,7 +576,7 @@ impl App {
         row.indicator = ind.name.clone();
         row.code = ind.code.clone();
         row.status = "accepted";
-        row.why = "matched by hand".into();
+        row.why = "已手动对应".into();
         if !row.source_name.is_empty() && row.source_name != ind.name {
             review.aliases[file].push((row.source_name.clone(), ind.id));
         }

@@ -248,32 +248,55 @@ fn review_open(commands: &mut Vec<Command>, file: usize, which: Rematch) {
 
 /// A row's verdict in Chinese, keeping the detail (names and figures).
 pub fn explain_row(why: &str) -> String {
-    let (word, rest) = why.split_once(':').unwrap_or(("", why));
-    let what = match word {
-        "not_in_plan" => "计划中没有对应的指标，可点“选择指标…”手动对应",
-        "duplicate" => "与前面的行重复，只取第一行",
-        "negative" => "数值为负",
-        "unreadable" => "数值无法识别",
-        "absurd" => "数值异常（达到年度目标的10倍以上，或百分比超过100%）",
-        "jump" => "与本单位上期数值相差过大",
-        "match" => "指标匹配不确定，请确认或重新选择",
-        _ => return why.to_string(),
-    };
-    format!("{what}（{}）", rest.trim())
+    in_chinese(
+        why,
+        &[
+            (
+                "not_in_plan",
+                "计划中没有对应的指标，可点“选择指标…”手动对应",
+            ),
+            ("duplicate", "与前面的行重复，只取第一行"),
+            ("negative", "数值为负"),
+            ("unreadable", "数值无法识别"),
+            (
+                "absurd",
+                "数值异常（达到年度目标的10倍以上，或百分比超过100%）",
+            ),
+            ("jump", "与本单位上期数值相差过大"),
+            ("match", "指标匹配不确定，请确认或重新选择"),
+        ],
+        None,
+    )
 }
 
 /// A refused file's reason in Chinese, keeping the detail.
 pub fn explain_file_error(e: &str) -> String {
-    let (word, rest) = e.split_once(':').unwrap_or(("", e));
-    let what = match word {
-        "corrupt" => "文件已损坏或不是表格文件",
-        "empty" => "文件中没有找到数据表（需要指标名称列和数值列）",
-        "encrypted" => "文件设有密码，请另存为无密码的文件后再导入",
-        "too_large" => "文件过大，超出可导入的范围",
-        "unsupported" => "不支持的文件格式，请另存为 .xlsx 或 .csv",
-        _ => "无法读取",
-    };
-    format!("{what}（{}）", rest.trim())
+    in_chinese(
+        e,
+        &[
+            ("corrupt", "文件已损坏或不是表格文件"),
+            ("empty", "文件中没有找到数据表（需要指标名称列和数值列）"),
+            ("encrypted", "文件设有密码，请另存为无密码的文件后再导入"),
+            ("too_large", "文件过大，超出可导入的范围"),
+            ("unsupported", "不支持的文件格式，请另存为 .xlsx 或 .csv"),
+        ],
+        Some("无法读取"),
+    )
+}
+
+/// `word: detail` with the word said in Chinese from `words` (else
+/// `otherwise`; else the text as it is), the detail kept in brackets.
+fn in_chinese(text: &str, words: &[(&str, &str)], otherwise: Option<&str>) -> String {
+    let (word, rest) = text.split_once(':').unwrap_or(("", text));
+    match words
+        .iter()
+        .find(|(w, _)| *w == word)
+        .map(|(_, said)| *said)
+        .or(otherwise)
+    {
+        Some(said) => format!("{said}（{}）", rest.trim()),
+        None => text.to_string(),
+    }
 }
 
 fn history(app: &mut App, ui: &mut Ui) {
@@ -323,5 +346,27 @@ fn history(app: &mut App, ui: &mut Ui) {
         });
     if let Some(id) = undo {
         app.commands.push(Command::UndoBatch(id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_and_refusals_are_said_in_chinese_with_their_detail() {
+        assert_eq!(
+            explain_row("duplicate: '新建智慧社区数' was already given in row 9"),
+            "与前面的行重复，只取第一行（'新建智慧社区数' was already given in row 9）"
+        );
+        assert_eq!(explain_row("已手动对应"), "已手动对应");
+        assert_eq!(
+            explain_file_error("corrupt: invalid zip header"),
+            "文件已损坏或不是表格文件（invalid zip header）"
+        );
+        assert_eq!(
+            explain_file_error("unreadable: No such file"),
+            "无法读取（No such file）"
+        );
     }
 }
