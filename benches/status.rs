@@ -39,7 +39,8 @@ fn rule(i: usize) -> IndicatorRule {
             deadline: Date::end_of_year(2023),
         },
         required_share: 1.0,
-        designated_unit: None,
+        reporting_units: Vec::new(),
+        city_reporter: None,
         percent: false,
     }
 }

@@ -137,8 +137,26 @@ fn the_issue_walk_through() {
     assert!((c["completion"].as_f64().unwrap() - 0.4).abs() < 1e-9);
     assert!((c["expected"].as_f64().unwrap() - 0.496).abs() < 0.001);
     assert_eq!(c["status"], "lagging");
-    assert_eq!(c["units"].as_array().unwrap().len(), 2);
-    assert_eq!(indicator(&st, "数据中心平均PUE")["status"], "done");
+    let reported: Vec<&str> = c["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| !u["actual"].is_null())
+        .map(|u| u["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(reported, ["张店区", "淄川区"]);
+    // Every district counts; the two that reported June are not owed May.
+    assert_eq!(c["aggregation"], "sum");
+    assert_eq!(c["reporting_units"].as_array().unwrap().len(), 11);
+    assert_eq!(c["period_due"], "2023-05");
+    let owed = c["not_reported"].as_array().unwrap();
+    assert_eq!(owed.len(), 9);
+    assert!(!owed.iter().any(|u| u == "张店区" || u == "淄川区"));
+    // The bureau reports the city's PUE; its figure is the city's.
+    let pue = indicator(&st, "数据中心平均PUE");
+    assert_eq!(pue["status"], "done");
+    assert_eq!(pue["source"], "reporter");
+    assert_eq!(pue["city_reporter"], "淄博市大数据局");
     assert_eq!(st["summary"]["lagging"], 1);
 
     // Text output says the same for people.

@@ -27,13 +27,18 @@ fn rule(kind: Kind, comparator: Comparator, target: f64) -> IndicatorRule {
         },
         kind,
         scope: Scope::City,
-        aggregation: kind.default_aggregation(),
+        aggregation: if kind == Kind::Level {
+            Aggregation::Mean
+        } else {
+            Aggregation::Sum
+        },
         timeline: Timeline {
             start: d("2023-01-01"),
             deadline: d("2023-12-31"),
         },
         required_share: 1.0,
-        designated_unit: None,
+        reporting_units: Vec::new(),
+        city_reporter: None,
         percent: false,
     }
 }
@@ -741,15 +746,21 @@ fn aggregations_other_than_sum() {
             "{agg}"
         );
     }
-    // single: the designated unit's figure; without one, the latest report.
+    // single: the city reporter's figure, never the latest report.
     let mut r = rule(Kind::Level, Comparator::Le, 1.4);
-    r.designated_unit = Some("B".into());
+    r.aggregation = Aggregation::Single;
+    r.city_reporter = Some("B".into());
     assert!(close(r.evaluate(&units, d(JUNE_30), &s).actual, Some(1.5)));
-    r.designated_unit = None;
+    r.city_reporter = None;
     let staggered = vec![
         UnitInput::new("A", vec![Observation::as_of(p("2023-03"), 1.6)]),
         UnitInput::new("B", vec![Observation::as_of(p("2023-05"), 1.38)]),
     ];
+    let ev = r.evaluate(&staggered, d(JUNE_30), &s);
+    assert_eq!(ev.actual, None, "no city reporter: no city figure");
+    assert_eq!(ev.status, Status::NoData);
+    // With one reporting unit, that unit is the reporter.
+    r.reporting_units = vec!["B".into()];
     let ev = r.evaluate(&staggered, d(JUNE_30), &s);
     assert!(close(ev.actual, Some(1.38)));
     assert_eq!(ev.status, Status::Done);

@@ -396,7 +396,12 @@ fn nested_sections_and_responsible_units_are_kept() {
         d("2024-12-31"),
         "default deadline: the end of the plan year"
     );
-    assert_eq!(ind.aggregation, Aggregation::Sum);
+    assert_eq!(ind.reporting.aggregation, Aggregation::Sum);
+    assert_eq!(
+        ind.reporting.units,
+        vec!["张店区".to_string()],
+        "the district the task names"
+    );
     // An indicator pointing at a task that does not exist is refused whole.
     let mut broken = doc.clone();
     broken.title = Some("另一个".into());

@@ -235,14 +235,12 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             let plan = store.plan_or_latest(a.plan)?;
             let as_of = a.as_of.unwrap_or_else(today);
             let report = store.status(plan.id, as_of)?;
-            let inputs = store.indicator_inputs(plan.id)?;
-            let (period, missing) = crate::domain::not_reported(&store.units()?, &inputs);
-            let text = crate::export::bulletin::bulletin(&report, period, &missing);
+            let text = crate::export::bulletin::bulletin(&report);
             let body = serde_json::json!({
                 "as_of": as_of,
                 "summary": report.summary,
-                "not_reported": missing,
-                "period": period,
+                "period_due": report.period_due,
+                "not_reported": report.not_reported,
                 "text": text,
             });
             emit(json, &body, |_| text.clone())

@@ -210,6 +210,25 @@ impl Period {
             day: days_in_month(self.year, self.month),
         }
     }
+    /// The month after.
+    pub fn next(self) -> Period {
+        if self.month == 12 {
+            Period {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Period {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+    /// How many months from this period to `later` (negative when `later`
+    /// is earlier): 2023-06 → 2023-12 is 6.
+    pub fn months_until(self, later: Period) -> i32 {
+        (later.year - self.year) * 12 + later.month as i32 - self.month as i32
+    }
     /// The month before.
     pub fn previous(self) -> Period {
         if self.month == 1 {
@@ -316,6 +335,13 @@ mod tests {
         let p: Period = "2024-02".parse().unwrap();
         assert_eq!(p.last_day().to_string(), "2024-02-29");
         assert_eq!(p.previous().to_string(), "2024-01");
+        assert_eq!(p.next().to_string(), "2024-03");
+        assert_eq!(
+            "2023-12".parse::<Period>().unwrap().next().to_string(),
+            "2024-01"
+        );
+        assert_eq!(p.months_until("2023-11".parse().unwrap()), -3);
+        assert_eq!(p.months_until("2025-02".parse().unwrap()), 12);
         assert_eq!(
             "2024-01".parse::<Period>().unwrap().previous().to_string(),
             "2023-12"

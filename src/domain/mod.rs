@@ -5,15 +5,18 @@
 pub mod date;
 pub mod model;
 pub mod progress;
+pub mod reporting;
 pub mod text;
 
 pub use date::{Date, DateError, Period};
 pub use model::{
-    Aggregation, BatchRow, Better, Comparator, Confidence, FigureHistory, Indicator, Kind,
+    Aggregation, BatchRow, Better, Comparator, Confidence, Cycle, FigureHistory, Indicator, Kind,
     Observation, PlanDoc, PlanIndicator, PlanSection, PlanSummary, PlanTask, Report,
     ResponsibleUnit, Role, Scope, Status, Unit, UnitKind, UnitSpec, UnitsFile, ValueBasis,
 };
 pub use progress::{
-    Evaluation, Figure, Forecast, Goal, IndicatorRule, ProgressSettings, Timeline, UnitEvaluation,
-    UnitInput, due_soon, expected_progress, judge, not_reported, roll_up, unit_figure,
+    CitySource, Evaluation, Figure, Forecast, Goal, IndicatorRule, Pace, ProgressSettings,
+    Timeline, UnitEvaluation, UnitInput, due_soon, expected_progress, judge, roll_up, unit_figure,
+    units_not_reported,
 };
+pub use reporting::{Reporting, ReportingChoice, ReportingContext, ReportingSet};

@@ -112,6 +112,18 @@ word_enum! {
 }
 
 word_enum! {
+    /// How often units report (a plan's reporting cycle, a setting).
+    Cycle {
+        /// every month (the default)
+        Monthly = "monthly",
+        /// at the end of March, June, September and December
+        Quarterly = "quarterly",
+        /// at the end of June and December
+        HalfYearly = "half_yearly",
+    }
+}
+
+word_enum! {
     /// The traffic light of an indicator (红黄绿灯).
     Status {
         Done = "done",
@@ -146,17 +158,6 @@ word_enum! {
         AsOfPeriodEnd = "as_of_period_end",
         /// only what was added during the period (本月新增)
         PeriodIncrement = "period_increment",
-    }
-}
-
-impl Kind {
-    /// The aggregation a city-scope indicator of this kind uses unless told
-    /// otherwise: counts add up; a level is reported once for the city.
-    pub fn default_aggregation(self) -> Aggregation {
-        match self {
-            Kind::Level => Aggregation::Single,
-            Kind::Cumulative | Kind::New | Kind::CountOfEvents => Aggregation::Sum,
-        }
     }
 }
 
@@ -269,6 +270,16 @@ pub struct PlanIndicator {
     pub kind: Kind,
     #[serde(default)]
     pub aggregation: Option<Aggregation>,
+    /// The units whose figures count (names or aliases from the units
+    /// catalogue); `None` leaves it to the rules (docs/indicator-rules.md):
+    /// every district, or the districts the task names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporting_units: Option<Vec<String>>,
+    /// The unit that reports the city's own figure (for `single`, the only
+    /// figure that counts); `None` leaves it to the rules: the task's lead
+    /// department, else the plan's issuer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city_reporter: Option<String>,
     #[serde(default)]
     pub deadline: Option<Date>,
     #[serde(default)]
@@ -284,11 +295,6 @@ impl PlanIndicator {
     pub fn better(&self) -> Better {
         self.better
             .unwrap_or_else(|| self.comparator.implied_better())
-    }
-    /// The aggregation, from the plan or the kind's default.
-    pub fn aggregation(&self) -> Aggregation {
-        self.aggregation
-            .unwrap_or_else(|| self.kind.default_aggregation())
     }
 }
 
@@ -467,7 +473,8 @@ pub struct PlanSummary {
 }
 
 /// An indicator as the ledger keeps it: the plan's statement plus the
-/// ledger's own fields (id, stable code, aggregation, designated unit).
+/// ledger's own fields (id, stable code, who reports it and how their
+/// figures combine).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Indicator {
     pub id: i64,
@@ -489,9 +496,10 @@ pub struct Indicator {
     pub better: Better,
     pub kind: Kind,
     pub scope: Scope,
-    pub aggregation: Aggregation,
+    /// Whose figures count and how they make the city's figure: what the
+    /// plan or the user set, the rules' defaults for the rest.
+    pub reporting: super::reporting::Reporting,
     pub required_share: f64,
-    pub designated_unit: Option<String>,
     pub deadline: Date,
     pub phrase: String,
     pub confidence: Option<Confidence>,
@@ -524,13 +532,14 @@ impl Indicator {
             goal: self.goal(),
             kind: self.kind,
             scope: self.scope,
-            aggregation: self.aggregation,
+            aggregation: self.reporting.aggregation,
             timeline: super::progress::Timeline {
                 start,
                 deadline: self.deadline.max(start),
             },
             required_share: self.required_share,
-            designated_unit: self.designated_unit.clone(),
+            reporting_units: self.reporting.units.clone(),
+            city_reporter: self.reporting.city_reporter.clone(),
             percent: self.is_percent(),
         }
     }

@@ -15,7 +15,9 @@
 //!   when the returns give them, never as the mean of the units' rates.
 
 use super::date::{Date, Period};
-use super::model::{Aggregation, Better, Comparator, Kind, Observation, Scope, Status, ValueBasis};
+use super::model::{
+    Aggregation, Better, Comparator, Cycle, Kind, Observation, Scope, Status, ValueBasis,
+};
 use serde::{Deserialize, Serialize};
 
 /// Tolerance for comparing figures that went through decimal parsing.
@@ -34,6 +36,10 @@ pub struct ProgressSettings {
     /// Month and day the plan year starts (expected progress runs from here).
     pub year_start_month: u32,
     pub year_start_day: u32,
+    /// How often units report.
+    pub cycle: Cycle,
+    /// The day of the month after a period by which its figures are due.
+    pub due_day: u32,
 }
 
 impl Default for ProgressSettings {
@@ -44,6 +50,8 @@ impl Default for ProgressSettings {
             due_soon_days: 15,
             year_start_month: 1,
             year_start_day: 1,
+            cycle: Cycle::Monthly,
+            due_day: 10,
         }
     }
 }
@@ -54,6 +62,12 @@ impl ProgressSettings {
         Date::new(year, self.year_start_month, self.year_start_day)
             .or_else(|| Date::new(year, self.year_start_month, 1))
             .unwrap_or_else(|| Date::new(year, 1, 1).expect("1 January exists"))
+    }
+
+    /// The period due at `as_of` by the reporting cycle and due day (as of
+    /// 2023-06-30, monthly, due on the 10th: 2023-05).
+    pub fn period_due(&self, as_of: Date) -> Period {
+        super::reporting::period_due(self.cycle, self.due_day, as_of)
     }
 
     /// Checks that the settings make sense together; names what does not.
@@ -71,6 +85,12 @@ impl ProgressSettings {
             return Err(format!(
                 "the due-soon window must be 0–366 days, not {}",
                 self.due_soon_days
+            ));
+        }
+        if !(1..=31).contains(&self.due_day) {
+            return Err(format!(
+                "figures must be due on a day of the month (1–31), not {}",
+                self.due_day
             ));
         }
         if Date::new(2001, self.year_start_month, self.year_start_day).is_none() {
@@ -313,18 +333,11 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Combines units' figures into the city's figure.
-///
-/// `designated` names the unit whose figure is the city's for `single`; when
-/// it has not reported, the most recent figure stands (ties: the first unit).
-/// For `mean`, when every figure carries its numerator and denominator the
-/// city's rate is Σnumerators / Σdenominators (times 100 when `percent`).
-pub fn roll_up(
-    aggregation: Aggregation,
-    figures: &[(&str, Figure)],
-    designated: Option<&str>,
-    percent: bool,
-) -> Option<f64> {
+/// Combines the reporting units' figures into the city's figure: `sum`,
+/// `mean` (Σnumerators / Σdenominators when every figure carries them,
+/// times 100 when `percent`), `min`, `max`. `single` has no aggregate: the
+/// city's figure is its city reporter's alone (`None` here).
+pub fn roll_up(aggregation: Aggregation, figures: &[(&str, Figure)], percent: bool) -> Option<f64> {
     if figures.is_empty() {
         return None;
     }
@@ -348,15 +361,7 @@ pub fn roll_up(
                 values.sum::<f64>() / figures.len() as f64
             }
         }
-        Aggregation::Single => {
-            let chosen = designated.and_then(|d| figures.iter().find(|(u, _)| *u == d));
-            let chosen = chosen.unwrap_or_else(|| {
-                figures.iter().fold(&figures[0], |best, f| {
-                    if f.1.period > best.1.period { f } else { best }
-                })
-            });
-            chosen.1.value
-        }
+        Aggregation::Single => return None,
     })
 }
 
@@ -371,8 +376,12 @@ pub struct IndicatorRule {
     /// For `per_unit` scope: the share of units that must meet their target
     /// (60%以上的区(市)达到… → 0.6); 1.0 when every unit must.
     pub required_share: f64,
-    /// For `single` aggregation: the unit that reports the city's figure.
-    pub designated_unit: Option<String>,
+    /// The units whose figures count; empty: every unit given.
+    pub reporting_units: Vec<String>,
+    /// The unit that reports the city's own figure (city scope): for
+    /// `single` the only figure that counts, otherwise the figure that
+    /// stands for the city whenever it gives one.
+    pub city_reporter: Option<String>,
     /// The figures are percentages in percent points (40% = 40).
     pub percent: bool,
 }
@@ -409,10 +418,16 @@ pub struct UnitEvaluation {
     pub target: Option<f64>,
     pub completion: Option<f64>,
     /// `None` when the unit has no target of its own to be judged against
-    /// (its figure is only a part of the city's).
+    /// (its figure is only a part of the city's), or its figure does not count.
     pub status: Option<Status>,
     /// The latest period this unit reported for.
     pub period: Option<Period>,
+    /// Whether the unit's figure is one the city's line is made of (a
+    /// reporting unit, or the city reporter); other units' figures are shown
+    /// and never counted.
+    pub counted: bool,
+    /// The figure is older than the period due (still used, flagged).
+    pub stale: bool,
 }
 
 /// Where the year-to-date trend leads by the deadline.
@@ -421,6 +436,28 @@ pub struct Forecast {
     pub value: f64,
     /// The share of the target that value would reach (its completion).
     pub completion: f64,
+}
+
+/// What it takes to reach the target by the deadline from the latest
+/// figure (追赶所需): so much per remaining reporting period.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Pace {
+    /// The change needed per period: an increase for higher-is-better, a
+    /// decrease (a positive number) for lower-is-better.
+    pub per_period: f64,
+    /// Reporting periods left after the latest figure, up to the deadline.
+    pub periods: u32,
+    pub cycle: Cycle,
+}
+
+/// Whose figure the city's figure is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CitySource {
+    /// the city reporter's own figure
+    Reporter,
+    /// the reporting units' figures combined (or, per district, judged)
+    Units,
 }
 
 /// The judgement of one indicator at a date.
@@ -438,9 +475,73 @@ pub struct Evaluation {
     pub units_met: Option<usize>,
     pub units_total: Option<usize>,
     pub units: Vec<UnitEvaluation>,
+    /// The reporting period whose figures are due at the date.
+    pub period_due: Option<Period>,
+    /// The latest period the city's line stands at.
+    pub latest_period: Option<Period>,
+    /// Whose figure the city's figure is.
+    pub source: Option<CitySource>,
+    /// The city's line stands at a period older than the period due.
+    pub stale: bool,
+    /// Units whose figure for the period due is missing and is needed for
+    /// the city's line (催报).
+    pub not_reported: Vec<String>,
+    /// Units whose figure in the city's line is older than the period due.
+    pub stale_units: Vec<String>,
+    /// What it takes per remaining period to reach the target.
+    pub pace_needed: Option<Pace>,
+}
+
+/// How a unit's figure takes part in an indicator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    /// the city reporter (city scope)
+    Reporter,
+    /// a reporting unit
+    Member,
+    /// anyone else: shown, never counted
+    Other,
 }
 
 impl IndicatorRule {
+    /// The unit whose own figure is the city's: the city reporter, or for
+    /// `single` the one reporting unit when no reporter is named.
+    fn reporter(&self) -> Option<&str> {
+        if self.scope != Scope::City {
+            return None;
+        }
+        self.city_reporter.as_deref().or_else(|| {
+            (self.aggregation == Aggregation::Single && self.reporting_units.len() == 1)
+                .then(|| self.reporting_units[0].as_str())
+        })
+    }
+
+    fn part(&self, unit: &str) -> Part {
+        if self.reporter() == Some(unit) {
+            Part::Reporter
+        } else if self.scope == Scope::City && self.aggregation == Aggregation::Single {
+            Part::Other
+        } else if self.reporting_units.is_empty() || self.reporting_units.iter().any(|u| u == unit)
+        {
+            Part::Member
+        } else {
+            Part::Other
+        }
+    }
+
+    /// Whether a member is judged against a target of its own (or the
+    /// city's): per district, a split target, or a level averaged or taken
+    /// at its extreme (each unit's PUE against ≤1.4).
+    fn judges(&self, u: &UnitInput) -> bool {
+        self.scope == Scope::PerUnit
+            || u.target.is_some()
+            || (self.kind == Kind::Level
+                && matches!(
+                    self.aggregation,
+                    Aggregation::Mean | Aggregation::Min | Aggregation::Max
+                ))
+    }
+
     fn unit_goal(&self, u: &UnitInput) -> Goal {
         Goal {
             target: u.target.unwrap_or(self.goal.target),
@@ -449,7 +550,7 @@ impl IndicatorRule {
             } else {
                 self.goal.target_max
             },
-            baseline: u.baseline.or(if self.scope == Scope::PerUnit {
+            baseline: u.baseline.or(if u.target.is_none() {
                 self.goal.baseline
             } else {
                 None
@@ -458,8 +559,11 @@ impl IndicatorRule {
         }
     }
 
-    fn has_unit_targets(&self, units: &[UnitInput]) -> bool {
-        self.scope == Scope::PerUnit || units.iter().any(|u| u.target.is_some())
+    /// The period due at `as_of` within this indicator's span: none before
+    /// the first period of the plan year is due, never past the deadline's.
+    pub fn period_due(&self, as_of: Date, settings: &ProgressSettings) -> Option<Period> {
+        let due = settings.period_due(as_of);
+        (due >= self.timeline.start.period()).then(|| due.min(self.timeline.deadline.period()))
     }
 
     /// Judges the indicator at `as_of` from its units' inputs.
@@ -472,7 +576,7 @@ impl IndicatorRule {
     ///     kind: Kind::New, scope: Scope::City, aggregation: Aggregation::Sum,
     ///     timeline: Timeline { start: Date::new(2023, 1, 1).unwrap(),
     ///                          deadline: Date::new(2023, 12, 31).unwrap() },
-    ///     required_share: 1.0, designated_unit: None, percent: false,
+    ///     required_share: 1.0, reporting_units: vec![], city_reporter: None, percent: false,
     /// };
     /// let june: Period = "2023-06".parse().unwrap();
     /// let units = vec![
@@ -483,6 +587,7 @@ impl IndicatorRule {
     /// assert_eq!(e.actual, Some(30.0));
     /// assert!((e.completion.unwrap() - 0.4).abs() < 1e-9);
     /// assert_eq!(e.status, Status::Lagging);
+    /// assert_eq!(e.period_due.unwrap().to_string(), "2023-05");
     /// ```
     pub fn evaluate(
         &self,
@@ -492,129 +597,195 @@ impl IndicatorRule {
     ) -> Evaluation {
         let tl = &self.timeline;
         let elapsed = tl.elapsed(as_of);
-        let figures: Vec<(&str, Option<Figure>)> = units
+        let due = self.period_due(as_of, settings);
+        let is_stale = |f: &Figure| due.is_some_and(|d| f.period < d);
+        let parts: Vec<Part> = units.iter().map(|u| self.part(&u.unit)).collect();
+        let figures: Vec<Option<Figure>> = units
             .iter()
-            .map(|u| {
-                (
-                    u.unit.as_str(),
-                    unit_figure(self.kind, &u.observations, tl, as_of, u.baseline),
-                )
-            })
+            .map(|u| unit_figure(self.kind, &u.observations, tl, as_of, u.baseline))
             .collect();
-        let shows_target = self.has_unit_targets(units);
-        let unit_expected = |goal: &Goal| expected_progress(self.kind, goal, elapsed);
         let unit_lines: Vec<UnitEvaluation> = units
             .iter()
             .zip(&figures)
-            .map(|(u, (_, fig))| {
+            .zip(&parts)
+            .map(|((u, fig), part)| {
+                let judged = *part == Part::Member && self.judges(u);
                 let goal = self.unit_goal(u);
-                match fig {
-                    None => UnitEvaluation {
-                        unit: u.unit.clone(),
-                        actual: None,
-                        target: shows_target.then_some(goal.target),
-                        completion: None,
-                        status: shows_target.then_some(Status::NoData),
-                        period: None,
-                    },
-                    Some(f) => {
-                        let c = goal.completion(f.value);
-                        let exp = unit_expected(&goal);
-                        UnitEvaluation {
-                            unit: u.unit.clone(),
-                            actual: Some(f.value),
-                            target: shows_target.then_some(goal.target),
-                            completion: shows_target.then_some(c),
-                            status: shows_target.then(|| {
-                                judge(goal.meets(f.value), c, exp, as_of, tl.deadline, settings)
-                            }),
-                            period: Some(f.period),
-                        }
-                    }
+                let completion = fig.map(|f| goal.completion(f.value));
+                UnitEvaluation {
+                    unit: u.unit.clone(),
+                    actual: fig.map(|f| f.value),
+                    target: judged.then_some(goal.target),
+                    completion: completion.filter(|_| judged),
+                    status: judged.then(|| match (fig, completion) {
+                        (Some(f), Some(c)) => judge(
+                            goal.meets(f.value),
+                            c,
+                            expected_progress(self.kind, &goal, elapsed),
+                            as_of,
+                            tl.deadline,
+                            settings,
+                        ),
+                        _ => Status::NoData,
+                    }),
+                    period: fig.map(|f| f.period),
+                    counted: *part != Part::Other,
+                    stale: fig.is_some_and(|f| is_stale(&f)),
                 }
             })
             .collect();
-
-        let reported: Vec<(&str, Figure)> = figures
-            .iter()
-            .filter_map(|(u, f)| f.map(|f| (*u, f)))
+        let current = |i: usize| figures[i].is_some_and(|f| !is_stale(&f));
+        let members: Vec<usize> = (0..units.len())
+            .filter(|&i| parts[i] == Part::Member)
             .collect();
-        let expected = expected_progress(self.kind, &self.goal, elapsed);
+        let reporter = (0..units.len()).find(|&i| parts[i] == Part::Reporter);
+        let names = |ids: &mut dyn Iterator<Item = usize>| -> Vec<String> {
+            ids.map(|i| units[i].unit.clone()).collect()
+        };
         let mut ev = Evaluation {
             actual: None,
             completion: None,
-            expected,
+            expected: expected_progress(self.kind, &self.goal, elapsed),
             status: Status::NoData,
             due_soon: false,
             forecast: None,
             units_met: None,
             units_total: None,
             units: unit_lines,
+            period_due: due,
+            latest_period: None,
+            source: None,
+            stale: false,
+            not_reported: Vec::new(),
+            stale_units: Vec::new(),
+            pace_needed: None,
         };
-        if reported.is_empty() {
-            ev.due_soon = due_soon(Status::NoData, tl.deadline, as_of, settings);
-            return ev;
-        }
         match self.scope {
             Scope::City => {
-                let actual = roll_up(
-                    self.aggregation,
-                    &reported,
-                    self.designated_unit.as_deref(),
-                    self.percent,
-                )
-                .expect("at least one figure");
-                let completion = self.goal.completion(actual);
-                ev.actual = Some(actual);
-                ev.completion = Some(completion);
-                ev.status = judge(
-                    self.goal.meets(actual),
-                    completion,
-                    expected,
-                    as_of,
-                    tl.deadline,
-                    settings,
-                );
-                ev.forecast = self.forecast(units, as_of);
+                let from_reporter = reporter.and_then(|i| figures[i].map(|f| (i, f)));
+                let single = self.aggregation == Aggregation::Single;
+                ev.not_reported = match reporter {
+                    Some(i) if current(i) => Vec::new(),
+                    Some(i) if single => names(&mut std::iter::once(i)),
+                    _ => names(&mut members.iter().copied().filter(|&i| !current(i))),
+                };
+                let city = match from_reporter {
+                    Some((i, f)) => {
+                        ev.stale_units = names(&mut std::iter::once(i).filter(|_| is_stale(&f)));
+                        Some((f.value, f.period, CitySource::Reporter))
+                    }
+                    None if !single => {
+                        let reported: Vec<(&str, Figure)> = members
+                            .iter()
+                            .filter_map(|&i| figures[i].map(|f| (units[i].unit.as_str(), f)))
+                            .collect();
+                        ev.stale_units = reported
+                            .iter()
+                            .filter(|(_, f)| is_stale(f))
+                            .map(|(u, _)| u.to_string())
+                            .collect();
+                        let latest = reported.iter().map(|(_, f)| f.period).max();
+                        roll_up(self.aggregation, &reported, self.percent)
+                            .zip(latest)
+                            .map(|(v, p)| (v, p, CitySource::Units))
+                    }
+                    None => None,
+                };
+                if let Some((actual, period, source)) = city {
+                    let completion = self.goal.completion(actual);
+                    let met = self.goal.meets(actual);
+                    ev.actual = Some(actual);
+                    ev.completion = Some(completion);
+                    ev.latest_period = Some(period);
+                    ev.source = Some(source);
+                    ev.stale = due.is_some_and(|d| period < d);
+                    ev.status = judge(met, completion, ev.expected, as_of, tl.deadline, settings);
+                    if as_of < tl.deadline && !ev.stale {
+                        ev.forecast = self.forecast(units, as_of).map(|mut f| {
+                            let counts = matches!(
+                                self.kind,
+                                Kind::New | Kind::Cumulative | Kind::CountOfEvents
+                            );
+                            if counts && self.goal.better == Better::Higher && f.value < actual {
+                                f.value = actual;
+                                f.completion = completion;
+                            }
+                            f
+                        });
+                    }
+                    if !met && as_of <= tl.deadline {
+                        // Periods still to come: after the latest figure and
+                        // after the period already due.
+                        let from = due.map_or(period, |d| d.max(period));
+                        let periods = settings.cycle.periods_after(from, tl.deadline.period());
+                        let gap = match self.goal.better {
+                            Better::Higher => self.goal.target - actual,
+                            Better::Lower => actual - self.goal.target,
+                        };
+                        ev.pace_needed = (periods > 0 && gap > 0.0).then(|| Pace {
+                            per_period: gap / periods as f64,
+                            periods,
+                            cycle: settings.cycle,
+                        });
+                    }
+                }
             }
             Scope::PerUnit => {
-                let total = units.len();
-                let met = units
-                    .iter()
-                    .zip(&figures)
-                    .filter(|(u, (_, f))| f.is_some_and(|f| self.unit_goal(u).meets(f.value)))
-                    .count();
-                let share = met as f64 / total as f64;
-                let required = if self.required_share > 0.0 {
-                    self.required_share
-                } else {
-                    1.0
-                };
-                let completion = share / required;
-                ev.actual = Some(share);
-                ev.completion = Some(completion);
-                ev.units_met = Some(met);
-                ev.units_total = Some(total);
-                ev.status = judge(
-                    share >= required - EPS,
-                    completion,
-                    expected,
-                    as_of,
-                    tl.deadline,
-                    settings,
+                ev.not_reported = names(&mut members.iter().copied().filter(|&i| !current(i)));
+                ev.stale_units = names(
+                    &mut members
+                        .iter()
+                        .copied()
+                        .filter(|&i| figures[i].is_some_and(|f| is_stale(&f))),
                 );
+                let total = members.len();
+                let latest = members
+                    .iter()
+                    .filter_map(|&i| figures[i])
+                    .map(|f| f.period)
+                    .max();
+                if let (Some(latest), true) = (latest, total > 0) {
+                    let n_met = members
+                        .iter()
+                        .filter(|&&i| {
+                            figures[i].is_some_and(|f| self.unit_goal(&units[i]).meets(f.value))
+                        })
+                        .count();
+                    let share = n_met as f64 / total as f64;
+                    let required = if self.required_share > 0.0 {
+                        self.required_share
+                    } else {
+                        1.0
+                    };
+                    let completion = share / required;
+                    let met = share >= required - EPS;
+                    ev.actual = Some(share);
+                    ev.completion = Some(completion);
+                    ev.units_met = Some(n_met);
+                    ev.units_total = Some(total);
+                    ev.latest_period = Some(latest);
+                    ev.source = Some(CitySource::Units);
+                    ev.status = judge(met, completion, ev.expected, as_of, tl.deadline, settings);
+                } else {
+                    ev.units_met = Some(0);
+                    ev.units_total = Some(total);
+                }
             }
         }
         ev.due_soon = due_soon(ev.status, tl.deadline, as_of, settings);
         ev
     }
 
-    /// The city's figure at the end of each reported period up to `as_of`:
-    /// the series a sparkline or a plot draws.
+    /// The city's line at the end of each period up to `as_of` in which a
+    /// counted unit reported: the city's figure, or per district the share
+    /// of units meeting their target. What a sparkline or a plot draws.
     pub fn series(&self, units: &[UnitInput], as_of: Date) -> Vec<(Period, f64)> {
+        let parts: Vec<Part> = units.iter().map(|u| self.part(&u.unit)).collect();
         let mut periods: Vec<Period> = units
             .iter()
-            .flat_map(|u| u.observations.iter().map(|o| o.period))
+            .zip(&parts)
+            .filter(|(_, p)| **p != Part::Other)
+            .flat_map(|(u, _)| u.observations.iter().map(|o| o.period))
             .filter(|p| self.timeline.counts(*p, as_of))
             .collect();
         periods.sort();
@@ -623,31 +794,48 @@ impl IndicatorRule {
             .iter()
             .map(|u| Cursor::new(self.kind, &u.observations, &self.timeline, u.baseline))
             .collect();
+        let members = parts.iter().filter(|p| **p == Part::Member).count();
         let mut figs: Vec<(&str, Figure)> = Vec::with_capacity(units.len());
         periods
             .iter()
             .filter_map(|p| {
                 figs.clear();
-                for (u, c) in units.iter().zip(cursors.iter_mut()) {
-                    if let Some(f) = c.advance_to(*p) {
-                        figs.push((u.unit.as_str(), f));
+                let mut from_reporter = None;
+                let mut met = 0;
+                for ((u, c), part) in units.iter().zip(cursors.iter_mut()).zip(&parts) {
+                    let Some(f) = c.advance_to(*p) else { continue };
+                    match part {
+                        Part::Reporter => from_reporter = Some(f.value),
+                        Part::Member => {
+                            figs.push((u.unit.as_str(), f));
+                            if self.unit_goal(u).meets(f.value) {
+                                met += 1;
+                            }
+                        }
+                        Part::Other => {}
                     }
                 }
-                roll_up(
-                    self.aggregation,
-                    &figs,
-                    self.designated_unit.as_deref(),
-                    self.percent,
-                )
-                .map(|v| (*p, v))
+                let value = match self.scope {
+                    Scope::PerUnit => {
+                        (members > 0 && !figs.is_empty()).then(|| met as f64 / members as f64)
+                    }
+                    Scope::City => {
+                        from_reporter.or_else(|| roll_up(self.aggregation, &figs, self.percent))
+                    }
+                };
+                value.map(|v| (*p, v))
             })
             .collect()
     }
 
-    /// The year-to-date trend extended to the deadline. Counts (`new`,
-    /// `count_of_events`) start the year at zero, so one figure is a trend;
-    /// a `cumulative` or `level` figure needs its baseline or two periods.
+    /// The year-to-date trend of the city's figure extended to the
+    /// deadline. Counts (`new`, `count_of_events`) start the year at zero,
+    /// so one figure is a trend; a `cumulative` or `level` figure needs its
+    /// baseline or two periods. Per district there is no forecast.
     pub fn forecast(&self, units: &[UnitInput], as_of: Date) -> Option<Forecast> {
+        if self.scope == Scope::PerUnit {
+            return None;
+        }
         let tl = &self.timeline;
         let points: Vec<(f64, f64)> = self
             .series(units, as_of)
@@ -691,31 +879,38 @@ impl IndicatorRule {
     }
 }
 
-/// The latest period any unit reported for, and the districts that have no
-/// figure for it (who has not reported, in catalogue order).
-pub fn not_reported(
-    units: &[crate::domain::Unit],
+/// The units to remind (催报) at a date: every unit some indicator is
+/// waiting for (its `not_reported`) that has no figure at all for the period
+/// due or later (up to the date), in catalogue order. A unit that reported
+/// the period due for anything has reported.
+pub fn units_not_reported<'a>(
+    catalogue: &[crate::domain::Unit],
+    evaluations: impl IntoIterator<Item = &'a Evaluation>,
     inputs: &[(crate::domain::Indicator, Vec<UnitInput>)],
-) -> (Option<Period>, Vec<String>) {
-    let all = || {
-        inputs.iter().flat_map(|(_, us)| us.iter()).flat_map(|u| {
+    due: Option<Period>,
+    as_of: Date,
+) -> Vec<String> {
+    let Some(due) = due else {
+        return Vec::new();
+    };
+    let owing: std::collections::HashSet<&str> = evaluations
+        .into_iter()
+        .flat_map(|e| e.not_reported.iter().map(String::as_str))
+        .collect();
+    let reported: std::collections::HashSet<&str> = inputs
+        .iter()
+        .flat_map(|(_, us)| us.iter())
+        .filter(|u| {
             u.observations
                 .iter()
-                .map(move |o| (u.unit.as_str(), o.period))
+                .any(|o| o.period >= due && o.period <= as_of.period())
         })
-    };
-    let Some(latest) = all().map(|(_, p)| p).max() else {
-        return (None, Vec::new());
-    };
-    let reported: std::collections::HashSet<&str> = all()
-        .filter(|(_, p)| *p == latest)
-        .map(|(u, _)| u)
+        .map(|u| u.unit.as_str())
         .collect();
-    let missing = units
+    catalogue
         .iter()
-        .filter(|u| u.kind == crate::domain::UnitKind::District)
-        .filter(|u| !reported.contains(u.name.as_str()))
-        .map(|u| u.name.clone())
-        .collect();
-    (Some(latest), missing)
+        .map(|u| u.name.as_str())
+        .filter(|u| owing.contains(u) && !reported.contains(u))
+        .map(str::to_string)
+        .collect()
 }

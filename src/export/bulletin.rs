@@ -1,47 +1,67 @@
 //! The bulletin (通报): a few paragraphs of plain Chinese for minutes and
 //! notices — how many indicators are done, on track, lagging, behind,
-//! overdue; the lagging ones by name with their figures; the units that
-//! have not reported.
+//! overdue; the lagging ones by name with their figures and the pace they
+//! need; the units that have not reported the period due.
 
-use super::number;
-use crate::domain::{Period, Status};
+use super::{figure, pace, period};
+use crate::domain::{Scope, Status};
 use crate::store::{IndicatorStatus, StatusReport};
 use std::fmt::Write;
-
-fn figure(v: Option<f64>, unit: Option<&str>) -> String {
-    v.map_or("未报送".into(), |v| {
-        format!("{}{}", number(v), unit.unwrap_or(""))
-    })
-}
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
+/// One indicator in words: its target and figure as the rules judge them —
+/// per district, how many units meet their target, never a fraction of the
+/// unit of measure.
 fn line(i: &IndicatorStatus) -> String {
     let e = &i.evaluation;
-    format!(
-        "{}（目标{}，实际{}，完成{}，序时进度{}）",
-        i.name,
-        figure(Some(i.target), i.unit.as_deref()),
-        figure(e.actual, i.unit.as_deref()),
+    let unit = i.unit.as_deref();
+    let mut s = match (i.scope, e.units_met, e.units_total) {
+        (Scope::PerUnit, Some(met), Some(total)) => format!(
+            "{}（目标每个单位{}，{met}/{total}个单位达标",
+            i.label,
+            figure(Some(i.target), unit)
+        ),
+        _ => format!(
+            "{}（目标{}，实际{}",
+            i.label,
+            figure(Some(i.target), unit),
+            figure(e.actual, unit)
+        ),
+    };
+    if e.stale
+        && let Some(p) = e.latest_period
+    {
+        let _ = write!(s, "（{}数据）", period(p));
+    }
+    let _ = write!(
+        s,
+        "，完成{}，序时进度{}",
         pct(e.completion),
         pct(e.expected)
-    )
+    );
+    if let Some(p) = &e.pace_needed {
+        let _ = write!(s, "，{}", pace(p, i.better, i.kind, unit));
+    }
+    s.push('）');
+    s
 }
 
-/// The bulletin for a status report and the units that have not reported
-/// for `period`.
+/// The bulletin for a status report: its counts, the indicators that need
+/// attention, and the units that have not reported the period due.
 ///
 /// ```
 /// use taizhang::store::Store;
 /// let mut store = Store::open_in_memory().unwrap();
 /// taizhang::cli::demo(&mut store).unwrap();
 /// let status = store.status(1, "2023-06-30".parse().unwrap()).unwrap();
-/// let text = taizhang::export::bulletin::bulletin(&status, None, &[]);
+/// let text = taizhang::export::bulletin::bulletin(&status);
 /// assert!(text.starts_with("截至2023年6月30日"));
+/// assert!(text.contains("2023年5月进展情况"));
 /// ```
-pub fn bulletin(status: &StatusReport, period: Option<Period>, missing: &[String]) -> String {
+pub fn bulletin(status: &StatusReport) -> String {
     let count = |s: Status| status.summary.get(s.as_str()).copied().unwrap_or(0);
     let d = status.as_of;
     let mut out = String::new();
@@ -79,7 +99,7 @@ pub fn bulletin(status: &StatusReport, period: Option<Period>, missing: &[String
         .indicators
         .iter()
         .filter(|i| i.evaluation.due_soon)
-        .map(|i| i.name.as_str())
+        .map(|i| i.label.as_str())
         .collect();
     if !due.is_empty() {
         let _ = writeln!(
@@ -89,27 +109,21 @@ pub fn bulletin(status: &StatusReport, period: Option<Period>, missing: &[String
             due.join("、")
         );
     }
-    match period {
-        Some(p) if !missing.is_empty() => {
+    match status.period_due {
+        Some(p) if !status.not_reported.is_empty() => {
             let _ = writeln!(
                 out,
-                "\n{}年{}月进展情况尚未报送的单位（{}个）：{}。请抓紧报送。",
-                p.year(),
-                p.month(),
-                missing.len(),
-                missing.join("、")
+                "\n{}进展情况尚未报送的单位（{}个）：{}。请抓紧报送。",
+                period(p),
+                status.not_reported.len(),
+                status.not_reported.join("、")
             );
         }
         Some(p) => {
-            let _ = writeln!(
-                out,
-                "\n{}年{}月进展情况各单位均已报送。",
-                p.year(),
-                p.month()
-            );
+            let _ = writeln!(out, "\n{}进展情况各单位均已报送。", period(p));
         }
         None => {
-            let _ = writeln!(out, "\n各单位尚未报送进展情况。");
+            let _ = writeln!(out, "\n本年度尚无到期应报送的进展情况。");
         }
     }
     out

@@ -48,10 +48,79 @@ pub fn column_width<'a>(texts: impl IntoIterator<Item = &'a str>, min: f64, max:
     (texts.into_iter().map(text_width).fold(min, f64::max) + 2.0).min(max)
 }
 
-/// A figure without needless decimals: 12, 4.5, 0.35.
+/// A figure for people: whole numbers with thousands separators, 万 from
+/// 100,000 up (47万, 4.5万), at most two decimals. The one number format of
+/// the window, the bulletin and the workbooks.
+///
+/// ```
+/// use taizhang::export::number;
+/// assert_eq!(number(24280.0), "24,280");
+/// assert_eq!(number(470000.0), "47万");
+/// assert_eq!(number(1.3767), "1.38");
+/// ```
 pub fn number(v: f64) -> String {
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    fn trim(s: String) -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+    fn group(n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if n < 0 { format!("-{out}") } else { out }
+    }
+    if v.abs() >= 100_000.0 {
+        return format!("{}万", trim(format!("{:.2}", v / 10_000.0)));
+    }
+    if v.fract() == 0.0 {
+        return group(v as i64);
+    }
+    trim(format!("{v:.2}"))
+}
+
+/// A figure with its unit of measure; 未报送 for none.
+pub fn figure(v: Option<f64>, unit: Option<&str>) -> String {
+    v.map_or("未报送".into(), |v| {
+        format!("{}{}", number(v), unit.unwrap_or(""))
+    })
+}
+
+/// A period as people write it: 2023年6月.
+pub fn period(p: crate::domain::Period) -> String {
+    format!("{}年{}月", p.year(), p.month())
+}
+
+/// The pace needed in words: 尚需每月新增6.3个（剩余6个月）, 尚需每季度降低0.02.
+pub fn pace(
+    p: &crate::domain::Pace,
+    better: crate::domain::Better,
+    kind: crate::domain::Kind,
+    unit: Option<&str>,
+) -> String {
+    use crate::domain::{Better, Cycle, Kind};
+    let (every, left) = match p.cycle {
+        Cycle::Monthly => ("每月", format!("{}个月", p.periods)),
+        Cycle::Quarterly => ("每季度", format!("{}个季度", p.periods)),
+        Cycle::HalfYearly => ("每半年", format!("{}个半年", p.periods)),
+    };
+    let verb = match (better, kind) {
+        (Better::Lower, _) => "降低",
+        (Better::Higher, Kind::Level) => "提高",
+        (Better::Higher, _) => "新增",
+    };
+    format!(
+        "尚需{every}{verb}{}{}（剩余{left}）",
+        number(p.per_period),
+        unit.unwrap_or("")
+    )
 }
 
 /// A comparator as a sign before a target: ≥5, ≤1.4.

@@ -1,6 +1,7 @@
-//! The unit ranking (晾晒): units ordered by the mean completion of their
-//! indicators, with the change since a month earlier. Shown in the window
-//! and written to the meeting workbook.
+//! The unit ranking (晾晒): units that reported, ordered by the mean
+//! completion of their judged indicators, with the change since a month
+//! earlier; the units that reported nothing are listed apart, never ranked.
+//! Shown in the window and written to the meeting workbook.
 
 use crate::domain::Status;
 use crate::store::StatusReport;
@@ -20,8 +21,9 @@ pub type UnitLine = (
 #[derive(Clone, Debug)]
 pub struct UnitRank {
     pub unit: String,
-    /// Mean completion of the unit's indicators that have a target of their
-    /// own or a figure (0..=1 capped), `None` with nothing to judge.
+    /// Mean completion of the unit's judged indicators (a target of its own,
+    /// per district, or a level against the city's target), each capped at
+    /// 1; `None` when none of its figures is judged.
     pub score: Option<f64>,
     pub rank: usize,
     /// The rank a month earlier, for the change arrow.
@@ -32,63 +34,97 @@ pub struct UnitRank {
     pub lines: Vec<UnitLine>,
 }
 
-/// Ranks units by the mean completion of their indicators (with a target of
-/// their own, or a figure compared with the city target when none was
-/// split); ties and units with nothing to judge go last, by name.
-pub fn rank(status: &StatusReport, previous: Option<&StatusReport>) -> Vec<UnitRank> {
-    fn scores(status: &StatusReport) -> Vec<UnitRank> {
+/// The ranking at a date: the units with figures, ranked, and the units
+/// some indicator counts on that have none (未报送), in catalogue order.
+#[derive(Clone, Debug, Default)]
+pub struct Ranking {
+    pub ranked: Vec<UnitRank>,
+    pub not_reported: Vec<String>,
+}
+
+impl Ranking {
+    /// A unit's line, ranked or not.
+    pub fn unit(&self, name: &str) -> Option<&UnitRank> {
+        self.ranked.iter().find(|r| r.unit == name)
+    }
+}
+
+/// Ranks the units that reported by the mean completion of their judged
+/// indicators (ties: more indicators reported first, then by name; units
+/// whose figures are not judged come after, by name).
+pub fn rank(status: &StatusReport, previous: Option<&StatusReport>) -> Ranking {
+    fn scores(status: &StatusReport) -> Ranking {
+        let mut order: Vec<String> = Vec::new();
         let mut by_unit: HashMap<String, UnitRank> = HashMap::new();
         for ind in &status.indicators {
             for u in &ind.evaluation.units {
-                let entry = by_unit.entry(u.unit.clone()).or_insert_with(|| UnitRank {
-                    unit: u.unit.clone(),
-                    score: None,
-                    rank: 0,
-                    previous_rank: None,
-                    reported: 0,
-                    lines: Vec::new(),
+                let entry = by_unit.entry(u.unit.clone()).or_insert_with(|| {
+                    order.push(u.unit.clone());
+                    UnitRank {
+                        unit: u.unit.clone(),
+                        score: None,
+                        rank: 0,
+                        previous_rank: None,
+                        reported: 0,
+                        lines: Vec::new(),
+                    }
                 });
                 if u.actual.is_some() {
                     entry.reported += 1;
                 }
-                entry
-                    .lines
-                    .push((ind.name.clone(), u.actual, u.target, u.completion, u.status));
+                if u.actual.is_some() || u.target.is_some() {
+                    entry.lines.push((
+                        ind.label.clone(),
+                        u.actual,
+                        u.target,
+                        u.completion,
+                        u.status,
+                    ));
+                }
             }
         }
-        let mut out: Vec<UnitRank> = by_unit
-            .into_values()
-            .map(|mut r| {
-                let done: Vec<f64> = r
-                    .lines
-                    .iter()
-                    .filter_map(|l| l.3)
-                    .map(|c| c.min(1.0))
-                    .collect();
-                r.score = (!done.is_empty()).then(|| done.iter().sum::<f64>() / done.len() as f64);
-                r
-            })
-            .collect();
-        out.sort_by(|a, b| {
+        let mut ranked = Vec::new();
+        let mut not_reported = Vec::new();
+        for name in order {
+            let mut r = by_unit.remove(&name).expect("each unit once");
+            if r.reported == 0 {
+                not_reported.push(r.unit);
+                continue;
+            }
+            let judged: Vec<f64> = r
+                .lines
+                .iter()
+                .filter(|l| l.1.is_some())
+                .filter_map(|l| l.3)
+                .map(|c| c.min(1.0))
+                .collect();
+            r.score =
+                (!judged.is_empty()).then(|| judged.iter().sum::<f64>() / judged.len() as f64);
+            ranked.push(r);
+        }
+        ranked.sort_by(|a, b| {
             b.score
                 .unwrap_or(-1.0)
                 .total_cmp(&a.score.unwrap_or(-1.0))
                 .then(b.reported.cmp(&a.reported))
                 .then(a.unit.cmp(&b.unit))
         });
-        for (i, r) in out.iter_mut().enumerate() {
+        for (i, r) in ranked.iter_mut().enumerate() {
             r.rank = i + 1;
         }
-        out
+        Ranking {
+            ranked,
+            not_reported,
+        }
     }
     let mut now = scores(status);
     if let Some(prev) = previous {
         let before: HashMap<String, usize> = scores(prev)
+            .ranked
             .into_iter()
-            .filter(|r| r.reported > 0)
             .map(|r| (r.unit, r.rank))
             .collect();
-        for r in &mut now {
+        for r in &mut now.ranked {
             r.previous_rank = before.get(&r.unit).copied();
         }
     }

@@ -90,7 +90,7 @@ fn table(
         let r = 3 + k as u32;
         let e = &i.evaluation;
         ws.write_string_with_format(r, 0, &i.code, &f.text)?;
-        ws.write_string_with_format(r, 1, &i.name, &f.text)?;
+        ws.write_string_with_format(r, 1, &i.label, &f.text)?;
         ws.write_string_with_format(r, 2, i.task.as_deref().unwrap_or(""), &f.text)?;
         ws.write_string_with_format(
             r,
@@ -106,7 +106,7 @@ fn table(
         match (i.scope, e.units_met, e.units_total, e.actual) {
             // A per-unit target: how many units reach it, not a share as a count.
             (crate::domain::Scope::PerUnit, Some(met), Some(total), _) => {
-                ws.write_string_with_format(r, 4, format!("{met}/{total}单位达标"), &f.text)?
+                ws.write_string_with_format(r, 4, format!("{met}/{total}个单位达标"), &f.text)?
             }
             (.., Some(v)) => ws.write_number_with_format(r, 4, v, &f.number)?,
             (.., None) => ws.write_string_with_format(r, 4, "未报送", &f.text)?,
@@ -130,7 +130,7 @@ fn table(
             .map(|(_, u, t)| format!("{u}：{t}"))
             .unwrap_or_default();
         ws.write_string_with_format(r, 9, &words, &f.text)?;
-        names.push(i.name.clone());
+        names.push(i.label.clone());
     }
     ws.set_column_width(0, 14)?;
     ws.set_column_width(
@@ -256,8 +256,12 @@ pub fn report(store: &Store, plan: Option<i64>, as_of: Date) -> Result<Vec<u8>, 
         {
             ws.write_string_with_format(2, c as u16, *h, &f.head)?;
         }
-        let ranked: Vec<_> = ranking.iter().filter(|r| r.score.is_some()).collect();
-        for (k, r) in ranking.iter().enumerate() {
+        let ranked: Vec<_> = ranking
+            .ranked
+            .iter()
+            .filter(|r| r.score.is_some())
+            .collect();
+        for (k, r) in ranking.ranked.iter().enumerate() {
             let row = 3 + k as u32;
             ws.write_number_with_format(row, 0, r.rank as f64, &f.text)?;
             let change = super::ranking::change(r.rank, r.previous_rank);
@@ -269,9 +273,33 @@ pub fn report(store: &Store, plan: Option<i64>, as_of: Date) -> Result<Vec<u8>, 
             };
             ws.write_number_with_format(row, 4, r.reported as f64, &f.text)?;
         }
+        // Units with no figure are not ranked: listed below, apart.
+        if !ranking.not_reported.is_empty() {
+            let row = 4 + ranking.ranked.len() as u32;
+            ws.write_string_with_format(
+                row,
+                0,
+                format!(
+                    "未报送、不参与排名的单位（{}个）",
+                    ranking.not_reported.len()
+                ),
+                &f.head,
+            )?;
+            for (k, u) in ranking.not_reported.iter().enumerate() {
+                ws.write_string_with_format(row + 1 + k as u32, 2, u, &f.text)?;
+            }
+        }
         ws.set_column_width(
             2,
-            super::column_width(ranking.iter().map(|r| r.unit.as_str()), 10.0, 30.0),
+            super::column_width(
+                ranking
+                    .ranked
+                    .iter()
+                    .map(|r| r.unit.as_str())
+                    .chain(ranking.not_reported.iter().map(String::as_str)),
+                10.0,
+                30.0,
+            ),
         )?;
         ws.set_column_width(3, 12)?;
         ws.set_column_width(4, 12)?;
@@ -285,7 +313,9 @@ pub fn report(store: &Store, plan: Option<i64>, as_of: Date) -> Result<Vec<u8>, 
                 .set_name("平均完成率")
                 .set_categories((name.as_str(), 3, 2, last, 2))
                 .set_values((name.as_str(), 3, 3, last, 3));
-            chart.y_axis().set_num_format("0%");
+            // A value axis from zero (to 100%): spreadsheet programs otherwise
+            // start it near the smallest bar, which then looks like nothing.
+            chart.y_axis().set_num_format("0%").set_min(0).set_max(1);
             chart.x_axis().set_reverse();
             chart.legend().set_hidden();
             ws.insert_chart(2, 6, &chart)?;
@@ -319,7 +349,7 @@ pub fn report(store: &Store, plan: Option<i64>, as_of: Date) -> Result<Vec<u8>, 
             let e = &i.evaluation;
             let base = i.baseline.unwrap_or(0.0);
             let expected = e.expected.map(|x| base + x * (i.target - base));
-            ws.write_string_with_format(row, 0, &i.name, &f.text)?;
+            ws.write_string_with_format(row, 0, &i.label, &f.text)?;
             ws.write_number_with_format(row, 1, i.target, &f.number)?;
             ws.write_number_with_format(row, 2, e.actual.unwrap_or(0.0), &f.number)?;
             match expected {
@@ -329,19 +359,21 @@ pub fn report(store: &Store, plan: Option<i64>, as_of: Date) -> Result<Vec<u8>, 
             let mut chart = Chart::new(ChartType::Column);
             chart
                 .title()
-                .set_name(&format!("{}（{}）", i.name, status_name(e.status)));
+                .set_name(&format!("{}（{}）", i.label, status_name(e.status)));
             chart
                 .add_series()
-                .set_name(i.name.as_str())
+                .set_name(i.label.as_str())
                 .set_categories((name.as_str(), 2, 1, 2, 3))
                 .set_values((name.as_str(), row, 1, row, 3));
             chart.legend().set_hidden();
+            // From zero: 46.5 against 50 must not look like half.
+            chart.y_axis().set_min(0);
             chart.set_width(480).set_height(260);
             ws.insert_chart(2 + 14 * k as u32, 6, &chart)?;
         }
         ws.set_column_width(
             0,
-            super::column_width(late.iter().map(|i| i.name.as_str()), 16.0, 40.0),
+            super::column_width(late.iter().map(|i| i.label.as_str()), 16.0, 40.0),
         )?;
         for c in 1..=3 {
             ws.set_column_width(c, 12)?;

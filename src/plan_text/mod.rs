@@ -553,10 +553,10 @@ fn task_indicators(
             if unit.is_none() {
                 unit = quantity::unit_from_name(&names[0]);
             }
-            let scope = if quantity::per_unit_after(text, q.end) {
+            let scope = if quantity::per_unit_after(text, q.end, q.unit.as_deref()) {
                 Scope::PerUnit
             } else {
-                quantity::scope_of(text, cs, q.start)
+                quantity::scope_of(text, cs, q.start, unit.as_deref())
             };
             // A coordinated target's phrase is its own part of the clause.
             let phrase_start = if coordinated { seg_start } else { cs + lead };
@@ -582,6 +582,8 @@ fn task_indicators(
                     scope,
                     kind,
                     aggregation: None,
+                    reporting_units: None,
+                    city_reporter: None,
                     deadline: Some(clause_deadline.unwrap_or_else(|| Date::end_of_year(year))),
                     confidence: Some(quantity::confidence(f.explicit, q, f.enumerated)),
                 });

@@ -663,10 +663,42 @@ pub fn cue_after(text: &[char], at: usize, unit: Option<&str>) -> Option<Compara
     }
 }
 
-/// Whether the clause text before `at` makes the target per unit.
-pub fn scope_of(text: &[char], clause_start: usize, at: usize) -> Scope {
+/// Words that close a named group of districts (7个试点区县, 5个县(市、区)).
+const GROUP_OF_DISTRICTS: &[&str] = &[
+    "区县",
+    "县区",
+    "县市区",
+    "区(县)",
+    "县(区)",
+    "县(市、区)",
+    "县(市区)",
+    "区(市)",
+    "县(市)",
+];
+
+/// Whether the clause text before `at` makes the target per unit: 各区县 /
+/// 每个区县 …, or a rate held by a named group of districts (7个试点区县智慧
+/// 社区覆盖率达到40%: each of the seven is judged). A count of districts
+/// (首批4个试点区(县)) is one number for the city.
+pub fn scope_of(text: &[char], clause_start: usize, at: usize, unit: Option<&str>) -> Scope {
     let before: String = text[clause_start..at].iter().collect();
     if PER_UNIT.iter().any(|p| before.contains(p)) {
+        return Scope::PerUnit;
+    }
+    let rate = matches!(unit, Some("%"));
+    let group = (clause_start..at).any(|i| {
+        text[i] == '个'
+            && i > clause_start
+            && (text[i - 1].is_ascii_digit() || "一二两三四五六七八九十".contains(text[i - 1]))
+            && {
+                let tail: String = text[i + 1..at.min(i + 17)]
+                    .iter()
+                    .take_while(|c| !"，,；;。、".contains(**c))
+                    .collect();
+                GROUP_OF_DISTRICTS.iter().any(|w| tail.contains(w))
+            }
+    });
+    if rate && group {
         Scope::PerUnit
     } else {
         Scope::City
@@ -687,6 +719,14 @@ pub fn trim_name(s: &str) -> String {
         let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
         if digits == 4 && s[digits..].starts_with('年') {
             s = s[digits + '年'.len_utf8()..].to_string();
+        }
+        // A leading count of the group the metric is held by (7个试点区县
+        // 智慧社区覆盖率): the name is the metric, the group its scope.
+        if (1..=2).contains(&digits)
+            && s[digits..].starts_with('个')
+            && s[digits..].chars().count() > 4
+        {
+            s = s[digits + '个'.len_utf8()..].to_string();
         }
         s = s
             .trim_start_matches(|c: char| c == ',' || c == '、' || c.is_whitespace())
@@ -747,9 +787,13 @@ pub fn split_metrics(subject: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether the words right after a quantity make it a share of units
-/// (60%以上的区(市)达到… → each unit is judged, per-unit scope).
-pub fn per_unit_after(text: &[char], at: usize) -> bool {
+/// Whether the words right after a percentage make it a share of units
+/// (60%以上的区(市)达到… → each unit is judged, per-unit scope). After a
+/// count they name what is counted (4个县级节点…: city scope).
+pub fn per_unit_after(text: &[char], at: usize, unit: Option<&str>) -> bool {
+    if unit != Some("%") {
+        return false;
+    }
     let rest: String = text[at..text.len().min(at + 8)].iter().collect();
     let rest = rest.trim_start_matches("以上").trim_start_matches('的');
     ["区", "县", "市(区)", "区(市)", "区县"]

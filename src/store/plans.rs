@@ -3,8 +3,8 @@
 
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{
-    Date, Indicator, PlanDoc, PlanIndicator, PlanSection, PlanSummary, PlanTask, ResponsibleUnit,
-    Role,
+    Aggregation, Date, Indicator, PlanDoc, PlanIndicator, PlanSection, PlanSummary, PlanTask,
+    Reporting, ReportingChoice, ReportingContext, ReportingSet, ResponsibleUnit, Role,
 };
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
@@ -28,11 +28,23 @@ pub struct PlanImport {
 const INDICATOR_SELECT: &str = "
     SELECT i.id, i.plan_id, p.year, i.code, i.ref_id, t.path, t.title, i.name, i.unit,
            i.comparator, i.target, i.target_max, i.baseline, i.better, i.kind, i.scope,
-           i.aggregation, i.required_share, du.name, i.deadline, i.phrase, i.confidence
+           i.aggregation, i.required_share, du.name, i.deadline, i.phrase, i.confidence,
+           i.aggregation_set, i.task_id, p.issuer,
+           (SELECT group_concat(u.name, char(31)) FROM
+              (SELECT unit_id FROM indicator_units WHERE indicator_id = i.id ORDER BY position) iu
+              JOIN units u ON u.id = iu.unit_id)
     FROM indicators i
     JOIN plans p ON p.id = i.plan_id
     LEFT JOIN tasks t ON t.id = i.task_id
     LEFT JOIN units du ON du.id = i.designated_unit_id";
+
+/// An indicator as stored, before the rules fill in its reporting.
+struct StoredIndicator {
+    indicator: Indicator,
+    choice: ReportingChoice,
+    task_id: Option<i64>,
+    issuer: String,
+}
 
 fn parse_col<T: std::str::FromStr<Err = E>, E: std::fmt::Display>(
     r: &Row,
@@ -48,9 +60,18 @@ fn parse_col<T: std::str::FromStr<Err = E>, E: std::fmt::Display>(
     })
 }
 
-fn indicator_from_row(r: &Row) -> rusqlite::Result<Indicator> {
+fn indicator_from_row(r: &Row) -> rusqlite::Result<StoredIndicator> {
     let confidence: Option<String> = r.get(21)?;
-    Ok(Indicator {
+    let aggregation: Aggregation = parse_col(r, 16)?;
+    let aggregation_set: bool = r.get(22)?;
+    let units: Option<String> = r.get(25)?;
+    let city_reporter: Option<String> = r.get(18)?;
+    let choice = ReportingChoice {
+        aggregation: aggregation_set.then_some(aggregation),
+        units: units.map(|u| u.split('\u{1f}').map(str::to_string).collect()),
+        city_reporter,
+    };
+    let indicator = Indicator {
         id: r.get(0)?,
         plan_id: r.get(1)?,
         plan_year: r.get(2)?,
@@ -67,12 +88,23 @@ fn indicator_from_row(r: &Row) -> rusqlite::Result<Indicator> {
         better: parse_col(r, 13)?,
         kind: parse_col(r, 14)?,
         scope: parse_col(r, 15)?,
-        aggregation: parse_col(r, 16)?,
+        // Filled in by `Store::finish_indicators`.
+        reporting: Reporting {
+            aggregation,
+            units: Vec::new(),
+            city_reporter: None,
+            set: ReportingSet::default(),
+        },
         required_share: r.get(17)?,
-        designated_unit: r.get(18)?,
         deadline: parse_col(r, 19)?,
         phrase: r.get(20)?,
         confidence: confidence.and_then(|c| c.parse().ok()),
+    };
+    Ok(StoredIndicator {
+        indicator,
+        choice,
+        task_id: r.get(23)?,
+        issuer: r.get(24)?,
     })
 }
 
@@ -153,6 +185,7 @@ impl Store {
         out.tasks = task_ids.len();
 
         // Indicators, matched to what the plan already had.
+        let catalogue = super::units::units_of(&tx)?;
         let mut existing: Vec<Existing> = {
             let mut st = tx
                 .prepare(
@@ -214,38 +247,46 @@ impl Store {
                 ind.phrase,
                 ind.confidence.map(|c| c.as_str()),
             ];
-            match found {
+            let id = match found {
                 Some(id) => {
                     tx.execute(
                         "UPDATE indicators SET plan_id = ?1, task_id = ?2, ref_id = ?3, position = ?4, name = ?5,
                            unit = ?6, comparator = ?7, target = ?8, target_max = ?9,
                            baseline = COALESCE(?10, baseline), better = ?11, kind = ?12, scope = ?13,
-                           aggregation = COALESCE(?14, aggregation), deadline = ?15, phrase = ?16,
-                           confidence = ?17, retired = 0
+                           aggregation = COALESCE(?14, aggregation),
+                           aggregation_set = CASE WHEN ?14 IS NULL THEN aggregation_set ELSE 1 END,
+                           deadline = ?15, phrase = ?16, confidence = ?17, retired = 0
                          WHERE id = ?18",
                         rusqlite::params_from_iter(p.iter().copied().chain(std::iter::once(&id as &dyn rusqlite::ToSql))),
                     )
                     .context(&format!("updating indicator '{}'", ind.name))?;
                     out.indicators_updated += 1;
+                    id
                 }
                 None => {
                     let code = indicator_code(doc.year, plan_id, next_seq);
                     next_seq += 1;
-                    let aggregation = ind.aggregation().as_str();
+                    // Not chosen: a placeholder the rules replace when read
+                    // (aggregation_set = 0).
+                    let placeholder = Aggregation::Sum.as_str();
                     tx.execute(
                         "INSERT INTO indicators (plan_id, task_id, ref_id, position, name, unit, comparator, target,
-                           target_max, baseline, better, kind, scope, aggregation, deadline, phrase, confidence, code)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, COALESCE(?14, ?18), ?15, ?16, ?17, ?19)",
+                           target_max, baseline, better, kind, scope, aggregation, deadline, phrase, confidence, code,
+                           aggregation_set)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, COALESCE(?14, ?18), ?15, ?16, ?17, ?19,
+                           ?14 IS NOT NULL)",
                         rusqlite::params_from_iter(
                             p.iter()
                                 .copied()
-                                .chain([&aggregation as &dyn rusqlite::ToSql, &code as &dyn rusqlite::ToSql]),
+                                .chain([&placeholder as &dyn rusqlite::ToSql, &code as &dyn rusqlite::ToSql]),
                         ),
                     )
                     .context(&format!("adding indicator '{}'", ind.name))?;
                     out.indicators_added += 1;
+                    tx.last_insert_rowid()
                 }
-            }
+            };
+            set_reporting(&tx, &catalogue, id, ind)?;
         }
         for gone in existing {
             let reported: bool = tx
@@ -444,7 +485,17 @@ impl Store {
                 baseline: i.baseline,
                 scope: i.scope,
                 kind: i.kind,
-                aggregation: Some(i.aggregation),
+                aggregation: i
+                    .reporting
+                    .set
+                    .aggregation
+                    .then_some(i.reporting.aggregation),
+                reporting_units: i.reporting.set.units.then(|| i.reporting.units.clone()),
+                city_reporter: i
+                    .reporting
+                    .city_reporter
+                    .clone()
+                    .filter(|_| i.reporting.set.city_reporter),
                 deadline: Some(i.deadline),
                 confidence: i.confidence,
             })
@@ -469,8 +520,72 @@ impl Store {
         let rows = st
             .query_map([plan_id], indicator_from_row)
             .context("listing indicators")?;
-        rows.collect::<rusqlite::Result<_>>()
-            .context("listing indicators")
+        let stored = rows
+            .collect::<rusqlite::Result<_>>()
+            .context("listing indicators")?;
+        self.finish_indicators(stored)
+    }
+
+    /// Fills in each indicator's reporting: what was set, the rules'
+    /// defaults (from its kind, unit, scope, its task's responsible units,
+    /// the plan's issuer and the units catalogue) for the rest.
+    fn finish_indicators(&self, stored: Vec<StoredIndicator>) -> Result<Vec<Indicator>> {
+        if stored.is_empty() {
+            return Ok(Vec::new());
+        }
+        let catalogue = self.units()?;
+        let mut responsible: HashMap<i64, Vec<ResponsibleUnit>> = HashMap::new();
+        {
+            let mut st = self
+                .conn
+                .prepare_cached(
+                    "SELECT tu.task_id, tu.name, tu.role FROM task_units tu
+                     JOIN tasks t ON t.id = tu.task_id WHERE t.plan_id = ?1 ORDER BY tu.task_id, tu.position",
+                )
+                .context("reading responsible units")?;
+            let plans: HashSet<i64> = stored.iter().map(|s| s.indicator.plan_id).collect();
+            for plan in plans {
+                let rows = st
+                    .query_map([plan], |r| {
+                        let role: String = r.get(2)?;
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            ResponsibleUnit {
+                                name: r.get(1)?,
+                                role: role.parse().unwrap_or(Role::Lead),
+                            },
+                        ))
+                    })
+                    .context("reading responsible units")?;
+                for row in rows {
+                    let (task, unit) = row.context("reading responsible units")?;
+                    responsible.entry(task).or_default().push(unit);
+                }
+            }
+        }
+        Ok(stored
+            .into_iter()
+            .map(|s| {
+                let mut ind = s.indicator;
+                let ctx = ReportingContext {
+                    catalogue: &catalogue,
+                    responsible: s
+                        .task_id
+                        .and_then(|t| responsible.get(&t))
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]),
+                    issuer: Some(s.issuer.as_str()).filter(|i| !i.is_empty()),
+                };
+                ind.reporting = crate::domain::reporting::effective_reporting(
+                    &s.choice,
+                    ind.kind,
+                    ind.scope,
+                    ind.unit.as_deref(),
+                    &ctx,
+                );
+                ind
+            })
+            .collect())
     }
 
     /// The indicator a code or name stands for (in `plan_id`, or in any plan).
@@ -484,11 +599,12 @@ impl Store {
              ORDER BY i.code = ?1 DESC, i.name = ?1 DESC, p.year DESC"
         );
         let mut st = self.conn.prepare(&sql).context("looking up an indicator")?;
-        let found: Vec<Indicator> = st
+        let found: Vec<StoredIndicator> = st
             .query_map(params![key, plan_id], indicator_from_row)
             .context("looking up an indicator")?
             .collect::<rusqlite::Result<_>>()
             .context("looking up an indicator")?;
+        let found = self.finish_indicators(found)?;
         match found.len() {
             0 => Err(StoreError::NotFound(format!(
                 "no indicator is named or coded '{key}'{}",
@@ -506,6 +622,48 @@ impl Store {
             ))),
         }
     }
+}
+
+/// Stores the reporting units and the city reporter a plan sets for an
+/// indicator (what it leaves out stays as it was: a re-imported document
+/// keeps the user's choices). Names go through the units catalogue; one it
+/// does not know is an error that says how to add it.
+fn set_reporting(
+    tx: &Transaction,
+    catalogue: &[crate::domain::Unit],
+    id: i64,
+    ind: &PlanIndicator,
+) -> Result<()> {
+    let resolve = |name: &str| {
+        crate::domain::reporting::resolve_unit(name, catalogue)
+            .map(|u| u.id)
+            .ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "indicator '{}': unit '{}' is not in the units catalogue (import the units first: `taizhang units import FILE.json`)",
+                    ind.name.trim(),
+                    name.trim()
+                ))
+            })
+    };
+    if let Some(units) = &ind.reporting_units {
+        tx.execute("DELETE FROM indicator_units WHERE indicator_id = ?1", [id])
+            .context("replacing reporting units")?;
+        for (pos, name) in units.iter().enumerate() {
+            tx.execute(
+                "INSERT OR IGNORE INTO indicator_units (indicator_id, unit_id, position) VALUES (?1, ?2, ?3)",
+                params![id, resolve(name)?, pos as i64],
+            )
+            .context("storing reporting units")?;
+        }
+    }
+    if let Some(name) = &ind.city_reporter {
+        tx.execute(
+            "UPDATE indicators SET designated_unit_id = ?1 WHERE id = ?2",
+            params![resolve(name)?, id],
+        )
+        .context("storing the city reporter")?;
+    }
+    Ok(())
 }
 
 /// Finds (and removes from `existing`) the stored indicator that `ind` updates.

@@ -8,9 +8,6 @@
 //! migration runs.
 
 use super::{Context, Result};
-use crate::domain::{
-    Aggregation, Better, Comparator, Confidence, Kind, Role, Scope, UnitKind, ValueBasis,
-};
 use rusqlite::Connection;
 
 /// `PRAGMA application_id` of a Taizhang database: "TZHG".
@@ -50,6 +47,10 @@ pub static MIGRATIONS: &[Migration] = &[
         description: "batches whose figures name the figures they replaced (an undo follows them instead of searching)",
         sql: v6,
     },
+    Migration {
+        description: "each indicator's reporting units, and whether its aggregation was chosen (else the rules decide)",
+        sql: v7,
+    },
 ];
 
 /// The version a file has once every migration has run.
@@ -59,15 +60,18 @@ const DATE_GLOB: &str = "'[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'";
 const PERIOD_GLOB: &str = "'[0-9][0-9][0-9][0-9]-[0-1][0-9]'";
 
 fn v1() -> String {
-    let unit_kind = UnitKind::sql_list();
-    let role = Role::sql_list();
-    let comparator = Comparator::sql_list();
-    let better = Better::sql_list();
-    let kind = Kind::sql_list();
-    let scope = Scope::sql_list();
-    let aggregation = Aggregation::sql_list();
-    let confidence = Confidence::sql_list();
-    let basis = ValueBasis::sql_list();
+    // The enumerations as they were when this migration shipped, written out:
+    // a shipped migration never changes when an enumeration grows (a later
+    // migration widens a CHECK).
+    let unit_kind = "'district','department'";
+    let role = "'lead','support'";
+    let comparator = "'>=','>','<=','<','='";
+    let better = "'higher','lower'";
+    let kind = "'cumulative','new','level','count_of_events'";
+    let scope = "'city','per_unit'";
+    let aggregation = "'sum','mean','min','max','single'";
+    let confidence = "'certain','debatable'";
+    let basis = "'as_of_period_end','period_increment'";
     format!(
         r#"
 CREATE TABLE units (
@@ -284,6 +288,22 @@ fn v6() -> String {
      UPDATE batches SET figures_chained = 1
      WHERE id IN (SELECT batch_id FROM audit_log WHERE covers_batch = 1);"
         .into()
+}
+
+fn v7() -> String {
+    // Until now the stored aggregation was the plan's or the kind's default;
+    // from here the rules (docs/indicator-rules.md) choose it unless it was
+    // set: 1 marks one set by the plan or the user. The reporting units set
+    // for an indicator, in order; none stored: the rules decide.
+    // `designated_unit_id` is the city reporter set for the indicator.
+    "ALTER TABLE indicators ADD COLUMN aggregation_set INTEGER NOT NULL DEFAULT 0 CHECK (aggregation_set IN (0, 1));
+     CREATE TABLE indicator_units (
+         indicator_id    INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,
+         unit_id         INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+         position        INTEGER NOT NULL,
+         PRIMARY KEY (indicator_id, unit_id)
+     );"
+    .into()
 }
 
 /// Brings the file up to [`LATEST_VERSION`], one transaction per step.

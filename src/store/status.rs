@@ -5,7 +5,7 @@
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{
     Aggregation, Better, Comparator, Date, Evaluation, Indicator, Kind, Observation, Period,
-    PlanSummary, ProgressSettings, Scope, Status, UnitInput, UnitKind,
+    PlanSummary, ProgressSettings, Scope, Status, Unit, UnitInput,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -16,6 +16,9 @@ pub struct IndicatorStatus {
     pub id: i64,
     pub code: String,
     pub name: String,
+    /// The name as shown: with 全市 / 各区县 beside it where another
+    /// indicator of the plan has the same name.
+    pub label: String,
     /// Task path, e.g. `五/16`.
     pub task: Option<String>,
     /// Unit of measure.
@@ -28,6 +31,13 @@ pub struct IndicatorStatus {
     pub kind: Kind,
     pub scope: Scope,
     pub aggregation: Aggregation,
+    /// The units whose figures count.
+    pub reporting_units: Vec<String>,
+    /// The unit that reports the city's own figure.
+    pub city_reporter: Option<String>,
+    /// Which of aggregation, reporting units and city reporter were set by
+    /// the plan or the user (the others follow the rules).
+    pub reporting_set: crate::domain::ReportingSet,
     pub deadline: Date,
     #[serde(flatten)]
     pub evaluation: Evaluation,
@@ -38,6 +48,12 @@ pub struct IndicatorStatus {
 pub struct StatusReport {
     pub as_of: Date,
     pub plan: PlanSummary,
+    /// The reporting period whose figures are due at the date (by the
+    /// reporting cycle and due day; `None` before the plan's first is due).
+    pub period_due: Option<Period>,
+    /// The units to remind (催报): owed a figure for the period due and
+    /// have reported nothing for it, in catalogue order.
+    pub not_reported: Vec<String>,
     pub indicators: Vec<IndicatorStatus>,
     /// How many indicators have each status (every status listed, zeros too).
     pub summary: BTreeMap<&'static str, usize>,
@@ -62,18 +78,13 @@ pub type LatestProgress = HashMap<i64, (crate::domain::Period, String, String)>;
 type UnitTargetRow = (String, f64, Option<f64>, Option<f64>);
 
 impl Store {
-    /// Each current indicator of a plan with its units' inputs: every unit
-    /// that reported, every unit with a target of its own, and — for a
-    /// per-unit indicator whose targets were not split — every district.
+    /// Each current indicator of a plan with its units' inputs: its
+    /// reporting units and city reporter (with or without figures), every
+    /// unit with a target of its own, and every other unit that reported.
     pub fn indicator_inputs(&self, plan_id: i64) -> Result<IndicatorInputs> {
         let indicators = self.indicators(plan_id)?;
         let units = self.units()?;
         let names: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.name.as_str())).collect();
-        let districts: Vec<&str> = units
-            .iter()
-            .filter(|u| u.kind == UnitKind::District)
-            .map(|u| u.name.as_str())
-            .collect();
         let mut targets: HashMap<i64, Vec<UnitTargetRow>> = HashMap::new();
         {
             let mut st = self
@@ -110,16 +121,20 @@ impl Store {
                 slot_of.insert(name.to_string(), inputs.len() - 1);
                 inputs.len() - 1
             };
+            let reporter = ind
+                .reporting
+                .city_reporter
+                .iter()
+                .filter(|_| ind.scope == Scope::City);
+            for name in ind.reporting.units.iter().chain(reporter) {
+                place(&mut inputs, name);
+            }
             if let Some(ts) = targets.get(&ind.id) {
                 for (name, target, target_max, baseline) in ts {
                     let i = place(&mut inputs, name);
                     inputs[i].target = Some(*target);
                     inputs[i].target_max = *target_max;
                     inputs[i].baseline = *baseline;
-                }
-            } else if ind.scope == Scope::PerUnit {
-                for d in &districts {
-                    place(&mut inputs, d);
                 }
             }
             let mut mine = observations.remove(&ind.id).unwrap_or_default();
@@ -253,10 +268,38 @@ impl Store {
         Ok(judge(
             plan,
             &self.indicator_inputs(plan_id)?,
+            &self.units()?,
             &settings,
             as_of,
         ))
     }
+}
+
+/// Each indicator's name as shown: with 全市 or 各区县 (or its task) beside
+/// it where another indicator of the plan has the same name, so that the
+/// city's 应用场景数 and each district's can be told apart anywhere.
+pub fn labels(indicators: &[&Indicator]) -> Vec<String> {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for i in indicators {
+        *count.entry(i.name.as_str()).or_default() += 1;
+    }
+    indicators
+        .iter()
+        .map(|i| {
+            if count[i.name.as_str()] < 2 {
+                return i.name.clone();
+            }
+            let same_scope = indicators
+                .iter()
+                .filter(|o| o.name == i.name && o.scope == i.scope)
+                .count();
+            match (i.scope, same_scope) {
+                (Scope::City, 1) => format!("{}（全市）", i.name),
+                (Scope::PerUnit, 1) => format!("{}（各区县）", i.name),
+                _ => format!("{}（任务{}）", i.name, i.task.as_deref().unwrap_or("—")),
+            }
+        })
+        .collect()
 }
 
 /// Judges every indicator from its units' inputs (no database work): what
@@ -265,20 +308,24 @@ impl Store {
 pub fn judge(
     plan: PlanSummary,
     inputs: &[(Indicator, Vec<UnitInput>)],
+    catalogue: &[Unit],
     settings: &ProgressSettings,
     as_of: Date,
 ) -> StatusReport {
     let mut summary: BTreeMap<&'static str, usize> =
         Status::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    let labels = labels(&inputs.iter().map(|(i, _)| i).collect::<Vec<_>>());
     let indicators: Vec<IndicatorStatus> = inputs
         .iter()
-        .map(|(ind, units)| {
+        .zip(labels)
+        .map(|((ind, units), label)| {
             let evaluation = ind.rule(settings).evaluate(units, as_of, settings);
             *summary.entry(evaluation.status.as_str()).or_default() += 1;
             IndicatorStatus {
                 id: ind.id,
                 code: ind.code.clone(),
                 name: ind.name.clone(),
+                label,
                 task: ind.task.clone(),
                 unit: ind.unit.clone(),
                 comparator: ind.comparator,
@@ -288,15 +335,31 @@ pub fn judge(
                 better: ind.better,
                 kind: ind.kind,
                 scope: ind.scope,
-                aggregation: ind.aggregation,
+                aggregation: ind.reporting.aggregation,
+                reporting_units: ind.reporting.units.clone(),
+                city_reporter: ind.reporting.city_reporter.clone(),
+                reporting_set: ind.reporting.set,
                 deadline: ind.deadline,
                 evaluation,
             }
         })
         .collect();
+    let period_due = indicators
+        .iter()
+        .filter_map(|i| i.evaluation.period_due)
+        .max();
+    let not_reported = crate::domain::units_not_reported(
+        catalogue,
+        indicators.iter().map(|i| &i.evaluation),
+        inputs,
+        period_due,
+        as_of,
+    );
     StatusReport {
         as_of,
         plan,
+        period_due,
+        not_reported,
         indicators,
         summary,
     }

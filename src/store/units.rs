@@ -94,37 +94,8 @@ impl Store {
 
     /// Every unit, districts first, then departments, each by name.
     pub fn units(&self) -> Result<Vec<Unit>> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT u.id, u.name, u.kind, group_concat(a.alias, char(31))
-                 FROM units u LEFT JOIN unit_aliases a ON a.unit_id = u.id
-                 GROUP BY u.id ORDER BY u.kind DESC, u.id",
-            )
-            .context("listing units")?;
-        let rows = st
-            .query_map([], |r| {
-                let kind: String = r.get(2)?;
-                let aliases: Option<String> = r.get(3)?;
-                Ok(Unit {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    kind: kind.parse().unwrap_or(UnitKind::Department),
-                    aliases: aliases
-                        .map(|a| {
-                            let mut v: Vec<String> =
-                                a.split('\u{1f}').map(str::to_string).collect();
-                            v.sort();
-                            v
-                        })
-                        .unwrap_or_default(),
-                })
-            })
-            .context("listing units")?;
-        rows.collect::<rusqlite::Result<_>>()
-            .context("listing units")
+        units_of(&self.conn)
     }
-
     /// The unit a name or alias stands for, exactly as written (after trimming).
     pub fn find_unit(&self, name: &str) -> Result<Option<Unit>> {
         let name = name.trim();
@@ -154,4 +125,36 @@ impl Store {
             ))
         })
     }
+}
+
+/// Every unit, districts first, then departments, each in the order it was
+/// added (also inside a transaction).
+pub(super) fn units_of(conn: &rusqlite::Connection) -> Result<Vec<Unit>> {
+    let mut st = conn
+        .prepare(
+            "SELECT u.id, u.name, u.kind, group_concat(a.alias, char(31))
+                 FROM units u LEFT JOIN unit_aliases a ON a.unit_id = u.id
+                 GROUP BY u.id ORDER BY u.kind DESC, u.id",
+        )
+        .context("listing units")?;
+    let rows = st
+        .query_map([], |r| {
+            let kind: String = r.get(2)?;
+            let aliases: Option<String> = r.get(3)?;
+            Ok(Unit {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                kind: kind.parse().unwrap_or(UnitKind::Department),
+                aliases: aliases
+                    .map(|a| {
+                        let mut v: Vec<String> = a.split('\u{1f}').map(str::to_string).collect();
+                        v.sort();
+                        v
+                    })
+                    .unwrap_or_default(),
+            })
+        })
+        .context("listing units")?;
+    rows.collect::<rusqlite::Result<_>>()
+        .context("listing units")
 }

@@ -53,8 +53,6 @@ pub enum Language {
 pub struct Settings {
     pub language: Language,
     pub last_screen: Screen,
-    /// The as-of date set by the user; `None` follows today.
-    pub as_of: Option<Date>,
     pub db: Option<PathBuf>,
 }
 
@@ -63,7 +61,6 @@ impl Default for Settings {
         Settings {
             language: Language::Chinese,
             last_screen: Screen::Overview,
-            as_of: None,
             db: None,
         }
     }
@@ -129,6 +126,10 @@ pub struct State {
     /// Where the indicator chart was drawn last frame (for saving it).
     pub chart_rect: Option<egui::Rect>,
     pub as_of_text: String,
+    /// The as-of date chosen in this session; `None`: the date the ledger
+    /// opens at (today, or its plan year's last day once that has passed).
+    /// Not kept between runs: a ledger always opens at today.
+    pub as_of: Option<Date>,
 }
 
 /// Everything a screen can ask for; applied in [`App::apply`].
@@ -216,9 +217,7 @@ impl App {
             commands: Vec::new(),
             loaded_once: false,
         };
-        app.worker.send(Job::Load {
-            as_of: app.settings.as_of,
-        });
+        app.worker.send(Job::Load { as_of: None });
         app.worker.send(Job::Verify);
         app
     }
@@ -343,8 +342,13 @@ impl App {
 
     fn reload(&mut self) {
         self.worker.send(Job::Load {
-            as_of: self.settings.as_of,
+            as_of: self.state.as_of,
         });
+    }
+
+    /// The date the screens stand at.
+    pub fn as_of(&self) -> Option<Date> {
+        self.data.as_ref().map(|d| d.as_of)
     }
 
     /// Applies the commands the screens queued: the one place state changes.
@@ -362,15 +366,19 @@ impl App {
                 self.settings.last_screen = Screen::Indicator;
             }
             Command::LoadDetail(id) => {
-                if self.state.detail_pending != Some(id) {
+                if self.state.detail_pending != Some(id)
+                    && let Some(as_of) = self.as_of()
+                {
                     self.state.detail_pending = Some(id);
-                    self.worker.send(Job::LoadDetail(id));
+                    self.worker.send(Job::LoadDetail(id, as_of));
                 }
             }
             Command::LoadLatestProgress => {
-                if !self.state.progress_pending {
+                if !self.state.progress_pending
+                    && let Some(as_of) = self.as_of()
+                {
                     self.state.progress_pending = true;
-                    self.worker.send(Job::LoadLatestProgress);
+                    self.worker.send(Job::LoadLatestProgress(as_of));
                 }
             }
             Command::SelectUnit(u) => self.state.selected_unit = Some(u),
@@ -381,6 +389,7 @@ impl App {
             Command::OpenDatabase(path) => {
                 self.db = path.clone();
                 self.settings.db = Some(path.clone());
+                self.state.as_of = None;
                 self.data = None;
                 self.loaded_once = false;
                 let r = self.repaint.clone();
@@ -472,7 +481,7 @@ impl App {
                 Err(e) => self.state.message = Some((false, format!("设置无效：{e}"))),
             },
             Command::SetAsOf(d) => {
-                self.settings.as_of = d;
+                self.state.as_of = d;
                 self.reload();
             }
             Command::SetLanguage(l) => self.settings.language = l,

@@ -24,11 +24,7 @@ pub struct Loaded {
     pub detail: Option<Detail>,
     /// Batch id → file name (for "which file and row" on hover).
     pub batch_files: HashMap<i64, String>,
-    pub ranking: Vec<crate::export::ranking::UnitRank>,
-    /// The latest period anyone reported for, and the units (districts and
-    /// departments with indicators) that have not reported for it.
-    pub latest_period: Option<Period>,
-    pub missing: Vec<String>,
+    pub ranking: crate::export::ranking::Ranking,
 }
 
 /// One indicator's current figures with their words and provenance.
@@ -39,13 +35,16 @@ pub struct Detail {
     pub reports: Vec<Report>,
 }
 
-/// Loads one indicator's figures (on the worker).
-pub fn load_detail(store: &Store, indicator_id: i64) -> Result<Detail, String> {
+/// Loads one indicator's figures up to the as-of date (on the worker):
+/// figures of later periods are not shown.
+pub fn load_detail(store: &Store, indicator_id: i64, as_of: Date) -> Result<Detail, String> {
+    let mut reports = store
+        .indicator_reports(indicator_id)
+        .map_err(|e| explain(&e.to_string()))?;
+    reports.retain(|r| r.period <= as_of.period());
     Ok(Detail {
         indicator_id,
-        reports: store
-            .indicator_reports(indicator_id)
-            .map_err(|e| explain(&e.to_string()))?,
+        reports,
     })
 }
 
@@ -59,6 +58,38 @@ pub struct Snapshot {
     pub batches: Vec<BatchInfo>,
     pub settings: ProgressSettings,
     pub as_of: Date,
+    /// Why the screens stand at that date.
+    pub as_of_basis: AsOfBasis,
+}
+
+/// Why the screens stand at their date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsOfBasis {
+    /// Chosen in the window.
+    Chosen,
+    /// Today, within the plan year (or with no plan).
+    Today,
+    /// The plan year has ended: its last day.
+    YearEnded,
+    /// Today, before the plan year has started.
+    BeforeYear,
+}
+
+impl Snapshot {
+    /// Whether the as-of date lies outside the open plan's year.
+    pub fn outside_plan_year(&self) -> Option<i32> {
+        let plan = self.plan.as_ref()?;
+        let (start, end) = plan_year(&self.settings, plan.summary.year);
+        (self.as_of < start || self.as_of > end).then_some(plan.summary.year)
+    }
+}
+
+/// The first and last day of a plan year (by the year-start setting).
+pub fn plan_year(settings: &ProgressSettings, year: i32) -> (Date, Date) {
+    (
+        settings.year_start(year),
+        settings.year_start(year + 1).add_days(-1),
+    )
 }
 
 /// Turns a store error into a sentence for the window.
@@ -82,16 +113,17 @@ pub fn explain(e: &str) -> String {
     }
 }
 
-/// The as-of date when the user has not set one: today, or for a plan of a
-/// past year, the end of the latest period reported (else its year end).
-pub fn default_as_of(today: Date, plan_year: i32, latest: Option<Period>) -> Date {
-    if today.year() <= plan_year {
-        return today;
+/// The date a ledger opens at when none was chosen: today, or the last day
+/// of the plan year when today is past it; with the reason.
+pub fn default_as_of(today: Date, settings: &ProgressSettings, year: i32) -> (Date, AsOfBasis) {
+    let (start, end) = plan_year(settings, year);
+    if today > end {
+        (end, AsOfBasis::YearEnded)
+    } else if today < start {
+        (today, AsOfBasis::BeforeYear)
+    } else {
+        (today, AsOfBasis::Today)
     }
-    latest
-        .filter(|p| p.year() == plan_year)
-        .map(|p| p.last_day())
-        .unwrap_or_else(|| Date::end_of_year(plan_year))
 }
 
 fn today() -> Date {
@@ -113,7 +145,8 @@ impl Steps {
     }
 }
 
-/// Loads the snapshot (on the worker).
+/// Loads the snapshot (on the worker) at the chosen date, or at the one
+/// the ledger opens at.
 pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
     let mut steps = Steps::new();
     let e = |e: crate::store::StoreError| explain(&e.to_string());
@@ -130,6 +163,11 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
         batches,
         settings: settings.clone(),
         as_of: as_of.unwrap_or_else(today),
+        as_of_basis: if as_of.is_some() {
+            AsOfBasis::Chosen
+        } else {
+            AsOfBasis::Today
+        },
     };
     let Some(latest_plan) = snapshot
         .plans
@@ -139,24 +177,26 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
     else {
         return Ok(snapshot);
     };
+    if as_of.is_none() {
+        (snapshot.as_of, snapshot.as_of_basis) =
+            default_as_of(today(), &settings, latest_plan.year);
+    }
+    let as_of = snapshot.as_of;
     // One read of the figures serves both dates' judgements and the series.
     steps.done("catalogue, batches, settings");
     let inputs = store.indicator_inputs(latest_plan.id).map_err(e)?;
     steps.done("figures");
-    let latest_period = inputs
-        .iter()
-        .flat_map(|(_, units)| {
-            units
-                .iter()
-                .flat_map(|u| u.observations.iter().map(|o| o.period))
-        })
-        .max();
-    let as_of = as_of.unwrap_or_else(|| default_as_of(today(), latest_plan.year, latest_period));
-    snapshot.as_of = as_of;
-    let status = crate::store::judge(latest_plan.clone(), &inputs, &settings, as_of);
+    let status = crate::store::judge(
+        latest_plan.clone(),
+        &inputs,
+        &snapshot.units,
+        &settings,
+        as_of,
+    );
     let previous = crate::store::judge(
         latest_plan.clone(),
         &inputs,
+        &snapshot.units,
         &settings,
         as_of.period().previous().last_day(),
     );
@@ -166,7 +206,6 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
         .iter()
         .map(|(ind, units)| (ind.id, ind.rule(&settings).series(units, as_of)))
         .collect();
-    let (_, missing) = crate::domain::not_reported(&snapshot.units, &inputs);
     let indicators: Vec<Indicator> = inputs.into_iter().map(|(ind, _)| ind).collect();
     let doc = store.plan_doc(latest_plan.id).map_err(e)?;
     steps.done("series and the plan document");
@@ -185,8 +224,6 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
         detail: None,
         batch_files,
         ranking,
-        latest_period,
-        missing,
     });
     Ok(snapshot)
 }

@@ -40,10 +40,10 @@ pub enum Job {
     /// Finish the check of the ledger's pages that opening deferred; until it
     /// passes, the ledger refuses writes.
     Verify,
-    /// Load each indicator's latest 进展情况 for the plan screen.
-    LoadLatestProgress,
-    /// Load one indicator's figures for its screen.
-    LoadDetail(i64),
+    /// Load each indicator's latest 进展情况 up to the date, for the plan screen.
+    LoadLatestProgress(Date),
+    /// Load one indicator's figures up to the date, for its screen.
+    LoadDetail(i64, Date),
     /// Build the demonstration data into the open ledger.
     Demo,
     /// Read a plan document into a draft for review.
@@ -226,17 +226,17 @@ fn run(
                 }
             }
         }
-        Job::LoadLatestProgress => {
+        Job::LoadLatestProgress(as_of) => {
             let s = open(db, store, first)?;
             let plan = s.plan_or_latest(None).map_err(|e| e.to_string())?;
             Ok(Event::LatestProgress(
-                s.latest_progress(plan.id, None)
+                s.latest_progress(plan.id, Some(as_of.period()))
                     .map_err(|e| data::explain(&e.to_string()))?,
             ))
         }
-        Job::LoadDetail(id) => {
+        Job::LoadDetail(id, as_of) => {
             let s = open(db, store, first)?;
-            Ok(Event::Detail(data::load_detail(s, id)?))
+            Ok(Event::Detail(data::load_detail(s, id, as_of)?))
         }
         Job::Demo => {
             send(Event::Progress("生成演示数据…".into(), 0.3));
@@ -406,12 +406,7 @@ fn run(
             let s = open(db, store, first)?;
             let plan = s.plan_or_latest(None).map_err(|e| e.to_string())?;
             let status = s.status(plan.id, as_of).map_err(|e| e.to_string())?;
-            let inputs = s.indicator_inputs(plan.id).map_err(|e| e.to_string())?;
-            let units = s.units().map_err(|e| e.to_string())?;
-            let (period, missing) = crate::domain::not_reported(&units, &inputs);
-            Ok(Event::Bulletin(crate::export::bulletin::bulletin(
-                &status, period, &missing,
-            )))
+            Ok(Event::Bulletin(crate::export::bulletin::bulletin(&status)))
         }
         Job::Backup(dest) => {
             let s = open(db, store, first)?;

@@ -36,17 +36,9 @@ pub fn target(c: crate::domain::Comparator, v: f64, unit: Option<&str>) -> Strin
 }
 
 /// A figure for people: whole numbers with separators, 万 from 100,000 up
-/// (4.5万), at most two decimals.
+/// (4.5万), at most two decimals (the exports' format).
 pub fn number(v: f64) -> String {
-    let a = v.abs();
-    if a >= 100_000.0 {
-        let w = v / 10_000.0;
-        return format!("{}万", trim(format!("{w:.2}")));
-    }
-    if v.fract() == 0.0 {
-        return group(v as i64);
-    }
-    trim(format!("{v:.2}"))
+    crate::export::number(v)
 }
 
 /// A figure with its unit of measure.
@@ -64,7 +56,7 @@ pub fn actual(i: &crate::store::IndicatorStatus) -> String {
     let e = &i.evaluation;
     match (i.scope, e.units_met, e.units_total) {
         (crate::domain::Scope::PerUnit, Some(met), Some(total)) => {
-            format!("{met}/{total} 单位达标")
+            format!("{met}/{total} 个单位达标")
         }
         _ => with_unit(e.actual, i.unit.as_deref()),
     }
@@ -75,29 +67,9 @@ pub fn percent(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
-fn trim(s: String) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
-fn group(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
 /// A period as people write it: 2023年6月.
 pub fn period(p: Period) -> String {
-    format!("{}年{}月", p.year(), p.month())
+    crate::export::period(p)
 }
 
 /// The completion bar: filled to `completion`, a dark tick at `expected`

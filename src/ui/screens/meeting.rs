@@ -82,7 +82,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 );
                 for i in due.iter().take(8) {
                     ui.label(
-                        RichText::new(format!("● {}（{}）", i.name, i.deadline)).size(big - 4.0),
+                        RichText::new(format!("● {}（{}）", i.label, i.deadline)).size(big - 4.0),
                     );
                 }
             }
@@ -113,7 +113,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         ui.end_row();
                         for i in late {
                             let e = &i.evaluation;
-                            ui.label(RichText::new(&i.name).size(big));
+                            ui.label(RichText::new(&i.label).size(big));
                             ui.label(
                                 RichText::new(widgets::with_unit(
                                     Some(i.target),
@@ -144,7 +144,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                             ui.label(RichText::new(h).size(big).strong());
                         }
                         ui.end_row();
-                        for r in &plan.ranking {
+                        for r in &plan.ranking.ranked {
                             let (t, c) = super::units::rank_change(r.rank, r.previous_rank);
                             ui.label(RichText::new(r.rank.to_string()).size(big));
                             ui.label(RichText::new(t).size(big).color(c));
@@ -153,6 +153,17 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                             ui.end_row();
                         }
                     });
+                if !plan.ranking.not_reported.is_empty() {
+                    ui.add_space(16.0);
+                    ui.label(
+                        RichText::new(format!(
+                            "未报送、不参与排名：{}",
+                            plan.ranking.not_reported.join("、")
+                        ))
+                        .size(big - 4.0)
+                        .color(widgets::status_color(Status::Behind)),
+                    );
+                }
             });
         }
     }

@@ -1,7 +1,9 @@
-//! Units: the ranking (晾晒) with rank change, each unit's indicators, and
-//! who has not reported for the latest period.
+//! Units: the ranking (晾晒) of the units that reported, with rank change;
+//! the units that reported nothing, apart; each unit's indicators; who has
+//! not reported the period due (催报), and the template for the period
+//! being filled in.
 
-use crate::ui::app::App;
+use crate::ui::app::{App, Command};
 use crate::ui::widgets;
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -18,16 +20,26 @@ pub fn rank_change(rank: usize, previous: Option<usize>) -> (String, Color32) {
 }
 
 pub fn show(app: &mut App, ui: &mut Ui) {
-    let Some(plan) = app.data.as_ref().and_then(|d| d.plan.as_ref()) else {
+    let Some(data) = app.data.as_ref() else {
+        return;
+    };
+    let Some(plan) = data.plan.as_ref() else {
         super::no_plan(ui, app);
         return;
     };
+    let ranking = &plan.ranking;
     let mut pick = None;
     let mut template = None;
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
         ui.heading("单位排名（晾晒）");
-        ui.label(RichText::new("按各单位指标平均完成率排名；箭头为较上月名次变化。").weak());
+        ui.label(
+            RichText::new(format!(
+                "截至 {}。已报送的单位按其各项指标平均完成率排名；箭头为较上月名次变化。",
+                data.as_of
+            ))
+            .weak(),
+        );
         TableBuilder::new(ui)
             .id_salt("ranking")
             .striped(true)
@@ -36,6 +48,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             .column(Column::remainder().at_least(140.0))
             .column(Column::exact(90.0))
             .column(Column::exact(70.0))
+            .max_scroll_height(360.0)
             .header(22.0, |mut h| {
                 for t in ["名次", "变化", "单位", "平均完成率", "已报指标"] {
                     h.col(|ui| {
@@ -44,8 +57,8 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 }
             })
             .body(|body| {
-                body.rows(22.0, plan.ranking.len(), |mut row| {
-                    let r = &plan.ranking[row.index()];
+                body.rows(22.0, ranking.ranked.len(), |mut row| {
+                    let r = &ranking.ranked[row.index()];
                     row.col(|ui| {
                         ui.label(r.rank.to_string());
                     });
@@ -67,28 +80,32 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     });
                 });
             });
+        if !ranking.not_reported.is_empty() {
+            ui.add_space(8.0);
+            ui.label(
+                RichText::new(format!(
+                    "尚无任何报送、不参与排名（{} 个）：{}",
+                    ranking.not_reported.len(),
+                    ranking.not_reported.join("、")
+                ))
+                .color(Color32::from_rgb(0xe5, 0x39, 0x35)),
+            );
+        }
         let ui = &mut cols[1];
-        if let Some(r) = plan
-            .ranking
+        let period = crate::domain::reporting::period_open(
+            data.settings.cycle,
+            plan.status.period_due,
+            data.as_of,
+        );
+        if let Some(r) = ranking
+            .ranked
             .iter()
             .find(|r| app.state.selected_unit.as_deref() == Some(r.unit.as_str()))
         {
             ui.horizontal(|ui| {
                 ui.heading(format!("{} 的指标", r.unit));
-                let period = plan
-                    .latest_period
-                    .map(|p| {
-                        let next = p.last_day().add_days(1).period();
-                        if next.year() == p.year() { next } else { p }
-                    })
-                    .unwrap_or_else(|| {
-                        app.data
-                            .as_ref()
-                            .map_or(plan.status.as_of, |d| d.as_of)
-                            .period()
-                    });
                 if ui
-                    .button(format!("导出{}月填报模板…", period.month()))
+                    .button(format!("导出{}填报模板…", widgets::period(period)))
                     .clicked()
                     && let Some(path) = rfd::FileDialog::new()
                         .add_filter("Excel 工作簿", &["xlsx"])
@@ -103,36 +120,52 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     template = Some((path, r.unit.clone(), period));
                 }
             });
-            egui::Grid::new("unit-lines").striped(true).show(ui, |ui| {
-                for h in ["指标", "实际", "单位目标", "完成率", "状态"] {
-                    ui.strong(h);
-                }
-                ui.end_row();
-                for (name, actual, target, completion, status) in &r.lines {
-                    ui.label(name);
-                    ui.label(widgets::with_unit(*actual, None));
-                    ui.label(widgets::with_unit(*target, None));
-                    ui.label(widgets::percent(*completion));
-                    match status {
-                        Some(st) => ui.label(
-                            RichText::new(widgets::status_name(*st))
-                                .color(widgets::status_color(*st)),
-                        ),
-                        None => ui.label("—"),
-                    };
-                    ui.end_row();
-                }
-            });
+            egui::ScrollArea::vertical()
+                .id_salt("unit-lines")
+                .max_height(300.0)
+                .show(ui, |ui| {
+                    egui::Grid::new("unit-lines").striped(true).show(ui, |ui| {
+                        for h in ["指标", "实际", "单位目标", "完成率", "状态"] {
+                            ui.strong(h);
+                        }
+                        ui.end_row();
+                        for (name, actual, target, completion, status) in &r.lines {
+                            ui.label(name);
+                            ui.label(widgets::with_unit(*actual, None));
+                            ui.label(widgets::with_unit(*target, None));
+                            ui.label(widgets::percent(*completion));
+                            match status {
+                                Some(st) => ui.label(
+                                    RichText::new(widgets::status_name(*st))
+                                        .color(widgets::status_color(*st)),
+                                ),
+                                None => ui.label("—"),
+                            };
+                            ui.end_row();
+                        }
+                    });
+                });
             ui.separator();
         }
-        match plan.latest_period {
+        match plan.status.period_due {
             Some(p) => {
                 ui.heading(format!("{} 未报送单位", widgets::period(p)));
-                if plan.missing.is_empty() {
-                    ui.label("各区县均已报送。");
+                ui.label(
+                    RichText::new(format!(
+                        "截至 {}，{}的进展情况已到报送期限（{}）。",
+                        data.as_of,
+                        widgets::period(p),
+                        crate::domain::reporting::due_date(p, data.settings.due_day)
+                    ))
+                    .weak(),
+                );
+                if plan.status.not_reported.is_empty() {
+                    ui.label("应报单位均已报送。");
                 } else {
-                    ui.label(RichText::new(format!("{} 个：", plan.missing.len())).strong());
-                    for u in &plan.missing {
+                    ui.label(
+                        RichText::new(format!("{} 个：", plan.status.not_reported.len())).strong(),
+                    );
+                    for u in &plan.status.not_reported {
                         ui.label(
                             RichText::new(format!("● {u}"))
                                 .color(Color32::from_rgb(0xe5, 0x39, 0x35)),
@@ -142,15 +175,18 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             }
             None => {
                 ui.heading("未报送单位");
-                ui.label("还没有任何单位报送。");
+                ui.label(format!(
+                    "截至 {}，本年度还没有到期应报送的期别。",
+                    data.as_of
+                ));
             }
         }
     });
     if let Some((path, unit, period)) = template {
         app.commands
-            .push(crate::ui::app::Command::ExportTemplate { path, unit, period });
+            .push(Command::ExportTemplate { path, unit, period });
     }
     if let Some(u) = pick {
-        app.commands.push(crate::ui::app::Command::SelectUnit(u));
+        app.commands.push(Command::SelectUnit(u));
     }
 }
