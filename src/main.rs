@@ -64,6 +64,8 @@ fn window(args: Args, started: std::time::Instant) -> ExitCode {
             .as_deref()
             .and_then(taizhang::ui::app::Screen::from_view),
         import: args.import_files,
+        as_of: args.window_as_of,
+        indicator: args.open_indicator,
         started: Some(started),
     };
     let screenshot = start.screenshot.is_some();

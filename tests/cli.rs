@@ -458,3 +458,151 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
         assert!(out.status.success(), "{args:?}: {stderr}");
     }
 }
+
+/// A plan JSON that sets `aggregation`, `reporting_units` and
+/// `city_reporter`, through the real binary: the city figure, who has not
+/// reported, the period due and the bulletin's words follow them.
+#[test]
+fn a_plan_that_says_who_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    ok(
+        &db,
+        &[
+            "units",
+            "import",
+            shared("samples/units_zibo.json").to_str().unwrap(),
+        ],
+    );
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"title": "测试计划", "issuer": "淄博市大数据局", "year": 2023,
+            "sections": [{"number": "一", "title": "重点任务",
+                          "tasks": [{"number": "1", "title": "数据中心"}]}],
+            "indicators": [
+              {"task": "一/1", "name": "平均PUE", "comparator": "<=", "target": 1.4,
+               "unit": null, "kind": "level", "aggregation": "mean",
+               "reporting_units": ["张店区", "淄川区", "临淄区"]},
+              {"task": "一/1", "name": "日均活跃用户数", "comparator": ">", "target": 470000,
+               "unit": "人", "kind": "level", "aggregation": "single",
+               "city_reporter": "市大数据局"},
+              {"task": "一/1", "name": "智慧社区数", "comparator": ">=", "target": 10,
+               "unit": "个", "kind": "new", "scope": "per_unit",
+               "reporting_units": ["张店区", "淄川区", "博山区", "临淄区"]},
+              {"task": "一/1", "name": "上半年演练次数", "comparator": ">=", "target": 4,
+               "unit": "次", "kind": "count_of_events", "deadline": "2023-06-30"}
+            ]}"#,
+    )
+    .unwrap();
+    ok(&db, &["plan", "import", plan.to_str().unwrap()]);
+    let report = |ind: &str, unit: &str, period: &str, value: &str| {
+        ok(
+            &db,
+            &[
+                "report",
+                "add",
+                "--indicator",
+                ind,
+                "--unit",
+                unit,
+                "--period",
+                period,
+                "--value",
+                value,
+            ],
+        );
+    };
+    report("平均PUE", "张店区", "2023-06", "1.42");
+    report("平均PUE", "淄川区", "2023-09", "1.36");
+    report("平均PUE", "临淄区", "2023-12", "1.35");
+    report("日均活跃用户数", "市大数据局", "2023-06", "460000");
+    report("日均活跃用户数", "淄川区", "2023-09", "42000");
+    report("智慧社区数", "张店区", "2023-06", "12");
+    report("智慧社区数", "淄川区", "2023-06", "10");
+    report("智慧社区数", "博山区", "2023-03", "3");
+    report("智慧社区数", "市大数据局", "2023-06", "99");
+    report("上半年演练次数", "张店区", "2023-03", "1");
+
+    // The mean of three districts reported in different months.
+    let st = json(&db, &["status", "--as-of", "2023-12-31"]);
+    let pue = indicator(&st, "平均PUE");
+    assert!((pue["actual"].as_f64().unwrap() - (1.42 + 1.36 + 1.35) / 3.0).abs() < 1e-9);
+    assert_eq!(pue["aggregation"], "mean");
+    assert_eq!(pue["reporting_set"]["units"], true);
+    // The bureau's figure is the city's; the district's stays its own.
+    let dau = indicator(&st, "日均活跃用户数");
+    assert_eq!(dau["actual"], 460000.0);
+    assert_eq!(dau["source"], "reporter");
+    assert_eq!(
+        dau["reporting_units"],
+        serde_json::json!(["淄博市大数据局"])
+    );
+    // Per district: 2 of 4 meet; the bureau's 99 does not count.
+    let per = indicator(&st, "智慧社区数");
+    assert_eq!(
+        (per["units_met"].as_u64(), per["units_total"].as_u64()),
+        (Some(2), Some(4))
+    );
+    // No forecast once the deadline has passed.
+    let drills = json(&db, &["status", "--as-of", "2023-09-30"]);
+    assert!(indicator(&drills, "上半年演练次数")["forecast"].is_null());
+    assert_eq!(indicator(&drills, "上半年演练次数")["status"], "overdue");
+
+    // As of 30 June: May is due; 张店区 (June) has reported, 博山区 (March) has not.
+    let june = json(&db, &["status", "--as-of", "2023-06-30"]);
+    assert_eq!(june["period_due"], "2023-05");
+    let per = indicator(&june, "智慧社区数");
+    let owed: Vec<&str> = per["not_reported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert_eq!(owed, ["博山区", "临淄区"]);
+    assert_eq!(per["stale_units"], serde_json::json!(["博山区"]));
+    let bulletin = json(&db, &["export", "bulletin", "--as-of", "2023-06-30"]);
+    let text = bulletin["text"].as_str().unwrap();
+    assert!(text.contains("2023年5月进展情况尚未报送的单位"), "{text}");
+    let not_reported: Vec<&str> = bulletin["not_reported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert!(not_reported.contains(&"博山区") && !not_reported.contains(&"张店区"));
+    // The per-district line in words, never a fraction of 个.
+    let dec = json(&db, &["export", "bulletin", "--as-of", "2023-12-31"]);
+    let text = dec["text"].as_str().unwrap();
+    assert!(
+        text.contains("智慧社区数（目标每个单位10个，2/4个单位达标"),
+        "{text}"
+    );
+    assert!(!text.contains("实际0."), "{text}");
+    // The plan reads back with what it set, and nothing it left to the rules.
+    let shown = json(&db, &["plan", "show", "1"]);
+    let inds = shown["indicators"].as_array().unwrap();
+    assert_eq!(inds[0]["aggregation"], "mean");
+    assert_eq!(inds[1]["city_reporter"], "淄博市大数据局");
+    assert!(inds[3]["aggregation"].is_null() && inds[3].get("reporting_units").is_none());
+}
+
+#[test]
+fn a_plan_naming_an_unknown_unit_is_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"title": "测试计划", "year": 2023, "sections": [],
+            "indicators": [{"name": "平均PUE", "comparator": "<=", "target": 1.4,
+                            "kind": "level", "reporting_units": ["火星区"]}]}"#,
+    )
+    .unwrap();
+    let err = fails(&db, &["plan", "import", plan.to_str().unwrap()]);
+    assert!(
+        err.contains("火星区") && err.contains("units import"),
+        "{err}"
+    );
+    assert!(ok(&db, &["plan", "list"]).contains("no plans"));
+}

@@ -954,3 +954,404 @@ fn series_follows_the_periods() {
     let s = r.series(&units, d(JUNE_30));
     assert_eq!(s, vec![(p("2023-03"), 5.0), (p("2023-06"), 30.0)]);
 }
+
+// ---------------------------------------------------------------------
+// Reporting units, the city figure, the period due, stale figures,
+// forecasts and the pace needed (docs/indicator-rules.md). The cases are
+// the ones the demo got wrong, with the figures the rules give.
+// ---------------------------------------------------------------------
+
+/// A unit's figures, each (period, value).
+fn unit(name: &str, figures: &[(&str, f64)]) -> UnitInput {
+    UnitInput::new(
+        name,
+        figures
+            .iter()
+            .map(|(pd, v)| Observation::as_of(p(pd), *v))
+            .collect(),
+    )
+}
+
+fn names(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+const DISTRICTS: [&str; 4] = ["张店区", "淄川区", "博山区", "临淄区"];
+
+struct Reported {
+    name: &'static str,
+    rule: IndicatorRule,
+    units: Vec<UnitInput>,
+    as_of: &'static str,
+    actual: Option<f64>,
+    source: Option<CitySource>,
+    status: Status,
+    met: Option<(usize, usize)>,
+    not_reported: &'static [&'static str],
+    stale_units: &'static [&'static str],
+}
+
+#[test]
+fn whose_figures_make_the_city_figure() {
+    use Comparator::*;
+    use Kind::*;
+    const BUREAU: &str = "淄博市大数据局";
+    let bureau = BUREAU;
+    let mean = |mut r: IndicatorRule| {
+        r.aggregation = Aggregation::Mean;
+        r.reporting_units = names(&DISTRICTS);
+        r.city_reporter = Some(bureau.into());
+        r
+    };
+    let sum = |mut r: IndicatorRule| {
+        r.aggregation = Aggregation::Sum;
+        r.reporting_units = names(&DISTRICTS);
+        r.city_reporter = Some(bureau.into());
+        r
+    };
+    let single = |mut r: IndicatorRule| {
+        r.aggregation = Aggregation::Single;
+        r.reporting_units = names(&[bureau]);
+        r.city_reporter = Some(bureau.into());
+        r
+    };
+    let pilots = |mut r: IndicatorRule| {
+        r = per_unit(r, 1.0);
+        r.reporting_units = names(&["淄川区", "博山区", "临淄区"]);
+        r
+    };
+    let mut pct = rule(Level, Ge, 40.0);
+    pct.percent = true;
+    let cases = vec![
+        Reported {
+            name: "coverage of the pilot districts: each judged, 1 of 3 meets 40% (not 临淄区's 43.2 as the city's)",
+            rule: pilots(pct.clone()),
+            units: vec![
+                unit("淄川区", &[("2023-09", 38.0)]),
+                unit("博山区", &[("2023-03", 22.5)]),
+                unit("临淄区", &[("2023-12", 43.2)]),
+            ],
+            as_of: "2023-12-31",
+            actual: Some(1.0 / 3.0),
+            source: Some(CitySource::Units),
+            status: Status::Behind,
+            met: Some((1, 3)),
+            not_reported: &["淄川区", "博山区"],
+            stale_units: &["淄川区", "博山区"],
+        },
+        Reported {
+            name: "average PUE: the mean of three districts reported in June, September and December",
+            rule: mean(rule(Level, Le, 1.4)),
+            units: vec![
+                unit("张店区", &[("2023-06", 1.42)]),
+                unit("淄川区", &[("2023-09", 1.36)]),
+                unit("临淄区", &[("2023-12", 1.35)]),
+                unit("博山区", &[]),
+                unit(bureau, &[]),
+            ],
+            as_of: "2023-12-31",
+            actual: Some((1.42 + 1.36 + 1.35) / 3.0),
+            source: Some(CitySource::Units),
+            status: Status::Done,
+            met: None,
+            not_reported: &["张店区", "淄川区", "博山区"],
+            stale_units: &["张店区", "淄川区"],
+        },
+        Reported {
+            name: "daily active users: the bureau's figure alone; a district's 42,000 is not the city's",
+            rule: single(rule(Level, Gt, 470_000.0)),
+            units: vec![unit(bureau, &[]), unit("淄川区", &[("2023-09", 42_000.0)])],
+            as_of: "2023-12-31",
+            actual: None,
+            source: None,
+            status: Status::NoData,
+            met: None,
+            not_reported: &[BUREAU],
+            stale_units: &[],
+        },
+        Reported {
+            name: "a single bureau figure is not replaced by a district's",
+            rule: single(rule(Level, Gt, 470_000.0)),
+            units: vec![
+                unit(bureau, &[("2023-06", 450_000.0)]),
+                unit("淄川区", &[("2023-09", 42_000.0)]),
+            ],
+            as_of: "2023-09-30",
+            actual: Some(450_000.0),
+            source: Some(CitySource::Reporter),
+            status: Status::OnTrack,
+            met: None,
+            not_reported: &[BUREAU],
+            stale_units: &[BUREAU],
+        },
+        Reported {
+            name: "pilot county nodes: the bureau reports 4 for the city; the districts' 1s are parts",
+            rule: sum(rule(New, Eq, 4.0)),
+            units: vec![
+                unit("张店区", &[("2023-06", 1.0)]),
+                unit("临淄区", &[("2023-12", 1.0)]),
+                unit("淄川区", &[]),
+                unit("博山区", &[]),
+                unit(bureau, &[("2023-06", 4.0)]),
+            ],
+            as_of: "2023-12-31",
+            actual: Some(4.0),
+            source: Some(CitySource::Reporter),
+            status: Status::Done,
+            met: None,
+            not_reported: &["张店区", "淄川区", "博山区"],
+            stale_units: &[BUREAU],
+        },
+        Reported {
+            name: "new smart communities: the districts' latest figures add up when the bureau gives none",
+            rule: sum(rule(New, Ge, 75.0)),
+            units: vec![
+                unit("张店区", &[("2023-06", 9.0)]),
+                unit("淄川区", &[("2023-09", 12.0)]),
+                unit("博山区", &[("2023-03", 2.0)]),
+                unit("临淄区", &[("2023-12", 14.0)]),
+                unit(bureau, &[]),
+            ],
+            as_of: "2023-12-31",
+            actual: Some(37.0),
+            source: Some(CitySource::Units),
+            status: Status::Behind,
+            met: None,
+            not_reported: &["张店区", "淄川区", "博山区"],
+            stale_units: &["张店区", "淄川区", "博山区"],
+        },
+        Reported {
+            name: "a department's figure under a per-district indicator is shown, never counted",
+            rule: per_unit(
+                {
+                    let mut r = rule(New, Ge, 3.0);
+                    r.reporting_units = names(&DISTRICTS);
+                    r
+                },
+                1.0,
+            ),
+            units: vec![
+                unit("张店区", &[("2023-06", 3.0)]),
+                unit("淄川区", &[("2023-06", 4.0)]),
+                unit("博山区", &[("2023-06", 1.0)]),
+                unit("临淄区", &[]),
+                unit(bureau, &[("2023-06", 31.0)]),
+            ],
+            as_of: "2023-07-31",
+            actual: Some(0.5),
+            source: Some(CitySource::Units),
+            status: Status::Lagging,
+            met: Some((2, 4)),
+            not_reported: &["临淄区"],
+            stale_units: &[],
+        },
+        Reported {
+            name: "figures after the as-of date are not counted",
+            rule: sum(rule(New, Ge, 75.0)),
+            units: vec![
+                unit("张店区", &[("2023-06", 20.0), ("2023-12", 40.0)]),
+                unit("淄川区", &[("2023-09", 10.0)]),
+            ],
+            as_of: "2023-06-30",
+            actual: Some(20.0),
+            source: Some(CitySource::Units),
+            status: Status::Behind,
+            met: None,
+            not_reported: &["淄川区", "博山区", "临淄区"],
+            stale_units: &[],
+        },
+    ];
+    let s = ProgressSettings::default();
+    for c in cases {
+        let ev = c.rule.evaluate(&c.units, d(c.as_of), &s);
+        assert!(
+            close(ev.actual, c.actual),
+            "{}: actual {:?}, want {:?}",
+            c.name,
+            ev.actual,
+            c.actual
+        );
+        assert_eq!(ev.source, c.source, "{}", c.name);
+        assert_eq!(ev.status, c.status, "{}", c.name);
+        assert_eq!(ev.units_met.zip(ev.units_total), c.met, "{}", c.name);
+        assert_eq!(ev.not_reported, names(c.not_reported), "{}", c.name);
+        assert_eq!(ev.stale_units, names(c.stale_units), "{}", c.name);
+    }
+}
+
+#[test]
+fn other_units_are_shown_apart_and_levels_judge_each_unit() {
+    let mut pue = rule(Kind::Level, Comparator::Le, 1.4);
+    pue.reporting_units = names(&["张店区", "淄川区"]);
+    let units = vec![
+        unit("张店区", &[("2023-06", 1.42)]),
+        unit("淄川区", &[("2023-06", 1.30)]),
+        unit("市教育局", &[("2023-06", 1.9)]),
+    ];
+    let ev = pue.evaluate(&units, d(JUNE_30), &ProgressSettings::default());
+    assert!(close(ev.actual, Some(1.36)), "the department is left out");
+    let line = |u: &str| ev.units.iter().find(|l| l.unit == u).unwrap();
+    // Each district's PUE against ≤1.4: 张店区 is not met, 淄川区 is.
+    assert_ne!(line("张店区").status, Some(Status::Done));
+    assert_eq!(line("张店区").target, Some(1.4));
+    assert_eq!(line("淄川区").status, Some(Status::Done));
+    assert!(!line("市教育局").counted && line("市教育局").status.is_none());
+    assert!(line("张店区").counted);
+}
+
+#[test]
+fn the_period_due_names_who_has_not_reported() {
+    let mut r = per_unit(rule(Kind::New, Comparator::Ge, 10.0), 1.0);
+    r.reporting_units = names(&DISTRICTS);
+    let units = vec![
+        unit("张店区", &[("2023-06", 6.0)]),
+        unit("淄川区", &[("2023-05", 5.0)]),
+        unit("博山区", &[("2023-03", 2.0)]),
+        unit("临淄区", &[]),
+    ];
+    let monthly = ProgressSettings::default();
+    let ev = r.evaluate(&units, d(JUNE_30), &monthly);
+    assert_eq!(ev.period_due, Some(p("2023-05")));
+    assert_eq!(ev.not_reported, names(&["博山区", "临淄区"]));
+    assert_eq!(ev.stale_units, names(&["博山区"]));
+    assert!(ev.units.iter().find(|u| u.unit == "博山区").unwrap().stale);
+    // Quarterly, due on the 15th: as of 30 June the first quarter is due.
+    let quarterly = ProgressSettings {
+        cycle: Cycle::Quarterly,
+        due_day: 15,
+        ..monthly.clone()
+    };
+    let ev = r.evaluate(&units, d(JUNE_30), &quarterly);
+    assert_eq!(ev.period_due, Some(p("2023-03")));
+    assert_eq!(ev.not_reported, names(&["临淄区"]));
+    // Before the plan year's first period is due, nothing is owed.
+    let ev = r.evaluate(&units, d("2023-01-20"), &monthly);
+    assert_eq!(ev.period_due, None);
+    assert!(ev.not_reported.is_empty());
+    // The ledger-wide list: a unit that reported the period due for any
+    // indicator has reported.
+    let catalogue: Vec<Unit> = DISTRICTS
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Unit {
+            id: i as i64,
+            name: n.to_string(),
+            kind: UnitKind::District,
+            aliases: vec![],
+        })
+        .collect();
+    let ev = r.evaluate(&units, d(JUNE_30), &monthly);
+    let inputs: Vec<(Indicator, Vec<UnitInput>)> = Vec::new();
+    assert_eq!(
+        units_not_reported(&catalogue, [&ev], &inputs, ev.period_due, d(JUNE_30)),
+        names(&["博山区", "临淄区"])
+    );
+}
+
+#[test]
+fn forecasts_agree_with_the_data() {
+    let s = ProgressSettings::default();
+    let mut scenes = rule(Kind::New, Comparator::Ge, 50.0);
+    scenes.aggregation = Aggregation::Sum;
+    scenes.city_reporter = Some("淄博市大数据局".into());
+    let bureau = vec![unit("淄博市大数据局", &[("2023-06", 31.0)])];
+    // On the linear trend while the June figure is current…
+    let ev = scenes.evaluate(&bureau, d(JUNE_30), &s);
+    let f = ev.forecast.expect("a forecast in June");
+    assert!((f.value - 31.0 * 365.0 / 181.0).abs() < 1e-6, "{f:?}");
+    // …none once the figure is stale (due: November)…
+    let ev = scenes.evaluate(&bureau, d("2023-12-20"), &s);
+    assert!(ev.stale && ev.forecast.is_none(), "{ev:?}");
+    // …and none on or after the deadline.
+    let fresh = vec![unit("淄博市大数据局", &[("2023-12", 40.0)])];
+    assert!(
+        scenes
+            .evaluate(&fresh, d("2023-12-31"), &s)
+            .forecast
+            .is_none()
+    );
+    assert!(
+        scenes
+            .evaluate(&fresh, d("2024-02-01"), &s)
+            .forecast
+            .is_none()
+    );
+    // A running total whose trend points down is never forecast below
+    // what is already reported.
+    let racks = rule(Kind::Cumulative, Comparator::Ge, 35_000.0);
+    let units = vec![unit(
+        "A",
+        &[
+            ("2023-03", 25_000.0),
+            ("2023-06", 24_600.0),
+            ("2023-09", 24_280.0),
+        ],
+    )];
+    let ev = racks.evaluate(&units, d("2023-10-31"), &s);
+    let f = ev.forecast.unwrap();
+    assert!(close(Some(f.value), Some(24_280.0)), "{f:?}");
+    // A level reported once has no trend.
+    let mut rate = rule(Kind::Level, Comparator::Ge, 50.0);
+    rate.percent = true;
+    assert!(rate.evaluate(&one(46.5), d(JUNE_30), &s).forecast.is_none());
+}
+
+#[test]
+fn the_pace_needed_to_catch_up() {
+    let s = ProgressSettings::default();
+    // docs/indicator-rules.md: 30 of 75 new smart communities at the end
+    // of June; July–December remain: 7.5 a month.
+    let r = rule(Kind::New, Comparator::Ge, 75.0);
+    let ev = r.evaluate(&many(&[("张店区", 20.0), ("淄川区", 10.0)]), d(JUNE_30), &s);
+    let pace = ev.pace_needed.unwrap();
+    assert_eq!((pace.periods, pace.cycle), (6, Cycle::Monthly));
+    assert!(close(Some(pace.per_period), Some(7.5)));
+    // Quarterly: two quarters left, 22.5 a quarter.
+    let q = ProgressSettings {
+        cycle: Cycle::Quarterly,
+        ..s.clone()
+    };
+    let pace = r
+        .evaluate(&many(&[("张店区", 30.0)]), d(JUNE_30), &q)
+        .pace_needed
+        .unwrap();
+    assert_eq!(pace.periods, 2);
+    assert!(close(Some(pace.per_period), Some(22.5)));
+    // Lower is better: PUE 1.46 to ≤1.4 in six months, 0.01 down a month.
+    let pue = rule(Kind::Level, Comparator::Le, 1.4);
+    let pace = pue
+        .evaluate(&one(1.46), d(JUNE_30), &s)
+        .pace_needed
+        .unwrap();
+    assert!(close(Some(pace.per_period), Some(0.01)));
+    // A stale figure: the months already past the period due are gone.
+    let old = vec![unit("A", &[("2023-03", 30.0)])];
+    let pace = r.evaluate(&old, d(JUNE_30), &s).pace_needed.unwrap();
+    assert_eq!(pace.periods, 7, "June–December after the May due");
+    // Met, or nothing left: no pace.
+    assert!(r.evaluate(&one(80.0), d(JUNE_30), &s).pace_needed.is_none());
+    let dec = vec![unit("A", &[("2023-12", 60.0)])];
+    assert!(r.evaluate(&dec, d("2023-12-31"), &s).pace_needed.is_none());
+}
+
+#[test]
+fn per_district_series_is_the_share_meeting_the_target() {
+    let mut r = per_unit(rule(Kind::New, Comparator::Ge, 3.0), 1.0);
+    r.reporting_units = names(&DISTRICTS);
+    let units = vec![
+        unit("张店区", &[("2023-03", 1.0), ("2023-06", 3.0)]),
+        unit("淄川区", &[("2023-06", 4.0)]),
+        unit("博山区", &[("2023-09", 3.0)]),
+        unit("市大数据局", &[("2023-12", 99.0)]),
+    ];
+    let s = r.series(&units, d("2023-12-31"));
+    assert_eq!(
+        s,
+        vec![
+            (p("2023-03"), 0.0),
+            (p("2023-06"), 0.5),
+            (p("2023-09"), 0.75)
+        ],
+        "the department's December figure adds no period"
+    );
+}

@@ -31,6 +31,14 @@ pub struct Args {
     #[arg(long = "import", value_name = "FILE")]
     pub import_files: Vec<PathBuf>,
 
+    /// Window only: open at this as-of date (YYYY-MM-DD) instead of today.
+    #[arg(long = "as-of", id = "window_as_of", value_name = "DATE", value_parser = parse_date)]
+    pub window_as_of: Option<Date>,
+
+    /// Window only: the indicator (code) the indicator screen opens on.
+    #[arg(long = "indicator", value_name = "CODE")]
+    pub open_indicator: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -204,6 +212,17 @@ pub enum ExportCommand {
     },
     /// The bulletin (通报): a few paragraphs of plain Chinese for minutes.
     Bulletin(StatusArgs),
+    /// An indicator's chart for print (.png or .svg): title, target, as-of
+    /// date, the city's line with target, 序时 and forecast, each unit's bar.
+    Chart {
+        /// The indicator's code (or name).
+        #[arg(long)]
+        indicator: String,
+        #[command(flatten)]
+        at: StatusArgs,
+        /// Where to write the chart: OUT.png or OUT.svg.
+        out: PathBuf,
+    },
     /// The meeting workbook (.xlsx): summary, one sheet per section, the
     /// unit ranking, and charts of the indicators that need attention.
     Report {
@@ -228,6 +247,12 @@ pub struct SettingsArgs {
     /// The day the plan year starts, MM-DD.
     #[arg(long, value_name = "MM-DD")]
     pub year_start: Option<String>,
+    /// How often units report: monthly, quarterly or half_yearly.
+    #[arg(long, value_parser = parse_cycle)]
+    pub cycle: Option<crate::domain::Cycle>,
+    /// The day of the next month by which a period's figures are due (1–31).
+    #[arg(long)]
+    pub due_day: Option<u32>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -248,6 +273,10 @@ pub enum PeriodCommand {
 
 fn parse_date(s: &str) -> Result<Date, String> {
     s.parse().map_err(|e: crate::domain::DateError| e.0)
+}
+
+fn parse_cycle(s: &str) -> Result<crate::domain::Cycle, String> {
+    s.parse()
 }
 
 fn parse_period(s: &str) -> Result<Period, String> {

@@ -230,6 +230,26 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                 |_| format!("wrote {} ({} bytes)\n", out.display(), bytes.len()),
             )
         }
+        Command::Export(ExportCommand::Chart { indicator, at, out }) => {
+            use crate::export::chart;
+            let format = chart::Format::of(&out).ok_or_else(|| {
+                CliError(format!(
+                    "{}: the chart is written as .png or .svg; name the file so",
+                    out.display()
+                ))
+            })?;
+            let store = open(db)?;
+            let as_of = at.as_of.unwrap_or_else(today);
+            let bytes = chart::for_indicator(&store, at.plan, &indicator, as_of, format)
+                .map_err(|e| CliError(e.to_string()))?;
+            std::fs::write(&out, &bytes)
+                .map_err(|e| CliError(format!("{}: {e}", out.display())))?;
+            emit(
+                json,
+                &serde_json::json!({ "file": out, "bytes": bytes.len(), "as_of": as_of }),
+                |_| format!("wrote {} ({} bytes)\n", out.display(), bytes.len()),
+            )
+        }
         Command::Export(ExportCommand::Bulletin(a)) => {
             let store = open(db)?;
             let plan = store.plan_or_latest(a.plan)?;
@@ -407,7 +427,15 @@ fn settings(db: &Path, json: bool, a: SettingsArgs) -> Result<()> {
     let changing = a.on_track.is_some()
         || a.lagging.is_some()
         || a.due_soon.is_some()
-        || a.year_start.is_some();
+        || a.year_start.is_some()
+        || a.cycle.is_some()
+        || a.due_day.is_some();
+    if let Some(c) = a.cycle {
+        s.cycle = c;
+    }
+    if let Some(d) = a.due_day {
+        s.due_day = d;
+    }
     if let Some(v) = a.on_track {
         s.on_track_pp = v;
     }
@@ -432,8 +460,14 @@ fn settings(db: &Path, json: bool, a: SettingsArgs) -> Result<()> {
     }
     emit(json, &s, |s| {
         format!(
-            "on track: completion ≥ expected − {} points\nlagging:  completion ≥ expected − {} points\ndue soon: within {} days of the deadline\nyear starts: {:02}-{:02}\n",
-            s.on_track_pp, s.lagging_pp, s.due_soon_days, s.year_start_month, s.year_start_day
+            "on track: completion ≥ expected − {} points\nlagging:  completion ≥ expected − {} points\ndue soon: within {} days of the deadline\nyear starts: {:02}-{:02}\nreturns: {}, due on day {} of the next month\n",
+            s.on_track_pp,
+            s.lagging_pp,
+            s.due_soon_days,
+            s.year_start_month,
+            s.year_start_day,
+            s.cycle,
+            s.due_day
         )
     })
 }

@@ -130,7 +130,11 @@ pub fn plan_tree(doc: &PlanDoc, indicators: &[Indicator]) -> String {
 }
 
 pub fn status(r: &StatusReport) -> String {
-    let mut s = format!("{} — as of {}\n", r.plan.title, r.as_of);
+    let mut s = format!("{} — as of {}", r.plan.title, r.as_of);
+    if let Some(p) = r.period_due {
+        let _ = write!(s, " (period due: {p})");
+    }
+    s.push('\n');
     for (k, v) in &r.summary {
         let _ = write!(s, "{k}: {v}  ");
     }
@@ -141,18 +145,46 @@ pub fn status(r: &StatusReport) -> String {
             (Some(m), Some(n)) => format!("{m}/{n} units meet"),
             _ => format!("actual {}", number(e.actual)),
         };
+        let mut notes = Vec::new();
+        if e.stale
+            && let Some(p) = e.latest_period
+        {
+            notes.push(format!("figure of {p}"));
+        }
+        if let Some(p) = &e.pace_needed {
+            notes.push(format!(
+                "needs {} per {} period for {}",
+                number(Some(p.per_period)),
+                p.cycle,
+                p.periods
+            ));
+        }
+        if e.due_soon {
+            notes.push("DUE SOON".into());
+        }
         let _ = writeln!(
             s,
             "{:<12} {:<9} {}  {actual} / target {}{}  completion {}  expected {}{}",
             i.code,
             e.status.as_str(),
-            i.name,
+            i.label,
             number(Some(i.target)),
             i.unit.as_deref().unwrap_or(""),
             percent(e.completion),
             percent(e.expected),
-            if e.due_soon { "  DUE SOON" } else { "" }
+            if notes.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", notes.join("; "))
+            }
         );
+    }
+    if let Some(p) = r.period_due {
+        if r.not_reported.is_empty() {
+            let _ = writeln!(s, "every unit has reported {p}");
+        } else {
+            let _ = writeln!(s, "not reported for {p}: {}", r.not_reported.join(", "));
+        }
     }
     s
 }

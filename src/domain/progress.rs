@@ -516,6 +516,29 @@ impl IndicatorRule {
         })
     }
 
+    /// The inputs with an empty one for each reporting unit (and the city
+    /// reporter) they lack, when they lack any: a unit that counts and has
+    /// not reported is one of the units, with no figure.
+    fn with_missing_members(&self, units: &[UnitInput]) -> Option<Vec<UnitInput>> {
+        let present = |n: &String| units.iter().any(|u| &u.unit == n);
+        let reporter = self
+            .city_reporter
+            .iter()
+            .filter(|_| self.scope == Scope::City);
+        let mut missing: Vec<&String> = Vec::new();
+        for n in self.reporting_units.iter().chain(reporter) {
+            if !present(n) && !missing.contains(&n) {
+                missing.push(n);
+            }
+        }
+        if missing.is_empty() {
+            return None;
+        }
+        let mut all = units.to_vec();
+        all.extend(missing.into_iter().map(|n| UnitInput::new(n, Vec::new())));
+        Some(all)
+    }
+
     fn part(&self, unit: &str) -> Part {
         if self.reporter() == Some(unit) {
             Part::Reporter
@@ -595,6 +618,9 @@ impl IndicatorRule {
         as_of: Date,
         settings: &ProgressSettings,
     ) -> Evaluation {
+        if let Some(all) = self.with_missing_members(units) {
+            return self.evaluate(&all, as_of, settings);
+        }
         let tl = &self.timeline;
         let elapsed = tl.elapsed(as_of);
         let due = self.period_due(as_of, settings);
@@ -634,7 +660,8 @@ impl IndicatorRule {
                 }
             })
             .collect();
-        let current = |i: usize| figures[i].is_some_and(|f| !is_stale(&f));
+        // Before any period is due nobody owes a figure.
+        let current = |i: usize| due.is_none() || figures[i].is_some_and(|f| !is_stale(&f));
         let members: Vec<usize> = (0..units.len())
             .filter(|&i| parts[i] == Part::Member)
             .collect();
@@ -780,6 +807,9 @@ impl IndicatorRule {
     /// counted unit reported: the city's figure, or per district the share
     /// of units meeting their target. What a sparkline or a plot draws.
     pub fn series(&self, units: &[UnitInput], as_of: Date) -> Vec<(Period, f64)> {
+        if let Some(all) = self.with_missing_members(units) {
+            return self.series(&all, as_of);
+        }
         let parts: Vec<Part> = units.iter().map(|u| self.part(&u.unit)).collect();
         let mut periods: Vec<Period> = units
             .iter()

@@ -2,6 +2,7 @@
 //! ([`template`]), and the bulletin for minutes and notices ([`bulletin`]).
 
 pub mod bulletin;
+pub mod chart;
 pub mod ranking;
 pub mod report;
 pub mod template;
@@ -11,6 +12,8 @@ pub mod template;
 pub enum ExportError {
     Store(crate::store::StoreError),
     Xlsx(rust_xlsxwriter::XlsxError),
+    /// A chart could not be drawn.
+    Chart(String),
 }
 
 impl std::fmt::Display for ExportError {
@@ -18,6 +21,7 @@ impl std::fmt::Display for ExportError {
         match self {
             ExportError::Store(e) => write!(f, "{e}"),
             ExportError::Xlsx(e) => write!(f, "writing the workbook: {e}"),
+            ExportError::Chart(e) => write!(f, "drawing the chart: {e}"),
         }
     }
 }
@@ -116,11 +120,38 @@ pub fn pace(
         (Better::Higher, Kind::Level) => "提高",
         (Better::Higher, _) => "新增",
     };
+    // A rate rises by percentage points, not by per cent.
+    let unit = match unit {
+        Some("%") | Some("％") => "个百分点",
+        u => u.unwrap_or(""),
+    };
     format!(
-        "尚需{every}{verb}{}{}（剩余{left}）",
-        number(p.per_period),
-        unit.unwrap_or("")
+        "尚需{every}{verb}{}{unit}（剩余{left}）",
+        number(p.per_period)
     )
+}
+
+/// Where an indicator's city figure comes from, in a coordinator's words:
+/// 全市数：淄博市大数据局报送数；未报送时为11个区县合计.
+pub fn reporting_words(i: &crate::store::IndicatorStatus) -> String {
+    use crate::domain::{Aggregation, Scope};
+    let n = i.reporting_units.len();
+    if i.scope == Scope::PerUnit {
+        return format!("{n}个单位各自对照目标，统计达标单位数");
+    }
+    let combined = match i.aggregation {
+        Aggregation::Sum => format!("{n}个单位合计"),
+        Aggregation::Mean => format!("{n}个单位平均"),
+        Aggregation::Min => format!("{n}个单位中最低值"),
+        Aggregation::Max => format!("{n}个单位中最高值"),
+        Aggregation::Single => String::new(),
+    };
+    match (i.aggregation, i.city_reporter.as_deref()) {
+        (Aggregation::Single, Some(r)) => format!("全市数：由{r}报送"),
+        (Aggregation::Single, None) => "全市数：未指定报送单位".to_string(),
+        (_, Some(r)) => format!("全市数：{r}报送数；未报送时为{combined}"),
+        (_, None) => format!("全市数：{combined}"),
+    }
 }
 
 /// A comparator as a sign before a target: ≥5, ≤1.4.

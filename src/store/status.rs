@@ -30,6 +30,8 @@ pub struct IndicatorStatus {
     pub better: Better,
     pub kind: Kind,
     pub scope: Scope,
+    /// Per district: the share of units that must meet their target.
+    pub required_share: f64,
     pub aggregation: Aggregation,
     /// The units whose figures count.
     pub reporting_units: Vec<String>,
@@ -335,6 +337,7 @@ pub fn judge(
                 better: ind.better,
                 kind: ind.kind,
                 scope: ind.scope,
+                required_share: ind.required_share,
                 aggregation: ind.reporting.aggregation,
                 reporting_units: ind.reporting.units.clone(),
                 city_reporter: ind.reporting.city_reporter.clone(),

@@ -123,13 +123,13 @@ pub struct State {
     pub settings_edit: Option<ProgressSettings>,
     /// The bulletin text, shown in a window with a copy button.
     pub bulletin: Option<String>,
-    /// Where the indicator chart was drawn last frame (for saving it).
-    pub chart_rect: Option<egui::Rect>,
     pub as_of_text: String,
     /// The as-of date chosen in this session; `None`: the date the ledger
     /// opens at (today, or its plan year's last day once that has passed).
     /// Not kept between runs: a ledger always opens at today.
     pub as_of: Option<Date>,
+    /// An indicator to open (by code) once the data has loaded.
+    pub open_code: Option<String>,
 }
 
 /// Everything a screen can ask for; applied in [`App::apply`].
@@ -176,7 +176,11 @@ pub enum Command {
     ShowBulletin,
     CloseBulletin,
     CopyBulletin,
-    SaveChart(PathBuf),
+    /// Draw an indicator's chart (by code) to a .png or .svg file.
+    SaveChart {
+        path: PathBuf,
+        indicator: String,
+    },
     Cancel,
     EnterMeeting,
     LeaveMeeting,
@@ -205,11 +209,25 @@ impl App {
         settings: Settings,
         repaint: std::sync::Arc<dyn Fn() + Send + Sync>,
     ) -> App {
+        App::open_at(db, settings, None, repaint)
+    }
+
+    /// Opens the ledger at `db` at a chosen as-of date (`None`: the date
+    /// it opens at) and starts loading it.
+    pub fn open_at(
+        db: PathBuf,
+        settings: Settings,
+        as_of: Option<Date>,
+        repaint: std::sync::Arc<dyn Fn() + Send + Sync>,
+    ) -> App {
         let r = repaint.clone();
         let worker = Worker::start(db.clone(), move || r());
         let mut app = App {
             settings,
-            state: State::default(),
+            state: State {
+                as_of,
+                ..Default::default()
+            },
             data: None,
             db,
             worker,
@@ -217,7 +235,7 @@ impl App {
             commands: Vec::new(),
             loaded_once: false,
         };
-        app.worker.send(Job::Load { as_of: None });
+        app.worker.send(Job::Load { as_of });
         app.worker.send(Job::Verify);
         app
     }
@@ -239,11 +257,6 @@ impl App {
             commands: Vec::new(),
             loaded_once: true,
         }
-    }
-
-    fn worker_repaint(&self) -> impl Fn() + Send + 'static {
-        let r = self.repaint.clone();
-        move || r()
     }
 
     /// Whether a job is running or queued.
@@ -285,6 +298,14 @@ impl App {
                     self.state.progress_pending = false;
                     self.state.as_of_text = snapshot.as_of.to_string();
                     let has_plan = snapshot.plan.is_some();
+                    if let Some(code) = self.state.open_code.take()
+                        && let Some(i) = snapshot
+                            .plan
+                            .as_ref()
+                            .and_then(|p| p.status.indicators.iter().find(|i| i.code == code))
+                    {
+                        self.state.selected = Some(i.id);
+                    }
                     self.data = Some(*snapshot);
                     if !self.loaded_once && !has_plan && self.state.draft.is_none() {
                         self.settings.last_screen = Screen::Welcome;
@@ -509,16 +530,13 @@ impl App {
                     self.state.message = Some((true, "通报已复制，可直接粘贴到会议纪要。".into()));
                 }
             }
-            Command::SaveChart(path) => {
-                if let Some(rect) = self.state.chart_rect {
-                    let ppp = ctx.pixels_per_point();
-                    let done = self.worker_repaint();
-                    ctx.request_screenshot(move |image| {
-                        let region = image.region(&rect, Some(ppp));
-                        let _ = super::save_png(&path, &region);
-                        done();
+            Command::SaveChart { path, indicator } => {
+                if let Some(as_of) = self.as_of() {
+                    self.worker.send(Job::SaveChart {
+                        path,
+                        indicator,
+                        as_of,
                     });
-                    self.state.message = Some((true, "图表已保存为图片。".into()));
                 }
             }
             Command::Cancel => self.worker.cancel(),

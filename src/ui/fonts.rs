@@ -2,8 +2,8 @@
 //! first proportional and a fallback monospace font; system fonts (eframe's
 //! `system_fonts`) fill in rare characters the subset lacks.
 
-/// The subset, compiled into the binary and used without a second copy.
-pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Taizhang-subset.otf");
+/// The subset, compiled into the binary once (the chart files use it too).
+pub const CJK_FONT: &[u8] = crate::export::chart::FONT;
 
 /// Installs the CJK font into a context (the window and the UI tests).
 pub fn install(ctx: &egui::Context) {

@@ -73,6 +73,12 @@ pub enum Job {
         unit: String,
         period: crate::domain::Period,
     },
+    /// Draw an indicator's chart at the date to a .png or .svg file.
+    SaveChart {
+        path: PathBuf,
+        indicator: String,
+        as_of: Date,
+    },
     /// Compose the bulletin for the date.
     Bulletin(Date),
     Backup(PathBuf),
@@ -401,6 +407,24 @@ fn run(
                 "{unit}的填报模板已保存到 {}",
                 path.display()
             )))
+        }
+        Job::SaveChart {
+            path,
+            indicator,
+            as_of,
+        } => {
+            use crate::export::chart;
+            let format = chart::Format::of(&path).unwrap_or(chart::Format::Png);
+            let path = match chart::Format::of(&path) {
+                Some(_) => path,
+                None => path.with_extension("png"),
+            };
+            let s = open(db, store, first)?;
+            let bytes = chart::for_indicator(s, None, &indicator, as_of, format)
+                .map_err(|e| format!("图表未能生成：{e}"))?;
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("无法写入 {}：{e}。请换一个位置保存。", path.display()))?;
+            Ok(Event::Done(format!("图表已保存到 {}", path.display())))
         }
         Job::Bulletin(as_of) => {
             let s = open(db, store, first)?;

@@ -27,6 +27,10 @@ pub struct Start {
     pub view: Option<Screen>,
     /// Returns to read into the import preview at start.
     pub import: Vec<PathBuf>,
+    /// The as-of date to open at (instead of today).
+    pub as_of: Option<crate::domain::Date>,
+    /// The indicator (code) the indicator screen opens on.
+    pub indicator: Option<String>,
     /// When the process started, to report the time to the first frame
     /// with data (printed with `TAIZHANG_STARTUP_REPORT=1`).
     pub started: Option<std::time::Instant>,
@@ -191,7 +195,13 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
                     settings.last_screen = v;
                 }
                 let ctx = cc.egui_ctx.clone();
-                let mut app = App::new(db, settings, Arc::new(move || ctx.request_repaint()));
+                let mut app = App::open_at(
+                    db,
+                    settings,
+                    start.as_of,
+                    Arc::new(move || ctx.request_repaint()),
+                );
+                app.state.open_code = start.indicator.clone();
                 if start.view == Some(Screen::Meeting) {
                     app.state.screen_before_meeting = Some(Screen::Overview);
                     cc.egui_ctx.set_theme(egui::Theme::Light);

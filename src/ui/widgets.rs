@@ -5,16 +5,14 @@
 use crate::domain::{Period, Status};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
-/// The traffic-light colour of a status.
+/// The traffic-light colour of a status (the charts' colours).
 pub fn status_color(s: Status) -> Color32 {
-    match s {
-        Status::Done => Color32::from_rgb(0x2e, 0x7d, 0x32),
-        Status::OnTrack => Color32::from_rgb(0x43, 0xa0, 0x47),
-        Status::Lagging => Color32::from_rgb(0xf9, 0xa8, 0x25),
-        Status::Behind => Color32::from_rgb(0xe5, 0x39, 0x35),
-        Status::Overdue => Color32::from_rgb(0x8e, 0x24, 0xaa),
-        Status::NoData => Color32::from_rgb(0x9e, 0x9e, 0x9e),
-    }
+    rgb(crate::export::chart::colour::status(s))
+}
+
+/// A colour of the charts.
+pub fn rgb(c: (u8, u8, u8)) -> Color32 {
+    Color32::from_rgb(c.0, c.1, c.2)
 }
 
 /// The Chinese name of a status (the same words as the exports).

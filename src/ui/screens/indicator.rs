@@ -1,22 +1,26 @@
-//! One indicator: the year-to-date figure against its target line, the
-//! expected-progress (序时) line and the forecast, with dates on the x axis
-//! and values in 万 where a Chinese reader expects them; hover shows each
-//! reported point's unit, file and row. Below: each unit against its own
-//! target, and the period-by-period 进展情况 / 存在问题 / 下步打算.
+//! One indicator at the as-of date: its figure and status as the rules
+//! give them, where the city's figure comes from and who has not reported,
+//! the chart of the city's line (or, per district, the share of units
+//! meeting their targets) against the target, 序时 and the forecast, each
+//! unit's bar against its own target, and the period-by-period 进展情况 /
+//! 存在问题 / 下步打算. Chart and status come from one
+//! [`ChartData`](crate::export::chart::ChartData), the same the chart file
+//! is drawn from.
 
-use crate::domain::{Date, Period};
+use crate::domain::Period;
+use crate::export::chart::{ChartData, Scale, colour};
+use crate::store::IndicatorStatus;
 use crate::ui::app::{App, Command};
+use crate::ui::data::Loaded;
 use crate::ui::widgets;
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Bar, BarChart, HLine, Legend, Line, LineStyle, Plot, PlotPoints, Points};
-
-/// Days from the plan year's start (the x axis).
-fn x(d: Date, start: Date) -> f64 {
-    start.days_until(d) as f64
-}
+use egui_plot::{HLine, Line, LineStyle, Plot, PlotPoints, Points};
 
 pub fn show(app: &mut App, ui: &mut Ui) {
-    let Some(plan) = app.data.as_ref().and_then(|d| d.plan.as_ref()) else {
+    let Some(data) = app.data.as_ref() else {
+        return;
+    };
+    let Some(plan) = data.plan.as_ref() else {
         super::no_plan(ui, app);
         return;
     };
@@ -42,22 +46,72 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         .iter()
         .find(|i| i.id == id)
         .expect("checked above");
+    let as_of = data.as_of;
+    let chart = ChartData::new(
+        i,
+        plan.series.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+        data.settings.year_start(plan.summary.year),
+        as_of,
+    );
+    let mut commands = Vec::new();
+    header(ui, plan, i, &mut commands);
+    // The figures with words and provenance are loaded when the indicator is
+    // opened; until they arrive the chart shows the city's line only.
+    let reports: &[crate::domain::Report] = match &plan.detail {
+        Some(d) if d.indicator_id == id => &d.reports,
+        _ => {
+            if app.state.detail_pending != Some(id) {
+                commands.push(Command::LoadDetail(id));
+            }
+            &[]
+        }
+    };
+    legend(ui, &chart);
+    let height = (ui.available_height() * 0.5).max(240.0);
+    ui.columns(2, |cols| {
+        city_chart(&mut cols[0], &chart, i, plan, reports, height);
+        unit_bars(&mut cols[1], &chart, height);
+    });
+    ui.horizontal(|ui| {
+        if ui
+            .button("保存图表…")
+            .on_hover_text("保存为 PNG 或 SVG 图片，含标题、目标、截至日期与图例，可直接打印")
+            .clicked()
+            && let Some(path) = rfd::FileDialog::new()
+                .add_filter("PNG 图片", &["png"])
+                .add_filter("SVG 矢量图", &["svg"])
+                .set_file_name(format!("{}_{}.png", i.label, as_of))
+                .save_file()
+        {
+            commands.push(Command::SaveChart {
+                path,
+                indicator: i.code.clone(),
+            });
+        }
+    });
+    progress_texts(ui, i, reports);
+    app.commands.extend(commands);
+}
+
+/// The picker, status, figures, where the city's figure comes from and who
+/// has not reported.
+fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, commands: &mut Vec<Command>) {
     let e = &i.evaluation;
-    let settings = &app.data.as_ref().expect("checked").settings;
-    let start = settings.year_start(plan.summary.year);
-    let mut pick = None;
     ui.horizontal(|ui| {
         egui::ComboBox::from_id_salt("indicator-pick")
-            .selected_text(format!("{}  {}", i.code, i.name))
+            .selected_text(format!("{}  {}", i.code, i.label))
             .width(480.0)
             .height(400.0)
             .show_ui(ui, |ui| {
                 for other in &plan.status.indicators {
                     if ui
-                        .selectable_label(other.id == id, format!("{}  {}", other.code, other.name))
+                        .selectable_label(
+                            other.id == i.id,
+                            format!("{}  {}", other.code, other.label),
+                        )
                         .clicked()
                     {
-                        pick = Some(other.id);
+                        commands.push(Command::OpenIndicator(other.id));
                     }
                 }
             });
@@ -73,17 +127,29 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     .strong(),
             );
         }
+        if e.stale
+            && let Some(p) = e.latest_period
+        {
+            ui.label(
+                RichText::new(format!("数据截至{}，早于应报期", widgets::period(p)))
+                    .color(widgets::status_color(crate::domain::Status::Lagging)),
+            );
+        }
     });
-    if let Some(p) = pick {
-        app.commands.push(Command::OpenIndicator(p));
-    }
     ui.horizontal_wrapped(|ui| {
+        let unit = i.unit.as_deref();
+        let per_unit = i.scope == crate::domain::Scope::PerUnit;
         ui.label(format!(
-            "目标 {}",
-            widgets::target(i.comparator, i.target, i.unit.as_deref())
+            "{} {}",
+            if per_unit {
+                "每个单位目标"
+            } else {
+                "目标"
+            },
+            widgets::target(i.comparator, i.target, unit)
         ));
         ui.separator();
-        ui.label(format!("实际 {}", widgets::actual(i)));
+        ui.label(RichText::new(format!("实际 {}", widgets::actual(i))).strong());
         ui.separator();
         ui.label(format!("完成 {}", widgets::percent(e.completion)));
         ui.separator();
@@ -91,10 +157,17 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         if let Some(f) = &e.forecast {
             ui.separator();
             ui.label(format!(
-                "预计年底 {}（完成 {}）",
-                widgets::with_unit(Some(f.value), i.unit.as_deref()),
+                "预计到期 {}（完成 {}）",
+                widgets::with_unit(Some(f.value), unit),
                 widgets::percent(Some(f.completion))
             ));
+        }
+        if let Some(p) = &e.pace_needed {
+            ui.separator();
+            ui.label(
+                RichText::new(crate::export::pace(p, i.better, i.kind, unit))
+                    .color(widgets::status_color(crate::domain::Status::Behind)),
+            );
         }
         ui.separator();
         ui.label(format!("完成时限 {}", i.deadline));
@@ -103,72 +176,162 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             ui.label(RichText::new(format!("任务 {t}")).weak());
         }
     });
-    let series = plan.series.get(&id).cloned().unwrap_or_default();
-    // The figures with words and provenance are loaded when the indicator is
-    // opened; until they arrive the chart shows the city line only.
-    let reports = match &plan.detail {
-        Some(d) if d.indicator_id == id => d.reports.clone(),
-        _ => {
-            app.commands.push(Command::LoadDetail(id));
-            Vec::new()
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(crate::export::reporting_words(i)).weak())
+            .on_hover_text(format!("计入单位：{}", i.reporting_units.join("、")));
+        if let Some(due) = e.period_due {
+            ui.separator();
+            let owed = &e.not_reported;
+            let text = if owed.is_empty() {
+                format!("{}应报单位均已报送", widgets::period(due))
+            } else {
+                format!("{}未报送 {} 个", widgets::period(due), owed.len())
+            };
+            let label = ui.label(RichText::new(text).weak());
+            if !owed.is_empty() {
+                label.on_hover_text(owed.join("、"));
+            }
         }
+    });
+}
+
+/// The chart's legend, above the chart and off its data.
+fn legend(ui: &mut Ui, chart: &ChartData) {
+    ui.horizontal(|ui| {
+        let item = |ui: &mut Ui, name: &str, c: (u8, u8, u8), dashed: bool| {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(28.0, 12.0), egui::Sense::hover());
+            let y = rect.center().y;
+            let stroke = egui::Stroke::new(if dashed { 2.0 } else { 3.0 }, widgets::rgb(c));
+            if dashed {
+                for k in 0..3 {
+                    let x = rect.left() + k as f32 * 10.0;
+                    ui.painter()
+                        .line_segment([egui::pos2(x, y), egui::pos2(x + 6.0, y)], stroke);
+                }
+            } else {
+                ui.painter().line_segment(
+                    [egui::pos2(rect.left(), y), egui::pos2(rect.right(), y)],
+                    stroke,
+                );
+            }
+            ui.label(name);
+            ui.add_space(10.0);
+        };
+        item(ui, chart.actual.name, colour::ACTUAL, false);
+        item(ui, chart.target_name, colour::TARGET, true);
+        if let Some(l) = &chart.expected {
+            item(ui, l.name, colour::EXPECTED, true);
+        }
+        if let Some(l) = &chart.forecast {
+            item(ui, l.name, colour::FORECAST, true);
+        }
+        if chart.scale != Scale::Percent {
+            item(ui, "各单位报送", (0xfb, 0x8c, 0x00), false);
+        }
+    });
+}
+
+/// Where a period's figure stands on the x axis (months from the year's start).
+fn month_x(chart: &ChartData, p: Period) -> f64 {
+    (chart.first_month.months_until(p) + 1) as f64
+}
+
+/// The city's line against the target, 序时 and the forecast; hovering a
+/// unit's point shows its unit, file and row.
+fn city_chart(
+    ui: &mut Ui,
+    chart: &ChartData,
+    i: &IndicatorStatus,
+    plan: &Loaded,
+    reports: &[crate::domain::Report],
+    height: f32,
+) {
+    let scale = chart.scale;
+    let per_unit = i.scope == crate::domain::Scope::PerUnit;
+    // Each unit's own figures, in the city's units (not per district: those
+    // are drawn as bars against each unit's target).
+    let unit_points: Vec<(&crate::domain::Report, [f64; 2])> = if per_unit {
+        Vec::new()
+    } else {
+        reports
+            .iter()
+            .filter_map(|r| r.value.map(|v| (r, [month_x(chart, r.period), v])))
+            .collect()
     };
-    // Hover labels, in the order of the per-unit points (figures with a value).
-    let labels: Vec<String> = reports
+    let labels: Vec<String> = unit_points
         .iter()
-        .filter(|r| r.value.is_some())
-        .map(|r| {
+        .map(|(r, _)| {
             let file = r
                 .batch_id
                 .and_then(|b| plan.batch_files.get(&b))
                 .map(String::as_str)
                 .unwrap_or("手工录入");
             format!(
-                "{}　{}　{}\n{}{}",
+                "{}　{}　{}{}\n{}{}",
                 r.unit,
                 widgets::period(r.period),
-                widgets::with_unit(r.value, i.unit.as_deref()),
+                scale.label(r.value.unwrap_or_default()),
+                i.unit
+                    .as_deref()
+                    .filter(|_| scale != Scale::Percent)
+                    .unwrap_or(""),
                 file,
                 r.row.map(|n| format!(" 第{n}行")).unwrap_or_default()
             )
         })
         .collect();
-    let unit = i.unit.clone().unwrap_or_default();
-    let deadline_x = x(i.deadline, start);
-    let height = (ui.available_height() * 0.45).max(220.0);
-    let labels_for_hover = labels;
-    let chart = Plot::new(("indicator-plot", id))
+    let (lo, hi) = chart.y_range();
+    let months = chart.months;
+    let month_labels: Vec<String> = (0..=months.ceil() as i32)
+        .map(|k| chart.month_label(k as f64))
+        .collect();
+    let x_axis = egui_plot::AxisHints::new_x()
+        // A month is ~50 points wide on a laptop: labels fit closer than
+        // egui_plot's default spacing allows.
+        .label_spacing(24.0..=40.0)
+        .formatter(move |mark, _| {
+            let k = mark.value.round();
+            if (mark.value - k).abs() < 1e-6 && k >= 0.0 {
+                month_labels.get(k as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        });
+    let y_axis = egui_plot::AxisHints::new_y()
+        .label_spacing(14.0..=24.0)
+        .formatter(move |mark, _| scale.label(mark.value));
+    let plot = Plot::new(("indicator-plot", i.id))
         .height(height)
-        // The plan year, from its start to the deadline, and zero.
         .include_x(0.0)
-        .include_x(deadline_x)
-        .include_y(0.0)
-        .include_y(i.target)
-        .legend(Legend::default())
-        // A grid line on the first of each month, labelled 1月 … 12月.
-        .x_grid_spacer(move |input| {
-            let (lo, hi) = input.bounds;
-            (-24..48)
-                .filter_map(|k: i32| {
-                    let (y, m) = (start.year() + k.div_euclid(12), k.rem_euclid(12) as u32 + 1);
-                    Date::new(y, m, 1).map(|d| x(d, start))
-                })
-                .filter(|v| *v >= lo && *v <= hi)
+        .include_x(months)
+        .include_y(lo)
+        .include_y(hi)
+        .allow_scroll(false)
+        .custom_x_axes(vec![x_axis])
+        .custom_y_axes(vec![y_axis])
+        .y_grid_spacer(|input| {
+            let (a, b) = input.bounds;
+            let ticks = ChartData::ticks(a, b, 6);
+            let step = ticks.get(1).zip(ticks.first()).map_or(1.0, |(x, y)| x - y);
+            ticks
+                .into_iter()
                 .map(|value| egui_plot::GridMark {
                     value,
-                    step_size: 30.0,
+                    step_size: step,
                 })
                 .collect()
         })
-        .x_axis_formatter(move |mark, _| {
-            let d = start.add_days(mark.value.round() as i64);
-            if d.day() == 1 {
-                format!("{}月", d.month())
-            } else {
-                format!("{}月{}日", d.month(), d.day())
-            }
+        .x_grid_spacer(move |input| {
+            let (a, b) = input.bounds;
+            (0..=(months.ceil() as i32))
+                .map(f64::from)
+                .filter(|v| *v >= a && *v <= b)
+                .map(|value| egui_plot::GridMark {
+                    value,
+                    step_size: 1.0,
+                })
+                .collect()
         })
-        .y_axis_formatter(|mark, _| widgets::number(mark.value))
         .label_formatter(move |h| match h {
             egui_plot::HoverPosition::NearDataPoint {
                 plot_name,
@@ -176,161 +339,187 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 position,
             } => {
                 if *plot_name == "各单位报送" {
-                    labels_for_hover.get(*index).cloned()
+                    labels.get(*index).cloned()
                 } else {
-                    let d = start.add_days(position.x.round() as i64);
-                    Some(format!(
-                        "{plot_name}\n{d}　{}{unit}",
-                        widgets::number(position.y)
-                    ))
+                    Some(format!("{plot_name}\n{}", scale.label(position.y)))
                 }
             }
             _ => None,
-        })
-        .show(ui, |p| {
-            p.hline(
-                HLine::new("目标", i.target)
-                    .color(Color32::from_rgb(0xe5, 0x39, 0x35))
-                    .style(LineStyle::dashed_loose()),
-            );
-            if e.expected.is_some() {
-                let base = i.baseline.unwrap_or(0.0);
-                p.line(
-                    Line::new(
-                        "序时进度",
-                        PlotPoints::from(vec![[0.0, base], [deadline_x, i.target]]),
-                    )
-                    .color(Color32::from_gray(140))
-                    .style(LineStyle::dotted_dense()),
-                );
-            }
-            if !series.is_empty() {
-                let pts: Vec<[f64; 2]> = series
-                    .iter()
-                    .map(|(pd, v)| [x(pd.last_day(), start), *v])
-                    .collect();
-                if let (Some(f), Some(last)) = (&e.forecast, pts.last()) {
-                    p.line(
-                        Line::new("预测", PlotPoints::from(vec![*last, [deadline_x, f.value]]))
-                            .color(Color32::from_rgb(0x1e, 0x88, 0xe5))
-                            .style(LineStyle::dashed_dense()),
-                    );
-                }
-                p.line(
-                    Line::new("累计实际", PlotPoints::from(pts.clone()))
-                        .width(2.5)
-                        .color(Color32::from_rgb(0x2e, 0x7d, 0x32)),
-                );
-                p.points(
-                    Points::new("累计实际", PlotPoints::from(pts))
-                        .radius(3.5)
-                        .color(Color32::from_rgb(0x2e, 0x7d, 0x32)),
-                );
-            }
-            let unit_pts: Vec<[f64; 2]> = reports
-                .iter()
-                .filter_map(|r| r.value.map(|v| [x(r.period.last_day(), start), v]))
-                .collect();
-            if !unit_pts.is_empty() {
-                p.points(
-                    Points::new("各单位报送", PlotPoints::from(unit_pts))
-                        .radius(2.5)
-                        .color(Color32::from_rgb(0xfb, 0x8c, 0x00)),
-                );
-            }
         });
-    app.state.chart_rect = Some(chart.response.rect);
-    if ui.button("保存图表为图片…").clicked()
-        && let Some(path) = rfd::FileDialog::new()
-            .add_filter("PNG 图片", &["png"])
-            .set_file_name(format!("{}.png", i.name))
-            .save_file()
-    {
-        app.commands.push(Command::SaveChart(path));
+    let target = chart.target;
+    plot.show(ui, |p| {
+        p.hline(
+            HLine::new(chart.target_name, target)
+                .color(widgets::rgb(colour::TARGET))
+                .style(LineStyle::dashed_loose()),
+        );
+        if let Some(l) = &chart.expected {
+            p.line(
+                Line::new(l.name, PlotPoints::from(l.points.clone()))
+                    .color(widgets::rgb(colour::EXPECTED))
+                    .style(LineStyle::dashed_dense()),
+            );
+        }
+        if let Some(l) = &chart.forecast {
+            p.line(
+                Line::new(l.name, PlotPoints::from(l.points.clone()))
+                    .color(widgets::rgb(colour::FORECAST))
+                    .style(LineStyle::dashed_dense()),
+            );
+        }
+        if !chart.actual.points.is_empty() {
+            p.line(
+                Line::new(
+                    chart.actual.name,
+                    PlotPoints::from(chart.actual.points.clone()),
+                )
+                .width(2.5)
+                .color(widgets::rgb(colour::ACTUAL)),
+            );
+            p.points(
+                Points::new(
+                    chart.actual.name,
+                    PlotPoints::from(chart.actual.points.clone()),
+                )
+                .radius(3.5)
+                .color(widgets::rgb(colour::ACTUAL)),
+            );
+        }
+        if !unit_points.is_empty() {
+            p.points(
+                Points::new(
+                    "各单位报送",
+                    PlotPoints::from(unit_points.iter().map(|(_, xy)| *xy).collect::<Vec<_>>()),
+                )
+                .radius(2.5)
+                .color(Color32::from_rgb(0xfb, 0x8c, 0x00)),
+            );
+        }
+    });
+}
+
+/// Each unit's bar against its target, every bar named (the same bars as
+/// the chart file).
+fn unit_bars(ui: &mut Ui, chart: &ChartData, height: f32) {
+    ui.strong(&chart.bar_caption);
+    if chart.bars.is_empty() {
+        ui.label(RichText::new("尚无单位报送。").weak());
+        return;
     }
-    ui.columns(2, |cols| {
-        let ui = &mut cols[0];
-        ui.strong("各单位完成情况");
-        let units: Vec<&crate::domain::UnitEvaluation> = e
-            .units
-            .iter()
-            .filter(|u| u.actual.is_some() || u.target.is_some())
-            .collect();
-        if units.is_empty() {
-            ui.label(RichText::new("尚无单位报送。").weak());
-        } else {
-            let bars: Vec<Bar> = units
-                .iter()
-                .enumerate()
-                .map(|(k, u)| {
-                    Bar::new(k as f64, u.actual.unwrap_or(0.0))
-                        .name(&u.unit)
-                        .width(0.6)
-                })
-                .collect();
-            let targets: Vec<[f64; 2]> = units
-                .iter()
-                .enumerate()
-                .filter_map(|(k, u)| u.target.map(|t| [k as f64, t]))
-                .collect();
-            let names: Vec<String> = units.iter().map(|u| u.unit.clone()).collect();
-            Plot::new(("unit-bars", id))
-                .height(200.0)
-                .x_axis_formatter(move |mark, _| {
-                    let k = mark.value.round();
-                    if (mark.value - k).abs() < 1e-6 && k >= 0.0 {
-                        names.get(k as usize).cloned().unwrap_or_default()
-                    } else {
-                        String::new()
-                    }
-                })
-                .y_axis_formatter(|mark, _| widgets::number(mark.value))
-                .show(ui, |p| {
-                    p.bar_chart(
-                        BarChart::new("实际", bars).color(Color32::from_rgb(0x43, 0xa0, 0x47)),
+    let max = chart
+        .bars
+        .iter()
+        .flat_map(|b| [b.value, b.target])
+        .flatten()
+        .fold(0.0_f64, |m, v| m.max(v.abs()))
+        .max(1e-9)
+        * 1.08;
+    egui::ScrollArea::vertical()
+        .id_salt("unit-bars")
+        .max_height(height - 20.0)
+        .show(ui, |ui| {
+            for b in &chart.bars {
+                ui.horizontal(|ui| {
+                    let name_w = 150.0;
+                    let (name_rect, _) =
+                        ui.allocate_exact_size(egui::vec2(name_w, 20.0), egui::Sense::hover());
+                    ui.painter().with_clip_rect(name_rect).text(
+                        name_rect.left_center(),
+                        egui::Align2::LEFT_CENTER,
+                        &b.unit,
+                        egui::FontId::proportional(14.0),
+                        ui.visuals().text_color(),
                     );
-                    if !targets.is_empty() {
-                        p.points(
-                            Points::new("单位目标", PlotPoints::from(targets))
-                                .radius(5.0)
-                                .shape(egui_plot::MarkerShape::Diamond)
-                                .color(Color32::from_rgb(0xe5, 0x39, 0x35)),
+                    let width = (ui.available_width() - 90.0).max(60.0);
+                    let (rect, response) =
+                        ui.allocate_exact_size(egui::vec2(width, 20.0), egui::Sense::hover());
+                    let x = |v: f64| rect.left() + (v.max(0.0) / max) as f32 * rect.width();
+                    let painter = ui.painter_at(rect.expand(6.0));
+                    painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+                    if let Some(v) = b.value {
+                        painter.rect_filled(
+                            egui::Rect::from_min_max(
+                                egui::pos2(rect.left(), rect.top() + 3.0),
+                                egui::pos2(x(v).max(rect.left() + 2.0), rect.bottom() - 3.0),
+                            ),
+                            2.0,
+                            widgets::rgb(colour::tone(b.tone)),
                         );
                     }
-                });
-        }
-        let ui = &mut cols[1];
-        ui.strong("逐期进展");
-        egui::ScrollArea::vertical()
-            .id_salt("progress-text")
-            .max_height(220.0)
-            .show(ui, |ui| {
-                let mut by_period: Vec<&crate::domain::Report> = reports.iter().collect();
-                by_period.sort_by_key(|r| std::cmp::Reverse(r.period));
-                if by_period.is_empty() {
-                    ui.label(RichText::new("尚无进展情况。").weak());
-                }
-                let mut last: Option<Period> = None;
-                for r in by_period {
-                    if last != Some(r.period) {
-                        ui.label(RichText::new(widgets::period(r.period)).strong());
-                        last = Some(r.period);
+                    if let Some(t) = b.target {
+                        let c = egui::pos2(x(t), rect.center().y);
+                        painter.add(egui::Shape::convex_polygon(
+                            vec![
+                                c + egui::vec2(0.0, -7.0),
+                                c + egui::vec2(6.0, 0.0),
+                                c + egui::vec2(0.0, 7.0),
+                                c + egui::vec2(-6.0, 0.0),
+                            ],
+                            widgets::rgb(colour::TARGET),
+                            egui::Stroke::NONE,
+                        ));
                     }
-                    ui.label(format!(
+                    let value = match b.value {
+                        Some(v) => chart.bar_scale.label(v) + if b.stale { "*" } else { "" },
+                        None => "未报送".into(),
+                    };
+                    ui.label(if b.value.is_some() {
+                        RichText::new(value)
+                    } else {
+                        RichText::new(value).weak()
+                    });
+                    let mut hover = format!(
                         "{}：{}",
-                        r.unit,
-                        widgets::with_unit(r.value, i.unit.as_deref())
-                    ));
-                    for (k, t) in [
-                        ("进展情况", &r.progress),
-                        ("存在问题", &r.problems),
-                        ("下步打算", &r.next_steps),
-                    ] {
-                        if !t.trim().is_empty() {
-                            ui.label(RichText::new(format!("　{k}：{t}")).small());
-                        }
+                        b.unit,
+                        b.value
+                            .map_or("未报送".into(), |v| chart.bar_scale.label(v))
+                    );
+                    if let Some(t) = b.target {
+                        hover.push_str(&format!("　目标 {}", chart.bar_scale.label(t)));
+                    }
+                    if b.stale {
+                        hover.push_str("　（早于应报期）");
+                    }
+                    response.on_hover_text(hover);
+                });
+            }
+            if chart.bars.iter().any(|b| b.stale) {
+                ui.label(RichText::new("* 数据早于应报期").small().weak());
+            }
+        });
+}
+
+/// The period-by-period words of the returns, newest first.
+fn progress_texts(ui: &mut Ui, i: &IndicatorStatus, reports: &[crate::domain::Report]) {
+    ui.strong("逐期进展");
+    egui::ScrollArea::vertical()
+        .id_salt("progress-text")
+        .show(ui, |ui| {
+            let mut by_period: Vec<&crate::domain::Report> = reports.iter().collect();
+            by_period.sort_by_key(|r| std::cmp::Reverse(r.period));
+            if by_period.is_empty() {
+                ui.label(RichText::new("尚无进展情况。").weak());
+            }
+            let mut last: Option<Period> = None;
+            for r in by_period {
+                if last != Some(r.period) {
+                    ui.label(RichText::new(widgets::period(r.period)).strong());
+                    last = Some(r.period);
+                }
+                ui.label(format!(
+                    "{}：{}",
+                    r.unit,
+                    widgets::with_unit(r.value, i.unit.as_deref())
+                ));
+                for (k, t) in [
+                    ("进展情况", &r.progress),
+                    ("存在问题", &r.problems),
+                    ("下步打算", &r.next_steps),
+                ] {
+                    if !t.trim().is_empty() {
+                        ui.label(RichText::new(format!("　{k}：{t}")).small());
                     }
                 }
-            });
-    });
+            }
+        });
 }

@@ -68,7 +68,37 @@ fn navigation(app: &mut App, ui: &mut Ui) {
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if let Some(d) = &app.data {
-                ui.label(format!("{} {}", s.tr("截至", "As of"), d.as_of));
+                use crate::ui::data::AsOfBasis;
+                let why = match d.as_of_basis {
+                    AsOfBasis::Chosen => s.tr("所选日期", "chosen"),
+                    AsOfBasis::Today => s.tr("今天", "today"),
+                    AsOfBasis::YearEnded => s.tr("计划年度已结束，按年末", "plan year ended"),
+                    AsOfBasis::BeforeYear => s.tr("计划年度尚未开始", "before the plan year"),
+                };
+                if ui
+                    .link(format!("{} {}（{why}）", s.tr("截至", "As of"), d.as_of))
+                    .on_hover_text(s.tr(
+                        "在“设置”中更改统计截至日期",
+                        "Change the as-of date in Settings",
+                    ))
+                    .clicked()
+                {
+                    app.commands.push(Command::Show(Screen::Settings));
+                }
+                if let Some(year) = d.outside_plan_year() {
+                    ui.label(
+                        RichText::new(format!(
+                            "⚠ {}",
+                            match s.language {
+                                crate::ui::app::Language::Chinese =>
+                                    format!("该日期不在计划年度（{year}年）内"),
+                                crate::ui::app::Language::English =>
+                                    format!("outside the plan year {year}"),
+                            }
+                        ))
+                        .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
+                    );
+                }
                 if let Some(p) = &d.plan {
                     ui.label(RichText::new(&p.summary.title).weak());
                 }

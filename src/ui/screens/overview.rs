@@ -24,7 +24,7 @@ pub fn passes(i: &IndicatorStatus, f: &OverviewFilter) -> bool {
     }
     let hay = crate::domain::text::fold(&format!(
         "{} {} {}",
-        i.name,
+        i.label,
         i.code,
         i.task.as_deref().unwrap_or("")
     ));
@@ -148,13 +148,17 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     ui.label(RichText::new(&i.code).monospace().small());
                 });
                 row.col(|ui| {
-                    let mut name = i.name.clone();
+                    let mut name = i.label.clone();
                     if e.due_soon {
                         name = format!("【临期】{name}");
                     }
                     if ui
                         .link(name)
-                        .on_hover_text(i.task.as_deref().unwrap_or(""))
+                        .on_hover_text(format!(
+                            "任务 {}\n{}",
+                            i.task.as_deref().unwrap_or("—"),
+                            crate::export::reporting_words(i)
+                        ))
                         .clicked()
                     {
                         open = Some(i.id);

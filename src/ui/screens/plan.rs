@@ -120,7 +120,8 @@ fn section_ui(
                                         .color(widgets::status_color(st.evaluation.status)),
                                 );
                             }
-                            if ui.link(&ind.name).clicked() {
+                            let label = st.map_or(ind.name.as_str(), |st| st.label.as_str());
+                            if ui.link(label).clicked() {
                                 *open = Some(ind.id);
                             }
                             ui.label(
@@ -131,6 +132,9 @@ fn section_ui(
                                 ))
                                 .weak(),
                             );
+                            if let Some(st) = st {
+                                ui.label(RichText::new(widgets::actual(st)).weak());
+                            }
                         });
                     }
                     if let Some((p, unit, text)) = latest.get(task_path.as_str()) {

@@ -64,8 +64,27 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     .suffix(" 天"),
             );
             ui.end_row();
+            ui.label(s.tr("报送周期", "Reporting cycle"));
+            ui.horizontal(|ui| {
+                use crate::domain::Cycle;
+                for (c, zh, en) in [
+                    (Cycle::Monthly, "按月", "Monthly"),
+                    (Cycle::Quarterly, "按季度", "Quarterly"),
+                    (Cycle::HalfYearly, "按半年", "Half-yearly"),
+                ] {
+                    ui.selectable_value(&mut edit.cycle, c, s.tr(zh, en));
+                }
+            });
+            ui.end_row();
+            ui.label(s.tr("报送期限：次月", "Due on day"));
+            ui.add(
+                egui::DragValue::new(&mut edit.due_day)
+                    .range(1..=31)
+                    .suffix(s.tr(" 日前", " of the next month")),
+            );
+            ui.end_row();
             ui.label("");
-            if ui.button(s.tr("保存阈值", "Save thresholds")).clicked() {
+            if ui.button(s.tr("保存", "Save")).clicked() {
                 commands.push(Command::SaveProgressSettings(edit.clone()));
             }
             ui.end_row();
@@ -85,7 +104,13 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         }
                     }
                 }
-                if ui.button(s.tr("按今天", "Follow today")).clicked() {
+                if ui
+                    .button(s.tr(
+                        "恢复默认（今天，年度结束后为年末）",
+                        "Default (today, or the year's end)",
+                    ))
+                    .clicked()
+                {
                     commands.push(Command::SetAsOf(None));
                 }
             });

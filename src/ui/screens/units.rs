@@ -84,7 +84,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             ui.add_space(8.0);
             ui.label(
                 RichText::new(format!(
-                    "尚无任何报送、不参与排名（{} 个）：{}",
+                    "尚无任何报送、不参与排名（{}个）：{}",
                     ranking.not_reported.len(),
                     ranking.not_reported.join("、")
                 ))
