@@ -42,13 +42,28 @@ fn the_template_has_its_sheets_locks_and_checks() {
     for (c, h) in COLUMNS.iter().enumerate() {
         assert_eq!(cell(2, c as u32), *h);
     }
-    let indicators = store.indicators(1).unwrap();
+    // The indicators 张店区 owes a figure for: those it is a reporting unit
+    // of; not those the bureau alone reports (日均活跃用户数).
+    let indicators: Vec<_> = store
+        .indicators(1)
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.reporting.units.iter().any(|u| u == "张店区"))
+        .collect();
+    assert!(indicators.len() > 10);
+    assert!(!indicators.iter().any(|i| i.name == "日均活跃用户数"));
     for (k, ind) in indicators.iter().enumerate() {
         let r = FIRST_ROW + k as u32;
         assert_eq!(cell(r, 0), ind.code);
         assert_eq!(cell(r, 1), ind.name);
         assert_eq!(cell(r, 4), "", "the value is left to the unit");
+        let scope = match ind.scope {
+            taizhang::domain::Scope::PerUnit => "（每个单位）",
+            taizhang::domain::Scope::City => "（全市）",
+        };
+        assert!(cell(r, 3).ends_with(scope), "{}: {}", ind.name, cell(r, 3));
     }
+    assert_eq!(cell(FIRST_ROW + indicators.len() as u32, 0), "");
     let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
     assert!(
         sheet.contains("<sheetProtection"),
@@ -109,14 +124,20 @@ fn fill(bytes: &[u8], values: &[(u32, f64)]) -> Vec<u8> {
 fn a_filled_template_imports_back_with_every_row_matched_by_code() {
     let store = demo();
     let blank = template(&store, None, "淄川区", "2023-10".parse().unwrap()).unwrap();
-    let indicators = store.indicators(1).unwrap();
+    // The template lists what 淄川区 owes; the matcher knows the whole plan.
+    let all = store.indicators(1).unwrap();
+    let indicators: Vec<_> = all
+        .iter()
+        .filter(|i| i.reporting.units.iter().any(|u| u == "淄川区"))
+        .cloned()
+        .collect();
     let values: Vec<(u32, f64)> = (0..indicators.len())
         .map(|k| (FIRST_ROW + k as u32, 1.0 + k as f64))
         .collect();
     let filled = fill(&blank, &values);
     let units = store.units().unwrap();
     let history = Default::default();
-    let ctx = Context::new(&indicators, &units, &[], 2023, &history);
+    let ctx = Context::new(&all, &units, &[], 2023, &history);
     let r = returns::import(
         "淄川区_2023年10月.xlsx",
         &filled,

@@ -482,3 +482,99 @@ fn the_bulletin_opens_from_the_overview_and_is_copied() {
     h.run_steps(2);
     assert!(h.state().state.bulletin.is_none());
 }
+
+#[test]
+fn every_screen_follows_the_as_of_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    // The demo's plan year (2023) is over: it opens at its last day, and says so.
+    assert_eq!(
+        h.state().data.as_ref().unwrap().as_of.to_string(),
+        "2023-12-31"
+    );
+    h.get_by_label_contains("计划年度已结束，按年末");
+    send(
+        &mut h,
+        Command::SetAsOf(Some("2023-06-30".parse().unwrap())),
+    );
+    h.get_by_label_contains("截至 2023-06-30（所选日期）");
+    let plan = loaded(h.state());
+    assert_eq!(plan.status.period_due.unwrap().to_string(), "2023-05");
+    // 张店区 reported June; 博山区's last return is March.
+    assert!(!plan.status.not_reported.iter().any(|u| u == "张店区"));
+    assert!(plan.status.not_reported.iter().any(|u| u == "博山区"));
+    // 淄川区 reports only in September: not ranked in June, listed apart.
+    assert!(plan.ranking.unit("淄川区").is_none());
+    assert!(plan.ranking.not_reported.iter().any(|u| u == "淄川区"));
+    assert!(plan.ranking.ranked.iter().all(|r| r.reported > 0));
+    // No series point after June anywhere.
+    assert!(
+        plan.series
+            .values()
+            .flatten()
+            .all(|(p, _)| p.to_string().as_str() <= "2023-06")
+    );
+    // The units screen names the period due and offers June's template.
+    send(&mut h, Command::Show(Screen::Units));
+    h.get_by_label("2023年5月 未报送单位");
+    send(&mut h, Command::SelectUnit("张店区".into()));
+    h.get_by_label("导出2023年6月填报模板…");
+    // The indicator screen loads only figures up to June.
+    let racks = loaded(h.state())
+        .status
+        .indicators
+        .iter()
+        .find(|i| i.name == "数据中心标准机架总数")
+        .unwrap()
+        .id;
+    send(&mut h, Command::OpenIndicator(racks));
+    settle(&mut h);
+    let detail = loaded(h.state()).detail.as_ref().expect("figures loaded");
+    assert_eq!(detail.indicator_id, racks);
+    assert!(!detail.reports.is_empty());
+    assert!(detail.reports.iter().all(|r| r.period.month() <= 6));
+    h.get_by_label_contains("实际 7,920个");
+    // The plan screen's latest progress stops at June too.
+    send(&mut h, Command::Show(Screen::Plan));
+    settle(&mut h);
+    let latest = loaded(h.state()).latest_progress.as_ref().expect("loaded");
+    assert!(!latest.is_empty());
+    assert!(latest.values().all(|(p, ..)| p.month() <= 6));
+    // A date outside the plan year is said.
+    send(
+        &mut h,
+        Command::SetAsOf(Some("2024-03-01".parse().unwrap())),
+    );
+    h.get_by_label_contains("该日期不在计划年度（2023年）内");
+}
+
+#[test]
+fn the_indicator_screen_tells_the_two_scene_counts_apart_and_counts_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    let plan = loaded(h.state());
+    let labels: Vec<&str> = plan
+        .status
+        .indicators
+        .iter()
+        .filter(|i| i.name == "应用场景数")
+        .map(|i| i.label.as_str())
+        .collect();
+    assert_eq!(labels, ["应用场景数（全市）", "应用场景数（各区县）"]);
+    let per_district = plan
+        .status
+        .indicators
+        .iter()
+        .find(|i| i.label == "应用场景数（各区县）")
+        .unwrap()
+        .id;
+    send(&mut h, Command::OpenIndicator(per_district));
+    settle(&mut h);
+    // Per district: how many units meet their target, never a fraction of 个.
+    h.get_by_label("实际 3/11 个单位达标");
+    h.get_by_label_contains("各单位完成情况");
+    // Every reporting district has its own bar, named.
+    for unit in ["张店区", "博山区", "文昌湖省级旅游度假区"] {
+        assert!(h.query_all_by_label(unit).count() >= 1, "{unit} has a bar");
+    }
+}

@@ -47,7 +47,21 @@ pub fn template(
 ) -> Result<Vec<u8>, ExportError> {
     let plan = store.plan_or_latest(plan)?;
     let unit = store.require_unit(unit)?;
-    let inputs = store.indicator_inputs(plan.id)?;
+    let all = store.indicator_inputs(plan.id)?;
+    // The indicators this unit owes a figure for: those it is a reporting
+    // unit of, or reports the city's figure for; all of them for a unit
+    // no indicator counts on (a template is never empty).
+    let owes = |ind: &crate::domain::Indicator| {
+        ind.reporting.units.contains(&unit.name)
+            || (ind.scope == crate::domain::Scope::City
+                && ind.reporting.city_reporter.as_deref() == Some(unit.name.as_str()))
+    };
+    let inputs: Vec<&(crate::domain::Indicator, Vec<crate::domain::UnitInput>)> =
+        if all.iter().any(|(ind, _)| owes(ind)) {
+            all.iter().filter(|(ind, _)| owes(ind)).collect()
+        } else {
+            all.iter().collect()
+        };
     let mut wb = Workbook::new();
 
     let title = Format::new()
@@ -109,7 +123,11 @@ pub fn template(
             "{}{}{}",
             super::sign(ind.comparator),
             super::number(target),
-            if own.is_some() { "" } else { "（全市）" }
+            match (own, ind.scope) {
+                (Some(_), _) => "",
+                (None, crate::domain::Scope::PerUnit) => "（每个单位）",
+                (None, crate::domain::Scope::City) => "（全市）",
+            }
         );
         let cells = [
             ind.code.clone(),

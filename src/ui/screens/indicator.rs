@@ -420,15 +420,13 @@ fn unit_bars(ui: &mut Ui, chart: &ChartData, height: f32) {
         .show(ui, |ui| {
             for b in &chart.bars {
                 ui.horizontal(|ui| {
-                    let name_w = 150.0;
-                    let (name_rect, _) =
-                        ui.allocate_exact_size(egui::vec2(name_w, 20.0), egui::Sense::hover());
-                    ui.painter().with_clip_rect(name_rect).text(
-                        name_rect.left_center(),
-                        egui::Align2::LEFT_CENTER,
-                        &b.unit,
-                        egui::FontId::proportional(14.0),
-                        ui.visuals().text_color(),
+                    // Every bar named: a label (read by screen readers), cut
+                    // with … when longer than its column.
+                    ui.add_sized(
+                        [150.0, 20.0],
+                        egui::Label::new(&b.unit)
+                            .truncate()
+                            .halign(egui::Align::LEFT),
                     );
                     let width = (ui.available_width() - 90.0).max(60.0);
                     let (rect, response) =
