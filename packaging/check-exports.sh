@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Converts the meeting workbook and a unit's template, made from the demo
 # ledger, to PDF with LibreOffice headless and fails on any error; the first
-# page of each is also rendered to PNG (pdftoppm) for a look.
+# page of each is also rendered to PNG (pdftoppm) for a look; an
+# indicator chart is drawn as PNG and SVG and checked.
 #   apt-get install libreoffice-calc-nogui poppler-utils   (Debian)
 #   bash packaging/check-exports.sh [OUT_DIR]
 set -euo pipefail
@@ -29,3 +30,12 @@ for f in report template; do
     pdftoppm -png -r 60 -f 1 -l 1 "$out/$f.pdf" "$out/$f-page"
     echo "$f.xlsx -> $f.pdf: $pages pages; first page $(ls "$out/$f-page"*.png)"
 done
+# An indicator's chart for print, as PNG and SVG: a real picture (many
+# colours, the size asked for) and an SVG ImageMagick can read.
+"$bin" --db "$db" export chart --indicator 2023-01-021 --as-of 2023-09-30 "$out/chart.png" >/dev/null
+"$bin" --db "$db" export chart --indicator 2023-01-010 --as-of 2023-12-31 "$out/chart.svg" >/dev/null
+size=$(identify -format '%wx%h' "$out/chart.png")
+colours=$(convert "$out/chart.png" -format '%k' info:)
+[ "$size" = 1600x900 ] && [ "$colours" -gt 20 ] || { echo "chart.png: $size, $colours colours"; exit 1; }
+grep -q '<svg' "$out/chart.svg" && grep -q '各区县' "$out/chart.svg" || { echo "chart.svg lacks the chart"; exit 1; }
+echo "chart.png: $size, $colours colours; chart.svg: $(wc -c <"$out/chart.svg") bytes"

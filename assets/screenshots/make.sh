@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the README's screenshots: the real window (release build) on
-# the demo ledger under Xvfb, one PNG per screen. Needs xvfb (Debian).
+# the demo ledger under Xvfb, one PNG per screen, plus three indicators
+# (per district, lower is better, a percentage) and a chart file as
+# `taizhang export chart` draws it. Needs xvfb (Debian).
 #   bash assets/screenshots/make.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,12 +16,20 @@ trap 'rm -rf "$work"' EXIT
 export XDG_RUNTIME_DIR="$work/xdg"
 mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
 "$bin" --db "$work/demo.sqlite3" demo >/dev/null
-for view in overview plan indicator units import meeting settings; do
-    extra=()
-    if [ "$view" = import ]; then
-        extra=(--import "seeds/returns/淄川区_2023年前三季度_进展情况统计表.xlsx")
-    fi
+shot() { # name view [extra args…]
+    local name=$1 view=$2; shift 2
     xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-        "$bin" --db "$work/demo.sqlite3" --screenshot "assets/screenshots/$view.png" --view "$view" "${extra[@]}"
-    echo "assets/screenshots/$view.png"
+        "$bin" --db "$work/demo.sqlite3" --screenshot "assets/screenshots/$name.png" --view "$view" "$@"
+    echo "assets/screenshots/$name.png"
+}
+for view in overview plan indicator meeting settings; do
+    shot "$view" "$view"
 done
+shot units units --as-of 2023-06-30
+shot import import --import "seeds/returns/淄川区_2023年前三季度_进展情况统计表.xlsx"
+# The demo plan's codes: 应用场景数（各区县）, 平均PUE, 字段共享率.
+shot indicator-per-district indicator --indicator 2023-01-010
+shot indicator-lower-is-better indicator --indicator 2023-01-022
+shot indicator-percentage indicator --indicator 2023-01-003 --as-of 2023-06-30
+"$bin" --db "$work/demo.sqlite3" export chart --indicator 2023-01-021 --as-of 2023-09-30 \
+    assets/screenshots/chart-racks.png

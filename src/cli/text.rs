@@ -152,10 +152,14 @@ pub fn status(r: &StatusReport) -> String {
             notes.push(format!("figure of {p}"));
         }
         if let Some(p) = &e.pace_needed {
+            let every = match p.cycle {
+                crate::domain::Cycle::Monthly => "month",
+                crate::domain::Cycle::Quarterly => "quarter",
+                crate::domain::Cycle::HalfYearly => "half-year",
+            };
             notes.push(format!(
-                "needs {} per {} period for {}",
-                number(Some(p.per_period)),
-                p.cycle,
+                "needs {} a {every} for {} {every}s",
+                number(Some((p.per_period * 100.0).round() / 100.0)),
                 p.periods
             ));
         }

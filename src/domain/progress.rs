@@ -183,11 +183,6 @@ impl Timeline {
         let gone = self.start.days_until(as_of) + 1;
         (gone as f64 / total as f64).clamp(0.0, 1.0)
     }
-
-    /// Whether `period` lies within the span up to `as_of`.
-    fn counts(&self, period: Period, as_of: Date) -> bool {
-        period >= self.start.period() && period <= as_of.period()
-    }
 }
 
 /// Expected progress (序时进度) for a kind of indicator: the elapsed share,
@@ -636,14 +631,10 @@ impl IndicatorRule {
             .zip(&parts)
             .map(|((u, fig), part)| {
                 let judged = *part == Part::Member && self.judges(u);
-                let goal = self.unit_goal(u);
-                let completion = fig.map(|f| goal.completion(f.value));
-                UnitEvaluation {
-                    unit: u.unit.clone(),
-                    actual: fig.map(|f| f.value),
-                    target: judged.then_some(goal.target),
-                    completion: completion.filter(|_| judged),
-                    status: judged.then(|| match (fig, completion) {
+                let (target, completion, status) = if judged {
+                    let goal = self.unit_goal(u);
+                    let completion = fig.map(|f| goal.completion(f.value));
+                    let status = match (fig, completion) {
                         (Some(f), Some(c)) => judge(
                             goal.meets(f.value),
                             c,
@@ -653,7 +644,17 @@ impl IndicatorRule {
                             settings,
                         ),
                         _ => Status::NoData,
-                    }),
+                    };
+                    (Some(goal.target), completion, Some(status))
+                } else {
+                    (None, None, None)
+                };
+                UnitEvaluation {
+                    unit: u.unit.clone(),
+                    actual: fig.map(|f| f.value),
+                    target,
+                    completion,
+                    status,
                     period: fig.map(|f| f.period),
                     counted: *part != Part::Other,
                     stale: fig.is_some_and(|f| is_stale(&f)),
@@ -811,20 +812,36 @@ impl IndicatorRule {
             return self.series(&all, as_of);
         }
         let parts: Vec<Part> = units.iter().map(|u| self.part(&u.unit)).collect();
-        let mut periods: Vec<Period> = units
-            .iter()
-            .zip(&parts)
-            .filter(|(_, p)| **p != Part::Other)
-            .flat_map(|(u, _)| u.observations.iter().map(|o| o.period))
-            .filter(|p| self.timeline.counts(*p, as_of))
-            .collect();
-        periods.sort();
-        periods.dedup();
+        // The months within the span up to `as_of` in which a counted unit
+        // reported, marked on a month-by-month list (no sort of every figure).
+        let first = self.timeline.start.period();
+        let span = first.months_until(as_of.period());
+        if span < 0 {
+            return Vec::new();
+        }
+        let mut reported = vec![false; span as usize + 1];
+        for (u, _) in units.iter().zip(&parts).filter(|(_, p)| **p != Part::Other) {
+            for o in &u.observations {
+                let k = first.months_until(o.period);
+                if (0..=span).contains(&k) {
+                    reported[k as usize] = true;
+                }
+            }
+        }
+        let mut periods: Vec<Period> = Vec::new();
+        let mut p = first;
+        for r in reported {
+            if r {
+                periods.push(p);
+            }
+            p = p.next();
+        }
         let mut cursors: Vec<Cursor> = units
             .iter()
             .map(|u| Cursor::new(self.kind, &u.observations, &self.timeline, u.baseline))
             .collect();
         let members = parts.iter().filter(|p| **p == Part::Member).count();
+        let per_unit = self.scope == Scope::PerUnit;
         let mut figs: Vec<(&str, Figure)> = Vec::with_capacity(units.len());
         periods
             .iter()
@@ -838,7 +855,7 @@ impl IndicatorRule {
                         Part::Reporter => from_reporter = Some(f.value),
                         Part::Member => {
                             figs.push((u.unit.as_str(), f));
-                            if self.unit_goal(u).meets(f.value) {
+                            if per_unit && self.unit_goal(u).meets(f.value) {
                                 met += 1;
                             }
                         }

@@ -57,8 +57,9 @@ pub struct ReportingContext<'a> {
     pub catalogue: &'a [Unit],
     /// The responsible units of the indicator's task, as the plan names them.
     pub responsible: &'a [ResponsibleUnit],
-    /// The plan's issuer (淄博市大数据局).
-    pub issuer: Option<&'a str>,
+    /// The plan's issuer (淄博市大数据局) as found in the catalogue
+    /// ([`resolve_unit`]).
+    pub issuer: Option<&'a Unit>,
 }
 
 /// What an indicator's unit of measure says about how figures combine.
@@ -188,9 +189,7 @@ pub fn default_reporting(
     let lead_department = resolved
         .iter()
         .find_map(|(r, u)| u.filter(|u| r.role == Role::Lead && u.kind == UnitKind::Department));
-    let city_reporter = lead_department
-        .or_else(|| ctx.issuer.and_then(|i| resolve_unit(i, ctx.catalogue)))
-        .map(|u| u.name.clone());
+    let city_reporter = lead_department.or(ctx.issuer).map(|u| u.name.clone());
     let measure = Measure::of(unit);
     let aggregation = match (scope, kind) {
         (Scope::PerUnit, Kind::Level) => Aggregation::Mean,
@@ -439,7 +438,7 @@ mod tests {
             let ctx = ReportingContext {
                 catalogue: &c,
                 responsible,
-                issuer: Some("淄博市大数据局"),
+                issuer: resolve_unit("淄博市大数据局", &c),
             };
             default_reporting(kind, scope, unit, &ctx)
         };
@@ -488,7 +487,7 @@ mod tests {
         let ctx = ReportingContext {
             catalogue: &c,
             responsible: &[],
-            issuer: Some("市大数据局"),
+            issuer: resolve_unit("市大数据局", &c),
         };
         let choice = ReportingChoice {
             aggregation: Some(Aggregation::Max),

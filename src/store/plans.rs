@@ -563,10 +563,15 @@ impl Store {
                 }
             }
         }
+        // Each plan's issuer looked up once.
+        let mut issuers: HashMap<String, Option<&crate::domain::Unit>> = HashMap::new();
         Ok(stored
             .into_iter()
             .map(|s| {
                 let mut ind = s.indicator;
+                let issuer = *issuers.entry(s.issuer.clone()).or_insert_with(|| {
+                    crate::domain::reporting::resolve_unit(&s.issuer, &catalogue)
+                });
                 let ctx = ReportingContext {
                     catalogue: &catalogue,
                     responsible: s
@@ -574,7 +579,7 @@ impl Store {
                         .and_then(|t| responsible.get(&t))
                         .map(Vec::as_slice)
                         .unwrap_or(&[]),
-                    issuer: Some(s.issuer.as_str()).filter(|i| !i.is_empty()),
+                    issuer,
                 };
                 ind.reporting = crate::domain::reporting::effective_reporting(
                     &s.choice,

@@ -68,6 +68,21 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 }
             });
             ui.add_space(20.0);
+            if let Some(p) = plan.status.period_due {
+                let owed = &plan.status.not_reported;
+                let text = if owed.is_empty() {
+                    format!("{}进展情况：应报单位均已报送", widgets::period(p))
+                } else {
+                    format!(
+                        "{}进展情况未报送 {} 个：{}",
+                        widgets::period(p),
+                        owed.len(),
+                        owed.join("、")
+                    )
+                };
+                ui.label(RichText::new(text).size(big - 4.0));
+                ui.add_space(12.0);
+            }
             let due: Vec<_> = plan
                 .status
                 .indicators
