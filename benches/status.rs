@@ -39,7 +39,7 @@ fn rule(i: usize) -> IndicatorRule {
             deadline: Date::end_of_year(2023),
         },
         required_share: 1.0,
-        reporting_units: Vec::new(),
+        reporting_units: Vec::new().into(),
         city_reporter: None,
         percent: false,
     }

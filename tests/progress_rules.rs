@@ -37,7 +37,7 @@ fn rule(kind: Kind, comparator: Comparator, target: f64) -> IndicatorRule {
             deadline: d("2023-12-31"),
         },
         required_share: 1.0,
-        reporting_units: Vec::new(),
+        reporting_units: Vec::new().into(),
         city_reporter: None,
         percent: false,
     }
@@ -760,7 +760,7 @@ fn aggregations_other_than_sum() {
     assert_eq!(ev.actual, None, "no city reporter: no city figure");
     assert_eq!(ev.status, Status::NoData);
     // With one reporting unit, that unit is the reporter.
-    r.reporting_units = vec!["B".into()];
+    r.reporting_units = vec!["B".to_string()].into();
     let ev = r.evaluate(&staggered, d(JUNE_30), &s);
     assert!(close(ev.actual, Some(1.38)));
     assert_eq!(ev.status, Status::Done);
@@ -999,25 +999,25 @@ fn whose_figures_make_the_city_figure() {
     let bureau = BUREAU;
     let mean = |mut r: IndicatorRule| {
         r.aggregation = Aggregation::Mean;
-        r.reporting_units = names(&DISTRICTS);
+        r.reporting_units = names(&DISTRICTS).into();
         r.city_reporter = Some(bureau.into());
         r
     };
     let sum = |mut r: IndicatorRule| {
         r.aggregation = Aggregation::Sum;
-        r.reporting_units = names(&DISTRICTS);
+        r.reporting_units = names(&DISTRICTS).into();
         r.city_reporter = Some(bureau.into());
         r
     };
     let single = |mut r: IndicatorRule| {
         r.aggregation = Aggregation::Single;
-        r.reporting_units = names(&[bureau]);
+        r.reporting_units = names(&[bureau]).into();
         r.city_reporter = Some(bureau.into());
         r
     };
     let pilots = |mut r: IndicatorRule| {
         r = per_unit(r, 1.0);
-        r.reporting_units = names(&["淄川区", "博山区", "临淄区"]);
+        r.reporting_units = names(&["淄川区", "博山区", "临淄区"]).into();
         r
     };
     let mut pct = rule(Level, Ge, 40.0);
@@ -1125,7 +1125,7 @@ fn whose_figures_make_the_city_figure() {
             rule: per_unit(
                 {
                     let mut r = rule(New, Ge, 3.0);
-                    r.reporting_units = names(&DISTRICTS);
+                    r.reporting_units = names(&DISTRICTS).into();
                     r
                 },
                 1.0,
@@ -1182,7 +1182,7 @@ fn whose_figures_make_the_city_figure() {
 #[test]
 fn other_units_are_shown_apart_and_levels_judge_each_unit() {
     let mut pue = rule(Kind::Level, Comparator::Le, 1.4);
-    pue.reporting_units = names(&["张店区", "淄川区"]);
+    pue.reporting_units = names(&["张店区", "淄川区"]).into();
     let units = vec![
         unit("张店区", &[("2023-06", 1.42)]),
         unit("淄川区", &[("2023-06", 1.30)]),
@@ -1202,7 +1202,7 @@ fn other_units_are_shown_apart_and_levels_judge_each_unit() {
 #[test]
 fn the_period_due_names_who_has_not_reported() {
     let mut r = per_unit(rule(Kind::New, Comparator::Ge, 10.0), 1.0);
-    r.reporting_units = names(&DISTRICTS);
+    r.reporting_units = names(&DISTRICTS).into();
     let units = vec![
         unit("张店区", &[("2023-06", 6.0)]),
         unit("淄川区", &[("2023-05", 5.0)]),
@@ -1337,7 +1337,7 @@ fn the_pace_needed_to_catch_up() {
 #[test]
 fn per_district_series_is_the_share_meeting_the_target() {
     let mut r = per_unit(rule(Kind::New, Comparator::Ge, 3.0), 1.0);
-    r.reporting_units = names(&DISTRICTS);
+    r.reporting_units = names(&DISTRICTS).into();
     let units = vec![
         unit("张店区", &[("2023-03", 1.0), ("2023-06", 3.0)]),
         unit("淄川区", &[("2023-06", 4.0)]),

@@ -398,7 +398,7 @@ fn nested_sections_and_responsible_units_are_kept() {
     );
     assert_eq!(ind.reporting.aggregation, Aggregation::Sum);
     assert_eq!(
-        ind.reporting.units,
+        ind.reporting.units.to_vec(),
         vec!["张店区".to_string()],
         "the district the task names"
     );

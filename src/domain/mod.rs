@@ -19,4 +19,4 @@ pub use progress::{
     Timeline, UnitEvaluation, UnitInput, due_soon, expected_progress, judge, roll_up, unit_figure,
     units_not_reported,
 };
-pub use reporting::{Reporting, ReportingChoice, ReportingContext, ReportingSet};
+pub use reporting::{Reporting, ReportingChoice, ReportingContext, ReportingSet, UnitNames};

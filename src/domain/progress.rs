@@ -372,7 +372,7 @@ pub struct IndicatorRule {
     /// (60%以上的区(市)达到… → 0.6); 1.0 when every unit must.
     pub required_share: f64,
     /// The units whose figures count; empty: every unit given.
-    pub reporting_units: Vec<String>,
+    pub reporting_units: super::reporting::UnitNames,
     /// The unit that reports the city's own figure (city scope): for
     /// `single` the only figure that counts, otherwise the figure that
     /// stands for the city whenever it gives one.
@@ -594,7 +594,8 @@ impl IndicatorRule {
     ///     kind: Kind::New, scope: Scope::City, aggregation: Aggregation::Sum,
     ///     timeline: Timeline { start: Date::new(2023, 1, 1).unwrap(),
     ///                          deadline: Date::new(2023, 12, 31).unwrap() },
-    ///     required_share: 1.0, reporting_units: vec![], city_reporter: None, percent: false,
+    ///     required_share: 1.0, reporting_units: Vec::new().into(), city_reporter: None,
+    ///     percent: false,
     /// };
     /// let june: Period = "2023-06".parse().unwrap();
     /// let units = vec![
@@ -944,9 +945,13 @@ pub fn units_not_reported<'a>(
         .into_iter()
         .flat_map(|e| e.not_reported.iter().map(String::as_str))
         .collect();
+    if owing.is_empty() {
+        return Vec::new();
+    }
     let reported: std::collections::HashSet<&str> = inputs
         .iter()
         .flat_map(|(_, us)| us.iter())
+        .filter(|u| owing.contains(u.unit.as_str()))
         .filter(|u| {
             u.observations
                 .iter()

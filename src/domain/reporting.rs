@@ -20,12 +20,16 @@ use super::date::{Date, Period, days_in_month};
 use super::model::{Aggregation, Cycle, Kind, ResponsibleUnit, Role, Scope, Unit, UnitKind};
 use serde::Serialize;
 
+/// A list of unit names shared by many indicators (every district, say):
+/// cloned by reference.
+pub type UnitNames = std::sync::Arc<[String]>;
+
 /// Whose figures count for an indicator and how they combine.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Reporting {
     pub aggregation: Aggregation,
     /// The units whose figures count, in catalogue order.
-    pub units: Vec<String>,
+    pub units: UnitNames,
     /// The unit that reports the city's own figure.
     pub city_reporter: Option<String>,
     /// Which of the three the plan or the user set; the others are the
@@ -60,6 +64,18 @@ pub struct ReportingContext<'a> {
     /// The plan's issuer (淄博市大数据局) as found in the catalogue
     /// ([`resolve_unit`]).
     pub issuer: Option<&'a Unit>,
+    /// Every district of the catalogue ([`districts_of`]), made once for
+    /// all of a plan's indicators.
+    pub districts: &'a UnitNames,
+}
+
+/// Every district of a catalogue, in its order.
+pub fn districts_of(catalogue: &[Unit]) -> UnitNames {
+    catalogue
+        .iter()
+        .filter(|u| u.kind == UnitKind::District)
+        .map(|u| u.name.clone())
+        .collect()
 }
 
 /// What an indicator's unit of measure says about how figures combine.
@@ -206,7 +222,7 @@ pub fn default_reporting(
         },
         (Scope::City, _) => Aggregation::Sum,
     };
-    let units = reporting_units(aggregation, scope, &city_reporter, ctx.catalogue, || {
+    let units = reporting_units(aggregation, scope, &city_reporter, ctx.districts, || {
         if all_districts || named_districts.is_empty() {
             None
         } else {
@@ -227,19 +243,13 @@ fn reporting_units(
     aggregation: Aggregation,
     scope: Scope,
     city_reporter: &Option<String>,
-    catalogue: &[Unit],
-    named: impl FnOnce() -> Option<Vec<String>>,
-) -> Vec<String> {
+    districts: &UnitNames,
+    named: impl FnOnce() -> Option<UnitNames>,
+) -> UnitNames {
     if scope == Scope::City && aggregation == Aggregation::Single {
         return city_reporter.iter().cloned().collect();
     }
-    named().unwrap_or_else(|| {
-        catalogue
-            .iter()
-            .filter(|u| u.kind == UnitKind::District)
-            .map(|u| u.name.clone())
-            .collect()
-    })
+    named().unwrap_or_else(|| districts.clone())
 }
 
 /// What the plan or the user set, over the rules' defaults. Names are taken
@@ -274,10 +284,10 @@ pub fn effective_reporting(
                     v.push(n);
                 }
             }
-            v
+            v.into()
         }
         None if choice.aggregation.is_some() || choice.city_reporter.is_some() => {
-            reporting_units(aggregation, scope, &city_reporter, ctx.catalogue, || {
+            reporting_units(aggregation, scope, &city_reporter, ctx.districts, || {
                 (defaults.aggregation != Aggregation::Single || scope == Scope::PerUnit)
                     .then_some(defaults.units.clone())
             })
@@ -434,15 +444,17 @@ mod tests {
             name: n.into(),
             role: Role::Lead,
         };
+        let districts = districts_of(&c);
         let with = |responsible: &[ResponsibleUnit], kind, scope, unit| {
             let ctx = ReportingContext {
                 catalogue: &c,
                 responsible,
                 issuer: resolve_unit("淄博市大数据局", &c),
+                districts: &districts,
             };
             default_reporting(kind, scope, unit, &ctx)
         };
-        let all = vec!["张店区".to_string(), "淄川区".into(), "高新区".into()];
+        let all: UnitNames = vec!["张店区".to_string(), "淄川区".into(), "高新区".into()].into();
         let bureau = Some("淄博市大数据局".to_string());
         // Counts add up over every district; the bureau reports the city.
         let r = with(&[], Kind::New, Scope::City, Some("个"));
@@ -458,7 +470,10 @@ mod tests {
         let r = with(&[], Kind::Level, Scope::City, Some("人"));
         assert_eq!(
             (r.aggregation, r.units),
-            (Aggregation::Single, vec!["淄博市大数据局".to_string()])
+            (
+                Aggregation::Single,
+                UnitNames::from(vec!["淄博市大数据局".to_string()])
+            )
         );
         assert_eq!(
             with(&[], Kind::Level, Scope::City, Some("亿元")).aggregation,
@@ -470,12 +485,15 @@ mod tests {
         let r = with(&[lead("市发展改革委")], Kind::New, Scope::City, Some("个"));
         assert_eq!(r.aggregation, Aggregation::Single);
         assert_eq!(r.city_reporter.as_deref(), Some("淄博市发展和改革委员会"));
-        assert_eq!(r.units, vec!["淄博市发展和改革委员会".to_string()]);
+        assert_eq!(r.units.to_vec(), vec!["淄博市发展和改革委员会".to_string()]);
         // Named districts narrow the set; 各区县 keeps every district.
         let named = [lead("市大数据局"), lead("张店区政府"), lead("淄川区")];
         let r = with(&named, Kind::New, Scope::City, Some("个"));
         assert_eq!(r.aggregation, Aggregation::Sum);
-        assert_eq!(r.units, vec!["张店区".to_string(), "淄川区".into()]);
+        assert_eq!(
+            r.units.to_vec(),
+            vec!["张店区".to_string(), "淄川区".into()]
+        );
         let every = [lead("市大数据局"), lead("各区县政府")];
         let r = with(&every, Kind::New, Scope::City, Some("个"));
         assert_eq!((r.aggregation, r.units), (Aggregation::Sum, all));
@@ -484,10 +502,12 @@ mod tests {
     #[test]
     fn a_choice_overrides_the_defaults_part_by_part() {
         let c = catalogue();
+        let districts = districts_of(&c);
         let ctx = ReportingContext {
             catalogue: &c,
             responsible: &[],
             issuer: resolve_unit("市大数据局", &c),
+            districts: &districts,
         };
         let choice = ReportingChoice {
             aggregation: Some(Aggregation::Max),
@@ -496,7 +516,7 @@ mod tests {
         };
         // Per district: the department is left out, duplicates too.
         let r = effective_reporting(&choice, Kind::Level, Scope::PerUnit, Some("%"), &ctx);
-        assert_eq!(r.units, vec!["张店区".to_string()]);
+        assert_eq!(r.units.to_vec(), vec!["张店区".to_string()]);
         assert_eq!(r.aggregation, Aggregation::Max);
         assert!(r.set.aggregation && r.set.units && !r.set.city_reporter);
         // Only the aggregation set to single: the city reporter alone.
@@ -505,7 +525,7 @@ mod tests {
             ..Default::default()
         };
         let r = effective_reporting(&single, Kind::New, Scope::City, Some("个"), &ctx);
-        assert_eq!(r.units, vec!["淄博市大数据局".to_string()]);
+        assert_eq!(r.units, UnitNames::from(vec!["淄博市大数据局".to_string()]));
         // Set to sum where the default was single: every district again.
         let sum = ReportingChoice {
             aggregation: Some(Aggregation::Sum),

@@ -91,7 +91,7 @@ fn indicator_from_row(r: &Row) -> rusqlite::Result<StoredIndicator> {
         // Filled in by `Store::finish_indicators`.
         reporting: Reporting {
             aggregation,
-            units: Vec::new(),
+            units: Vec::new().into(),
             city_reporter: None,
             set: ReportingSet::default(),
         },
@@ -490,7 +490,7 @@ impl Store {
                     .set
                     .aggregation
                     .then_some(i.reporting.aggregation),
-                reporting_units: i.reporting.set.units.then(|| i.reporting.units.clone()),
+                reporting_units: i.reporting.set.units.then(|| i.reporting.units.to_vec()),
                 city_reporter: i
                     .reporting
                     .city_reporter
@@ -563,6 +563,7 @@ impl Store {
                 }
             }
         }
+        let districts = crate::domain::reporting::districts_of(&catalogue);
         // Each plan's issuer looked up once.
         let mut issuers: HashMap<String, Option<&crate::domain::Unit>> = HashMap::new();
         Ok(stored
@@ -580,6 +581,7 @@ impl Store {
                         .map(Vec::as_slice)
                         .unwrap_or(&[]),
                     issuer,
+                    districts: &districts,
                 };
                 ind.reporting = crate::domain::reporting::effective_reporting(
                     &s.choice,

@@ -34,7 +34,7 @@ pub struct IndicatorStatus {
     pub required_share: f64,
     pub aggregation: Aggregation,
     /// The units whose figures count.
-    pub reporting_units: Vec<String>,
+    pub reporting_units: crate::domain::UnitNames,
     /// The unit that reports the city's own figure.
     pub city_reporter: Option<String>,
     /// Which of aggregation, reporting units and city reporter were set by
@@ -142,9 +142,17 @@ impl Store {
             let mut mine = observations.remove(&ind.id).unwrap_or_default();
             // Units in catalogue order, each unit's periods in order.
             mine.sort_by_key(|(unit, o)| (*unit, o.period));
+            // A unit's figures come one after another: one look-up per unit.
+            let mut last: Option<(i64, usize)> = None;
             for (unit, o) in mine {
-                let name = names.get(&unit).copied().unwrap_or("?");
-                let i = place(&mut inputs, name);
+                let i = match last {
+                    Some((u, i)) if u == unit => i,
+                    _ => {
+                        let i = place(&mut inputs, names.get(&unit).copied().unwrap_or("?"));
+                        last = Some((unit, i));
+                        i
+                    }
+                };
                 inputs[i].observations.push(o);
             }
             out.push((ind, inputs));
@@ -231,24 +239,36 @@ impl Store {
         let mut rows = st.query([]).context(ctx)?;
         let mut out: HashMap<i64, Vec<(i64, Observation)>> = HashMap::new();
         let bad = |e: String| StoreError::Invalid(format!("a stored figure is unreadable: {e}"));
+        // Rows come by unit and period: a period's text is parsed once per run.
+        let mut last_period: Option<(String, Period)> = None;
         while let Some(r) = rows.next().context(ctx)? {
             let indicator: i64 = r.get(0).context(ctx)?;
             if !wanted.contains(&indicator) {
                 continue;
             }
             let unit: i64 = r.get(1).context(ctx)?;
-            let period: Period = r
+            let text = r
                 .get_ref(2)
                 .and_then(|v| v.as_str().map_err(Into::into))
-                .context(ctx)?
-                .parse()
-                .map_err(|e: crate::domain::DateError| bad(e.0))?;
-            let basis = r
+                .context(ctx)?;
+            let period = match &last_period {
+                Some((t, p)) if t == text => *p,
+                _ => {
+                    let p: Period = text
+                        .parse()
+                        .map_err(|e: crate::domain::DateError| bad(e.0))?;
+                    last_period = Some((text.to_string(), p));
+                    p
+                }
+            };
+            let basis = match r
                 .get_ref(4)
                 .and_then(|v| v.as_str().map_err(Into::into))
                 .context(ctx)?
-                .parse()
-                .map_err(bad)?;
+            {
+                "as_of_period_end" => crate::domain::ValueBasis::AsOfPeriodEnd,
+                other => other.parse().map_err(bad)?,
+            };
             out.entry(indicator).or_default().push((
                 unit,
                 Observation {
