@@ -126,3 +126,106 @@ fn killed_imports_leave_whole_batches_or_none() {
         "the child committed nothing in 60 rounds: the kills came too early to test anything"
     );
 }
+
+#[test]
+fn killed_plan_imports_and_edits_leave_whole_plans() {
+    let bin = env!("CARGO_BIN_EXE_taizhang");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plans.sqlite3");
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let doc = |prefix: &str| {
+        std::fs::read_dir(&seeds)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+            .unwrap()
+    };
+    let (a, b) = (doc("002_"), doc("000_"));
+    let units = shared("samples/units_zibo.json");
+    let ok = Command::new(bin)
+        .arg("--db")
+        .arg(&db)
+        .args(["units", "import"])
+        .arg(&units)
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    // What each document holds once stored whole: (title, tasks, indicators).
+    let whole: Vec<(String, usize, usize)> = [&a, &b]
+        .iter()
+        .map(|p| {
+            let out = Command::new(bin)
+                .args(["plan", "extract"])
+                .arg(p)
+                .arg("--json")
+                .output()
+                .unwrap();
+            let plan: taizhang::domain::PlanDoc = serde_json::from_slice(&out.stdout).unwrap();
+            (
+                plan.display_title(),
+                plan.tasks_with_paths().len(),
+                plan.indicators.len(),
+            )
+        })
+        .collect();
+    // The child: import both plan documents (updated in place after the
+    // first time), add a figure by hand, lock and unlock a period, change
+    // a setting, again and again until killed.
+    let t = |s: &str| format!("'{bin}' --db '{}' {s} >/dev/null 2>&1", db.display());
+    let script = format!(
+        "i=0; while true; do i=$((i+1)); {}; {}; {}; {}; {}; {}; done",
+        t(&format!("plan import '{}'", a.display())),
+        t(&format!("plan import '{}'", b.display())),
+        t("report add --indicator 新建智慧社区数 --unit 张店区 --period 2023-06 --value $i"),
+        t("period lock 2023-05"),
+        t("period unlock 2023-05"),
+        t("settings --due-soon $((i % 30))"),
+    );
+    let mut rng = XorShift(0x00C0_FFEE_2023);
+    let mut plans_seen = 0;
+    for round in 0..30 {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let wait = if round % 10 == 9 {
+            3000
+        } else {
+            20 + rng.next() % 500
+        };
+        std::thread::sleep(Duration::from_millis(wait));
+        // SAFETY: sends SIGKILL to the child's own process group.
+        unsafe {
+            libc::kill(-(child.id() as i32), libc::SIGKILL);
+        }
+        child.wait().unwrap();
+        let store = Store::open(&db)
+            .unwrap_or_else(|e| panic!("round {round}: the ledger does not open: {e}"));
+        store
+            .integrity_check()
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        let plans = store.plans().unwrap();
+        for p in &plans {
+            let (_, tasks, indicators) = whole
+                .iter()
+                .find(|w| w.0 == p.title)
+                .unwrap_or_else(|| panic!("round {round}: an unknown plan {}", p.title));
+            assert_eq!(
+                (p.tasks, p.indicators),
+                (*tasks, *indicators),
+                "round {round}: plan {} is not whole",
+                p.title
+            );
+        }
+        assert!(store.progress_settings().unwrap().validate().is_ok());
+        plans_seen = plans.len();
+    }
+    assert!(
+        plans_seen > 0,
+        "no plan stored in 30 rounds: the kills came too early to test anything"
+    );
+}

@@ -26,17 +26,35 @@ use std::process::ExitCode;
 
 /// A command's failure: one line for the user.
 #[derive(Debug)]
-pub struct CliError(pub String);
+pub struct CliError {
+    message: String,
+    /// Trouble with the ledger's disk or another program (full, read-only,
+    /// busy): the line names the ledger's file.
+    about_ledger: bool,
+}
+
+impl CliError {
+    /// A failure, said in one line.
+    pub fn new(message: impl Into<String>) -> CliError {
+        CliError {
+            message: message.into(),
+            about_ledger: false,
+        }
+    }
+}
 
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
-        CliError(e.to_string())
+        CliError {
+            about_ledger: e.trouble().is_some(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -66,6 +84,10 @@ pub fn run(args: Args) -> ExitCode {
     let db = args.db.clone().unwrap_or_else(default_db_path);
     match execute(&db, args.json, command) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.about_ledger => {
+            eprintln!("taizhang: {}: {e}", db.display());
+            ExitCode::from(1)
+        }
         Err(e) => {
             eprintln!("taizhang: {e}");
             ExitCode::from(1)
@@ -85,7 +107,7 @@ fn open(db: &Path) -> Result<Store> {
 fn emit<T: Serialize>(json: bool, value: &T, render: impl FnOnce(&T) -> String) -> Result<()> {
     let text = if json {
         let mut s = serde_json::to_string_pretty(value)
-            .map_err(|e| CliError(format!("writing JSON: {e}")))?;
+            .map_err(|e| CliError::new(format!("writing JSON: {e}")))?;
         s.push('\n');
         s
     } else {
@@ -101,7 +123,7 @@ fn write_out(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(CliError(format!("writing the output: {e}")))
+            Err(CliError::new(format!("writing the output: {e}")))
         }
         _ => Ok(()),
     }
@@ -109,9 +131,10 @@ fn write_out(text: &str) -> Result<()> {
 
 /// Reads and parses a JSON file, naming the file and the place on error.
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T> {
-    let bytes = std::fs::read(path).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::new(format!("{}: {e}", path.display())))?;
     serde_json::from_slice(&bytes)
-        .map_err(|e| CliError(format!("{}: not a valid {what}: {e}", path.display())))
+        .map_err(|e| CliError::new(format!("{}: not a valid {what}: {e}", path.display())))
 }
 
 fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
@@ -121,7 +144,7 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             let mut store = open(db)?;
             let done = store
                 .import_units(&units.units)
-                .map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+                .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
             emit(json, &done, |d| {
                 format!(
                     "units: {} added, {} updated, {} aliases added\n",
@@ -144,13 +167,13 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                 (read_json::<PlanDoc>(&file, "plan JSON")?, None)
             } else {
                 let text = plan_text::read_file(&file)
-                    .map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+                    .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
                 (extract_plan(&file, year)?.into_plan(), Some(text))
             };
             let mut store = open(db)?;
             let done = store
                 .import_plan(&doc, source.as_deref())
-                .map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+                .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
             emit(json, &done, |d| text::plan_import(d, &doc))
         }
         Command::Plan(PlanCommand::List) => {
@@ -208,9 +231,9 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
         }) => {
             let store = open(db)?;
             let bytes = crate::export::template::template(&store, plan, &unit, period)
-                .map_err(|e| CliError(e.to_string()))?;
+                .map_err(|e| CliError::new(e.to_string()))?;
             std::fs::write(&out, &bytes)
-                .map_err(|e| CliError(format!("{}: {e}", out.display())))?;
+                .map_err(|e| CliError::new(format!("{}: {e}", out.display())))?;
             emit(
                 json,
                 &serde_json::json!({ "file": out, "bytes": bytes.len() }),
@@ -221,9 +244,9 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             let store = open(db)?;
             let as_of = at.as_of.unwrap_or_else(today);
             let bytes = crate::export::report::report(&store, at.plan, as_of)
-                .map_err(|e| CliError(e.to_string()))?;
+                .map_err(|e| CliError::new(e.to_string()))?;
             std::fs::write(&out, &bytes)
-                .map_err(|e| CliError(format!("{}: {e}", out.display())))?;
+                .map_err(|e| CliError::new(format!("{}: {e}", out.display())))?;
             emit(
                 json,
                 &serde_json::json!({ "file": out, "bytes": bytes.len(), "as_of": as_of }),
@@ -233,7 +256,7 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
         Command::Export(ExportCommand::Chart { indicator, at, out }) => {
             use crate::export::chart;
             let format = chart::Format::of(&out).ok_or_else(|| {
-                CliError(format!(
+                CliError::new(format!(
                     "{}: the chart is written as .png or .svg; name the file so",
                     out.display()
                 ))
@@ -241,9 +264,9 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             let store = open(db)?;
             let as_of = at.as_of.unwrap_or_else(today);
             let bytes = chart::for_indicator(&store, at.plan, &indicator, as_of, format)
-                .map_err(|e| CliError(e.to_string()))?;
+                .map_err(|e| CliError::new(e.to_string()))?;
             std::fs::write(&out, &bytes)
-                .map_err(|e| CliError(format!("{}: {e}", out.display())))?;
+                .map_err(|e| CliError::new(format!("{}: {e}", out.display())))?;
             emit(
                 json,
                 &serde_json::json!({ "file": out, "bytes": bytes.len(), "as_of": as_of }),
@@ -271,17 +294,23 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                 &mut store, &a.files, a.plan, a.unit, a.period, a.dry_run, a.force,
             )?;
             emit(json, &outcomes, |o| returns::render(o))?;
+            // A refused file, or one the commit refuses (a dry run says so
+            // too), makes the command fail: scripts must not take it for done.
             let failed: Vec<&str> = outcomes
                 .iter()
-                .filter(|o| {
-                    o.commit_error.is_some() || (!a.dry_run && o.result.file_error.is_some())
-                })
+                .filter(|o| o.commit_error.is_some() || o.result.file_error.is_some())
                 .map(|o| o.result.file.as_str())
                 .collect();
-            if failed.is_empty() {
-                Ok(())
-            } else {
-                Err(CliError(format!("not imported: {}", failed.join(", "))))
+            match (failed.is_empty(), a.dry_run) {
+                (true, _) => Ok(()),
+                (false, false) => Err(CliError::new(format!(
+                    "not imported: {}",
+                    failed.join(", ")
+                ))),
+                (false, true) => Err(CliError::new(format!(
+                    "would not be imported: {}",
+                    failed.join(", ")
+                ))),
             }
         }
         Command::Returns(ReturnsCommand::Batches) => {
@@ -383,13 +412,13 @@ fn is_json(path: &Path) -> bool {
 
 /// Reads and extracts a plan document, naming the file on error.
 fn extract_plan(file: &Path, year: Option<i32>) -> Result<plan_text::PlanDraft> {
-    let text =
-        plan_text::read_file(file).map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+    let text = plan_text::read_file(file)
+        .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
     let opts = plan_text::ExtractOptions {
         year,
         document: file.file_name().map(|n| n.to_string_lossy().into_owned()),
     };
-    plan_text::extract(&text, &opts).map_err(|e| CliError(format!("{}: {e}", file.display())))
+    plan_text::extract(&text, &opts).map_err(|e| CliError::new(format!("{}: {e}", file.display())))
 }
 
 /// Reads `report add`'s value: a number, optionally with a `%` sign.
@@ -398,7 +427,7 @@ fn parse_value(s: &str) -> Result<f64> {
     t.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
-        .ok_or_else(|| CliError(format!("--value '{s}': not a number")))
+        .ok_or_else(|| CliError::new(format!("--value '{s}': not a number")))
 }
 
 fn report_entry(a: ReportAddArgs) -> Result<ReportEntry> {
@@ -449,14 +478,14 @@ fn settings(db: &Path, json: bool, a: SettingsArgs) -> Result<()> {
         let (m, d) = md
             .split_once('-')
             .and_then(|(m, d)| Some((m.trim().parse().ok()?, d.trim().parse().ok()?)))
-            .ok_or_else(|| CliError(format!("--year-start '{md}': expected MM-DD")))?;
+            .ok_or_else(|| CliError::new(format!("--year-start '{md}': expected MM-DD")))?;
         s.year_start_month = m;
         s.year_start_day = d;
     }
     if changing {
         store
             .set_progress_settings(&s)
-            .map_err(|e| CliError(format!("settings: {e}")))?;
+            .map_err(|e| CliError::new(format!("settings: {e}")))?;
     }
     emit(json, &s, |s| {
         format!(

@@ -41,6 +41,7 @@ pub fn import(
     // Each file is committed as soon as it is read, while the next ones are
     // still being read; all of them land together at the end, in one
     // transaction, or none if the ledger fails.
+    let locked = store.locked_periods()?;
     let mut import = if dry_run {
         None
     } else {
@@ -81,6 +82,15 @@ pub fn import(
                 }
                 Err(e) => o.commit_error = Some(e),
             }
+        } else if import.is_none() && o.result.file_error.is_none() {
+            // A dry run says what the commit would refuse.
+            o.commit_error = match commit_target(&o.result) {
+                Ok(p) if locked.contains(&p) => Some(format!(
+                    "locked: period {p} is locked; its figures cannot change until it is unlocked (`taizhang period unlock {p}`)"
+                )),
+                Ok(_) => None,
+                Err(e) => Some(e),
+            };
         }
         out.push(o);
         ControlFlow::Continue(())
@@ -96,6 +106,11 @@ pub fn import(
 
 /// The period a read file is committed under, or why it cannot be.
 fn commit_target(r: &FileResult) -> std::result::Result<Period, String> {
+    if r.rows.is_empty() {
+        return Err(
+            "nothing to import: no row of the file matched an indicator of the plan".into(),
+        );
+    }
     if r.unit.is_none() {
         return Err("the reporting unit is not stated in the file: give it with --unit".into());
     }
@@ -196,7 +211,7 @@ pub struct DemoSummary {
 /// imported twice).
 pub fn demo(store: &mut Store) -> Result<DemoSummary> {
     let units: crate::domain::UnitsFile =
-        serde_json::from_str(DEMO_UNITS).map_err(|e| CliError(format!("demo units: {e}")))?;
+        serde_json::from_str(DEMO_UNITS).map_err(|e| CliError::new(format!("demo units: {e}")))?;
     store.import_units(&units.units)?;
     let draft = crate::plan_text::extract(
         DEMO_PLAN,
@@ -205,7 +220,7 @@ pub fn demo(store: &mut Store) -> Result<DemoSummary> {
             document: Some("002_170162ee7e3b2779.txt".into()),
         },
     )
-    .map_err(|e| CliError(format!("demo plan: {e}")))?;
+    .map_err(|e| CliError::new(format!("demo plan: {e}")))?;
     let plan = store.import_plan(&draft.into_plan(), Some(DEMO_PLAN))?;
     let indicators = store.indicators(plan.plan_id)?;
     let all_units = store.units()?;

@@ -243,6 +243,14 @@ fn walk(
             }
         }
         match typ {
+            // FILEPASS: the records after it are encrypted (a workbook saved
+            // with a password); their bytes would read as nonsense.
+            0x002F if !one_sheet => {
+                return Err(
+                    "encrypted: the workbook is protected by a password; save an unprotected copy"
+                        .into(),
+                );
+            }
             // BOF / EOF: a sheet's records begin and end.
             0x0809 | 0x000A if !one_sheet => {
                 if too_big(extent) {

@@ -9,6 +9,7 @@
 mod cfb;
 pub mod matcher;
 pub mod meta;
+mod ods;
 pub mod read;
 pub mod table;
 pub mod value;
@@ -508,6 +509,18 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
                     prev.0
                 ));
             }
+        } else if let (Some(p), Some(unit)) = (period, found_unit.as_ref())
+            && let Some(prev) = ctx
+                .history
+                .get(&(ind.id, unit.0.clone()))
+                .and_then(|h| h.iter().find(|(q, _)| *q == p))
+        {
+            // A row with no number would replace the figure already in the
+            // ledger for this unit and period: said, never done silently.
+            warnings.push(format!(
+                "cleared: the row has no number; it would replace {} already reported for {p}",
+                fmt_num(prev.1)
+            ));
         }
         let text = |role: Role| cell(r, col(role)).map(Cell::text).unwrap_or_default();
         rows.push(Row {

@@ -11,8 +11,10 @@ use std::io::{Cursor, Read};
 
 /// The largest file accepted.
 pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
-/// The most uncompressed bytes a zip-based workbook may declare.
-pub const MAX_UNZIPPED_BYTES: u64 = 500 * 1024 * 1024;
+/// The most uncompressed bytes a zip-based workbook may declare: a return
+/// unpacks to a few MB; a part is read whole, so this bounds the memory a
+/// file takes (a 450 MB comments part took 478 MB with a limit of 500).
+pub const MAX_UNZIPPED_BYTES: u64 = 150 * 1024 * 1024;
 /// The most cells read from one file.
 pub const MAX_CELLS: usize = 5_000_000;
 
@@ -164,15 +166,21 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
 fn read_format(format: Format, bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
     Ok(match format {
         Format::Xlsx => xlsx(bytes)?,
-        Format::Xlsb => workbook(calamine::Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?)?,
-        Format::Ods => workbook(calamine::Ods::new(Cursor::new(bytes)).map_err(corrupt)?)?,
+        Format::Xlsb => xlsb(bytes)?,
+        Format::Ods => {
+            let mut cells = Cells::default();
+            super::ods::read(bytes, &mut cells)?;
+            cells.into_sheets()?
+        }
         Format::Xls => {
             let clean = super::cfb::sanitize(bytes).map_err(|e| {
-                FileError(if e.starts_with("too_large:") {
-                    e
-                } else {
-                    format!("corrupt: {e}")
-                })
+                FileError(
+                    if e.starts_with("too_large:") || e.starts_with("encrypted:") {
+                        e
+                    } else {
+                        format!("corrupt: {e}")
+                    },
+                )
             })?;
             workbook(calamine::Xls::new(Cursor::new(clean)).map_err(|e| {
                 let s = e.to_string();
@@ -225,18 +233,11 @@ pub fn xlsx_direct(bytes: &[u8]) -> Option<Sheets> {
 /// An .xlsx read by calamine alone (see [`xlsx_direct`]).
 #[doc(hidden)]
 pub fn xlsx_by_calamine(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
-    use calamine::DataRef;
-    let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
-    // Chart and dialog sheets hold no cells (and calamine refuses to read
-    // them as worksheets).
-    let names: Vec<String> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
+    let patched = without_macro_sheets(bytes, "xl/_rels/workbook.xml.rels")?;
+    let mut wb =
+        calamine::Xlsx::new(Cursor::new(patched.as_deref().unwrap_or(bytes))).map_err(corrupt)?;
     let mut cells = Cells::default();
-    for name in names {
+    for name in worksheets(&wb) {
         let mut reader = wb
             .worksheet_cells_reader(&name)
             .map_err(|e| corrupt(format!("sheet {name}: {e}")))?;
@@ -246,26 +247,111 @@ pub fn xlsx_by_calamine(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
             .map_err(|e| corrupt(format!("sheet {name}: {e}")))?
         {
             let (r, col) = c.get_position();
-            let v = match c.get_value() {
-                DataRef::Empty | DataRef::Error(_) => continue,
-                DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-                    Cell::Text(s.clone())
-                }
-                DataRef::SharedString(s) => Cell::Text((*s).to_string()),
-                DataRef::Int(i) => Cell::Number(*i as f64),
-                DataRef::Float(f) => Cell::Number(*f),
-                DataRef::Bool(b) => Cell::Text(if *b { "是".into() } else { "否".into() }),
-                DataRef::DateTime(d) => Cell::Number(d.as_f64()),
-            };
-            cells.push(r, col, v)?;
+            if let Some(v) = cell_of(c.get_value()) {
+                cells.push(r, col, v)?;
+            }
         }
     }
     cells.into_sheets()
 }
 
-/// An .xlsx's cells as read, sheet by sheet, under the limits of one file.
+/// A cell as calamine gives it, as the importer sees it (`None`: empty).
+fn cell_of(v: &calamine::DataRef) -> Option<Cell> {
+    use calamine::DataRef;
+    Some(match v {
+        DataRef::Empty | DataRef::Error(_) => return None,
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            Cell::Text(s.clone())
+        }
+        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Bool(b) => Cell::Text(if *b { "是".into() } else { "否".into() }),
+        DataRef::DateTime(d) => Cell::Number(d.as_f64()),
+    })
+}
+
+/// The worksheets of a workbook: chart, dialog and macro sheets hold no
+/// cells to import and are skipped (calamine refuses to read them as
+/// worksheets, which refused the whole file).
+fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(wb: &R) -> Vec<String> {
+    wb.sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// calamine refuses a whole .xlsb or .xlsm whose workbook lists a macro
+/// sheet (an Excel 4 macro sheet beside ordinary worksheets); such a
+/// package is given to it with the macro sheets listed as dialog sheets,
+/// which it knows and which are skipped like charts. `RELS` is the
+/// workbook's relationships part. `None`: nothing to change.
+fn without_macro_sheets(bytes: &[u8], rels_part: &str) -> Result<Option<Vec<u8>>, FileError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let rels = match zip.by_name(rels_part) {
+        Ok(f) => {
+            let mut text = String::new();
+            f.take(MAX_FILE_BYTES as u64)
+                .read_to_string(&mut text)
+                .map_err(corrupt)?;
+            text
+        }
+        Err(_) => return Ok(None),
+    };
+    if !rels.contains("macrosheet") {
+        return Ok(None);
+    }
+    // .xlsb: the sheet's path says its kind; .xlsx/.xlsm: the relationship type.
+    let rels = rels
+        .replace("macrosheets/", "dialogsheets/")
+        .replace("/macrosheet\"", "/dialogsheet\"")
+        .replace("/xlMacrosheet\"", "/dialogsheet\"")
+        .replace("/xlIntlMacrosheet\"", "/dialogsheet\"");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(corrupt)?;
+        if f.name().is_ok_and(|n| n == rels_part) {
+            drop(f);
+            out.start_file(rels_part, zip::write::SimpleFileOptions::default())
+                .map_err(corrupt)?;
+            std::io::Write::write_all(&mut out, rels.as_bytes()).map_err(corrupt)?;
+        } else {
+            out.raw_copy_file(f).map_err(corrupt)?;
+        }
+    }
+    Ok(Some(out.finish().map_err(corrupt)?.into_inner()))
+}
+
+/// An .xlsb, read cell by cell by calamine under our limits (its range of
+/// a sheet would be as large as the cells' extent).
+fn xlsb(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
+    let patched = without_macro_sheets(bytes, "xl/_rels/workbook.bin.rels")?;
+    let mut wb =
+        calamine::Xlsb::new(Cursor::new(patched.as_deref().unwrap_or(bytes))).map_err(corrupt)?;
+    let mut cells = Cells::default();
+    for name in worksheets(&wb) {
+        let mut reader = wb
+            .worksheet_cells_reader(&name)
+            .map_err(|e| corrupt(format!("sheet {name}: {e}")))?;
+        cells.sheet(name.clone());
+        while let Some(c) = reader
+            .next_cell()
+            .map_err(|e| corrupt(format!("sheet {name}: {e}")))?
+        {
+            let (r, col) = c.get_position();
+            if let Some(v) = cell_of(c.get_value()) {
+                cells.push(r, col, v)?;
+            }
+        }
+    }
+    cells.into_sheets()
+}
+
+/// A workbook's cells as read, sheet by sheet, under the limits of one
+/// file: each cell is counted and placed before any grid exists.
 #[derive(Default)]
-struct Cells {
+pub(super) struct Cells {
     total: usize,
     sheets: Vec<(String, super::xlsx::SheetCells)>,
 }
@@ -284,12 +370,12 @@ impl Cells {
     }
 
     /// Starts the next sheet.
-    fn sheet(&mut self, name: String) {
+    pub(super) fn sheet(&mut self, name: String) {
         self.sheets.push((name, Vec::new()));
     }
 
     /// A non-empty cell of the current sheet (0-based row and column).
-    fn push(&mut self, r: u32, col: u32, v: Cell) -> Result<(), FileError> {
+    pub(super) fn push(&mut self, r: u32, col: u32, v: Cell) -> Result<(), FileError> {
         let Some((name, cells)) = self.sheets.last_mut() else {
             return Err(corrupt("a cell outside any sheet"));
         };
@@ -305,7 +391,7 @@ impl Cells {
     }
 
     /// The grids, each from its first filled row.
-    fn into_sheets(self) -> Result<Vec<Sheet>, FileError> {
+    pub(super) fn into_sheets(self) -> Result<Vec<Sheet>, FileError> {
         let mut out = Vec::with_capacity(self.sheets.len());
         for (name, cells) in self.sheets {
             let first = cells.iter().map(|c| c.0).min().unwrap_or(0);
@@ -365,7 +451,7 @@ where
 {
     let mut out = Vec::new();
     let mut cells = 0usize;
-    for name in wb.sheet_names().to_owned() {
+    for name in worksheets(&wb) {
         let range = match wb.worksheet_range(&name) {
             Ok(r) => r,
             Err(e) => return Err(corrupt(format!("sheet {name}: {e}"))),
@@ -438,7 +524,13 @@ fn decode_text(bytes: &[u8], html: bool) -> Result<String, FileError> {
     Ok(cow.into_owned())
 }
 
-/// Parses CSV (comma, tab or semicolon; quoted fields with doubled quotes).
+/// Parses CSV (comma, tab or semicolon; quoted fields with doubled quotes;
+/// lines ended by LF, CR LF or a CR alone). A first pass measures the file
+/// without keeping anything — a quote opened and never closed, a row wider
+/// than the column limit, more cells than the file limit each refuse the
+/// file, naming the row — so every row is either read or the whole file
+/// refused, never silently dropped, and a huge file is refused before its
+/// cells exist.
 pub fn csv(text: &str) -> Result<Sheet, FileError> {
     if text.contains('\0') {
         return Err(FileError("corrupt: binary content, not CSV text".into()));
@@ -446,62 +538,49 @@ pub fn csv(text: &str) -> Result<Sheet, FileError> {
     let sep = [',', '\t', ';', '，']
         .into_iter()
         .max_by_key(|s| {
-            text.lines()
+            text.split(['\n', '\r'])
                 .take(20)
                 .map(|l| l.matches(*s).count())
                 .sum::<usize>()
         })
         .unwrap_or(',');
+    let mut cells = 0usize;
+    let mut width = 0usize;
+    let mut row_no = 1usize;
+    csv_fields(text, sep, false, |_, end_of_row| {
+        cells += 1;
+        width += 1;
+        if width > MAX_COLS as usize {
+            return Err(FileError(format!(
+                "too_large: row {row_no} has more than {MAX_COLS} columns"
+            )));
+        }
+        if cells > MAX_CELLS {
+            return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
+        }
+        if end_of_row {
+            width = 0;
+            row_no += 1;
+            if row_no > MAX_ROWS as usize + 1 {
+                return Err(FileError(format!("too_large: more than {MAX_ROWS} rows")));
+            }
+        }
+        Ok(())
+    })?;
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut row: Vec<Cell> = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut cells = 0usize;
-    let mut chars = text.chars().peekable();
-    let push_field = |field: &mut String, row: &mut Vec<Cell>| {
-        let f = std::mem::take(field);
+    csv_fields(text, sep, true, |f, end_of_row| {
+        let f = f.unwrap_or_default();
         row.push(if f.trim().is_empty() {
             Cell::Empty
         } else {
             Cell::Text(f)
         });
-    };
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    field.push('"');
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field.push(c);
-            }
-            continue;
+        if end_of_row {
+            rows.push(std::mem::take(&mut row));
         }
-        match c {
-            '"' if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            '\r' => {}
-            '\n' => {
-                push_field(&mut field, &mut row);
-                cells += row.len();
-                rows.push(std::mem::take(&mut row));
-                if cells > MAX_CELLS {
-                    return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
-                }
-            }
-            c if c == sep => push_field(&mut field, &mut row),
-            c => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        push_field(&mut field, &mut row);
-        rows.push(row);
-    }
+        Ok(())
+    })?;
     Ok(Sheet {
         name: String::new(),
         first_row: 1,
@@ -509,96 +588,239 @@ pub fn csv(text: &str) -> Result<Sheet, FileError> {
     })
 }
 
+/// Walks the fields of CSV text, calling `done(text, end_of_row)` after
+/// each; the field's text is kept and handed over only when `keep` (the
+/// first pass keeps nothing). A quote opened and never closed refuses the
+/// file, naming the row where it opened.
+fn csv_fields(
+    text: &str,
+    sep: char,
+    keep: bool,
+    mut done: impl FnMut(Option<String>, bool) -> Result<(), FileError>,
+) -> Result<(), FileError> {
+    let mut buffer = String::new();
+    let mut field: Option<&mut String> = keep.then_some(&mut buffer);
+    let mut quoted = false;
+    let mut quote_row = 0usize;
+    let mut row = 1usize;
+    // Whether the field so far is blank (a quote opens only a blank field).
+    let mut blank = true;
+    let mut any = false;
+    let mut chars = text.chars().peekable();
+    let push = |field: &mut Option<&mut String>, c: char| {
+        if let Some(f) = field.as_deref_mut() {
+            f.push(c);
+        }
+    };
+    while let Some(c) = chars.next() {
+        any = true;
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    push(&mut field, '"');
+                    chars.next();
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    row += 1;
+                    push(&mut field, c);
+                }
+                '\r' => {
+                    if chars.peek() != Some(&'\n') {
+                        row += 1;
+                    }
+                    push(&mut field, c);
+                }
+                c => push(&mut field, c),
+            }
+            continue;
+        }
+        match c {
+            '"' if blank => {
+                if let Some(f) = field.as_deref_mut() {
+                    f.clear();
+                }
+                quoted = true;
+                quote_row = row;
+            }
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                done(field.as_deref_mut().map(std::mem::take), true)?;
+                row += 1;
+                blank = true;
+                any = false;
+            }
+            c if c == sep => {
+                done(field.as_deref_mut().map(std::mem::take), false)?;
+                blank = true;
+            }
+            c => {
+                if !c.is_whitespace() {
+                    blank = false;
+                }
+                push(&mut field, c);
+            }
+        }
+    }
+    if quoted {
+        return Err(FileError(format!(
+            "corrupt: a quote (\") opened in row {quote_row} is never closed, so the rows after it cannot be told apart; close it and import again"
+        )));
+    }
+    if any {
+        done(field.map(std::mem::take), true)?;
+    }
+    Ok(())
+}
+
 /// Parses the `<tr>`/`<td>` cells of an HTML page's tables into one sheet;
-/// a cell spanning columns leaves empty cells after it.
+/// a cell spanning columns leaves empty cells after it, one spanning rows
+/// leaves empty cells below. One pass over the page, tag after tag: a cell
+/// ends at its `</td>` or at the next cell or row, a row at its `</tr>` or
+/// at the next row (pages often leave them out), rows of nested tables are
+/// rows; comments, scripts and styles are skipped. Limits: rows, columns
+/// and cells as for any sheet.
 pub fn html(text: &str) -> Result<Vec<Sheet>, FileError> {
-    let lower = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
     let mut rows: Vec<Vec<Cell>> = Vec::new();
-    let mut pos = 0;
+    let mut row: Option<Vec<Cell>> = None;
+    // The open cell: where its content starts, and its spans.
+    let mut cell: Option<(usize, usize, usize)> = None;
     let mut cells = 0usize;
     // Columns still covered by a cell spanning rows from above: rows left.
     let mut carry: Vec<usize> = Vec::new();
-    while let Some(tr) = lower[pos..].find("<tr").map(|p| p + pos) {
-        let end = lower[tr..].find("</tr").map_or(lower.len(), |p| p + tr);
-        let next_tr = lower[tr + 3..]
-            .find("<tr")
-            .map_or(lower.len(), |p| p + tr + 3);
-        let end = end.min(next_tr);
-        let mut row: Vec<Cell> = Vec::new();
-        let skip_carried = |row: &mut Vec<Cell>, carry: &mut Vec<usize>| {
-            while carry.get(row.len()).is_some_and(|n| *n > 0) {
-                carry[row.len()] -= 1;
-                row.push(Cell::Empty);
-            }
+    let skip_carried = |row: &mut Vec<Cell>, carry: &mut Vec<usize>| {
+        while carry.get(row.len()).is_some_and(|n| *n > 0) {
+            carry[row.len()] -= 1;
+            row.push(Cell::Empty);
+        }
+    };
+    let too_many = || {
+        FileError(format!(
+            "too_large: the page's table spreads over more than {MAX_ROWS} rows, {MAX_COLS} columns or {MAX_CELLS} cells"
+        ))
+    };
+    // Ends the open cell at `at` (the start of the tag that ends it).
+    let close_cell = |cell: &mut Option<(usize, usize, usize)>,
+                      row: &mut Option<Vec<Cell>>,
+                      carry: &mut Vec<usize>,
+                      at: usize|
+     -> Result<(), FileError> {
+        let Some((from, colspan, rowspan)) = cell.take() else {
+            return Ok(());
         };
-        let mut p = tr;
-        while let Some(td) = lower[p..end].find("<t").map(|x| x + p) {
-            let tag_char = lower.as_bytes().get(td + 2).copied();
-            if !matches!(tag_char, Some(b'd') | Some(b'h'))
-                || !matches!(
-                    lower.as_bytes().get(td + 3),
-                    Some(b'>') | Some(b' ') | Some(b'\t') | Some(b'\n') | Some(b'\r')
-                )
-            {
-                p = td + 2;
-                continue;
+        let row = row.get_or_insert_with(Vec::new);
+        let t = html_text(&text[from.min(at)..at]);
+        skip_carried(row, carry);
+        let col = row.len();
+        if col + colspan > MAX_COLS as usize {
+            return Err(too_many());
+        }
+        row.push(if t.trim().is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(t)
+        });
+        row.extend(std::iter::repeat_n(Cell::Empty, colspan - 1));
+        if rowspan > 1 {
+            if carry.len() < col + colspan {
+                carry.resize(col + colspan, 0);
             }
-            let open_end = lower[td..end].find('>').map_or(end, |x| x + td);
-            let attrs = &lower[td..open_end];
-            let span_of = |name: &str| -> usize {
-                attrs
-                    .find(name)
-                    .and_then(|i| {
-                        attrs[i + name.len()..]
-                            .trim_start_matches(['=', '"', '\'', ' '])
-                            .chars()
-                            .take_while(|c| c.is_ascii_digit())
-                            .collect::<String>()
-                            .parse()
-                            .ok()
-                    })
-                    .unwrap_or(1)
-                    .clamp(1, 100)
-            };
-            let (colspan, rowspan) = (span_of("colspan"), span_of("rowspan"));
-            let close = lower[open_end..end]
-                .find("</t")
-                .map_or(end, |x| x + open_end);
-            let next_cell = lower[open_end..end]
-                .find("<td")
-                .or_else(|| lower[open_end..end].find("<th"))
-                .map_or(end, |x| x + open_end);
-            let content_end = close.min(next_cell);
-            let raw = &text[(open_end + 1).min(content_end)..content_end];
-            let t = html_text(raw);
-            skip_carried(&mut row, &mut carry);
-            let col = row.len();
-            row.push(if t.trim().is_empty() {
-                Cell::Empty
+            for c in carry.iter_mut().skip(col).take(colspan) {
+                *c = rowspan - 1;
+            }
+        }
+        Ok(())
+    };
+    let mut close_row = |row: &mut Option<Vec<Cell>>,
+                         carry: &mut Vec<usize>,
+                         rows: &mut Vec<Vec<Cell>>|
+     -> Result<(), FileError> {
+        let Some(mut r) = row.take() else {
+            return Ok(());
+        };
+        skip_carried(&mut r, carry);
+        cells += r.len();
+        if cells > MAX_CELLS || rows.len() >= MAX_ROWS as usize {
+            return Err(too_many());
+        }
+        rows.push(r);
+        Ok(())
+    };
+    let mut pos = 0;
+    while let Some(lt) = memchr_from(bytes, b'<', pos) {
+        let rest = &bytes[lt + 1..];
+        // Comments, scripts and styles: skipped whole.
+        if rest.starts_with(b"!--") {
+            pos = find_from(bytes, b"-->", lt + 4).map_or(bytes.len(), |e| e + 3);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_start = lt + 1 + closing as usize;
+        let name_end = bytes[name_start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |n| name_start + n);
+        if name_end == name_start {
+            // A '<' in text ("a < b"), not a tag.
+            pos = lt + 1;
+            continue;
+        }
+        let name = bytes[name_start..name_end].to_ascii_lowercase();
+        let gt = memchr_from(bytes, b'>', name_end).unwrap_or(bytes.len());
+        pos = (gt + 1).min(bytes.len());
+        if !closing && (name == b"script" || name == b"style") {
+            let end_tag: &[u8] = if name == b"script" {
+                b"</script"
             } else {
-                Cell::Text(t)
-            });
-            for _ in 1..colspan {
-                row.push(Cell::Empty);
-            }
-            if rowspan > 1 {
-                if carry.len() < col + colspan {
-                    carry.resize(col + colspan, 0);
-                }
-                for c in carry.iter_mut().skip(col).take(colspan) {
-                    *c = rowspan - 1;
-                }
-            }
-            p = content_end;
+                b"</style"
+            };
+            pos = find_ascii_ci(bytes, end_tag, pos).unwrap_or(bytes.len());
+            continue;
         }
-        skip_carried(&mut row, &mut carry);
-        cells += row.len();
-        if cells > MAX_CELLS {
-            return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
+        match (closing, name.as_slice()) {
+            (false, b"tr") => {
+                close_cell(&mut cell, &mut row, &mut carry, lt)?;
+                close_row(&mut row, &mut carry, &mut rows)?;
+                row = Some(Vec::new());
+            }
+            (true, b"tr") => {
+                close_cell(&mut cell, &mut row, &mut carry, lt)?;
+                close_row(&mut row, &mut carry, &mut rows)?;
+            }
+            (false, b"td") | (false, b"th") => {
+                close_cell(&mut cell, &mut row, &mut carry, lt)?;
+                let attrs = text[name_end.min(gt)..gt].to_ascii_lowercase();
+                let span_of = |name: &str| -> usize {
+                    attrs
+                        .find(name)
+                        .and_then(|i| {
+                            attrs[i + name.len()..]
+                                .trim_start_matches(['=', '"', '\'', ' '])
+                                .chars()
+                                .take_while(|c| c.is_ascii_digit())
+                                .take(4)
+                                .collect::<String>()
+                                .parse()
+                                .ok()
+                        })
+                        .unwrap_or(1)
+                        .clamp(1, 100)
+                };
+                cell = Some((pos, span_of("colspan"), span_of("rowspan")));
+            }
+            (true, b"td") | (true, b"th") => close_cell(&mut cell, &mut row, &mut carry, lt)?,
+            (true, b"table") => {
+                close_cell(&mut cell, &mut row, &mut carry, lt)?;
+                close_row(&mut row, &mut carry, &mut rows)?;
+            }
+            _ => {}
         }
-        rows.push(row);
-        pos = end.max(tr + 3);
     }
+    close_cell(&mut cell, &mut row, &mut carry, bytes.len())?;
+    close_row(&mut row, &mut carry, &mut rows)?;
     if rows.is_empty() {
         return Err(FileError("empty: the page has no table rows".into()));
     }
@@ -607,6 +829,33 @@ pub fn html(text: &str) -> Result<Vec<Sheet>, FileError> {
         first_row: 1,
         rows,
     }])
+}
+
+/// The first `b` at or after `from`.
+fn memchr_from(bytes: &[u8], b: u8, from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|x| *x == b)
+        .map(|p| p + from)
+}
+
+/// The first `needle` at or after `from`.
+fn find_from(bytes: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+/// The first `needle` (ASCII, any case) at or after `from`.
+fn find_ascii_ci(bytes: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| p + from)
 }
 
 /// The text of an HTML fragment: tags dropped, entities decoded, <br> as a space.

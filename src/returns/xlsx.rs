@@ -105,7 +105,11 @@ impl Parts {
                 .ok_or(Unsure)?;
             match ty.rsplit('/').next() {
                 Some("worksheet") => {}
-                Some("chartsheet" | "dialogsheet") => continue,
+                // Chart, dialog and macro sheets hold no cells to import.
+                Some(
+                    "chartsheet" | "dialogsheet" | "macrosheet" | "xlMacrosheet"
+                    | "xlIntlMacrosheet",
+                ) => continue,
                 _ => return Err(Unsure),
             }
             if target.contains("..") || target.contains('&') || target.contains('\\') {

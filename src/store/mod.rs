@@ -86,7 +86,64 @@ impl fmt::Display for StoreError {
             StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::Locked(m) => {
                 f.write_str(m)
             }
-            StoreError::Sql { context, source } => write!(f, "{context}: {source}"),
+            StoreError::Sql { context, source } => match trouble(source) {
+                Some(Trouble::DiskFull) => write!(
+                    f,
+                    "no space left on the disk holding the ledger, or it refused the write ({context}: {source}); free some space and try again — nothing was changed"
+                ),
+                Some(Trouble::ReadOnly) => write!(
+                    f,
+                    "the ledger or its folder is read-only ({context}); ask for write access, or copy the ledger to a folder you can write to — nothing was changed"
+                ),
+                Some(Trouble::Busy) => write!(
+                    f,
+                    "the ledger is being changed by another program or another Taizhang window ({context}); try again when it has finished — nothing was changed"
+                ),
+                None => write!(f, "{context}: {source}"),
+            },
+        }
+    }
+}
+
+/// Trouble with the disk or another program, told apart from a damaged
+/// file: each needs its own advice, and none of them is "restore a backup".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trouble {
+    /// The disk is full (SQLITE_FULL) or refused a write (a quota, a size
+    /// limit, a failing disk: SQLITE_IOERR_WRITE).
+    DiskFull,
+    /// The file or its folder cannot be written (SQLITE_READONLY, or a
+    /// journal that cannot be created).
+    ReadOnly,
+    /// Another connection holds the write lock past the wait (SQLITE_BUSY).
+    Busy,
+}
+
+fn trouble(e: &rusqlite::Error) -> Option<Trouble> {
+    use rusqlite::ErrorCode::*;
+    // A write the disk refused (SQLITE_IOERR_WRITE): full, over a quota or
+    // a file-size limit, or failing; nothing of the transaction was kept.
+    const IOERR_WRITE: i32 = 778;
+    if let rusqlite::Error::SqliteFailure(f, _) = e
+        && f.extended_code == IOERR_WRITE
+    {
+        return Some(Trouble::DiskFull);
+    }
+    match e.sqlite_error_code()? {
+        DiskFull => Some(Trouble::DiskFull),
+        ReadOnly => Some(Trouble::ReadOnly),
+        DatabaseBusy | DatabaseLocked => Some(Trouble::Busy),
+        _ => None,
+    }
+}
+
+impl StoreError {
+    /// Trouble with the disk or another program, if that is what this is
+    /// (the caller names the ledger's file beside the message).
+    pub fn trouble(&self) -> Option<Trouble> {
+        match self {
+            StoreError::Sql { source, .. } => trouble(source),
+            _ => None,
         }
     }
 }
@@ -164,14 +221,7 @@ impl Store {
         } else {
             Journal::Wal
         };
-        let store = Store::open_inner(path, journal, false)?;
-        if store.unverified {
-            store
-                .conn
-                .execute_batch("PRAGMA query_only = ON;")
-                .context("opening the ledger for reading")?;
-        }
-        Ok(store)
+        Store::open_inner(path, journal, false)
     }
 
     /// Runs the page check that [`Store::open_check_later`] deferred and, if
@@ -205,13 +255,16 @@ impl Store {
 
     fn open_inner(path: &Path, journal: Journal, check_now: bool) -> Result<Store> {
         let mut notices = Vec::new();
-        let existing = inspect(path, check_now)?;
-        // Deferred only when opening writes nothing: no migration, and the
-        // file already in the journal mode it is about to be given.
-        let unverified = !check_now
-            && existing.as_ref().is_some_and(|f| {
-                f.has_tables && f.version == LATEST_VERSION && f.wal == (journal == Journal::Wal)
-            });
+        // The page check runs on the connection that will write, which stays
+        // read-only (query_only) until it passes: a check on a separate
+        // read-only connection passed a file cut short that the writing
+        // connection then damaged. Only where opening itself writes — a
+        // migration (checked whole first, in `inspect`) or a change of
+        // journal mode — is the file checked read-only beforehand.
+        let existing = inspect(path, journal)?;
+        let unverified = existing.as_ref().is_some_and(|f| {
+            f.has_tables && f.version == LATEST_VERSION && f.wal == (journal == Journal::Wal)
+        });
         if let Some(found) = &existing
             && found.has_tables
             && found.version < LATEST_VERSION
@@ -254,8 +307,55 @@ impl Store {
             notices,
             unverified,
         };
-        store.configure()?;
+        if unverified {
+            store
+                .conn
+                .execute_batch("PRAGMA query_only = ON;")
+                .context("opening the ledger for reading")?;
+        }
+        if let Err(e) = store.configure() {
+            // A ledger in a folder (or a file) this user cannot write: open
+            // it for reading, so that looking at it still works; every
+            // change is then refused as read-only.
+            let cannot_write = e.trouble() == Some(Trouble::ReadOnly)
+                || matches!(&e, StoreError::Sql { source, .. }
+                    if source.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen));
+            if !(cannot_write && existing.is_some()) {
+                return Err(e);
+            }
+            let shm = PathBuf::from(format!("{}-shm", path.display()));
+            if shm.exists() && std::fs::OpenOptions::new().write(true).open(&shm).is_err() {
+                return Err(StoreError::Invalid(format!(
+                    "{}: its shared-memory file {} cannot be written (it belongs to another user, or is read-only); close Taizhang for that user, then delete {} (it only mirrors the ledger) or give it write access",
+                    path.display(),
+                    shm.display(),
+                    shm.display()
+                )));
+            }
+            store.conn = read_only(path).map_err(|e| StoreError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
+            store.unverified = false;
+            store.notices.push(format!(
+                "{}: the ledger or its folder cannot be written by this user; it is open for reading, and changes will be refused",
+                path.display()
+            ));
+            if existing
+                .as_ref()
+                .is_some_and(|f| f.version < LATEST_VERSION)
+            {
+                return Err(StoreError::Invalid(format!(
+                    "{}: the ledger needs an upgrade, but it or its folder cannot be written by this user; ask for write access, or copy it to a folder you can write to",
+                    path.display()
+                )));
+            }
+            return Ok(store);
+        }
         schema::migrate(&mut store.conn)?;
+        if check_now {
+            store.verify()?;
+        }
         Ok(store)
     }
 
@@ -414,7 +514,7 @@ struct Found {
 
 /// Looks at an existing file without writing to it. `Ok(None)` when there is
 /// no file yet (or an empty one, which SQLite treats as a new database).
-fn inspect(path: &Path, check_now: bool) -> Result<Option<Found>> {
+fn inspect(path: &Path, journal: Journal) -> Result<Option<Found>> {
     let io = |source| StoreError::Io {
         path: path.to_path_buf(),
         source,
@@ -431,14 +531,19 @@ fn inspect(path: &Path, check_now: bool) -> Result<Option<Found>> {
         )));
     }
     if meta.len() == 0 {
-        return Ok(None);
+        // SQLite would make it a new ledger; an emptied ledger must not be
+        // silently replaced by an empty one.
+        return Err(StoreError::Invalid(format!(
+            "{}: the file is empty (0 bytes), so it is not a ledger; if it was one, it has been emptied — open a backup copy (*.bak) instead; to start a new ledger, choose a file name that does not exist yet",
+            path.display()
+        )));
     }
-    let mut head = [0u8; 20];
+    let mut head = [0u8; 100];
     {
         use std::io::Read;
         let mut f = std::fs::File::open(path).map_err(io)?;
         let n = f.read(&mut head).map_err(io)?;
-        if n < 20 || &head[..16] != SQLITE_MAGIC {
+        if n < 100 || &head[..16] != SQLITE_MAGIC {
             return Err(StoreError::NotADatabase(path.to_path_buf()));
         }
     }
@@ -446,23 +551,34 @@ fn inspect(path: &Path, check_now: bool) -> Result<Option<Found>> {
         path: path.to_path_buf(),
         detail,
     };
-    // With no write-ahead log beside it, the file alone is the whole database:
-    // open it immutable so that not even a `-shm` file is created next to it.
     let wal = PathBuf::from(format!("{}-wal", path.display()));
-    let ro = if wal.exists() {
-        Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-    } else {
-        Connection::open_with_flags(
-            file_uri(path, "immutable=1"),
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
-        )
+    // A whole file is a whole number of pages, and no shorter than its
+    // header says (when that count is current): a file cut short is damaged
+    // even where its b-trees, read with the missing bytes as zeros, pass.
+    let be32 = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    let page_size = match u16::from_be_bytes([head[16], head[17]]) {
+        1 => 65_536,
+        n => n as u64,
+    };
+    if page_size < 512 || !page_size.is_power_of_two() {
+        return Err(damaged(format!(
+            "the header gives a page size of {page_size}"
+        )));
     }
-    .map_err(|e| damaged(e.to_string()))?;
+    if meta.len() % page_size != 0 {
+        return Err(damaged(format!(
+            "the file is {} bytes, not a whole number of {page_size}-byte pages: it was cut short",
+            meta.len()
+        )));
+    }
+    let header_pages = be32(28) as u64;
+    if !wal.exists() && be32(92) == be32(24) && header_pages * page_size > meta.len() {
+        return Err(damaged(format!(
+            "the file holds {} pages, its header {header_pages}: it was cut short",
+            meta.len() / page_size
+        )));
+    }
+    let ro = read_only(path).map_err(|e| damaged(e.to_string()))?;
     // Every open walks the b-trees (`quick_check`: truncation, torn pages,
     // broken structure; ~0.5 s for a 300 MB city-scale ledger). The full
     // `integrity_check`, which also compares every index with its table and
@@ -491,22 +607,49 @@ fn inspect(path: &Path, check_now: bool) -> Result<Option<Found>> {
     if has_tables && app_id != APPLICATION_ID {
         return Err(StoreError::Foreign(path.to_path_buf()));
     }
+    if has_tables && version <= 0 {
+        return Err(StoreError::Invalid(format!(
+            "{}: a Taizhang file with no known schema version ({version}); it was left untouched — open a backup copy (*.bak)",
+            path.display()
+        )));
+    }
     if version > LATEST_VERSION {
         return Err(StoreError::TooNew {
             path: path.to_path_buf(),
             version,
         });
     }
+    let wal_mode = head[18] == 2 && head[19] == 2;
     if has_tables && version < LATEST_VERSION {
         check("PRAGMA integrity_check")?;
-    } else if check_now || !has_tables {
+    } else if !has_tables || wal_mode != (journal == Journal::Wal) {
         check("PRAGMA quick_check")?;
     }
     Ok(Some(Found {
         version,
         has_tables,
-        wal: head[18] == 2 && head[19] == 2,
+        wal: wal_mode,
     }))
+}
+
+/// A read-only connection to a ledger. With no write-ahead log beside it,
+/// the file alone is the whole database: it is opened immutable, so that
+/// not even a `-shm` file is created next to it.
+fn read_only(path: &Path) -> rusqlite::Result<Connection> {
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    if wal.exists() {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    } else {
+        Connection::open_with_flags(
+            file_uri(path, "immutable=1"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+    }
 }
 
 /// A `file:` URI for `path` with a query, percent-encoding what URIs reserve.

@@ -94,7 +94,19 @@ pub fn plan_year(settings: &ProgressSettings, year: i32) -> (Date, Date) {
 
 /// Turns a store error into a sentence for the window.
 pub fn explain(e: &str) -> String {
-    if e.contains("locked") {
+    if e.contains("no space left on the disk") {
+        format!("磁盘空间不足，台账未作任何更改。请清理磁盘空间后重试（{e}）。")
+    } else if e.contains("read-only") || e.contains("cannot be written") {
+        format!(
+            "台账文件或其所在文件夹不能写入，台账未作任何更改。请申请写入权限，或将台账复制到可写入的文件夹后再打开（{e}）。"
+        )
+    } else if e.contains("being changed by another program") {
+        format!("台账正被其他程序或另一个台账窗口修改，本次操作未执行。请待其完成后重试（{e}）。")
+    } else if e.contains("the file is empty (0 bytes)") {
+        format!(
+            "该文件是空文件（0 字节），不是台账。若原为台账，说明已被清空，请打开备份（*.bak）；新建台账请另取一个不存在的文件名（{e}）。"
+        )
+    } else if e.contains("locked") {
         format!(
             "该期别已锁定，数据不能再变动（{e}）。如需修改，请先在命令行解锁：taizhang period unlock。"
         )

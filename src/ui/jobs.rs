@@ -331,6 +331,10 @@ fn run(
                 let r = &f.result;
                 let period = r.period.as_deref().and_then(|p| p.parse().ok());
                 match (&r.unit, period) {
+                    _ if r.rows.is_empty() => out.push((
+                        r.file.clone(),
+                        Err("没有可导入的行：文件中没有与计划指标对应的行。".into()),
+                    )),
                     (Some(_), Some(p)) => pending.push((f, p, r.batch_rows())),
                     (None, _) => out.push((
                         r.file.clone(),
