@@ -500,3 +500,29 @@ fn settings(db: &Path, json: bool, a: SettingsArgs) -> Result<()> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ledger's default place is the user's data folder: on Windows
+    /// %APPDATA%\Taizhang\data (run under Wine by packaging/check-windows.sh).
+    #[test]
+    fn the_default_ledger_is_in_the_users_data_folder() {
+        let p = default_db_path();
+        assert_eq!(p.file_name().unwrap(), "taizhang.sqlite3");
+        #[cfg(windows)]
+        {
+            let appdata = std::path::PathBuf::from(std::env::var_os("APPDATA").unwrap());
+            assert_eq!(
+                p,
+                appdata
+                    .join("Taizhang")
+                    .join("data")
+                    .join("taizhang.sqlite3")
+            );
+        }
+        #[cfg(target_os = "linux")]
+        assert!(p.to_string_lossy().contains("taizhang"));
+    }
+}

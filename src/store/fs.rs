@@ -5,6 +5,7 @@
 use std::path::Path;
 
 /// The nearest existing ancestor of `path` (the file may not exist yet).
+#[cfg(not(windows))]
 fn existing_ancestor(path: &Path) -> Option<&Path> {
     let mut p = Some(path);
     while let Some(cur) = p {
@@ -25,10 +26,18 @@ pub fn is_network_path(path: &Path) -> bool {
     if std::env::var_os("TAIZHANG_ASSUME_NETWORK_SHARE").is_some_and(|v| v == "1") {
         return true;
     }
-    let Some(at) = existing_ancestor(path) else {
-        return false;
-    };
-    imp::is_network(at)
+    // On Windows the path's own prefix says it (a UNC path, or a drive
+    // letter GetDriveTypeW calls remote), whether or not the share can be
+    // reached yet; elsewhere the file system of what exists of it.
+    #[cfg(windows)]
+    return imp::is_network(path);
+    #[cfg(not(windows))]
+    {
+        let Some(at) = existing_ancestor(path) else {
+            return false;
+        };
+        imp::is_network(at)
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -126,5 +135,32 @@ mod imp {
 mod imp {
     pub fn is_network(_: &std::path::Path) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_folder_is_local() {
+        let dir = std::env::temp_dir();
+        assert!(!is_network_path(&dir.join("ledger.sqlite3")));
+        assert!(!is_network_path(Path::new("not-yet/ledger.sqlite3")));
+    }
+
+    /// Windows only (run under Wine by packaging/check-windows.sh): a UNC
+    /// path is a network share whatever the server, a drive letter asks
+    /// GetDriveTypeW.
+    #[cfg(windows)]
+    #[test]
+    fn unc_paths_are_network_shares_and_drive_letters_are_asked() {
+        assert!(is_network_path(Path::new(
+            r"\\fileserver\shared\taizhang.sqlite3"
+        )));
+        assert!(is_network_path(Path::new(
+            r"\\?\UNC\fileserver\shared\t.sqlite3"
+        )));
+        assert!(!is_network_path(Path::new(r"C:\Users\a\taizhang.sqlite3")));
     }
 }
