@@ -262,11 +262,7 @@ impl ChartData {
                 stale: u.stale,
             })
             .collect();
-        let bar_max = bars
-            .iter()
-            .flat_map(|b| [b.value, b.target])
-            .flatten()
-            .fold(0.0_f64, |m, v| m.max(v.abs()));
+        let bar_max = bar_max(&bars);
         let bar_caption = if per_unit {
             "各单位完成情况（◆ 为各单位目标）".to_string()
         } else if bars.iter().any(|b| b.target.is_some()) {
@@ -303,6 +299,11 @@ impl ChartData {
             bar_caption,
             bars,
         }
+    }
+
+    /// The largest figure or target of the unit bars (the bars' scale).
+    pub fn bar_max(&self) -> f64 {
+        bar_max(&self.bars).max(1e-9)
     }
 
     /// The label of month tick `k` (the month that ends there).
@@ -368,6 +369,13 @@ impl ChartData {
         }
         out
     }
+}
+
+fn bar_max(bars: &[UnitBar]) -> f64 {
+    bars.iter()
+        .flat_map(|b| [b.value, b.target])
+        .flatten()
+        .fold(0.0_f64, |m, v| m.max(v.abs()))
 }
 
 fn i_goal(i: &IndicatorStatus) -> crate::domain::Goal {
@@ -697,14 +705,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
     let value_w = 110;
     let bar_left = name_w + 10;
     let bar_width = (rw - bar_left - value_w).max(60);
-    let max = data
-        .bars
-        .iter()
-        .flat_map(|b| [b.value, b.target])
-        .flatten()
-        .fold(0.0_f64, |m, v| m.max(v.abs()))
-        .max(1e-9)
-        * 1.05;
+    let max = data.bar_max() * 1.05;
     let size = (row as f64 * 0.55).clamp(13.0, 22.0);
     for (k, b) in data.bars.iter().enumerate() {
         let y = top + k as i32 * row;

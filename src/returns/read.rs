@@ -230,29 +230,39 @@ pub fn xlsx_direct(bytes: &[u8]) -> Option<Sheets> {
         .map(Cells::of)
 }
 
+/// Every worksheet's cells of a calamine workbook that reads cell by cell
+/// (.xlsx, .xlsb), placed under our limits as they come (its range of a
+/// sheet would be as large as the cells' extent). A macro: the two cell
+/// readers share no trait.
+macro_rules! cells_of {
+    ($wb:expr) => {{
+        let mut cells = Cells::default();
+        for name in worksheets(&$wb) {
+            let mut reader = $wb
+                .worksheet_cells_reader(&name)
+                .map_err(|e| corrupt(format!("sheet {name}: {e}")))?;
+            cells.sheet(name.clone());
+            while let Some(c) = reader
+                .next_cell()
+                .map_err(|e| corrupt(format!("sheet {name}: {e}")))?
+            {
+                let (r, col) = c.get_position();
+                if let Some(v) = cell_of(c.get_value()) {
+                    cells.push(r, col, v)?;
+                }
+            }
+        }
+        cells.into_sheets()
+    }};
+}
+
 /// An .xlsx read by calamine alone (see [`xlsx_direct`]).
 #[doc(hidden)]
 pub fn xlsx_by_calamine(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
     let patched = without_macro_sheets(bytes, "xl/_rels/workbook.xml.rels")?;
     let mut wb =
         calamine::Xlsx::new(Cursor::new(patched.as_deref().unwrap_or(bytes))).map_err(corrupt)?;
-    let mut cells = Cells::default();
-    for name in worksheets(&wb) {
-        let mut reader = wb
-            .worksheet_cells_reader(&name)
-            .map_err(|e| corrupt(format!("sheet {name}: {e}")))?;
-        cells.sheet(name.clone());
-        while let Some(c) = reader
-            .next_cell()
-            .map_err(|e| corrupt(format!("sheet {name}: {e}")))?
-        {
-            let (r, col) = c.get_position();
-            if let Some(v) = cell_of(c.get_value()) {
-                cells.push(r, col, v)?;
-            }
-        }
-    }
-    cells.into_sheets()
+    cells_of!(wb)
 }
 
 /// A cell as calamine gives it, as the importer sees it (`None`: empty).
@@ -323,29 +333,12 @@ fn without_macro_sheets(bytes: &[u8], rels_part: &str) -> Result<Option<Vec<u8>>
     Ok(Some(out.finish().map_err(corrupt)?.into_inner()))
 }
 
-/// An .xlsb, read cell by cell by calamine under our limits (its range of
-/// a sheet would be as large as the cells' extent).
+/// An .xlsb, read cell by cell by calamine under our limits.
 fn xlsb(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
     let patched = without_macro_sheets(bytes, "xl/_rels/workbook.bin.rels")?;
     let mut wb =
         calamine::Xlsb::new(Cursor::new(patched.as_deref().unwrap_or(bytes))).map_err(corrupt)?;
-    let mut cells = Cells::default();
-    for name in worksheets(&wb) {
-        let mut reader = wb
-            .worksheet_cells_reader(&name)
-            .map_err(|e| corrupt(format!("sheet {name}: {e}")))?;
-        cells.sheet(name.clone());
-        while let Some(c) = reader
-            .next_cell()
-            .map_err(|e| corrupt(format!("sheet {name}: {e}")))?
-        {
-            let (r, col) = c.get_position();
-            if let Some(v) = cell_of(c.get_value()) {
-                cells.push(r, col, v)?;
-            }
-        }
-    }
-    cells.into_sheets()
+    cells_of!(wb)
 }
 
 /// A workbook's cells as read, sheet by sheet, under the limits of one

@@ -406,14 +406,7 @@ fn unit_bars(ui: &mut Ui, chart: &ChartData, height: f32) {
         ui.label(RichText::new("尚无单位报送。").weak());
         return;
     }
-    let max = chart
-        .bars
-        .iter()
-        .flat_map(|b| [b.value, b.target])
-        .flatten()
-        .fold(0.0_f64, |m, v| m.max(v.abs()))
-        .max(1e-9)
-        * 1.08;
+    let max = chart.bar_max() * 1.08;
     egui::ScrollArea::vertical()
         .id_salt("unit-bars")
         .max_height(height - 20.0)
