@@ -606,3 +606,34 @@ fn a_plan_naming_an_unknown_unit_is_refused_whole() {
     );
     assert!(ok(&db, &["plan", "list"]).contains("no plans"));
 }
+
+#[test]
+fn an_undone_batch_is_restored_and_a_locked_period_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    ok(&db, &["demo"]);
+    let batches = json(&db, &["returns", "batches"]);
+    let first = &batches.as_array().unwrap()[0];
+    let id = first["id"].to_string();
+    let period = first["period"].as_str().unwrap().to_string();
+    let before = json(&db, &["status", "--as-of", "2023-12-31"]);
+    let undone = json(&db, &["returns", "undo", &id]);
+    assert_eq!(undone["state"], "undone");
+    assert_ne!(json(&db, &["status", "--as-of", "2023-12-31"]), before);
+    let restored = json(&db, &["returns", "restore", &id]);
+    assert_eq!(restored["batch"]["state"], "committed");
+    assert_eq!(restored["restored"], first["rows"]);
+    assert_eq!(restored["kept_newer"], 0);
+    assert_eq!(json(&db, &["status", "--as-of", "2023-12-31"]), before);
+    let err = fails(&db, &["returns", "restore", &id]);
+    assert!(err.contains("was not undone"), "{err}");
+    // Locked, the period refuses the undo; the log has the lock.
+    json(&db, &["period", "lock", &period]);
+    let err = fails(&db, &["returns", "undo", &id]);
+    assert!(err.contains("locked"), "{err}");
+    assert_eq!(json(&db, &["status", "--as-of", "2023-12-31"]), before);
+    assert_eq!(
+        json(&db, &["period", "unlock", &period]),
+        serde_json::json!([])
+    );
+}

@@ -525,10 +525,22 @@ fn bad_figures_are_refused_with_reasons() {
     s.unlock_period(june).unwrap();
     s.add_report(&ReportEntry::new("新建智慧社区数", "张店区", june, 3.0))
         .unwrap();
-    assert!(
-        s.audit_log(None, 100).unwrap().len() == 1,
-        "only the accepted figure is in the log"
+    let log: Vec<(String, String)> = s
+        .audit_log(None, 100)
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.action, a.period))
+        .collect();
+    let line = |a: &str| (a.to_string(), "2023-06".to_string());
+    assert_eq!(
+        log,
+        [line("edit"), line("unlock"), line("lock")],
+        "the lock, the unlock and the accepted figure, newest first; no refused figure"
     );
+    // Locking twice changes nothing and writes nothing.
+    assert!(s.lock_period(june).unwrap());
+    assert!(!s.lock_period(june).unwrap());
+    assert_eq!(s.audit_log(None, 100).unwrap().len(), 4);
 }
 
 #[test]
@@ -793,6 +805,61 @@ fn an_undo_brings_back_the_figure_before_past_undone_batches_either_way() {
         let log = s.audit_log(Some(ind.id), 1).unwrap();
         assert_eq!((log[0].before, log[0].after), (Some(6.0), Some(3.0)));
     }
+}
+
+#[test]
+fn an_undone_batch_is_restored_except_where_a_newer_figure_came_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("l.sqlite3")).unwrap();
+    s.import_units(&units()).unwrap();
+    let plan_id = s.import_plan(&gold_002(), None).unwrap().plan_id;
+    let inds = s.indicators(plan_id).unwrap();
+    let (a, b) = (inds[0].id, inds[1].id);
+    let june = "2023-06".parse().unwrap();
+    s.add_report(&ReportEntry::new(&inds[0].code, "张店区", june, 3.0))
+        .unwrap();
+    let rows = [figure(a, 4.0)[0].clone(), figure(b, 7.0)[0].clone()];
+    let batch = s
+        .commit_batch(&june_return(plan_id, b"one", &rows))
+        .unwrap();
+    let current = |s: &Store, id: i64| -> Option<f64> {
+        s.current_reports(plan_id)
+            .unwrap()
+            .iter()
+            .find(|r| r.indicator_id == id)
+            .and_then(|r| r.value)
+    };
+    assert_eq!((current(&s, a), current(&s, b)), (Some(4.0), Some(7.0)));
+    // Restoring a batch that counts is refused.
+    assert!(s.restore_batch(batch.id).is_err());
+    s.undo_batch(batch.id).unwrap();
+    assert_eq!((current(&s, a), current(&s, b)), (Some(3.0), None));
+    let r = s.restore_batch(batch.id).unwrap();
+    assert_eq!((r.restored, r.kept_newer), (2, 0));
+    assert_eq!(r.batch.state, "committed");
+    assert_eq!((current(&s, a), current(&s, b)), (Some(4.0), Some(7.0)));
+    let log = s.audit_log(Some(a), 1).unwrap();
+    assert_eq!(
+        (log[0].action.as_str(), log[0].before, log[0].after),
+        ("restore", Some(3.0), Some(4.0))
+    );
+    // Undone again, then a newer hand figure for one of them: the restore
+    // keeps the newer figure and brings back the other.
+    s.undo_batch(batch.id).unwrap();
+    s.add_report(&ReportEntry::new(&inds[1].code, "张店区", june, 9.0))
+        .unwrap();
+    let r = s.restore_batch(batch.id).unwrap();
+    assert_eq!((r.restored, r.kept_newer), (1, 1));
+    assert_eq!((current(&s, a), current(&s, b)), (Some(4.0), Some(9.0)));
+    // And it can be undone once more, as any committed batch.
+    s.undo_batch(batch.id).unwrap();
+    assert_eq!((current(&s, a), current(&s, b)), (Some(3.0), Some(9.0)));
+    // A locked period refuses the restore and changes nothing.
+    s.lock_period(june).unwrap();
+    let err = s.restore_batch(batch.id).unwrap_err();
+    assert!(matches!(err, StoreError::Locked(_)), "{err}");
+    assert_eq!(s.batch(batch.id).unwrap().state, "undone");
+    assert_eq!((current(&s, a), current(&s, b)), (Some(3.0), Some(9.0)));
 }
 
 /// The store of a file with units and gold 002 whose every task has a

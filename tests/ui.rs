@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use taizhang::store::Store;
-use taizhang::ui::app::{App, Command, Rematch, Screen, Settings};
+use taizhang::ui::app::{App, Command, ImportCommand, Rematch, Screen, Settings};
 use taizhang::ui::fonts;
+use taizhang::ui::jobs;
 
 fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -66,7 +67,7 @@ fn settle(h: &mut Harness<'static, App>) {
 }
 
 fn send(h: &mut Harness<'static, App>, c: Command) {
-    h.state_mut().commands.push(c);
+    h.state_mut().tx.send(c);
     h.step();
     settle(h);
 }
@@ -148,9 +149,10 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
     assert_eq!(actual(h.state(), "新建智慧社区数"), None);
     send(
         &mut h,
-        Command::ReadReturns(vec![sample(
-            "张店区_2023年6月_大数据工作进展情况统计表.xlsx",
-        )]),
+        Command::Run(jobs::read_returns(
+            vec![sample("张店区_2023年6月_大数据工作进展情况统计表.xlsx")],
+            Default::default(),
+        )),
     );
     assert_eq!(h.state().screen(), Screen::Import);
     {
@@ -181,11 +183,11 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
         .id;
     send(
         &mut h,
-        Command::Rematch {
+        Command::Import(ImportCommand::Rematch {
             file: 0,
             which: Rematch::Reject(0),
             indicator: cases,
-        },
+        }),
     );
     {
         let f = &h.state().state.import.as_ref().unwrap().files[0];
@@ -244,14 +246,100 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
     };
     send(&mut h, Command::OpenIndicator(id));
     h.get_by_label("实际 9个");
-    // Undo from the batch history.
+    // Undo from the batch history: first a question that names what
+    // changes; nothing happens until it is answered.
     send(&mut h, Command::Show(Screen::Import));
     h.get_by_label("撤销").click();
+    h.step();
+    settle(&mut h);
+    h.get(egui_kittest::kittest::by().label_contains("张店区2023年6月的 12 个数据将不再计入"));
+    assert_eq!(
+        h.state().data.as_ref().unwrap().batches[0].state,
+        "committed"
+    );
+    h.get_by_label("取消").click();
+    h.step();
+    settle(&mut h);
+    assert!(h.state().state.confirm_undo.is_none());
+    assert_eq!(actual(h.state(), "新建智慧社区数"), Some(9.0));
+    h.get_by_label("撤销").click();
+    h.step();
+    settle(&mut h);
+    h.get_by_label("确认撤销").click();
     h.step();
     settle(&mut h);
     settle(&mut h);
     assert_eq!(h.state().data.as_ref().unwrap().batches[0].state, "undone");
     assert_eq!(actual(h.state(), "新建智慧社区数"), None);
+    // An undone batch comes back.
+    h.get_by_label("恢复").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(
+        h.state().data.as_ref().unwrap().batches[0].state,
+        "committed"
+    );
+    assert_eq!(actual(h.state(), "新建智慧社区数"), Some(9.0));
+    assert!(
+        h.state()
+            .state
+            .message
+            .as_ref()
+            .is_some_and(|(ok, m)| *ok && m.contains("12 个数据重新计入")),
+        "{:?}",
+        h.state().state.message
+    );
+}
+
+#[test]
+fn a_period_locked_in_the_window_refuses_an_import_in_the_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), false));
+    send(
+        &mut h,
+        Command::SetAsOf(Some("2023-07-20".parse().unwrap())),
+    );
+    // The overview offers the lock of the period due (June at 07-20).
+    send(&mut h, Command::Show(Screen::Overview));
+    h.get_by_label("锁定2023年6月").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    let june = "2023-06".parse().unwrap();
+    assert_eq!(h.state().data.as_ref().unwrap().locked, vec![june]);
+    h.get_by_label("2023年6月已锁定");
+    // A June return: the preview says the period is locked and offers the
+    // unlock; committing anyway is refused and writes nothing.
+    send(
+        &mut h,
+        Command::Run(jobs::read_returns(
+            vec![sample("张店区_2023年6月_大数据工作进展情况统计表.xlsx")],
+            Default::default(),
+        )),
+    );
+    h.get_by_label("该期别已锁定，确认导入时本文件将被拒绝。");
+    h.get_by_label("确认导入").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    assert!(h.state().data.as_ref().unwrap().batches.is_empty());
+    let (ok, msg) = h.state().state.message.clone().unwrap();
+    assert!(
+        !ok && msg.contains("该期别已锁定") && msg.contains("设置"),
+        "{msg}"
+    );
+    // Unlocked from the preview, the same file goes in.
+    h.get_by_label("解锁").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    assert!(h.state().data.as_ref().unwrap().locked.is_empty());
+    h.get_by_label("确认导入").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(h.state().data.as_ref().unwrap().batches.len(), 1);
 }
 
 /// A return with a row named in words the plan does not use.
@@ -276,7 +364,13 @@ fn a_row_is_rematched_by_hand_and_the_name_remembered() {
     let dir = tempfile::tempdir().unwrap();
     let db = ledger(dir.path(), false);
     let mut h = harness(db.clone());
-    send(&mut h, Command::ReadReturns(vec![odd_return(dir.path())]));
+    send(
+        &mut h,
+        Command::Run(jobs::read_returns(
+            vec![odd_return(dir.path())],
+            Default::default(),
+        )),
+    );
     {
         let f = &h.state().state.import.as_ref().unwrap().files[0];
         assert_eq!(f.result.rows.len(), 1);
@@ -426,7 +520,7 @@ fn a_plan_document_is_reviewed_then_saved() {
     let mut h = harness(dir.path().join("new.sqlite3"));
     assert_eq!(h.state().screen(), Screen::Welcome);
     let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/004_ab0cb6b6d6a23def.txt");
-    send(&mut h, Command::ExtractPlan(doc));
+    send(&mut h, Command::Run(jobs::extract_plan(doc)));
     assert_eq!(h.state().screen(), Screen::Plan);
     let proposed = h
         .state()

@@ -83,6 +83,12 @@ pub enum ReturnsCommand {
         /// The batch id (see `returns batches`).
         batch: i64,
     },
+    /// Restore an undone batch: its figures count again, except where a
+    /// newer figure was entered since.
+    Restore {
+        /// The batch id (see `returns batches`).
+        batch: i64,
+    },
 }
 
 #[derive(ClapArgs, Debug)]

@@ -347,6 +347,23 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                 )
             })
         }
+        Command::Returns(ReturnsCommand::Restore { batch }) => {
+            let mut store = open(db)?;
+            let r = store.restore_batch(batch)?;
+            emit(json, &r, |r| {
+                let mut s = format!(
+                    "batch {} ({}) restored: {} figures count again\n",
+                    r.batch.id, r.batch.file_name, r.restored
+                );
+                if r.kept_newer > 0 {
+                    s.push_str(&format!(
+                        "{} figures left out: a newer figure was entered for them since\n",
+                        r.kept_newer
+                    ));
+                }
+                s
+            })
+        }
         Command::Demo => {
             let mut store = open(db)?;
             let d = returns::demo(&mut store)?;
@@ -371,8 +388,12 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
         Command::Period(cmd) => {
             let mut store = open(db)?;
             match cmd {
-                PeriodCommand::Lock { period } => store.lock_period(period)?,
-                PeriodCommand::Unlock { period } => store.unlock_period(period)?,
+                PeriodCommand::Lock { period } => {
+                    store.lock_period(period)?;
+                }
+                PeriodCommand::Unlock { period } => {
+                    store.unlock_period(period)?;
+                }
                 PeriodCommand::List => {}
             }
             let locked: Vec<String> = store

@@ -41,6 +41,17 @@ pub struct BatchInfo {
     pub rows: i64,
 }
 
+/// What restoring a batch did.
+#[derive(Clone, Debug, Serialize)]
+pub struct Restored {
+    pub batch: BatchInfo,
+    /// Figures that count again.
+    pub restored: usize,
+    /// Figures left out because a newer one was entered for the same
+    /// indicator, unit and period after the batch.
+    pub kept_newer: usize,
+}
+
 /// The hex sha256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -287,6 +298,93 @@ impl Store {
         .context("marking the batch undone")?;
         tx.commit().context("committing the undo")?;
         self.batch(id)
+    }
+
+    /// Restores an undone batch: each of its figures counts again, unless a
+    /// figure for the same indicator, unit and period was entered after it
+    /// (the newer one stays, as it would have had the batch never been
+    /// undone). Refused when a period it touches is locked. Every change goes
+    /// to the audit log.
+    pub fn restore_batch(&mut self, id: i64) -> Result<Restored> {
+        let info = self.batch(id)?;
+        if info.state != "undone" {
+            return Err(StoreError::Invalid(format!(
+                "batch {id} was not undone; only an undone batch can be restored"
+            )));
+        }
+        let actor = self.actor.clone();
+        let tx = self.conn.transaction().context("starting the restore")?;
+        // The batch's figure for each indicator, unit and period: the last it
+        // wrote for that key.
+        let figures: Vec<(i64, i64, i64, String, Option<f64>)> = {
+            let mut st = tx
+                .prepare(
+                    "SELECT MAX(id), indicator_id, unit_id, period, value FROM reports
+                     WHERE batch_id = ?1 GROUP BY indicator_id, unit_id, period",
+                )
+                .context("reading the batch's figures")?;
+            st.query_map([id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .context("reading the batch's figures")?
+            .collect::<rusqlite::Result<_>>()
+            .context("reading the batch's figures")?
+        };
+        let (mut restored, mut kept_newer) = (0, 0);
+        for (rid, ind, unit, period, value) in figures {
+            let locked: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)",
+                    [&period],
+                    |r| r.get(0),
+                )
+                .context("checking period locks")?;
+            if locked {
+                return Err(StoreError::Locked(format!(
+                    "period {period} is locked; batch {id} cannot be restored until it is unlocked"
+                )));
+            }
+            let current: Option<Figure> = tx
+                .query_row(
+                    "SELECT id, value FROM reports
+                     WHERE indicator_id = ?1 AND unit_id = ?2 AND period = ?3 AND active = 1",
+                    params![ind, unit, period],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .context("finding the current figure")?;
+            match current {
+                Some((cid, _)) if cid > rid => {
+                    kept_newer += 1;
+                    continue;
+                }
+                Some((cid, _)) => {
+                    tx.execute("UPDATE reports SET active = 0 WHERE id = ?1", [cid])
+                        .context("withdrawing the figure the batch had replaced")?;
+                }
+                None => {}
+            }
+            tx.execute("UPDATE reports SET active = 1 WHERE id = ?1", [rid])
+                .context("restoring a figure")?;
+            tx.execute(
+                "INSERT INTO audit_log (actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id)
+                 VALUES (?1, 'restore', ?2, (SELECT code FROM indicators WHERE id = ?2), ?3, (SELECT name FROM units WHERE id = ?3), ?4, ?5, ?6, ?7)",
+                params![actor, ind, unit, period, current.and_then(|c| c.1), value, id],
+            )
+            .context("writing the audit log")?;
+            restored += 1;
+        }
+        tx.execute(
+            "UPDATE batches SET state = 'committed', undone_at = NULL, undone_by = NULL WHERE id = ?1",
+            [id],
+        )
+        .context("marking the batch committed")?;
+        tx.commit().context("committing the restore")?;
+        Ok(Restored {
+            batch: self.batch(id)?,
+            restored,
+            kept_newer,
+        })
     }
 
     /// Remembers that `alias` (as a return wrote it) names an indicator.

@@ -18,7 +18,7 @@ mod settings;
 mod status;
 mod units;
 
-pub use batches::{BatchInfo, Import, NewBatch, sha256_hex};
+pub use batches::{BatchInfo, Import, NewBatch, Restored, sha256_hex};
 pub use plans::PlanImport;
 pub use reports::{AuditEntry, ReportEntry};
 pub use schema::{APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration, create_at_version};

@@ -378,26 +378,40 @@ impl Store {
             .context("reading the audit log")
     }
 
-    /// Locks a period before a meeting: its figures stop moving.
-    pub fn lock_period(&mut self, period: Period) -> Result<()> {
-        self.conn
-            .execute(
+    /// Locks a period before a meeting: its figures stop moving. Returns
+    /// whether it was unlocked before; a change goes to the audit log.
+    pub fn lock_period(&mut self, period: Period) -> Result<bool> {
+        self.set_lock(period, true)
+    }
+
+    /// Unlocks a period. Returns whether it was locked before.
+    pub fn unlock_period(&mut self, period: Period) -> Result<bool> {
+        self.set_lock(period, false)
+    }
+
+    fn set_lock(&mut self, period: Period, lock: bool) -> Result<bool> {
+        let tx = self.conn.transaction().context("changing a period lock")?;
+        let changed = if lock {
+            tx.execute(
                 "INSERT OR IGNORE INTO locked_periods (period, locked_by) VALUES (?1, ?2)",
                 params![period.to_string(), self.actor],
             )
-            .context("locking the period")?;
-        Ok(())
-    }
-
-    /// Unlocks a period.
-    pub fn unlock_period(&mut self, period: Period) -> Result<()> {
-        self.conn
-            .execute(
+        } else {
+            tx.execute(
                 "DELETE FROM locked_periods WHERE period = ?1",
                 [period.to_string()],
             )
-            .context("unlocking the period")?;
-        Ok(())
+        }
+        .context("changing a period lock")?;
+        if changed > 0 {
+            tx.execute(
+                "INSERT INTO audit_log (actor, action, indicator_code, unit_name, period) VALUES (?1, ?2, '', '', ?3)",
+                params![self.actor, if lock { "lock" } else { "unlock" }, period.to_string()],
+            )
+            .context("writing the audit log")?;
+        }
+        tx.commit().context("changing a period lock")?;
+        Ok(changed > 0)
     }
 
     /// The locked periods.

@@ -51,6 +51,10 @@ pub static MIGRATIONS: &[Migration] = &[
         description: "each indicator's reporting units, and whether its aggregation was chosen (else the rules decide)",
         sql: v7,
     },
+    Migration {
+        description: "the audit log also records restored batches and period locks",
+        sql: v8,
+    },
 ];
 
 /// The version a file has once every migration has run.
@@ -304,6 +308,35 @@ fn v7() -> String {
          PRIMARY KEY (indicator_id, unit_id)
      );"
     .into()
+}
+
+fn v8() -> String {
+    // SQLite cannot widen a CHECK in place: the table is rebuilt with every
+    // line kept (same ids, so nothing that points at a line moves). The
+    // actions are written out as they are at this version.
+    format!(
+        "CREATE TABLE audit_log_v8 (
+             id              INTEGER PRIMARY KEY,
+             at              TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+             actor           TEXT NOT NULL,
+             action          TEXT NOT NULL CHECK (action IN ('import', 'undo', 'edit', 'restore', 'lock', 'unlock')),
+             indicator_id    INTEGER,
+             indicator_code  TEXT NOT NULL,
+             unit_id         INTEGER,
+             unit_name       TEXT NOT NULL,
+             period          TEXT NOT NULL CHECK (period GLOB {PERIOD_GLOB}),
+             before          REAL,
+             after           REAL,
+             batch_id        INTEGER,
+             note            TEXT NOT NULL DEFAULT '',
+             covers_batch    INTEGER NOT NULL DEFAULT 0 CHECK (covers_batch IN (0, 1))
+         );
+         INSERT INTO audit_log_v8 (id, at, actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id, note, covers_batch)
+             SELECT id, at, actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id, note, covers_batch FROM audit_log;
+         DROP TABLE audit_log;
+         ALTER TABLE audit_log_v8 RENAME TO audit_log;
+         CREATE INDEX audit_indicator ON audit_log(indicator_id, period);"
+    )
 }
 
 /// Brings the file up to [`LATEST_VERSION`], one transaction per step.

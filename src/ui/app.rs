@@ -1,8 +1,9 @@
 //! The application: persistent settings, transient state, the loaded data,
 //! and the one place where commands from the screens are applied.
 
+pub use super::command::{Command, CommandSender, ImportCommand, MeetingCommand};
 use super::data::Snapshot;
-use super::jobs::{Event, Job, ReadFile, Reviewed, Worker};
+use super::jobs::{self, Event, ReadFile, Reviewed, Worker};
 use super::screens;
 use crate::domain::{Date, Period, ProgressSettings};
 use crate::plan_text::PlanDraft;
@@ -130,62 +131,10 @@ pub struct State {
     pub as_of: Option<Date>,
     /// An indicator to open (by code) once the data has loaded.
     pub open_code: Option<String>,
-}
-
-/// Everything a screen can ask for; applied in [`App::apply`].
-#[derive(Debug)]
-pub enum Command {
-    Show(Screen),
-    OpenIndicator(i64),
-    LoadDetail(i64),
-    LoadLatestProgress,
-    SelectUnit(String),
-    Reload,
-    OpenDemo,
-    OpenDatabase(PathBuf),
-    ExtractPlan(PathBuf),
-    SaveDraft,
-    DiscardDraft,
-    ReadReturns(Vec<PathBuf>),
-    SetFileUnit(usize, String),
-    SetFilePeriod(usize, Period),
-    Rematch {
-        file: usize,
-        which: Rematch,
-        indicator: i64,
-    },
-    OpenRematch {
-        file: usize,
-        which: Rematch,
-    },
-    CloseRematch,
-    DropRow(usize, usize),
-    CommitImport,
-    DiscardImport,
-    UndoBatch(i64),
-    SaveProgressSettings(ProgressSettings),
-    SetAsOf(Option<Date>),
-    SetLanguage(Language),
-    Backup(PathBuf),
-    ExportReport(PathBuf),
-    ExportTemplate {
-        path: PathBuf,
-        unit: String,
-        period: Period,
-    },
-    ShowBulletin,
-    CloseBulletin,
-    CopyBulletin,
-    /// Draw an indicator's chart (by code) to a .png or .svg file.
-    SaveChart {
-        path: PathBuf,
-        indicator: String,
-    },
-    Cancel,
-    EnterMeeting,
-    LeaveMeeting,
-    MeetingPage(isize),
-    DismissMessage,
+    /// The batch whose undo is being confirmed.
+    pub confirm_undo: Option<i64>,
+    /// The period picked in the settings' lock row.
+    pub lock_pick: Option<Period>,
 }
 
 /// The window's application.
@@ -196,8 +145,9 @@ pub struct App {
     pub db: PathBuf,
     worker: Worker,
     repaint: std::sync::Arc<dyn Fn() + Send + Sync>,
-    /// Commands queued by the screens this frame.
-    pub commands: Vec<Command>,
+    /// The screens' end of the command channel.
+    pub tx: CommandSender,
+    commands: std::sync::mpsc::Receiver<Command>,
     /// Whether the first load finished (for `--screenshot`).
     pub loaded_once: bool,
 }
@@ -222,6 +172,7 @@ impl App {
     ) -> App {
         let r = repaint.clone();
         let worker = Worker::start(db.clone(), move || r());
+        let (tx, commands) = super::command::channel_pair();
         let mut app = App {
             settings,
             state: State {
@@ -232,11 +183,12 @@ impl App {
             db,
             worker,
             repaint,
-            commands: Vec::new(),
+            tx,
+            commands,
             loaded_once: false,
         };
-        app.worker.send(Job::Load { as_of });
-        app.worker.send(Job::Verify);
+        app.worker.send(jobs::load(as_of));
+        app.worker.send(jobs::verify());
         app
     }
 
@@ -244,6 +196,7 @@ impl App {
     /// started but not asked to load.
     pub fn with_data(db: PathBuf, settings: Settings, data: Snapshot) -> App {
         let worker = Worker::start(db.clone(), || {});
+        let (tx, commands) = super::command::channel_pair();
         App {
             settings,
             state: State {
@@ -254,7 +207,8 @@ impl App {
             db,
             worker,
             repaint: std::sync::Arc::new(|| {}),
-            commands: Vec::new(),
+            tx,
+            commands,
             loaded_once: true,
         }
     }
@@ -362,9 +316,7 @@ impl App {
     }
 
     fn reload(&mut self) {
-        self.worker.send(Job::Load {
-            as_of: self.state.as_of,
-        });
+        self.worker.send(jobs::load(self.state.as_of));
     }
 
     /// The date the screens stand at.
@@ -372,15 +324,16 @@ impl App {
         self.data.as_ref().map(|d| d.as_of)
     }
 
-    /// Applies the commands the screens queued: the one place state changes.
+    /// Applies the commands the screens sent: the one place state changes.
     pub fn apply(&mut self, ctx: &egui::Context) {
-        for command in std::mem::take(&mut self.commands) {
+        while let Ok(command) = self.commands.try_recv() {
             self.apply_one(ctx, command);
         }
     }
 
     fn apply_one(&mut self, ctx: &egui::Context, command: Command) {
         match command {
+            Command::Run(job) => self.worker.send(job),
             Command::Show(s) => self.settings.last_screen = s,
             Command::OpenIndicator(id) => {
                 self.state.selected = Some(id);
@@ -391,7 +344,7 @@ impl App {
                     && let Some(as_of) = self.as_of()
                 {
                     self.state.detail_pending = Some(id);
-                    self.worker.send(Job::LoadDetail(id, as_of));
+                    self.worker.send(jobs::detail(id, as_of));
                 }
             }
             Command::LoadLatestProgress => {
@@ -399,76 +352,90 @@ impl App {
                     && let Some(as_of) = self.as_of()
                 {
                     self.state.progress_pending = true;
-                    self.worker.send(Job::LoadLatestProgress(as_of));
+                    self.worker.send(jobs::latest_progress(as_of));
                 }
             }
             Command::SelectUnit(u) => self.state.selected_unit = Some(u),
             Command::Reload => self.reload(),
-            Command::OpenDemo => {
-                self.worker.send(Job::Demo);
-            }
-            Command::OpenDatabase(path) => {
-                self.db = path.clone();
-                self.settings.db = Some(path.clone());
-                self.state.as_of = None;
-                self.data = None;
-                self.loaded_once = false;
-                let r = self.repaint.clone();
-                self.worker = Worker::start(path, move || r());
-                self.reload();
-                self.worker.send(Job::Verify);
-            }
-            Command::ExtractPlan(path) => self.worker.send(Job::ExtractPlan(path)),
+            Command::OpenDatabase(path) => self.open_database(path),
             Command::SaveDraft => {
                 if let Some((draft, text)) = self.state.draft.take() {
-                    self.worker.send(Job::SavePlan {
-                        plan: draft.into_plan(),
-                        source: text,
-                    });
+                    self.worker.send(jobs::save_plan(draft.into_plan(), text));
                     self.settings.last_screen = Screen::Overview;
                 }
             }
             Command::DiscardDraft => self.state.draft = None,
-            Command::ReadReturns(files) => {
-                if !files.is_empty() {
-                    self.worker.send(Job::ReadReturns {
-                        files,
-                        over: Default::default(),
-                    });
+            Command::Import(c) => self.apply_import(c),
+            Command::ConfirmUndo(id) => self.state.confirm_undo = Some(id),
+            Command::CancelUndo => self.state.confirm_undo = None,
+            Command::SaveProgressSettings(p) => match p.validate() {
+                Ok(()) => self.worker.send(jobs::save_progress_settings(p)),
+                Err(e) => self.state.message = Some((false, format!("设置无效：{e}"))),
+            },
+            Command::SetAsOf(d) => {
+                self.state.as_of = d;
+                self.reload();
+            }
+            Command::SetLanguage(l) => self.settings.language = l,
+            Command::CloseBulletin => self.state.bulletin = None,
+            Command::CopyBulletin => {
+                if let Some(text) = &self.state.bulletin {
+                    ctx.copy_text(text.clone());
+                    self.state.message = Some((true, "通报已复制，可直接粘贴到会议纪要。".into()));
                 }
             }
-            Command::SetFileUnit(i, unit) => {
-                if let Some(f) = self.state.import.as_mut().and_then(|r| r.files.get_mut(i)) {
+            Command::Cancel => self.worker.cancel(),
+            Command::Meeting(c) => self.apply_meeting(ctx, c),
+            Command::Message(ok, text) => self.state.message = Some((ok, text)),
+            Command::DismissMessage => self.state.message = None,
+        }
+    }
+
+    /// Switches to another ledger: a new worker on it, loaded and checked.
+    fn open_database(&mut self, path: PathBuf) {
+        self.db = path.clone();
+        self.settings.db = Some(path.clone());
+        self.state.as_of = None;
+        self.data = None;
+        self.loaded_once = false;
+        let r = self.repaint.clone();
+        self.worker = Worker::start(path, move || r());
+        self.reload();
+        self.worker.send(jobs::verify());
+    }
+
+    /// Changes to the import under review; only `Commit` reaches the worker.
+    fn apply_import(&mut self, command: ImportCommand) {
+        if let ImportCommand::Rematch {
+            file,
+            which,
+            indicator,
+        } = command
+        {
+            return self.rematch(file, which, indicator);
+        }
+        let Some(review) = self.state.import.as_mut() else {
+            return;
+        };
+        match command {
+            ImportCommand::SetFileUnit(i, unit) => {
+                if let Some(f) = review.files.get_mut(i) {
                     f.result.unit = Some(unit);
                 }
             }
-            Command::SetFilePeriod(i, p) => {
-                if let Some(f) = self.state.import.as_mut().and_then(|r| r.files.get_mut(i)) {
+            ImportCommand::SetFilePeriod(i, p) => {
+                if let Some(f) = review.files.get_mut(i) {
                     f.result.period = Some(p.to_string());
                 }
             }
-            Command::Rematch {
-                file,
-                which,
-                indicator,
-            } => self.rematch(file, which, indicator),
-            Command::OpenRematch { file, which } => {
-                if let Some(r) = self.state.import.as_mut() {
-                    r.rematching = Some((file, which));
-                    r.search.clear();
-                }
+            ImportCommand::Rematch { .. } => {}
+            ImportCommand::OpenRematch { file, which } => {
+                review.rematching = Some((file, which));
+                review.search.clear();
             }
-            Command::CloseRematch => {
-                if let Some(r) = self.state.import.as_mut() {
-                    r.rematching = None;
-                }
-            }
-            Command::DropRow(file, row) => {
-                if let Some(f) = self
-                    .state
-                    .import
-                    .as_mut()
-                    .and_then(|r| r.files.get_mut(file))
+            ImportCommand::CloseRematch => review.rematching = None,
+            ImportCommand::DropRow(file, row) => {
+                if let Some(f) = review.files.get_mut(file)
                     && row < f.result.rows.len()
                 {
                     let r = f.result.rows.remove(row);
@@ -479,68 +446,28 @@ impl App {
                     });
                 }
             }
-            Command::CommitImport => {
-                if let Some(review) = &self.state.import {
-                    let files: Vec<Reviewed> = review
-                        .files
-                        .iter()
-                        .zip(&review.aliases)
-                        .filter(|(f, _)| f.result.file_error.is_none())
-                        .map(|(f, a)| Reviewed {
-                            result: f.result.clone(),
-                            bytes: f.bytes.clone().unwrap_or_default(),
-                            aliases: a.clone(),
-                        })
-                        .collect();
-                    self.worker.send(Job::Commit(files));
-                }
+            ImportCommand::Commit => {
+                let files: Vec<Reviewed> = review
+                    .files
+                    .iter()
+                    .zip(&review.aliases)
+                    .filter(|(f, _)| f.result.file_error.is_none())
+                    .map(|(f, a)| Reviewed {
+                        result: f.result.clone(),
+                        bytes: f.bytes.clone().unwrap_or_default(),
+                        aliases: a.clone(),
+                    })
+                    .collect();
+                self.worker.send(jobs::commit(files));
             }
-            Command::DiscardImport => self.state.import = None,
-            Command::UndoBatch(id) => self.worker.send(Job::UndoBatch(id)),
-            Command::SaveProgressSettings(p) => match p.validate() {
-                Ok(()) => self.worker.send(Job::SaveProgressSettings(p)),
-                Err(e) => self.state.message = Some((false, format!("设置无效：{e}"))),
-            },
-            Command::SetAsOf(d) => {
-                self.state.as_of = d;
-                self.reload();
-            }
-            Command::SetLanguage(l) => self.settings.language = l,
-            Command::Backup(path) => self.worker.send(Job::Backup(path)),
-            Command::ExportReport(path) => {
-                if let Some(d) = &self.data {
-                    self.worker.send(Job::ExportReport {
-                        path,
-                        as_of: d.as_of,
-                    });
-                }
-            }
-            Command::ExportTemplate { path, unit, period } => {
-                self.worker.send(Job::ExportTemplate { path, unit, period })
-            }
-            Command::ShowBulletin => {
-                if let Some(d) = &self.data {
-                    self.worker.send(Job::Bulletin(d.as_of));
-                }
-            }
-            Command::CloseBulletin => self.state.bulletin = None,
-            Command::CopyBulletin => {
-                if let Some(text) = &self.state.bulletin {
-                    ctx.copy_text(text.clone());
-                    self.state.message = Some((true, "通报已复制，可直接粘贴到会议纪要。".into()));
-                }
-            }
-            Command::SaveChart { path, indicator } => {
-                if let Some(as_of) = self.as_of() {
-                    self.worker.send(Job::SaveChart {
-                        path,
-                        indicator,
-                        as_of,
-                    });
-                }
-            }
-            Command::Cancel => self.worker.cancel(),
-            Command::EnterMeeting => {
+            ImportCommand::Discard => self.state.import = None,
+        }
+    }
+
+    /// Meeting mode: full screen, light theme, page by page.
+    fn apply_meeting(&mut self, ctx: &egui::Context, command: MeetingCommand) {
+        match command {
+            MeetingCommand::Enter => {
                 if self.settings.last_screen != Screen::Meeting {
                     self.state.screen_before_meeting = Some(self.settings.last_screen);
                 }
@@ -549,7 +476,7 @@ impl App {
                 ctx.set_theme(egui::Theme::Light);
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
             }
-            Command::LeaveMeeting => {
+            MeetingCommand::Leave => {
                 self.settings.last_screen = self
                     .state
                     .screen_before_meeting
@@ -558,12 +485,11 @@ impl App {
                 ctx.set_theme(egui::ThemePreference::System);
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
             }
-            Command::MeetingPage(step) => {
+            MeetingCommand::Page(step) => {
                 let pages = screens::meeting::PAGES as isize;
                 self.state.meeting_page =
                     (self.state.meeting_page as isize + step).clamp(0, pages - 1) as usize;
             }
-            Command::DismissMessage => self.state.message = None,
         }
     }
 

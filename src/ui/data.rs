@@ -56,6 +56,8 @@ pub struct Snapshot {
     pub plan: Option<Loaded>,
     pub units: Vec<Unit>,
     pub batches: Vec<BatchInfo>,
+    /// Periods whose figures are locked.
+    pub locked: Vec<crate::domain::Period>,
     pub settings: ProgressSettings,
     pub as_of: Date,
     /// Why the screens stand at that date.
@@ -108,7 +110,7 @@ pub fn explain(e: &str) -> String {
         )
     } else if e.contains("locked") {
         format!(
-            "该期别已锁定，数据不能再变动（{e}）。如需修改，请先在命令行解锁：taizhang period unlock。"
+            "该期别已锁定，数据不能再变动（{e}）。如需修改，请先在“设置”的“期别锁定”中解锁该期别。"
         )
     } else if e.contains("already imported") || e.contains("given twice") {
         format!("同一文件已导入过（{e}）。如需重新导入，请先撤销原批次。")
@@ -165,6 +167,7 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
     let plans = store.plans().map_err(e)?;
     let units = store.units().map_err(e)?;
     let batches = store.batches().map_err(e)?;
+    let locked = store.locked_periods().map_err(e)?;
     let settings = store.progress_settings().map_err(e)?;
     let mut snapshot = Snapshot {
         db: store.path().map(|p| p.to_path_buf()).unwrap_or_default(),
@@ -173,6 +176,7 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
         plan: None,
         units,
         batches,
+        locked,
         settings: settings.clone(),
         as_of: as_of.unwrap_or_else(today),
         as_of_basis: if as_of.is_some() {

@@ -1,8 +1,9 @@
 //! Work off the UI thread. One worker thread owns the ledger connection and
 //! runs jobs one at a time; each reports progress and its result over a
-//! channel and asks the window to repaint. A job can be cancelled between
-//! its steps (nothing half-done is committed: the store's writes are single
-//! transactions).
+//! channel and asks the window to repaint. A job is a function of the
+//! ledger ([`Job::new`]); each of the window's is one constructor here. A
+//! job can be cancelled between its steps (nothing half-done is committed:
+//! the store's writes are single transactions).
 
 use super::data::{self, Snapshot};
 use crate::domain::{Date, PlanDoc, ProgressSettings};
@@ -31,57 +32,88 @@ pub struct Reviewed {
     pub aliases: Vec<(String, i64)>,
 }
 
-/// What the worker can be asked to do.
-pub enum Job {
-    /// Reload everything the screens show.
-    Load {
-        as_of: Option<Date>,
-    },
-    /// Finish the check of the ledger's pages that opening deferred; until it
-    /// passes, the ledger refuses writes.
-    Verify,
-    /// Load each indicator's latest 进展情况 up to the date, for the plan screen.
-    LoadLatestProgress(Date),
-    /// Load one indicator's figures up to the date, for its screen.
-    LoadDetail(i64, Date),
-    /// Build the demonstration data into the open ledger.
-    Demo,
-    /// Read a plan document into a draft for review.
-    ExtractPlan(PathBuf),
-    /// Save a reviewed plan.
-    SavePlan {
-        plan: PlanDoc,
-        source: Option<String>,
-    },
-    /// Read and match returns (nothing is written).
-    ReadReturns {
-        files: Vec<PathBuf>,
-        over: Overrides,
-    },
-    /// Commit reviewed files, one batch each.
-    Commit(Vec<Reviewed>),
-    UndoBatch(i64),
-    SaveProgressSettings(ProgressSettings),
-    /// Write the meeting workbook for the date.
-    ExportReport {
-        path: PathBuf,
-        as_of: Date,
-    },
-    /// Write a unit's fill-in template.
-    ExportTemplate {
-        path: PathBuf,
-        unit: String,
-        period: crate::domain::Period,
-    },
-    /// Draw an indicator's chart at the date to a .png or .svg file.
-    SaveChart {
-        path: PathBuf,
-        indicator: String,
-        as_of: Date,
-    },
-    /// Compose the bulletin for the date.
-    Bulletin(Date),
-    Backup(PathBuf),
+/// Work for the worker: what it is (for the progress line) and the function
+/// that does it with the ledger. Every action of the window that reads or
+/// writes the ledger is one constructor below; a screen sends it with
+/// [`CommandSender::run`](super::command::CommandSender::run) and nothing
+/// else needs to know about it.
+pub struct Job {
+    pub what: &'static str,
+    run: Box<JobFn>,
+}
+
+/// What a job does: its work on the ledger, ending in one event for the
+/// window or a message (in Chinese, saying what to do) when it fails.
+type JobFn = dyn FnOnce(&mut JobCx<'_>) -> Result<Event, String> + Send;
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Job({})", self.what)
+    }
+}
+
+impl Job {
+    /// A job named `what` that runs `run` on the worker.
+    pub fn new(
+        what: &'static str,
+        run: impl FnOnce(&mut JobCx<'_>) -> Result<Event, String> + Send + 'static,
+    ) -> Job {
+        Job {
+            what,
+            run: Box::new(run),
+        }
+    }
+}
+
+/// What a running job has: the ledger (opened on first use), its cancel
+/// flag and the channel back to the window.
+pub struct JobCx<'a> {
+    db: &'a std::path::Path,
+    store: &'a mut Option<Store>,
+    first: &'a mut bool,
+    cancel: &'a AtomicBool,
+    send: &'a dyn Fn(Event),
+}
+
+impl JobCx<'_> {
+    /// The ledger, opened on first use: the very first open shows the data
+    /// before the page check (a [`verify`] job follows it), any later one
+    /// checks first.
+    pub fn store(&mut self) -> Result<&mut Store, String> {
+        if self.store.is_none() {
+            let opened = if std::mem::take(self.first) {
+                Store::open_check_later(self.db)
+            } else {
+                Store::open(self.db)
+            };
+            *self.store = Some(opened.map_err(|e| data::explain(&e.to_string()))?);
+        }
+        Ok(self.store.as_mut().expect("opened above"))
+    }
+
+    /// Whether the user asked the job to stop.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// Reports a step of the job: what, and how far (0..=1).
+    pub fn progress(&self, what: impl Into<String>, fraction: f32) {
+        (self.send)(Event::Progress(what.into(), fraction));
+    }
+
+    /// The plan the window shows.
+    pub fn plan(&mut self) -> Result<crate::domain::PlanSummary, String> {
+        self.store()?
+            .plan_or_latest(None)
+            .map_err(|_| "台账中还没有计划：请先导入计划文件或打开演示数据。".to_string())
+    }
+
+    /// Writes an exported file, with advice the user can follow when it
+    /// cannot be written.
+    fn write(&self, path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+        std::fs::write(path, bytes)
+            .map_err(|e| format!("无法写入 {}：{e}。请换一个位置保存。", path.display()))
+    }
 }
 
 /// What the worker reports.
@@ -129,7 +161,14 @@ impl Worker {
                         repaint();
                     };
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        run(&db, &mut store, &mut first, job, &cancel, &send)
+                        let mut cx = JobCx {
+                            db: &db,
+                            store: &mut store,
+                            first: &mut first,
+                            cancel: &cancel,
+                            send: &send,
+                        };
+                        (job.run)(&mut cx)
                     }));
                     match result {
                         Ok(Ok(e)) => send(e),
@@ -172,274 +211,341 @@ impl Worker {
     }
 }
 
-/// The worker's connection, opened on first use: the very first open shows
-/// the data before the page check (a [`Job::Verify`] follows it), any later
-/// one checks first.
-fn open<'a>(
-    db: &std::path::Path,
-    store: &'a mut Option<Store>,
-    first: &mut bool,
-) -> Result<&'a mut Store, String> {
-    if store.is_none() {
-        let opened = if std::mem::take(first) {
-            Store::open_check_later(db)
-        } else {
-            Store::open(db)
-        };
-        *store = Some(opened.map_err(|e| data::explain(&e.to_string()))?);
-    }
-    Ok(store.as_mut().expect("opened above"))
+/// Reloads everything the screens show, at the date (`None`: the date the
+/// ledger opens at).
+pub fn load(as_of: Option<Date>) -> Job {
+    Job::new("读取台账", move |cx| {
+        cx.progress("读取台账…", 0.2);
+        let t = std::time::Instant::now();
+        let s = cx.store()?;
+        if std::env::var_os("TAIZHANG_STARTUP_REPORT").is_some() {
+            eprintln!(
+                "taizhang: load: opening and checking the ledger {} ms",
+                t.elapsed().as_millis()
+            );
+        }
+        let snapshot = data::load(s, as_of)?;
+        // The figures read for the load are dropped by now; hand the freed
+        // heap back so that a city-scale ledger does not keep it resident.
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_trim only releases free memory at the top of
+        // glibc's heaps; it has no preconditions.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+        Ok(Event::Loaded(Box::new(snapshot)))
+    })
 }
 
-fn run(
-    db: &std::path::Path,
-    store: &mut Option<Store>,
-    first: &mut bool,
-    job: Job,
-    cancel: &AtomicBool,
-    send: &dyn Fn(Event),
-) -> Result<Event, String> {
-    let cancelled = || cancel.load(Ordering::Relaxed);
-    match job {
-        Job::Load { as_of } => {
-            send(Event::Progress("读取台账…".into(), 0.2));
-            let t = std::time::Instant::now();
-            let s = open(db, store, first)?;
-            if std::env::var_os("TAIZHANG_STARTUP_REPORT").is_some() {
-                eprintln!(
-                    "taizhang: load: opening and checking the ledger {} ms",
-                    t.elapsed().as_millis()
-                );
-            }
-            let snapshot = data::load(s, as_of)?;
-            // The figures read for the load are dropped by now; hand the freed
-            // heap back so that a city-scale ledger does not keep it resident.
-            #[cfg(all(target_os = "linux", target_env = "gnu"))]
-            // SAFETY: malloc_trim only releases free memory at the top of
-            // glibc's heaps; it has no preconditions.
-            unsafe {
-                libc::malloc_trim(0);
-            }
-            Ok(Event::Loaded(Box::new(snapshot)))
-        }
-        Job::Verify => {
-            let s = open(db, store, first)?;
-            match s.verify() {
-                Ok(()) => Ok(Event::Verified),
-                Err(e) => {
-                    *store = None;
-                    Err(data::explain(&e.to_string()))
-                }
+/// Finishes the check of the ledger's pages that opening deferred; until it
+/// passes, the ledger refuses writes.
+pub fn verify() -> Job {
+    Job::new("检查台账", |cx| {
+        let s = cx.store()?;
+        match s.verify() {
+            Ok(()) => Ok(Event::Verified),
+            Err(e) => {
+                *cx.store = None;
+                Err(data::explain(&e.to_string()))
             }
         }
-        Job::LoadLatestProgress(as_of) => {
-            let s = open(db, store, first)?;
-            let plan = s.plan_or_latest(None).map_err(|e| e.to_string())?;
-            Ok(Event::LatestProgress(
-                s.latest_progress(plan.id, Some(as_of.period()))
-                    .map_err(|e| data::explain(&e.to_string()))?,
-            ))
-        }
-        Job::LoadDetail(id, as_of) => {
-            let s = open(db, store, first)?;
-            Ok(Event::Detail(data::load_detail(s, id, as_of)?))
-        }
-        Job::Demo => {
-            send(Event::Progress("生成演示数据…".into(), 0.3));
-            let s = open(db, store, first)?;
-            crate::cli::demo(s).map_err(|e| format!("演示数据未能生成：{e}"))?;
-            Ok(Event::Done(
-                "演示数据已载入：淄博市2023年计划、单位名录和5份报表。".into(),
-            ))
-        }
-        Job::ExtractPlan(path) => {
-            send(Event::Progress("识别计划文件…".into(), 0.3));
-            let text = crate::plan_text::read_file(&path).map_err(|e| {
-                format!(
-                    "无法读取计划文件 {}：{e}。请选择 .txt 或 .docx 文件。",
-                    path.display()
-                )
-            })?;
-            let draft = crate::plan_text::extract(
-                &text,
-                &crate::plan_text::ExtractOptions {
-                    year: None,
-                    document: path.file_name().map(|n| n.to_string_lossy().into_owned()),
-                },
-            )
-            .map_err(|e| format!("未能从文件中识别出计划：{e}"))?;
-            Ok(Event::Draft(Box::new(draft), Some(text)))
-        }
-        Job::SavePlan { plan, source } => {
-            let s = open(db, store, first)?;
-            let done = s
-                .import_plan(&plan, source.as_deref())
-                .map_err(|e| format!("计划未能保存：{e}"))?;
-            Ok(Event::Done(format!(
-                "计划已保存：{} 项任务，{} 个指标。",
-                done.tasks,
-                done.indicators_added + done.indicators_updated
-            )))
-        }
-        Job::ReadReturns { files, over } => {
-            let s = open(db, store, first)?;
-            let plan = s
-                .plan_or_latest(None)
-                .map_err(|_| "台账中还没有计划：请先导入计划文件或打开演示数据。".to_string())?;
-            let indicators = s.indicators(plan.id).map_err(|e| e.to_string())?;
-            let units = s.units().map_err(|e| e.to_string())?;
-            let aliases = s.indicator_aliases(plan.id).map_err(|e| e.to_string())?;
-            let history = s.figure_history(plan.id).map_err(|e| e.to_string())?;
-            let ctx =
-                crate::returns::Context::new(&indicators, &units, &aliases, plan.year, &history);
-            let mut out = Vec::new();
-            for (i, path) in files.iter().enumerate() {
-                if cancelled() {
-                    return Ok(Event::Cancelled);
-                }
-                send(Event::Progress(
-                    format!(
-                        "读取 {}",
-                        path.file_name()
-                            .map(|n| n.to_string_lossy())
-                            .unwrap_or_default()
-                    ),
-                    i as f32 / files.len().max(1) as f32,
-                ));
-                let (result, bytes) =
-                    crate::returns::import_files(std::slice::from_ref(path), &ctx, &over)
-                        .pop()
-                        .expect("one result per file");
-                out.push(ReadFile {
-                    path: path.clone(),
-                    result,
-                    bytes,
-                });
-            }
-            Ok(Event::Read(out))
-        }
-        Job::Commit(files) => {
-            let s = open(db, store, first)?;
-            let plan = s.plan_or_latest(None).map_err(|e| e.to_string())?;
-            if cancelled() {
-                return Ok(Event::Cancelled);
-            }
-            send(Event::Progress("写入台账…".into(), 0.5));
-            let mut out: Vec<(String, Result<BatchInfo, String>)> = Vec::new();
-            let mut pending = Vec::new();
-            for f in &files {
-                let r = &f.result;
-                let period = r.period.as_deref().and_then(|p| p.parse().ok());
-                match (&r.unit, period) {
-                    _ if r.rows.is_empty() => out.push((
-                        r.file.clone(),
-                        Err("没有可导入的行：文件中没有与计划指标对应的行。".into()),
-                    )),
-                    (Some(_), Some(p)) => pending.push((f, p, r.batch_rows())),
-                    (None, _) => out.push((
-                        r.file.clone(),
-                        Err("未识别填报单位：请在预览中选择单位。".into()),
-                    )),
-                    (_, None) => out.push((
-                        r.file.clone(),
-                        Err("未识别报送期：请在预览中填写期别（如 2023-06）。".into()),
-                    )),
-                }
-            }
-            let batches: Vec<NewBatch> = pending
-                .iter()
-                .map(|(f, period, rows)| NewBatch {
-                    file_name: &f.result.file,
-                    bytes: &f.bytes,
-                    plan_id: plan.id,
-                    unit: f.result.unit.as_deref().unwrap_or_default(),
-                    period: *period,
-                    sheet: f.result.sheet.as_deref(),
-                    rows,
-                    force: false,
-                })
-                .collect();
-            let results = s
-                .commit_batches(&batches)
-                .map_err(|e| format!("写入失败，台账未作更改：{e}"))?;
-            for ((f, ..), r) in pending.iter().zip(results) {
-                if r.is_ok() {
-                    for (alias, id) in &f.aliases {
-                        s.add_indicator_alias(alias, *id)
-                            .map_err(|e| e.to_string())?;
-                    }
-                }
-                out.push((
-                    f.result.file.clone(),
-                    r.map_err(|e| data::explain(&e.to_string())),
-                ));
-            }
-            Ok(Event::Committed(out))
-        }
-        Job::UndoBatch(id) => {
-            let s = open(db, store, first)?;
-            let b = s
-                .undo_batch(id)
-                .map_err(|e| format!("未能撤销：{}", data::explain(&e.to_string())))?;
-            Ok(Event::Done(format!(
-                "已撤销批次 {}（{}）。",
-                b.id, b.file_name
-            )))
-        }
-        Job::SaveProgressSettings(p) => {
-            let s = open(db, store, first)?;
-            s.set_progress_settings(&p)
-                .map_err(|e| format!("设置未能保存：{e}"))?;
-            Ok(Event::Done("设置已保存。".into()))
-        }
-        Job::ExportReport { path, as_of } => {
-            let s = open(db, store, first)?;
-            send(Event::Progress("生成会议材料…".into(), 0.5));
-            let bytes = crate::export::report::report(s, None, as_of)
-                .map_err(|e| format!("会议材料未能生成：{e}"))?;
-            std::fs::write(&path, bytes)
-                .map_err(|e| format!("无法写入 {}：{e}。请换一个位置保存。", path.display()))?;
-            Ok(Event::Done(format!("会议材料已保存到 {}", path.display())))
-        }
-        Job::ExportTemplate { path, unit, period } => {
-            let s = open(db, store, first)?;
-            let bytes = crate::export::template::template(s, None, &unit, period)
-                .map_err(|e| format!("填报模板未能生成：{e}"))?;
-            std::fs::write(&path, bytes)
-                .map_err(|e| format!("无法写入 {}：{e}。请换一个位置保存。", path.display()))?;
-            Ok(Event::Done(format!(
-                "{unit}的填报模板已保存到 {}",
-                path.display()
-            )))
-        }
-        Job::SaveChart {
-            path,
+    })
+}
+
+/// Each indicator's latest 进展情况 up to the date, for the plan screen.
+pub fn latest_progress(as_of: Date) -> Job {
+    Job::new("读取进展情况", move |cx| {
+        let plan = cx.plan()?;
+        Ok(Event::LatestProgress(
+            cx.store()?
+                .latest_progress(plan.id, Some(as_of.period()))
+                .map_err(|e| data::explain(&e.to_string()))?,
+        ))
+    })
+}
+
+/// One indicator's figures up to the date, for its screen.
+pub fn detail(indicator: i64, as_of: Date) -> Job {
+    Job::new("读取指标", move |cx| {
+        Ok(Event::Detail(data::load_detail(
+            cx.store()?,
             indicator,
             as_of,
-        } => {
-            use crate::export::chart;
-            let format = chart::Format::of(&path).unwrap_or(chart::Format::Png);
-            let path = match chart::Format::of(&path) {
-                Some(_) => path,
-                None => path.with_extension("png"),
-            };
-            let s = open(db, store, first)?;
-            let bytes = chart::for_indicator(s, None, &indicator, as_of, format)
-                .map_err(|e| format!("图表未能生成：{e}"))?;
-            std::fs::write(&path, bytes)
-                .map_err(|e| format!("无法写入 {}：{e}。请换一个位置保存。", path.display()))?;
-            Ok(Event::Done(format!("图表已保存到 {}", path.display())))
+        )?))
+    })
+}
+
+/// Builds the demonstration data into the open ledger.
+pub fn demo() -> Job {
+    Job::new("生成演示数据", |cx| {
+        cx.progress("生成演示数据…", 0.3);
+        crate::cli::demo(cx.store()?).map_err(|e| format!("演示数据未能生成：{e}"))?;
+        Ok(Event::Done(
+            "演示数据已载入：淄博市2023年计划、单位名录和5份报表。".into(),
+        ))
+    })
+}
+
+/// Reads a plan document into a draft for review.
+pub fn extract_plan(path: PathBuf) -> Job {
+    Job::new("识别计划文件", move |cx| {
+        cx.progress("识别计划文件…", 0.3);
+        let text = crate::plan_text::read_file(&path).map_err(|e| {
+            format!(
+                "无法读取计划文件 {}：{e}。请选择 .txt 或 .docx 文件。",
+                path.display()
+            )
+        })?;
+        let draft = crate::plan_text::extract(
+            &text,
+            &crate::plan_text::ExtractOptions {
+                year: None,
+                document: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            },
+        )
+        .map_err(|e| format!("未能从文件中识别出计划：{e}"))?;
+        Ok(Event::Draft(Box::new(draft), Some(text)))
+    })
+}
+
+/// Saves a reviewed plan.
+pub fn save_plan(plan: PlanDoc, source: Option<String>) -> Job {
+    Job::new("保存计划", move |cx| {
+        let done = cx
+            .store()?
+            .import_plan(&plan, source.as_deref())
+            .map_err(|e| format!("计划未能保存：{e}"))?;
+        Ok(Event::Done(format!(
+            "计划已保存：{} 项任务，{} 个指标。",
+            done.tasks,
+            done.indicators_added + done.indicators_updated
+        )))
+    })
+}
+
+/// Reads and matches returns (nothing is written).
+pub fn read_returns(files: Vec<PathBuf>, over: Overrides) -> Job {
+    Job::new("读取报表", move |cx| {
+        let plan = cx.plan()?;
+        let s = cx.store()?;
+        let indicators = s.indicators(plan.id).map_err(|e| e.to_string())?;
+        let units = s.units().map_err(|e| e.to_string())?;
+        let aliases = s.indicator_aliases(plan.id).map_err(|e| e.to_string())?;
+        let history = s.figure_history(plan.id).map_err(|e| e.to_string())?;
+        let ctx = crate::returns::Context::new(&indicators, &units, &aliases, plan.year, &history);
+        let mut out = Vec::new();
+        for (i, path) in files.iter().enumerate() {
+            if cx.cancelled() {
+                return Ok(Event::Cancelled);
+            }
+            cx.progress(
+                format!(
+                    "读取 {}",
+                    path.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ),
+                i as f32 / files.len().max(1) as f32,
+            );
+            let (result, bytes) =
+                crate::returns::import_files(std::slice::from_ref(path), &ctx, &over)
+                    .pop()
+                    .expect("one result per file");
+            out.push(ReadFile {
+                path: path.clone(),
+                result,
+                bytes,
+            });
         }
-        Job::Bulletin(as_of) => {
-            let s = open(db, store, first)?;
-            let plan = s.plan_or_latest(None).map_err(|e| e.to_string())?;
-            let status = s.status(plan.id, as_of).map_err(|e| e.to_string())?;
-            Ok(Event::Bulletin(crate::export::bulletin::bulletin(&status)))
+        Ok(Event::Read(out))
+    })
+}
+
+/// Commits reviewed files, one batch each.
+pub fn commit(files: Vec<Reviewed>) -> Job {
+    Job::new("写入台账", move |cx| {
+        let plan = cx.plan()?;
+        if cx.cancelled() {
+            return Ok(Event::Cancelled);
         }
-        Job::Backup(dest) => {
-            let s = open(db, store, first)?;
-            s.backup_to(&dest).map_err(|e| format!("备份失败：{e}"))?;
-            Ok(Event::Done(format!("已备份到 {}", dest.display())))
+        cx.progress("写入台账…", 0.5);
+        let mut out: Vec<(String, Result<BatchInfo, String>)> = Vec::new();
+        let mut pending = Vec::new();
+        for f in &files {
+            let r = &f.result;
+            let period = r.period.as_deref().and_then(|p| p.parse().ok());
+            match (&r.unit, period) {
+                _ if r.rows.is_empty() => out.push((
+                    r.file.clone(),
+                    Err("没有可导入的行：文件中没有与计划指标对应的行。".into()),
+                )),
+                (Some(_), Some(p)) => pending.push((f, p, r.batch_rows())),
+                (None, _) => out.push((
+                    r.file.clone(),
+                    Err("未识别填报单位：请在预览中选择单位。".into()),
+                )),
+                (_, None) => out.push((
+                    r.file.clone(),
+                    Err("未识别报送期：请在预览中填写期别（如 2023-06）。".into()),
+                )),
+            }
         }
-    }
+        let batches: Vec<NewBatch> = pending
+            .iter()
+            .map(|(f, period, rows)| NewBatch {
+                file_name: &f.result.file,
+                bytes: &f.bytes,
+                plan_id: plan.id,
+                unit: f.result.unit.as_deref().unwrap_or_default(),
+                period: *period,
+                sheet: f.result.sheet.as_deref(),
+                rows,
+                force: false,
+            })
+            .collect();
+        let s = cx.store()?;
+        let results = s
+            .commit_batches(&batches)
+            .map_err(|e| format!("写入失败，台账未作更改：{e}"))?;
+        for ((f, ..), r) in pending.iter().zip(results) {
+            if r.is_ok() {
+                for (alias, id) in &f.aliases {
+                    s.add_indicator_alias(alias, *id)
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            out.push((
+                f.result.file.clone(),
+                r.map_err(|e| data::explain(&e.to_string())),
+            ));
+        }
+        Ok(Event::Committed(out))
+    })
+}
+
+/// Takes a batch's figures out of the ledger (they are kept, and the batch
+/// can be restored).
+pub fn undo_batch(id: i64) -> Job {
+    Job::new("撤销批次", move |cx| {
+        let b = cx
+            .store()?
+            .undo_batch(id)
+            .map_err(|e| format!("未能撤销：{}", data::explain(&e.to_string())))?;
+        Ok(Event::Done(format!(
+            "已撤销批次 {}（{}），可在批次列表中点“恢复”。",
+            b.id, b.file_name
+        )))
+    })
+}
+
+/// Brings an undone batch's figures back.
+pub fn restore_batch(id: i64) -> Job {
+    Job::new("恢复批次", move |cx| {
+        let r = cx
+            .store()?
+            .restore_batch(id)
+            .map_err(|e| format!("未能恢复：{}", data::explain(&e.to_string())))?;
+        let mut msg = format!(
+            "已恢复批次 {}（{}）：{} 个数据重新计入。",
+            r.batch.id, r.batch.file_name, r.restored
+        );
+        if r.kept_newer > 0 {
+            msg.push_str(&format!(
+                "另有 {} 个数据此后已有更新的数值，保留新值。",
+                r.kept_newer
+            ));
+        }
+        Ok(Event::Done(msg))
+    })
+}
+
+/// Locks a period (its figures stop moving) or unlocks it.
+pub fn set_period_lock(period: crate::domain::Period, lock: bool) -> Job {
+    Job::new("期别锁定", move |cx| {
+        let s = cx.store()?;
+        let changed = if lock {
+            s.lock_period(period)
+        } else {
+            s.unlock_period(period)
+        }
+        .map_err(|e| data::explain(&e.to_string()))?;
+        let p = crate::ui::widgets::period(period);
+        Ok(Event::Done(match (lock, changed) {
+            (true, true) => format!("{p}已锁定：该期数据不能再导入、修改或撤销。"),
+            (true, false) => format!("{p}原已锁定。"),
+            (false, true) => format!("{p}已解锁。"),
+            (false, false) => format!("{p}原未锁定。"),
+        }))
+    })
+}
+
+/// Saves the progress thresholds, cycle and due day.
+pub fn save_progress_settings(p: ProgressSettings) -> Job {
+    Job::new("保存设置", move |cx| {
+        cx.store()?
+            .set_progress_settings(&p)
+            .map_err(|e| format!("设置未能保存：{e}"))?;
+        Ok(Event::Done("设置已保存。".into()))
+    })
+}
+
+/// Writes the meeting workbook for the date.
+pub fn export_report(path: PathBuf, as_of: Date) -> Job {
+    Job::new("生成会议材料", move |cx| {
+        cx.progress("生成会议材料…", 0.5);
+        let bytes = crate::export::report::report(cx.store()?, None, as_of)
+            .map_err(|e| format!("会议材料未能生成：{e}"))?;
+        cx.write(&path, &bytes)?;
+        Ok(Event::Done(format!("会议材料已保存到 {}", path.display())))
+    })
+}
+
+/// Writes a unit's fill-in template for a period.
+pub fn export_template(path: PathBuf, unit: String, period: crate::domain::Period) -> Job {
+    Job::new("生成填报模板", move |cx| {
+        let bytes = crate::export::template::template(cx.store()?, None, &unit, period)
+            .map_err(|e| format!("填报模板未能生成：{e}"))?;
+        cx.write(&path, &bytes)?;
+        Ok(Event::Done(format!(
+            "{unit}的填报模板已保存到 {}",
+            path.display()
+        )))
+    })
+}
+
+/// Draws an indicator's chart (by code) at the date to a .png or .svg file.
+pub fn save_chart(path: PathBuf, indicator: String, as_of: Date) -> Job {
+    Job::new("保存图表", move |cx| {
+        use crate::export::chart;
+        let (format, path) = match chart::Format::of(&path) {
+            Some(f) => (f, path),
+            None => (chart::Format::Png, path.with_extension("png")),
+        };
+        let bytes = chart::for_indicator(cx.store()?, None, &indicator, as_of, format)
+            .map_err(|e| format!("图表未能生成：{e}"))?;
+        cx.write(&path, &bytes)?;
+        Ok(Event::Done(format!("图表已保存到 {}", path.display())))
+    })
+}
+
+/// Composes the bulletin for the date.
+pub fn bulletin(as_of: Date) -> Job {
+    Job::new("生成通报", move |cx| {
+        let plan = cx.plan()?;
+        let status = cx
+            .store()?
+            .status(plan.id, as_of)
+            .map_err(|e| e.to_string())?;
+        Ok(Event::Bulletin(crate::export::bulletin::bulletin(&status)))
+    })
+}
+
+/// Copies the ledger to a backup file.
+pub fn backup(dest: PathBuf) -> Job {
+    Job::new("备份", move |cx| {
+        cx.store()?
+            .backup_to(&dest)
+            .map_err(|e| format!("备份失败：{e}"))?;
+        Ok(Event::Done(format!("已备份到 {}", dest.display())))
+    })
 }

@@ -2,12 +2,13 @@
 //!
 //! [`app::App`] holds the persistent [`app::Settings`], the transient
 //! [`app::State`] and the [`data::Snapshot`] the worker loaded; screens
-//! (in [`screens`]) draw from them and queue [`app::Command`]s that the app
-//! applies in one place. Everything slow — loading, reading returns,
+//! (in [`screens`]) draw from them and send [`command::Command`]s that the
+//! app applies in one place. Everything slow — loading, reading returns,
 //! committing, extracting a plan, backups — runs on the worker thread
 //! ([`jobs`]) and reports back over a channel.
 
 pub mod app;
+pub mod command;
 pub mod data;
 pub mod fonts;
 pub mod jobs;
@@ -207,8 +208,8 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
                     cc.egui_ctx.set_theme(egui::Theme::Light);
                 }
                 if !start.import.is_empty() {
-                    app.commands
-                        .push(app::Command::ReadReturns(start.import.clone()));
+                    app.tx
+                        .run(jobs::read_returns(start.import.clone(), Default::default()));
                     app.apply(&cc.egui_ctx);
                 }
                 Ok(Box::new(Window {

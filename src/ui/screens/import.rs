@@ -4,7 +4,8 @@
 //! commit; and the batch history with undo.
 
 use crate::domain::Period;
-use crate::ui::app::{App, Command, Rematch};
+use crate::ui::app::{App, Command, CommandSender, ImportCommand, Rematch};
+use crate::ui::jobs;
 use crate::ui::widgets;
 use egui::{Color32, RichText, Ui};
 
@@ -17,7 +18,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 .add_filter("报表", &["xlsx", "xlsm", "xlsb", "xls", "ods", "csv"])
                 .pick_files()
         {
-            app.commands.push(Command::ReadReturns(files));
+            app.tx.run(jobs::read_returns(files, Default::default()));
         }
         ui.label(
             RichText::new(s.tr("也可把文件拖进窗口。", "Or drop files on the window.")).weak(),
@@ -46,8 +47,13 @@ fn preview(app: &mut App, ui: &mut Ui) {
                 .collect()
         })
         .unwrap_or_default();
+    let locked = app
+        .data
+        .as_ref()
+        .map(|d| d.locked.clone())
+        .unwrap_or_default();
     let review = app.state.import.as_mut().expect("checked by the caller");
-    let mut commands = Vec::new();
+    let tx = app.tx.clone();
     let committable = review
         .files
         .iter()
@@ -66,10 +72,10 @@ fn preview(app: &mut App, ui: &mut Ui) {
             )
             .clicked()
         {
-            commands.push(Command::CommitImport);
+            tx.import(ImportCommand::Commit);
         }
         if ui.button("放弃").clicked() {
-            commands.push(Command::DiscardImport);
+            tx.import(ImportCommand::Discard);
         }
     });
     egui::ScrollArea::vertical()
@@ -104,7 +110,7 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                             .selectable_label(r.unit.as_deref() == Some(u), u)
                                             .clicked()
                                         {
-                                            commands.push(Command::SetFileUnit(fi, u.clone()));
+                                            tx.import(ImportCommand::SetFileUnit(fi, u.clone()));
                                         }
                                     }
                                 });
@@ -119,13 +125,23 @@ fn preview(app: &mut App, ui: &mut Ui) {
                             if resp.changed()
                                 && let Ok(p) = text.parse::<Period>()
                             {
-                                commands.push(Command::SetFilePeriod(fi, p));
+                                tx.import(ImportCommand::SetFilePeriod(fi, p));
                             }
-                            if r.period.is_none() {
-                                ui.label(
-                                    RichText::new("未识别报送期")
-                                        .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
-                                );
+                            match r.period.as_deref().and_then(|p| p.parse::<Period>().ok()) {
+                                None => {
+                                    ui.label(
+                                        RichText::new("未识别报送期")
+                                            .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
+                                    );
+                                }
+                                Some(p) if locked.contains(&p) => {
+                                    ui.label(
+                                        RichText::new("该期别已锁定，确认导入时本文件将被拒绝。")
+                                            .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
+                                    );
+                                    super::period_lock(ui, &tx, &locked, p);
+                                }
+                                Some(_) => {}
                             }
                         });
                         egui::Grid::new(("rows", fi))
@@ -145,7 +161,7 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                         .on_hover_text("点击重新匹配")
                                         .clicked()
                                     {
-                                        review_open(&mut commands, fi, Rematch::Row(ri));
+                                        review_open(&tx, fi, Rematch::Row(ri));
                                     }
                                     ui.label(widgets::with_unit(row.value, None));
                                     let (text, color) = if row.status == "warned" {
@@ -160,7 +176,7 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                     };
                                     ui.label(RichText::new(text).color(color));
                                     if ui.small_button("移除").clicked() {
-                                        commands.push(Command::DropRow(fi, ri));
+                                        tx.import(ImportCommand::DropRow(fi, ri));
                                     }
                                     ui.end_row();
                                 }
@@ -174,7 +190,7 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                     );
                                     if j.unmatched.is_some() {
                                         if ui.button("选择指标…").clicked() {
-                                            review_open(&mut commands, fi, Rematch::Reject(ji));
+                                            review_open(&tx, fi, Rematch::Reject(ji));
                                         }
                                     } else {
                                         ui.label("—");
@@ -226,7 +242,7 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                 .selectable_label(false, format!("{code}  {name}"))
                                 .clicked()
                             {
-                                commands.push(Command::Rematch {
+                                tx.import(ImportCommand::Rematch {
                                     file,
                                     which,
                                     indicator: *id,
@@ -236,14 +252,13 @@ fn preview(app: &mut App, ui: &mut Ui) {
                     });
             });
         if !keep_open {
-            commands.push(Command::CloseRematch);
+            tx.import(ImportCommand::CloseRematch);
         }
     }
-    app.commands.extend(commands);
 }
 
-fn review_open(commands: &mut Vec<Command>, file: usize, which: Rematch) {
-    commands.push(Command::OpenRematch { file, which });
+fn review_open(tx: &CommandSender, file: usize, which: Rematch) {
+    tx.import(ImportCommand::OpenRematch { file, which });
 }
 
 /// A row's verdict in Chinese, keeping the detail (names and figures).
@@ -312,7 +327,7 @@ fn history(app: &mut App, ui: &mut Ui) {
         ui.label(RichText::new("还没有导入过报表。").weak());
         return;
     }
-    let mut undo = None;
+    let tx = app.tx.clone();
     egui::ScrollArea::vertical()
         .id_salt("batches")
         .show(ui, |ui| {
@@ -339,18 +354,26 @@ fn history(app: &mut App, ui: &mut Ui) {
                         );
                         if b.state == "committed" {
                             if ui.small_button("撤销").clicked() {
-                                undo = Some(b.id);
+                                tx.send(Command::ConfirmUndo(b.id));
                             }
                         } else {
-                            ui.label(RichText::new("已撤销").weak());
+                            ui.horizontal(|ui| {
+                                ui.label(RichText::new("已撤销").weak());
+                                if ui
+                                    .small_button("恢复")
+                                    .on_hover_text(
+                                        "该批次的数据重新计入（此后已有更新数值的保留新值）",
+                                    )
+                                    .clicked()
+                                {
+                                    tx.run(jobs::restore_batch(b.id));
+                                }
+                            });
                         }
                         ui.end_row();
                     }
                 });
         });
-    if let Some(id) = undo {
-        app.commands.push(Command::UndoBatch(id));
-    }
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@
 use crate::domain::Period;
 use crate::export::chart::{ChartData, Scale, colour};
 use crate::store::IndicatorStatus;
-use crate::ui::app::{App, Command};
+use crate::ui::app::{App, Command, CommandSender};
 use crate::ui::data::Loaded;
+use crate::ui::jobs;
 use crate::ui::widgets;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{HLine, Line, LineStyle, Plot, PlotPoints, Points};
@@ -53,15 +54,15 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         data.settings.year_start(plan.summary.year),
         as_of,
     );
-    let mut commands = Vec::new();
-    header(ui, plan, i, &mut commands);
+    let tx = app.tx.clone();
+    header(ui, plan, i, &data.locked, &tx);
     // The figures with words and provenance are loaded when the indicator is
     // opened; until they arrive the chart shows the city's line only.
     let reports: &[crate::domain::Report] = match &plan.detail {
         Some(d) if d.indicator_id == id => &d.reports,
         _ => {
             if app.state.detail_pending != Some(id) {
-                commands.push(Command::LoadDetail(id));
+                tx.send(Command::LoadDetail(id));
             }
             &[]
         }
@@ -83,19 +84,15 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 .set_file_name(format!("{}_{}.png", i.label, as_of))
                 .save_file()
         {
-            commands.push(Command::SaveChart {
-                path,
-                indicator: i.code.clone(),
-            });
+            tx.run(jobs::save_chart(path, i.code.clone(), as_of));
         }
     });
     progress_texts(ui, i, reports);
-    app.commands.extend(commands);
 }
 
 /// The picker, status, figures, where the city's figure comes from and who
 /// has not reported.
-fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, commands: &mut Vec<Command>) {
+fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx: &CommandSender) {
     let e = &i.evaluation;
     ui.horizontal(|ui| {
         egui::ComboBox::from_id_salt("indicator-pick")
@@ -111,7 +108,7 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, commands: &mut Vec<Co
                         )
                         .clicked()
                     {
-                        commands.push(Command::OpenIndicator(other.id));
+                        tx.send(Command::OpenIndicator(other.id));
                     }
                 }
             });
@@ -190,6 +187,12 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, commands: &mut Vec<Co
             let label = ui.label(RichText::new(text).weak());
             if !owed.is_empty() {
                 label.on_hover_text(owed.join("、"));
+            }
+            if locked.contains(&due) {
+                ui.label(
+                    RichText::new(format!("{}已锁定", widgets::period(due)))
+                        .color(Color32::from_rgb(0x6a, 0x1b, 0x9a)),
+                );
             }
         }
     });

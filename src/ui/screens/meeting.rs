@@ -2,7 +2,7 @@
 //! through overview → lagging indicators → ranking; Esc leaves.
 
 use crate::domain::Status;
-use crate::ui::app::{App, Command};
+use crate::ui::app::{App, Command, MeetingCommand};
 use crate::ui::widgets;
 use egui::{RichText, Ui};
 
@@ -23,13 +23,13 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         )
     });
     if esc {
-        app.commands.push(Command::LeaveMeeting);
+        app.tx.send(Command::Meeting(MeetingCommand::Leave));
     }
     if left {
-        app.commands.push(Command::MeetingPage(-1));
+        app.tx.send(Command::Meeting(MeetingCommand::Page(-1)));
     }
     if right {
-        app.commands.push(Command::MeetingPage(1));
+        app.tx.send(Command::Meeting(MeetingCommand::Page(1)));
     }
     let page = app.state.meeting_page.min(PAGES - 1);
     let Some(plan) = app.data.as_ref().and_then(|d| d.plan.as_ref()) else {

@@ -10,7 +10,9 @@ pub mod settings;
 pub mod units;
 pub mod welcome;
 
-use super::app::{App, Command, Screen};
+use super::app::{App, Command, CommandSender, MeetingCommand, Screen};
+use super::jobs;
+use super::widgets;
 use egui::{Color32, RichText, Ui};
 
 /// Draws the whole window for one frame.
@@ -22,6 +24,7 @@ pub fn frame(app: &mut App, ui: &mut Ui) {
     }
     egui::Panel::top("nav").show(ui, |ui| navigation(app, ui));
     bulletin(app, ui);
+    confirm_undo(app, ui);
     egui::Panel::bottom("status").show(ui, |ui| status_line(app, ui));
     egui::CentralPanel::default().show(ui, |ui| {
         if app.data.is_none() {
@@ -60,11 +63,11 @@ fn navigation(app: &mut App, ui: &mut Ui) {
         ];
         for (screen, label) in tabs {
             if ui.selectable_label(app.screen() == screen, label).clicked() {
-                app.commands.push(Command::Show(screen));
+                app.tx.send(Command::Show(screen));
             }
         }
         if ui.button(s.tr("会议模式", "Meeting mode")).clicked() {
-            app.commands.push(Command::EnterMeeting);
+            app.tx.send(Command::Meeting(MeetingCommand::Enter));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if let Some(d) = &app.data {
@@ -83,7 +86,7 @@ fn navigation(app: &mut App, ui: &mut Ui) {
                     ))
                     .clicked()
                 {
-                    app.commands.push(Command::Show(Screen::Settings));
+                    app.tx.send(Command::Show(Screen::Settings));
                 }
                 if let Some(year) = d.outside_plan_year() {
                     ui.label(
@@ -117,7 +120,7 @@ fn status_line(app: &mut App, ui: &mut Ui) {
             );
             ui.label(what);
             if ui.button("取消").clicked() {
-                app.commands.push(Command::Cancel);
+                app.tx.send(Command::Cancel);
             }
         } else if app.busy() {
             ui.label(RichText::new("处理中…").weak());
@@ -130,7 +133,7 @@ fn status_line(app: &mut App, ui: &mut Ui) {
             };
             ui.label(RichText::new(msg).color(color));
             if ui.small_button("×").on_hover_text("关闭提示").clicked() {
-                app.commands.push(Command::DismissMessage);
+                app.tx.send(Command::DismissMessage);
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -160,10 +163,10 @@ fn dropped_files(app: &mut App, ui: &mut Ui) {
     };
     let (plans, returns): (Vec<_>, Vec<_>) = dropped.into_iter().partition(is_plan);
     if let Some(p) = plans.into_iter().next() {
-        app.commands.push(Command::ExtractPlan(p));
+        app.tx.run(jobs::extract_plan(p));
     }
     if !returns.is_empty() {
-        app.commands.push(Command::ReadReturns(returns));
+        app.tx.run(jobs::read_returns(returns, Default::default()));
     }
 }
 
@@ -174,9 +177,109 @@ pub fn no_plan(ui: &mut Ui, app: &mut App) {
         ui.heading("台账中还没有计划");
         ui.label("请导入计划文件，或打开演示数据。");
         if ui.button("开始").clicked() {
-            app.commands.push(Command::Show(Screen::Welcome));
+            app.tx.send(Command::Show(Screen::Welcome));
         }
     });
+}
+
+/// A period's lock and the button that changes it: wherever figures of a
+/// period are shown, imported or undone.
+pub fn period_lock(
+    ui: &mut Ui,
+    tx: &CommandSender,
+    locked: &[crate::domain::Period],
+    period: crate::domain::Period,
+) {
+    let p = widgets::period(period);
+    if locked.contains(&period) {
+        ui.label(
+            RichText::new(format!("{p}已锁定"))
+                .color(Color32::from_rgb(0x6a, 0x1b, 0x9a))
+                .strong(),
+        )
+        .on_hover_text("该期数据不能再导入、修改或撤销");
+        if ui
+            .small_button("解锁")
+            .on_hover_text(format!("解锁{p}：该期数据可以再导入、修改或撤销"))
+            .clicked()
+        {
+            tx.run(jobs::set_period_lock(period, false));
+        }
+    } else if ui
+        .small_button(format!("锁定{p}"))
+        .on_hover_text("锁定后该期数据不能再导入、修改或撤销（会前锁定，数据不再变动）")
+        .clicked()
+    {
+        tx.run(jobs::set_period_lock(period, true));
+    }
+}
+
+/// Before a batch is undone: what will change, and that it can be restored.
+fn confirm_undo(app: &mut App, ui: &mut Ui) {
+    let Some(id) = app.state.confirm_undo else {
+        return;
+    };
+    let Some(b) = app
+        .data
+        .as_ref()
+        .and_then(|d| d.batches.iter().find(|b| b.id == id))
+    else {
+        app.tx.send(Command::CancelUndo);
+        return;
+    };
+    let locks = app
+        .data
+        .as_ref()
+        .map(|d| d.locked.clone())
+        .unwrap_or_default();
+    let parsed: Option<crate::domain::Period> = b.period.as_deref().and_then(|p| p.parse().ok());
+    let locked = parsed.is_some_and(|p| locks.contains(&p));
+    let period = parsed
+        .map(widgets::period)
+        .unwrap_or_else(|| "（期别未知）".into());
+    let mut open = true;
+    egui::Window::new("撤销导入批次")
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ui.ctx(), |ui| {
+            ui.label(format!("批次 {}：{}", b.id, b.file_name));
+            ui.label(
+                RichText::new(format!(
+                    "{}{}的 {} 个数据将不再计入，此前报送的数值（如有）重新计入。",
+                    b.unit.as_deref().unwrap_or("（单位未知）"),
+                    period,
+                    b.rows
+                ))
+                .strong(),
+            );
+            ui.label("数据不会删除：撤销后可在批次列表中点“恢复”。");
+            if let Some(p) = parsed.filter(|_| locked) {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new("该期别已锁定，解锁后才能撤销。")
+                            .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
+                    );
+                    period_lock(ui, &app.tx, &locks, p);
+                });
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!locked, egui::Button::new("确认撤销"))
+                    .clicked()
+                {
+                    app.tx.run(jobs::undo_batch(id));
+                    app.tx.send(Command::CancelUndo);
+                }
+                if ui.button("取消").clicked() {
+                    app.tx.send(Command::CancelUndo);
+                }
+            });
+        });
+    if !open {
+        app.tx.send(Command::CancelUndo);
+    }
 }
 
 /// The bulletin in a window, with a button that copies it for the minutes.
@@ -197,14 +300,14 @@ fn bulletin(app: &mut App, ui: &mut Ui) {
                 });
             ui.horizontal(|ui| {
                 if ui.button("复制到剪贴板").clicked() {
-                    app.commands.push(Command::CopyBulletin);
+                    app.tx.send(Command::CopyBulletin);
                 }
                 if ui.button("关闭").clicked() {
-                    app.commands.push(Command::CloseBulletin);
+                    app.tx.send(Command::CloseBulletin);
                 }
             });
         });
     if !open {
-        app.commands.push(Command::CloseBulletin);
+        app.tx.send(Command::CloseBulletin);
     }
 }

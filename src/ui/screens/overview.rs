@@ -5,6 +5,7 @@
 use crate::domain::Status;
 use crate::store::IndicatorStatus;
 use crate::ui::app::{App, Command, OverviewFilter};
+use crate::ui::jobs;
 use crate::ui::widgets;
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -37,6 +38,12 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         return;
     };
     let s = app.settings.clone();
+    let locked = app
+        .data
+        .as_ref()
+        .map(|d| d.locked.clone())
+        .unwrap_or_default();
+    let tx = app.tx.clone();
     // Status counts, each a filter button.
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(&plan.summary.title).heading());
@@ -76,6 +83,10 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             &mut app.state.filter.due_soon_only,
             format!("{} {due}", s.tr("临期", "Due soon")),
         );
+        if let Some(p) = plan.status.period_due {
+            ui.separator();
+            super::period_lock(ui, &tx, &locked, p);
+        }
     });
     ui.horizontal(|ui| {
         let label = ui.label(s.tr("搜索", "Search"));
@@ -91,7 +102,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(s.tr("通报文字", "Bulletin")).clicked() {
-                app.commands.push(Command::ShowBulletin);
+                app.tx.run(jobs::bulletin(plan.status.as_of));
             }
             if ui
                 .button(s.tr("导出会议材料…", "Export meeting workbook…"))
@@ -101,7 +112,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     .set_file_name(format!("会议材料-{}.xlsx", plan.status.as_of))
                     .save_file()
             {
-                app.commands.push(Command::ExportReport(path));
+                app.tx.run(jobs::export_report(path, plan.status.as_of));
             }
         });
     });
@@ -186,6 +197,6 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             });
         });
     if let Some(id) = open {
-        app.commands.push(Command::OpenIndicator(id));
+        app.tx.send(Command::OpenIndicator(id));
     }
 }

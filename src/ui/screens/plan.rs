@@ -34,7 +34,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     // The latest words reported for each task's indicators (loaded on the
     // first visit; the tree shows without them meanwhile).
     if plan.latest_progress.is_none() {
-        app.commands.push(Command::LoadLatestProgress);
+        app.tx.send(Command::LoadLatestProgress);
     }
     let mut latest: HashMap<&str, (crate::domain::Period, String, String)> = HashMap::new();
     for ind in &plan.indicators {
@@ -57,7 +57,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             }
         });
     if let Some(id) = open {
-        app.commands.push(Command::OpenIndicator(id));
+        app.tx.send(Command::OpenIndicator(id));
     }
 }
 
@@ -242,9 +242,9 @@ fn review(app: &mut App, ui: &mut Ui) {
                 });
         });
     if save {
-        app.commands.push(Command::SaveDraft);
+        app.tx.send(Command::SaveDraft);
     }
     if discard {
-        app.commands.push(Command::DiscardDraft);
+        app.tx.send(Command::DiscardDraft);
     }
 }

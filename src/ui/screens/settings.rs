@@ -1,8 +1,10 @@
 //! Settings: language, thresholds, as-of date, due-soon window, database
 //! location, backup now.
 
-use crate::domain::Date;
+use crate::domain::{Date, Period};
 use crate::ui::app::{App, Command, Language};
+use crate::ui::jobs;
+use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 pub fn show(app: &mut App, ui: &mut Ui) {
@@ -16,7 +18,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         .state
         .settings_edit
         .get_or_insert_with(|| data.settings.clone());
-    let mut commands = Vec::new();
+    let tx = app.tx.clone();
     egui::Grid::new("settings")
         .num_columns(2)
         .spacing([24.0, 10.0])
@@ -27,13 +29,13 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     .selectable_label(s.language == Language::Chinese, "中文")
                     .clicked()
                 {
-                    commands.push(Command::SetLanguage(Language::Chinese));
+                    tx.send(Command::SetLanguage(Language::Chinese));
                 }
                 if ui
                     .selectable_label(s.language == Language::English, "English")
                     .clicked()
                 {
-                    commands.push(Command::SetLanguage(Language::English));
+                    tx.send(Command::SetLanguage(Language::English));
                 }
             });
             ui.end_row();
@@ -85,8 +87,54 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             ui.end_row();
             ui.label("");
             if ui.button(s.tr("保存", "Save")).clicked() {
-                commands.push(Command::SaveProgressSettings(edit.clone()));
+                tx.send(Command::SaveProgressSettings(edit.clone()));
             }
+            ui.end_row();
+            ui.label(s.tr("期别锁定", "Period locks"));
+            ui.horizontal(|ui| {
+                let year = data
+                    .plan
+                    .as_ref()
+                    .map_or(data.as_of.year(), |p| p.summary.year);
+                let months: Vec<Period> = (1..=12).filter_map(|m| Period::new(year, m)).collect();
+                let default = data
+                    .plan
+                    .as_ref()
+                    .and_then(|p| p.status.period_due)
+                    .unwrap_or_else(|| data.as_of.period());
+                let pick = app.state.lock_pick.get_or_insert(default);
+                egui::ComboBox::from_id_salt("lock-period")
+                    .selected_text(widgets::period(*pick))
+                    .show_ui(ui, |ui| {
+                        for m in months {
+                            let locked = if data.locked.contains(&m) {
+                                "（已锁定）"
+                            } else {
+                                ""
+                            };
+                            ui.selectable_value(pick, m, format!("{}{locked}", widgets::period(m)));
+                        }
+                    });
+                let chosen = *pick;
+                super::period_lock(ui, &tx, &data.locked, chosen);
+            });
+            ui.end_row();
+            ui.label("");
+            ui.label(
+                RichText::new(if data.locked.is_empty() {
+                    "目前没有锁定的期别。".to_string()
+                } else {
+                    format!(
+                        "已锁定：{}",
+                        data.locked
+                            .iter()
+                            .map(|p| widgets::period(*p))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )
+                })
+                .weak(),
+            );
             ui.end_row();
             ui.label(s.tr("统计截至日期", "As-of date"));
             ui.horizontal(|ui| {
@@ -98,10 +146,12 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 );
                 if ui.button(s.tr("应用", "Apply")).clicked() {
                     match app.state.as_of_text.trim().parse::<Date>() {
-                        Ok(d) => commands.push(Command::SetAsOf(Some(d))),
-                        Err(_) => {
-                            app.state.message = Some((false, "日期格式应为 2023-06-30。".into()))
-                        }
+                        Ok(d) => tx.send(Command::SetAsOf(Some(d))),
+                        Err(_) => tx.send(Command::Message(
+                            false,
+                            s.tr("日期格式应为 2023-06-30。", "Write the date as 2023-06-30.")
+                                .into(),
+                        )),
                     }
                 }
                 if ui
@@ -111,7 +161,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     ))
                     .clicked()
                 {
-                    commands.push(Command::SetAsOf(None));
+                    tx.send(Command::SetAsOf(None));
                 }
             });
             ui.end_row();
@@ -125,7 +175,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         .add_filter("台账数据库", &["sqlite3", "db", "sqlite"])
                         .pick_file()
                 {
-                    commands.push(Command::OpenDatabase(p));
+                    tx.send(Command::OpenDatabase(p));
                 }
             });
             ui.end_row();
@@ -135,12 +185,11 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     .set_file_name(format!("台账备份-{}.sqlite3", crate::cli::today()))
                     .save_file()
             {
-                commands.push(Command::Backup(p));
+                tx.run(jobs::backup(p));
             }
             ui.end_row();
         });
     for n in &data.notices {
         ui.label(RichText::new(n).weak());
     }
-    app.commands.extend(commands);
 }

@@ -4,6 +4,7 @@
 //! being filled in.
 
 use crate::ui::app::{App, Command};
+use crate::ui::jobs;
 use crate::ui::widgets;
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -183,10 +184,9 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         }
     });
     if let Some((path, unit, period)) = template {
-        app.commands
-            .push(Command::ExportTemplate { path, unit, period });
+        app.tx.run(jobs::export_template(path, unit, period));
     }
     if let Some(u) = pick {
-        app.commands.push(Command::SelectUnit(u));
+        app.tx.send(Command::SelectUnit(u));
     }
 }

@@ -2,6 +2,7 @@
 //! another database file.
 
 use crate::ui::app::{App, Command};
+use crate::ui::jobs;
 use egui::{RichText, Ui};
 
 pub fn show(app: &mut App, ui: &mut Ui) {
@@ -23,14 +24,14 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 .add_filter("计划文件", &["txt", "docx"])
                 .pick_file()
         {
-            app.commands.push(Command::ExtractPlan(path));
+            app.tx.run(jobs::extract_plan(path));
         }
         ui.add_space(10.0);
         if ui
             .add_sized(size, egui::Button::new(RichText::new(s.tr("打开演示数据", "Open the demo")).size(17.0)))
             .clicked()
         {
-            app.commands.push(Command::OpenDemo);
+            app.tx.run(jobs::demo());
         }
         ui.add_space(10.0);
         if ui
@@ -40,7 +41,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 .add_filter("台账数据库", &["sqlite3", "db", "sqlite"])
                 .pick_file()
         {
-            app.commands.push(Command::OpenDatabase(path));
+            app.tx.send(Command::OpenDatabase(path));
         }
         ui.add_space(20.0);
         ui.label(RichText::new(format!("{}{}", s.tr("数据库：", "Database: "), app.db.display())).weak());
