@@ -637,3 +637,90 @@ fn an_undone_batch_is_restored_and_a_locked_period_holds() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn an_imported_figure_is_corrected_with_a_reason_and_the_audit_lists_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    ok(&db, &["demo"]);
+    let figure = [
+        "--indicator",
+        "新建智慧社区数",
+        "--unit",
+        "张店区",
+        "--period",
+        "2023-06",
+        "--value",
+        "10",
+    ];
+    // The imported figure is not overwritten without a reason…
+    let err = fails(&db, &[&["report", "add"][..], &figure[..]].concat());
+    assert!(
+        err.contains("needs a reason") && err.contains("report correct"),
+        "{err}"
+    );
+    let err = fails(
+        &db,
+        &[&["report", "correct"][..], &figure[..], &["--reason", " "]].concat(),
+    );
+    assert!(err.contains("--reason"), "{err}");
+    // …and is with one, the import kept as history.
+    let r = json(
+        &db,
+        &[
+            &["report", "correct"][..],
+            &figure[..],
+            &["--reason", "区县来函更正"],
+        ]
+        .concat(),
+    );
+    assert_eq!(r["value"], 10.0);
+    assert!(r["batch_id"].is_null());
+    let log = json(
+        &db,
+        &["audit", "--indicator", "新建智慧社区数", "--unit", "张店区"],
+    );
+    let lines = log.as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert_eq!(lines[0]["action"], "correct");
+    assert_eq!(lines[0]["note"], "区县来函更正");
+    assert_eq!(
+        (lines[0]["before"].as_f64(), lines[0]["after"].as_f64()),
+        (Some(9.0), Some(10.0))
+    );
+    assert_eq!(lines[1]["action"], "import");
+    assert_eq!(lines[1]["after"], 9.0);
+    assert!(lines[1]["row"].as_i64().is_some());
+    // A filter that matches nothing, and the text form.
+    let none = json(
+        &db,
+        &[
+            "audit",
+            "--indicator",
+            "新建智慧社区数",
+            "--since",
+            "2999-01-01",
+        ],
+    );
+    assert_eq!(none, serde_json::json!([]));
+    let text = ok(&db, &["audit", "--unit", "张店区"]);
+    assert!(
+        text.contains("correct") && text.contains("(区县来函更正)"),
+        "{text}"
+    );
+    // A figure entered by hand is changed without a reason (an edit).
+    let hand = [
+        "--indicator",
+        "新建智慧社区数",
+        "--unit",
+        "淄川区",
+        "--period",
+        "2023-06",
+        "--value",
+    ];
+    ok(&db, &[&["report", "add"][..], &hand[..], &["3"]].concat());
+    ok(&db, &[&["report", "add"][..], &hand[..], &["4"]].concat());
+    let log = json(&db, &["audit", "--unit", "淄川区", "--limit", "1"]);
+    assert_eq!(log[0]["action"], "edit");
+    assert_eq!(log[0]["before"], 3.0);
+}

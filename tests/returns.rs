@@ -527,7 +527,9 @@ fn batches_commit_supersede_and_undo() {
     let log = store.audit_log(None, 1000).unwrap();
     assert!(
         log.iter()
-            .any(|a| a.action == "undo" && a.before == Some(11.0) && a.after == Some(9.0))
+            .any(|a| a.action == taizhang::domain::AuditAction::Undo
+                && a.before == Some(11.0)
+                && a.after == Some(9.0))
     );
     // A locked period refuses a whole file.
     store.lock_period("2023-06".parse().unwrap()).unwrap();
@@ -750,7 +752,7 @@ fn files_committed_together_are_batched_one_by_one() {
         && a.unit == "张店区"
         && a.before == Some((indicators.len() - 1) as f64)
         && a.after == Some(2.0 * (indicators.len() - 1) as f64)
-        && a.action == "import"));
+        && a.action == taizhang::domain::AuditAction::Import));
 }
 
 #[test]

@@ -481,7 +481,7 @@ fn figures_keep_history_and_an_audit_trail() {
     assert!(
         audit
             .iter()
-            .all(|a| a.actor == "coordinator" && a.action == "edit")
+            .all(|a| a.actor == "coordinator" && a.action == taizhang::domain::AuditAction::Edit)
     );
     assert_eq!(s.current_reports(1).unwrap().len(), 1);
 }
@@ -529,7 +529,7 @@ fn bad_figures_are_refused_with_reasons() {
         .audit_log(None, 100)
         .unwrap()
         .into_iter()
-        .map(|a| (a.action, a.period))
+        .map(|a| (a.action.to_string(), a.period))
         .collect();
     let line = |a: &str| (a.to_string(), "2023-06".to_string());
     assert_eq!(

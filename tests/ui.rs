@@ -672,3 +672,62 @@ fn the_indicator_screen_tells_the_two_scene_counts_apart_and_counts_units() {
         assert!(h.query_all_by_label(unit).count() >= 1, "{unit} has a bar");
     }
 }
+
+#[test]
+fn a_figure_is_corrected_by_hand_with_its_reason_and_both_are_in_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    send(
+        &mut h,
+        Command::SetAsOf(Some("2023-07-20".parse().unwrap())),
+    );
+    let id = loaded(h.state())
+        .indicators
+        .iter()
+        .find(|i| i.name == "新建智慧社区数")
+        .unwrap()
+        .id;
+    let before = actual(h.state(), "新建智慧社区数").unwrap();
+    send(&mut h, Command::OpenIndicator(id));
+    h.get_by_label("录入 / 更正数据").click();
+    h.step();
+    settle(&mut h);
+    // The unit is picked (the list's names also label the unit bars).
+    h.state_mut().state.figure_form.as_mut().unwrap().unit = "张店区".into();
+    h.run_steps(2);
+    h.get(egui_kittest::kittest::by().label_contains("当前：9个（导入自 张店区_2023年6月"));
+    // The field starts at the current figure; it is cleared and typed.
+    h.state_mut()
+        .state
+        .figure_form
+        .as_mut()
+        .unwrap()
+        .value
+        .clear();
+    h.get_by_label("数值").focus();
+    h.run_steps(1);
+    h.get_by_label("数值").type_text("10");
+    h.run_steps(2);
+    // An imported figure is not corrected without a reason.
+    h.get_by_label("请填写更正理由。");
+    h.get_by_label("更正理由（必填）").focus();
+    h.get_by_label("更正理由（必填）").type_text("区县来函更正");
+    h.run_steps(2);
+    h.get_by_label("保存更正").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(actual(h.state(), "新建智慧社区数"), Some(before + 1.0));
+    h.get(egui_kittest::kittest::by().label_contains("当前：10个（手工录入"));
+    h.get_by_label("修改记录").click();
+    h.step();
+    settle(&mut h);
+    h.get_by_label("区县来函更正");
+    h.get_by_label("9个 → 10个");
+    h.get_by_label("更正");
+    h.get(
+        egui_kittest::kittest::by()
+            .label_contains("张店区_2023年6月_大数据工作进展情况统计表.xlsx 第"),
+    );
+    h.get_by_label("— → 9个");
+}

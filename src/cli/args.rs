@@ -54,6 +54,9 @@ pub enum Command {
     /// Reported figures entered by hand.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The audit log (留痕): every change to a figure and every period lock,
+    /// newest first.
+    Audit(AuditArgs),
     /// Status of every indicator of a plan: completion, 序时进度, traffic light.
     Status(StatusArgs),
     /// Show or change the progress settings (thresholds, due-soon window, year start).
@@ -155,7 +158,17 @@ pub enum PlanCommand {
 #[derive(Subcommand, Debug)]
 pub enum ReportCommand {
     /// Record a figure by hand (kept in the audit log like any other change).
+    /// An imported figure is corrected with `report correct` instead.
     Add(ReportAddArgs),
+    /// Correct a figure, imported or not, giving the reason: the figure it
+    /// replaces stays as history, the reason goes to the audit log.
+    Correct {
+        #[command(flatten)]
+        figure: ReportAddArgs,
+        /// Why the figure changes (e.g. 区县来函更正).
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(ClapArgs, Debug)]
@@ -187,6 +200,22 @@ pub struct ReportAddArgs {
     /// Restrict the indicator lookup to one plan.
     #[arg(long)]
     pub plan: Option<i64>,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct AuditArgs {
+    /// Only this indicator's changes (name or code).
+    #[arg(long)]
+    pub indicator: Option<String>,
+    /// Only this unit's changes (name or alias).
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Only changes made on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_parser = parse_date)]
+    pub since: Option<Date>,
+    /// At most this many lines.
+    #[arg(long, default_value_t = 200)]
+    pub limit: usize,
 }
 
 #[derive(ClapArgs, Debug)]

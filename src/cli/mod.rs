@@ -215,6 +215,44 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                 )
             })
         }
+        Command::Report(ReportCommand::Correct { figure, reason }) => {
+            let mut entry = report_entry(figure)?;
+            if reason.trim().is_empty() {
+                return Err(CliError::new("--reason: say why the figure changes"));
+            }
+            entry.reason = Some(reason);
+            let mut store = open(db)?;
+            let report = store.add_report(&entry)?;
+            emit(json, &report, |r| {
+                format!(
+                    "corrected '{}' by {} in {} to {} (the earlier figure is kept as history)\n",
+                    entry.indicator,
+                    r.unit,
+                    r.period,
+                    text::number(r.value)
+                )
+            })
+        }
+        Command::Audit(a) => {
+            let store = open(db)?;
+            let indicator = match &a.indicator {
+                Some(key) => Some(store.find_indicator(key, None)?.id),
+                None => None,
+            };
+            let unit = match &a.unit {
+                Some(name) => Some(store.require_unit(name)?.name),
+                None => None,
+            };
+            let since = a.since.map(|d| d.to_string());
+            let lines: Vec<_> = store
+                .audit_log(indicator, 1 << 40)?
+                .into_iter()
+                .filter(|l| unit.as_ref().is_none_or(|u| &l.unit == u))
+                .filter(|l| since.as_ref().is_none_or(|s| l.at.as_str() >= s.as_str()))
+                .take(a.limit)
+                .collect();
+            emit(json, &lines, |lines| text::audit(lines))
+        }
         Command::Status(a) => {
             let store = open(db)?;
             let plan = store.plan_or_latest(a.plan)?;
@@ -468,6 +506,7 @@ fn report_entry(a: ReportAddArgs) -> Result<ReportEntry> {
         progress: a.text,
         problems: a.problems,
         next_steps: a.next_steps,
+        reason: None,
     })
 }
 

@@ -216,3 +216,35 @@ pub fn draft_indicators(plan: &PlanDoc) -> String {
     }
     s
 }
+
+/// The audit log, a line per change: when, who, what, the figure's key,
+/// before → after, and the batch or the reason.
+pub fn audit(lines: &[crate::store::AuditEntry]) -> String {
+    let mut s = String::new();
+    for l in lines {
+        let at = l.at.replace('T', " ");
+        let _ = write!(
+            s,
+            "{}  {}  {:<7}  {}",
+            at.trim_end_matches('Z'),
+            l.actor,
+            l.action,
+            l.period
+        );
+        if !l.indicator_code.is_empty() {
+            let _ = write!(s, "  {} {}", l.indicator_code, l.unit);
+            let _ = write!(s, "  {} → {}", number(l.before), number(l.after));
+        }
+        if let Some(b) = l.batch_id {
+            let _ = write!(s, "  batch {b}");
+        }
+        if !l.note.is_empty() {
+            let _ = write!(s, "  ({})", l.note);
+        }
+        s.push('\n');
+    }
+    if lines.is_empty() {
+        s.push_str("no changes recorded\n");
+    }
+    s
+}

@@ -10,9 +10,9 @@ pub mod text;
 
 pub use date::{Date, DateError, Period};
 pub use model::{
-    Aggregation, BatchRow, Better, Comparator, Confidence, Cycle, FigureHistory, Indicator, Kind,
-    Observation, PlanDoc, PlanIndicator, PlanSection, PlanSummary, PlanTask, Report,
-    ResponsibleUnit, Role, Scope, Status, Unit, UnitKind, UnitSpec, UnitsFile, ValueBasis,
+    Aggregation, AuditAction, BatchRow, Better, Comparator, Confidence, Cycle, FigureHistory,
+    Indicator, Kind, Observation, PlanDoc, PlanIndicator, PlanSection, PlanSummary, PlanTask,
+    Report, ResponsibleUnit, Role, Scope, Status, Unit, UnitKind, UnitSpec, UnitsFile, ValueBasis,
 };
 pub use progress::{
     CitySource, Evaluation, Figure, Forecast, Goal, IndicatorRule, Pace, ProgressSettings,

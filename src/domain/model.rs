@@ -75,6 +75,26 @@ word_enum! {
 }
 
 word_enum! {
+    /// What a line of the audit log (留痕) records.
+    AuditAction {
+        /// a return's figures committed as a batch
+        Import = "import",
+        /// a batch undone: its figures stop counting
+        Undo = "undo",
+        /// a figure entered by hand
+        Edit = "edit",
+        /// a figure corrected by hand, with a reason
+        Correct = "correct",
+        /// an undone batch restored
+        Restore = "restore",
+        /// a period locked
+        Lock = "lock",
+        /// a period unlocked
+        Unlock = "unlock",
+    }
+}
+
+word_enum! {
     /// Which way is good.
     Better { Higher = "higher", Lower = "lower" }
 }

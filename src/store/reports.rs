@@ -27,6 +27,9 @@ pub struct ReportEntry {
     pub progress: Option<String>,
     pub problems: Option<String>,
     pub next_steps: Option<String>,
+    /// Why the figure is corrected. Required to replace an imported figure
+    /// (the import stays as history); kept in the audit log.
+    pub reason: Option<String>,
 }
 
 impl ReportEntry {
@@ -44,6 +47,7 @@ impl ReportEntry {
             progress: None,
             problems: None,
             next_steps: None,
+            reason: None,
         }
     }
 }
@@ -55,14 +59,17 @@ pub struct AuditEntry {
     pub id: i64,
     pub at: String,
     pub actor: String,
-    pub action: String,
+    pub action: crate::domain::AuditAction,
     pub indicator_code: String,
     pub unit: String,
     pub period: String,
     pub before: Option<f64>,
     pub after: Option<f64>,
     pub batch_id: Option<i64>,
+    /// What the line says beside the figures: the reason of a correction.
     pub note: String,
+    /// The sheet row an imported figure came from.
+    pub row: Option<i64>,
 }
 
 /// The words of a figure.
@@ -79,6 +86,9 @@ pub(super) type Current = (i64, Option<f64>, String, String, String);
 /// bulk, see `batches::write_batch`.)
 pub(super) struct Origin<'a> {
     pub actor: &'a str,
+    /// Why a figure was corrected (an audit line `correct` with this note);
+    /// `None`: an ordinary entry (`edit`).
+    pub reason: Option<&'a str>,
     /// When, as `YYYY-MM-DDTHH:MM:SSZ`: one moment for everything a
     /// transaction writes (see [`now`]).
     pub at: &'a str,
@@ -136,18 +146,30 @@ pub(super) fn write_report(
 ) -> Result<i64> {
     let p = period.to_string();
     check_unlocked(tx, &p)?;
-    let previous: Option<Current> = tx
+    let (previous, imported_from): (Option<Current>, Option<String>) = tx
         .prepare_cached(
-            "SELECT id, value, progress, problems, next_steps FROM reports
-             WHERE indicator_id = ?1 AND unit_id = ?2 AND period = ?3 AND active = 1",
+            "SELECT r.id, r.value, r.progress, r.problems, r.next_steps, b.file_name FROM reports r
+             LEFT JOIN batches b ON b.id = r.batch_id
+             WHERE r.indicator_id = ?1 AND r.unit_id = ?2 AND r.period = ?3 AND r.active = 1",
         )
         .and_then(|mut st| {
             st.query_row(params![ind.id, unit_id, p], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((
+                    Some((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                    r.get(5)?,
+                ))
             })
             .optional()
         })
-        .context("reading the current figure")?;
+        .context("reading the current figure")?
+        .unwrap_or((None, None));
+    let reason = origin.reason.map(str::trim).filter(|r| !r.is_empty());
+    if let (Some(file), None) = (&imported_from, reason) {
+        return Err(StoreError::Invalid(format!(
+            "the figure of '{}' for {unit_name} in {p} was imported from '{file}'; correcting it needs a reason (taizhang report correct … --reason TEXT)",
+            ind.name
+        )));
+    }
     let before = previous.as_ref().and_then(|p| p.1);
     let keep = |new: Option<&str>, old: Option<&String>| -> String {
         new.map(str::to_string)
@@ -185,11 +207,23 @@ pub(super) fn write_report(
     .context("recording the figure")?;
     let id = tx.last_insert_rowid();
     tx.prepare_cached(
-        "INSERT INTO audit_log (actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, at)
-         VALUES (?1, 'edit', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO audit_log (actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, at, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )
     .and_then(|mut st| {
-        st.execute(params![origin.actor, ind.id, ind.code, unit_id, unit_name, p, before, value, origin.at])
+        st.execute(params![
+            origin.actor,
+            if reason.is_some() { "correct" } else { "edit" },
+            ind.id,
+            ind.code,
+            unit_id,
+            unit_name,
+            p,
+            before,
+            value,
+            origin.at,
+            reason.unwrap_or_default()
+        ])
     })
     .context("writing the audit log")?;
     Ok(id)
@@ -268,6 +302,7 @@ impl Store {
             Origin {
                 actor: &actor,
                 at: &now(&tx)?,
+                reason: entry.reason.as_deref(),
             },
         )?;
         tx.commit().context("committing the entry")?;
@@ -339,14 +374,14 @@ impl Store {
         let mut st = self
             .conn
             .prepare(
-                "SELECT id, at, actor, action, indicator_code, unit_name, period, before, after, batch_id, note
+                "SELECT id, at, actor, action, indicator_code, unit_name, period, before, after, batch_id, note, row
                  FROM (
                      SELECT a.id, 0 AS figure, a.at, a.actor, a.action, a.indicator_id, a.indicator_code,
-                            a.unit_name, a.period, a.before, a.after, a.batch_id, a.note
+                            a.unit_name, a.period, a.before, a.after, a.batch_id, a.note, NULL AS row
                      FROM audit_log a WHERE a.covers_batch = 0
                      UNION ALL
                      SELECT a.id, r.id, a.at, a.actor, a.action, r.indicator_id, COALESCE(i.code, ''),
-                            a.unit_name, r.period, p.value, r.value, a.batch_id, a.note
+                            a.unit_name, r.period, p.value, r.value, a.batch_id, a.note, r.row
                      FROM audit_log a
                      JOIN reports r ON r.batch_id = a.batch_id
                      LEFT JOIN indicators i ON i.id = r.indicator_id
@@ -363,7 +398,16 @@ impl Store {
                     id: r.get(0)?,
                     at: r.get(1)?,
                     actor: r.get(2)?,
-                    action: r.get(3)?,
+                    action: {
+                        let a: String = r.get(3)?;
+                        a.parse().map_err(|e: String| {
+                            rusqlite::Error::FromSqlConversionFailure(
+                                3,
+                                rusqlite::types::Type::Text,
+                                e.into(),
+                            )
+                        })?
+                    },
                     indicator_code: r.get(4)?,
                     unit: r.get(5)?,
                     period: r.get(6)?,
@@ -371,6 +415,7 @@ impl Store {
                     after: r.get(8)?,
                     batch_id: r.get(9)?,
                     note: r.get(10)?,
+                    row: r.get(11)?,
                 })
             })
             .context("reading the audit log")?;

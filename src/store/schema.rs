@@ -52,7 +52,7 @@ pub static MIGRATIONS: &[Migration] = &[
         sql: v7,
     },
     Migration {
-        description: "the audit log also records restored batches and period locks",
+        description: "the audit log also records corrections with their reasons, restored batches and period locks",
         sql: v8,
     },
 ];
@@ -319,7 +319,7 @@ fn v8() -> String {
              id              INTEGER PRIMARY KEY,
              at              TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
              actor           TEXT NOT NULL,
-             action          TEXT NOT NULL CHECK (action IN ('import', 'undo', 'edit', 'restore', 'lock', 'unlock')),
+             action          TEXT NOT NULL CHECK (action IN ('import', 'undo', 'edit', 'correct', 'restore', 'lock', 'unlock')),
              indicator_id    INTEGER,
              indicator_code  TEXT NOT NULL,
              unit_id         INTEGER,

@@ -104,6 +104,34 @@ pub enum Rematch {
     Reject(usize),
 }
 
+/// The parts below the indicator screen's charts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IndicatorTab {
+    /// 逐期进展: the period-by-period words.
+    #[default]
+    Progress,
+    /// 录入/更正: a figure by hand.
+    Entry,
+    /// 修改记录: every change to the figures.
+    History,
+}
+
+/// A figure being entered or corrected by hand (an edit buffer: nothing is
+/// written until it is saved).
+#[derive(Clone, Debug, Default)]
+pub struct FigureForm {
+    pub indicator: i64,
+    pub unit: String,
+    pub period: Option<Period>,
+    /// The unit and period the fields were last filled from.
+    pub filled_from: Option<(String, Period)>,
+    pub value: String,
+    pub progress: String,
+    pub problems: String,
+    pub next_steps: String,
+    pub reason: String,
+}
+
 /// What lives only while the window is open.
 #[derive(Default)]
 pub struct State {
@@ -135,6 +163,10 @@ pub struct State {
     pub confirm_undo: Option<i64>,
     /// The period picked in the settings' lock row.
     pub lock_pick: Option<Period>,
+    /// What the indicator screen shows below its charts.
+    pub indicator_tab: IndicatorTab,
+    /// The figure being entered or corrected on the indicator screen.
+    pub figure_form: Option<FigureForm>,
 }
 
 /// The window's application.

@@ -33,6 +33,8 @@ pub struct Detail {
     pub indicator_id: i64,
     /// Oldest period first.
     pub reports: Vec<Report>,
+    /// Every change to its figures (留痕), newest first.
+    pub history: Vec<crate::store::AuditEntry>,
 }
 
 /// Loads one indicator's figures up to the as-of date (on the worker):
@@ -42,9 +44,13 @@ pub fn load_detail(store: &Store, indicator_id: i64, as_of: Date) -> Result<Deta
         .indicator_reports(indicator_id)
         .map_err(|e| explain(&e.to_string()))?;
     reports.retain(|r| r.period <= as_of.period());
+    let history = store
+        .audit_log(Some(indicator_id), 2000)
+        .map_err(|e| explain(&e.to_string()))?;
     Ok(Detail {
         indicator_id,
         reports,
+        history,
     })
 }
 
@@ -108,6 +114,8 @@ pub fn explain(e: &str) -> String {
         format!(
             "该文件是空文件（0 字节），不是台账。若原为台账，说明已被清空，请打开备份（*.bak）；新建台账请另取一个不存在的文件名（{e}）。"
         )
+    } else if e.contains("correcting it needs a reason") {
+        format!("该数据来自导入的报表，更正须填写理由；原数据保留在修改记录中（{e}）。")
     } else if e.contains("locked") {
         format!(
             "该期别已锁定，数据不能再变动（{e}）。如需修改，请先在“设置”的“期别锁定”中解锁该期别。"

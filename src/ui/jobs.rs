@@ -479,6 +479,27 @@ pub fn set_period_lock(period: crate::domain::Period, lock: bool) -> Job {
     })
 }
 
+/// Records a figure entered or corrected by hand.
+pub fn save_figure(entry: crate::store::ReportEntry) -> Job {
+    Job::new("保存数据", move |cx| {
+        let r = cx
+            .store()?
+            .add_report(&entry)
+            .map_err(|e| format!("数据未能保存：{}", data::explain(&e.to_string())))?;
+        let what = if entry.reason.is_some() {
+            "已更正"
+        } else {
+            "已录入"
+        };
+        Ok(Event::Done(format!(
+            "{what}{}{}的数据：{}。",
+            r.unit,
+            crate::ui::widgets::period(r.period),
+            crate::export::figure(r.value, None)
+        )))
+    })
+}
+
 /// Saves the progress thresholds, cycle and due day.
 pub fn save_progress_settings(p: ProgressSettings) -> Job {
     Job::new("保存设置", move |cx| {

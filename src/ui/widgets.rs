@@ -65,6 +65,20 @@ pub fn percent(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
+/// What a line of the audit log records, in words.
+pub fn audit_action(a: crate::domain::AuditAction) -> &'static str {
+    use crate::domain::AuditAction as A;
+    match a {
+        A::Import => "导入",
+        A::Undo => "撤销导入",
+        A::Edit => "手工录入",
+        A::Correct => "更正",
+        A::Restore => "恢复导入",
+        A::Lock => "锁定期别",
+        A::Unlock => "解锁期别",
+    }
+}
+
 /// A period as people write it: 2023年6月.
 pub fn period(p: Period) -> String {
     crate::export::period(p)

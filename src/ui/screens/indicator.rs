@@ -10,7 +10,7 @@
 use crate::domain::Period;
 use crate::export::chart::{ChartData, Scale, colour};
 use crate::store::IndicatorStatus;
-use crate::ui::app::{App, Command, CommandSender};
+use crate::ui::app::{App, Command, CommandSender, FigureForm, IndicatorTab};
 use crate::ui::data::Loaded;
 use crate::ui::jobs;
 use crate::ui::widgets;
@@ -68,7 +68,14 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         }
     };
     legend(ui, &chart);
-    let height = (ui.available_height() * 0.5).max(240.0);
+    // Below the charts, the words take little room; a form or the change
+    // log more.
+    let share = if app.state.indicator_tab == IndicatorTab::Progress {
+        0.5
+    } else {
+        0.36
+    };
+    let height = (ui.available_height() * share).max(200.0);
     ui.columns(2, |cols| {
         city_chart(&mut cols[0], &chart, i, plan, reports, height);
         unit_bars(&mut cols[1], &chart, height);
@@ -87,7 +94,304 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             tx.run(jobs::save_chart(path, i.code.clone(), as_of));
         }
     });
-    progress_texts(ui, i, reports);
+    ui.horizontal(|ui| {
+        for (tab, name) in [
+            (IndicatorTab::Progress, "逐期进展"),
+            (IndicatorTab::Entry, "录入 / 更正数据"),
+            (IndicatorTab::History, "修改记录"),
+        ] {
+            if ui
+                .selectable_label(app.state.indicator_tab == tab, name)
+                .clicked()
+            {
+                app.state.indicator_tab = tab;
+            }
+        }
+    });
+    ui.separator();
+    match app.state.indicator_tab {
+        IndicatorTab::Progress => progress_texts(ui, i, reports),
+        IndicatorTab::Entry => {
+            let form = match &mut app.state.figure_form {
+                Some(f) if f.indicator == id => f,
+                slot => slot.insert(FigureForm {
+                    indicator: id,
+                    unit: i
+                        .city_reporter
+                        .clone()
+                        .unwrap_or_else(|| i.reporting_units.first().cloned().unwrap_or_default()),
+                    period: plan.status.period_due.or(Some(as_of.period())),
+                    ..Default::default()
+                }),
+            };
+            egui::ScrollArea::vertical()
+                .id_salt("entry")
+                .show(ui, |ui| {
+                    figure_entry(ui, form, i, reports, plan, &data.locked, as_of, &tx)
+                });
+        }
+        IndicatorTab::History => history(ui, i, plan, reports.is_empty()),
+    }
+}
+
+/// A figure entered or corrected by hand: the unit and period, the current
+/// figure and where it came from, the value and the three texts; correcting
+/// an imported figure asks for the reason (the import stays as history).
+#[allow(clippy::too_many_arguments)]
+fn figure_entry(
+    ui: &mut Ui,
+    form: &mut FigureForm,
+    i: &IndicatorStatus,
+    reports: &[crate::domain::Report],
+    plan: &Loaded,
+    locked: &[Period],
+    as_of: crate::domain::Date,
+    tx: &CommandSender,
+) {
+    let mut units: Vec<&String> = i.city_reporter.iter().collect();
+    units.extend(
+        i.reporting_units
+            .iter()
+            .filter(|u| Some(*u) != i.city_reporter.as_ref()),
+    );
+    let months: Vec<Period> = (1..=12)
+        .filter_map(|m| Period::new(plan.summary.year, m))
+        .filter(|p| *p <= as_of.period())
+        .collect();
+    ui.horizontal(|ui| {
+        ui.label("填报单位");
+        egui::ComboBox::from_id_salt("entry-unit")
+            .selected_text(if form.unit.is_empty() {
+                "（请选择）"
+            } else {
+                form.unit.as_str()
+            })
+            .width(220.0)
+            .show_ui(ui, |ui| {
+                for u in &units {
+                    ui.selectable_value(&mut form.unit, (*u).clone(), u.as_str());
+                }
+            });
+        ui.label("期别");
+        egui::ComboBox::from_id_salt("entry-period")
+            .selected_text(form.period.map_or("（请选择）".into(), widgets::period))
+            .show_ui(ui, |ui| {
+                for m in &months {
+                    ui.selectable_value(&mut form.period, Some(*m), widgets::period(*m));
+                }
+            });
+    });
+    let Some(period) = form.period else {
+        ui.label(RichText::new("截至日期之前没有可填报的期别。").weak());
+        return;
+    };
+    let current = reports
+        .iter()
+        .find(|r| r.unit == form.unit && r.period == period);
+    // A new unit or period: the fields start from its current figure.
+    if form.filled_from.as_ref() != Some(&(form.unit.clone(), period)) {
+        form.filled_from = Some((form.unit.clone(), period));
+        form.value = current
+            .and_then(|r| r.value)
+            .map(crate::export::number)
+            .unwrap_or_default()
+            .replace(',', "");
+        form.progress = current.map(|r| r.progress.clone()).unwrap_or_default();
+        form.problems = current.map(|r| r.problems.clone()).unwrap_or_default();
+        form.next_steps = current.map(|r| r.next_steps.clone()).unwrap_or_default();
+        form.reason.clear();
+    }
+    let imported = current.and_then(|r| r.batch_id);
+    ui.label(match current {
+        None => format!("{}{}尚无数据。", form.unit, widgets::period(period)),
+        Some(r) => format!(
+            "当前：{}（{}）",
+            widgets::with_unit(r.value, i.unit.as_deref()),
+            match r.batch_id {
+                Some(b) => format!(
+                    "导入自 {}{}",
+                    plan.batch_files.get(&b).map_or("", String::as_str),
+                    r.row.map(|n| format!(" 第{n}行")).unwrap_or_default()
+                ),
+                None => format!("手工录入，{}", r.entered_by),
+            }
+        ),
+    });
+    let is_locked = locked.contains(&period);
+    egui::Grid::new("entry-fields")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let label = ui.label("数值");
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut form.value)
+                        .desired_width(140.0)
+                        .id_salt("entry-value"),
+                )
+                .labelled_by(label.id);
+                ui.label(i.unit.as_deref().unwrap_or(""));
+            });
+            ui.end_row();
+            for (name, text, salt) in [
+                ("进展情况", &mut form.progress, "entry-progress"),
+                ("存在问题", &mut form.problems, "entry-problems"),
+                ("下步打算", &mut form.next_steps, "entry-next"),
+            ] {
+                let label = ui.label(name);
+                ui.add(
+                    egui::TextEdit::multiline(text)
+                        .desired_rows(2)
+                        .desired_width(640.0)
+                        .id_salt(salt),
+                )
+                .labelled_by(label.id);
+                ui.end_row();
+            }
+            let label = ui.label(if imported.is_some() {
+                "更正理由（必填）"
+            } else {
+                "更正理由"
+            });
+            ui.add(
+                egui::TextEdit::singleline(&mut form.reason)
+                    .desired_width(640.0)
+                    .hint_text(if imported.is_some() {
+                        "该数据来自导入的报表，更正须说明理由，如：区县来函更正"
+                    } else {
+                        "可选；填写后记为“更正”"
+                    })
+                    .id_salt("entry-reason"),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+        });
+    let value = parse_figure(&form.value);
+    let reason = form.reason.trim().to_string();
+    let problem = if form.unit.is_empty() {
+        Some("请选择填报单位。".to_string())
+    } else if is_locked {
+        Some(format!(
+            "{}已锁定，解锁后才能录入。",
+            widgets::period(period)
+        ))
+    } else if value.is_none() {
+        Some("请填写数值（如 12、45.5 或 85%）。".into())
+    } else if imported.is_some() && reason.is_empty() {
+        Some("请填写更正理由。".into())
+    } else {
+        None
+    };
+    ui.horizontal(|ui| {
+        let save = if current.is_some() {
+            "保存更正"
+        } else {
+            "保存"
+        };
+        if ui
+            .add_enabled(
+                problem.is_none(),
+                egui::Button::new(RichText::new(save).strong()),
+            )
+            .clicked()
+            && let Some(v) = value
+        {
+            let mut entry = crate::store::ReportEntry::new(&i.code, &form.unit, period, v);
+            entry.plan_id = Some(plan.summary.id);
+            entry.progress = Some(form.progress.trim().to_string());
+            entry.problems = Some(form.problems.trim().to_string());
+            entry.next_steps = Some(form.next_steps.trim().to_string());
+            entry.reason = (!reason.is_empty()).then(|| reason.clone());
+            tx.run(jobs::save_figure(entry));
+            // The reason belongs to this correction, not to the next one.
+            form.reason.clear();
+        }
+        if let Some(p) = &problem {
+            ui.label(RichText::new(p).weak());
+        }
+        if is_locked {
+            super::period_lock(ui, tx, locked, period);
+        }
+    });
+}
+
+/// A figure as typed: digits with thousands separators, a decimal point, an
+/// optional % (45.5% is 45.5, as the indicator's unit says).
+fn parse_figure(text: &str) -> Option<f64> {
+    let t: String = text
+        .trim()
+        .trim_end_matches(['%', '％'])
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' '))
+        .collect();
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Every change to the indicator's figures, newest first: what, whose
+/// figure for which period, before → after, from which file and row or by
+/// hand with its reason, who and when.
+fn history(ui: &mut Ui, i: &IndicatorStatus, plan: &Loaded, loading: bool) {
+    let Some(d) = plan.detail.as_ref().filter(|d| d.indicator_id == i.id) else {
+        if loading {
+            ui.label(RichText::new("正在读取…").weak());
+        }
+        return;
+    };
+    if d.history.is_empty() {
+        ui.label(RichText::new("该指标的数据尚无任何变动。").weak());
+        return;
+    }
+    let unit = i.unit.as_deref();
+    egui::ScrollArea::vertical()
+        .id_salt("history")
+        .show(ui, |ui| {
+            egui::Grid::new("history-grid")
+                .striped(true)
+                .num_columns(7)
+                .show(ui, |ui| {
+                    for h in [
+                        "时间",
+                        "操作",
+                        "单位",
+                        "期别",
+                        "原值 → 新值",
+                        "来源 / 理由",
+                        "操作人",
+                    ] {
+                        ui.strong(h);
+                    }
+                    ui.end_row();
+                    for l in &d.history {
+                        ui.label(l.at.replace('T', " ").trim_end_matches('Z').to_string());
+                        ui.label(widgets::audit_action(l.action));
+                        ui.label(&l.unit);
+                        ui.label(
+                            l.period
+                                .parse::<Period>()
+                                .map_or(l.period.clone(), widgets::period),
+                        );
+                        ui.label(format!(
+                            "{} → {}",
+                            widgets::with_unit(l.before, unit),
+                            widgets::with_unit(l.after, unit)
+                        ));
+                        let file = l.batch_id.map(|b| {
+                            format!(
+                                "{}{}",
+                                plan.batch_files.get(&b).map_or("", String::as_str),
+                                l.row.map(|n| format!(" 第{n}行")).unwrap_or_default()
+                            )
+                        });
+                        ui.label(match (file, l.note.is_empty()) {
+                            (Some(f), _) => f,
+                            (None, false) => l.note.clone(),
+                            (None, true) => "手工录入".into(),
+                        });
+                        ui.label(&l.actor);
+                        ui.end_row();
+                    }
+                });
+        });
 }
 
 /// The picker, status, figures, where the city's figure comes from and who
