@@ -939,3 +939,65 @@ fn references_are_enforced_again_after_an_import_committed_or_dropped() {
         "{refused:?}"
     );
 }
+
+#[test]
+fn a_ledger_made_by_the_previous_release_keeps_everything_and_gains_the_new_actions() {
+    // tests/data/ledgers/demo-v7.sqlite3: `taizhang demo` by the release at
+    // schema 7, then a figure by hand (淄川区), 2023-03 locked and batch 5
+    // undone.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v7.sqlite3");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ledgers/demo-v7.sqlite3"),
+        &path,
+    )
+    .unwrap();
+    let dump = |path: &Path, sql: &str| -> Vec<String> {
+        let raw = rusqlite::Connection::open(path).unwrap();
+        let mut st = raw.prepare(sql).unwrap();
+        let n = st.column_count();
+        st.query_map([], |r| {
+            Ok::<String, rusqlite::Error>(
+                (0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            )
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+    };
+    let tables = [
+        "SELECT * FROM audit_log ORDER BY id",
+        "SELECT * FROM reports ORDER BY id",
+        "SELECT id, sha256, state FROM batches ORDER BY id",
+        "SELECT * FROM locked_periods",
+    ];
+    let before: Vec<Vec<String>> = tables.iter().map(|t| dump(&path, t)).collect();
+    assert_eq!(
+        dump(&path, "PRAGMA user_version"),
+        ["Integer(7)"],
+        "the fixture is at schema 7"
+    );
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.version().unwrap(), LATEST_VERSION);
+    let after: Vec<Vec<String>> = tables.iter().map(|t| dump(&path, t)).collect();
+    assert_eq!(before, after, "every line and figure kept as it was");
+    assert!(!before[0].is_empty() && !before[1].is_empty());
+    // The new actions work on the old data.
+    let undone = s.batch(5).unwrap();
+    assert_eq!(undone.state, "undone");
+    let r = s.restore_batch(5).unwrap();
+    assert_eq!(r.restored as i64, undone.rows);
+    assert!(s.unlock_period("2023-03".parse().unwrap()).unwrap());
+    let actions: Vec<AuditAction> = s
+        .audit_log(None, 100)
+        .unwrap()
+        .iter()
+        .map(|a| a.action)
+        .take(2)
+        .collect();
+    assert_eq!(actions, [AuditAction::Unlock, AuditAction::Restore]);
+    s.integrity_check().unwrap();
+}
