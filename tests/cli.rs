@@ -724,3 +724,177 @@ fn an_imported_figure_is_corrected_with_a_reason_and_the_audit_lists_both() {
     assert_eq!(log[0]["action"], "edit");
     assert_eq!(log[0]["before"], 3.0);
 }
+
+/// A 任务分解表 as a bureau might circulate it: a title, 序号, names (one
+/// row by code only), units across, a 备注 column, a unit not in the
+/// catalogue, a cell that is not a number and a dash.
+fn bureau_targets(dir: &Path) -> PathBuf {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "2023年智慧城市重点指标任务分解表")
+        .unwrap();
+    for (c, h) in [
+        "序号",
+        "编号",
+        "指标名称",
+        "全市目标",
+        "张店区",
+        "淄川区",
+        "火星区",
+        "备注",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    ws.write_number(3, 0, 1.0).unwrap();
+    ws.write_string(3, 2, "新建智慧社区数").unwrap();
+    ws.write_number(3, 3, 75.0).unwrap();
+    ws.write_number(3, 4, 12.0).unwrap();
+    ws.write_string(3, 5, "8个").unwrap();
+    ws.write_number(3, 6, 5.0).unwrap();
+    ws.write_number(4, 0, 2.0).unwrap();
+    ws.write_string(4, 1, "2023-01-021").unwrap();
+    ws.write_string(4, 4, "1.2万").unwrap();
+    ws.write_string(4, 5, "约3-5千").unwrap();
+    ws.write_number(5, 0, 3.0).unwrap();
+    ws.write_string(5, 2, "不在计划中的指标").unwrap();
+    ws.write_number(5, 4, 1.0).unwrap();
+    ws.write_number(6, 0, 4.0).unwrap();
+    ws.write_string(6, 2, "上榜案例数").unwrap();
+    ws.write_string(6, 4, "—").unwrap();
+    let path = dir.join("任务分解表.xlsx");
+    wb.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn units_targets_are_set_imported_and_used_by_status_and_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    ok(&db, &["demo"]);
+    // The table as exported has no unit's own target: importing it back
+    // changes nothing and says so.
+    let blank = dir.path().join("blank.xlsx");
+    ok(&db, &["targets", "export", blank.to_str().unwrap()]);
+    let err = fails(&db, &["targets", "import", blank.to_str().unwrap()]);
+    assert!(err.contains("no target"), "{err}");
+
+    let table = bureau_targets(dir.path());
+    let done = json(&db, &["targets", "import", table.to_str().unwrap()]);
+    assert_eq!(done["changed"], 3, "{done}");
+    assert_eq!(done["unknown_units"], serde_json::json!(["火星区"]));
+    assert_eq!(done["unknown_rows"][0][1], "不在计划中的指标");
+    assert_eq!(done["bad_cells"].as_array().unwrap().len(), 1, "{done}");
+    let list = json(&db, &["targets", "list"]);
+    let got: Vec<(String, String, f64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["code"].as_str().unwrap().to_string(),
+                t["unit"].as_str().unwrap().to_string(),
+                t["target"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2023-01-018".into(), "张店区".into(), 12.0),
+            ("2023-01-018".into(), "淄川区".into(), 8.0),
+            ("2023-01-021".into(), "张店区".into(), 12000.0),
+        ]
+    );
+    // Status judges 张店区 against its own 12 (it reported 9 for June).
+    let st = json(&db, &["status", "--as-of", "2023-06-30"]);
+    let communities = indicator(&st, "新建智慧社区数");
+    let zhang = communities["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == "张店区")
+        .unwrap();
+    assert_eq!(zhang["target"], 12.0);
+    assert_eq!(zhang["actual"], 9.0);
+    // The unit's template carries its own target.
+    let tpl = dir.path().join("tpl.xlsx");
+    ok(
+        &db,
+        &[
+            "export",
+            "template",
+            "--unit",
+            "张店区",
+            "--period",
+            "2023-07",
+            tpl.to_str().unwrap(),
+        ],
+    );
+    let sheets = taizhang::returns::read::read(&std::fs::read(&tpl).unwrap()).unwrap();
+    let row = sheets
+        .iter()
+        .flat_map(|s| &s.rows)
+        .find(|r| r.iter().any(|c| c.text() == "新建智慧社区数"))
+        .expect("the indicator's row");
+    assert!(row.iter().any(|c| c.text() == "≥12"), "{row:?}");
+    // One set by hand, one cleared; both in the audit log.
+    ok(
+        &db,
+        &[
+            "targets",
+            "set",
+            "--indicator",
+            "新建智慧社区数",
+            "--unit",
+            "张店区",
+            "--target",
+            "15",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "targets",
+            "set",
+            "--indicator",
+            "新建智慧社区数",
+            "--unit",
+            "淄川区",
+            "--clear",
+        ],
+    );
+    assert_eq!(json(&db, &["targets", "list"]).as_array().unwrap().len(), 2);
+    let log = json(
+        &db,
+        &["audit", "--indicator", "新建智慧社区数", "--limit", "2"],
+    );
+    assert_eq!(log[0]["action"], "target");
+    assert_eq!(
+        (log[0]["before"].as_f64(), log[0]["after"].as_f64()),
+        (Some(8.0), None)
+    );
+    assert!(log[0]["period"].is_null());
+    assert_eq!(
+        (log[1]["before"].as_f64(), log[1]["after"].as_f64()),
+        (Some(12.0), Some(15.0))
+    );
+    // A negative count is refused, nothing changes.
+    let err = fails(
+        &db,
+        &[
+            "targets",
+            "set",
+            "--indicator",
+            "新建智慧社区数",
+            "--unit",
+            "张店区",
+            "--target",
+            "-3",
+        ],
+    );
+    assert!(err.contains("张店区"), "{err}");
+    assert_eq!(json(&db, &["targets", "list"]).as_array().unwrap().len(), 2);
+}

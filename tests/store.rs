@@ -529,7 +529,7 @@ fn bad_figures_are_refused_with_reasons() {
         .audit_log(None, 100)
         .unwrap()
         .into_iter()
-        .map(|a| (a.action.to_string(), a.period))
+        .map(|a| (a.action.to_string(), a.period.unwrap_or_default()))
         .collect();
     let line = |a: &str| (a.to_string(), "2023-06".to_string());
     assert_eq!(
@@ -735,7 +735,14 @@ fn audit_lines_written_before_version_4_are_listed_beside_newer_imports() {
     let log = s.audit_log(None, 100).unwrap();
     let shown: Vec<(&str, &str, Option<f64>, Option<f64>)> = log
         .iter()
-        .map(|a| (a.action.as_str(), a.period.as_str(), a.before, a.after))
+        .map(|a| {
+            (
+                a.action.as_str(),
+                a.period.as_deref().unwrap_or_default(),
+                a.before,
+                a.after,
+            )
+        })
         .collect();
     assert_eq!(
         shown,

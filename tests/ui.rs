@@ -72,6 +72,18 @@ fn send(h: &mut Harness<'static, App>, c: Command) {
     settle(h);
 }
 
+/// Clicks a button inside a scroll area as a mouse does: scrolled into
+/// view, the pointer arrives over it a frame before the press (a press with no hover first
+/// is taken by the scroll area).
+fn press(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run_steps(2);
+    h.get_by_label(label).hover();
+    h.run_steps(1);
+    h.get_by_label(label).click();
+    h.run_steps(2);
+}
+
 /// An IME composition in progress (pinyin being typed).
 fn preedit(text: &str) -> egui::Event {
     egui::Event::Ime(egui::ImeEvent::Preedit {
@@ -730,4 +742,67 @@ fn a_figure_is_corrected_by_hand_with_its_reason_and_both_are_in_the_history() {
             .label_contains("张店区_2023年6月_大数据工作进展情况统计表.xlsx 第"),
     );
     h.get_by_label("— → 9个");
+}
+
+#[test]
+fn a_city_target_is_split_evenly_among_the_districts_and_each_is_judged_by_its_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ledger(dir.path(), true);
+    let mut h = harness(db.clone());
+    send(
+        &mut h,
+        Command::SetAsOf(Some("2023-07-20".parse().unwrap())),
+    );
+    let id = loaded(h.state())
+        .indicators
+        .iter()
+        .find(|i| i.name == "新建智慧社区数")
+        .unwrap()
+        .id;
+    send(&mut h, Command::OpenIndicator(id));
+    h.get_by_label("任务分解").click();
+    h.step();
+    settle(&mut h);
+    // Nothing to save until something is typed or split.
+    {
+        use egui_kittest::kittest::NodeT;
+        assert!(
+            h.get_by_label("保存分解目标")
+                .accesskit_node()
+                .is_disabled()
+        );
+    }
+    // Below the grid: scrolled into view as a user would.
+    press(&mut h, "平均分解");
+    h.get_by_label("合计 75个，与全市目标一致。");
+    press(&mut h, "保存分解目标");
+    settle(&mut h);
+    settle(&mut h);
+    let store = Store::open(&db).unwrap();
+    let plan = store.plan_or_latest(None).unwrap();
+    let targets = store.unit_targets(plan.id).unwrap();
+    assert_eq!(targets.len(), 11);
+    assert_eq!(targets.iter().map(|t| t.target).sum::<f64>(), 75.0);
+    // Each district is now judged against its share: 张店区's 9 meets its 7.
+    let i = loaded(h.state())
+        .status
+        .indicators
+        .iter()
+        .find(|i| i.id == id)
+        .unwrap();
+    let zhang = i
+        .evaluation
+        .units
+        .iter()
+        .find(|u| u.unit == "张店区")
+        .unwrap();
+    assert_eq!((zhang.target, zhang.actual), (Some(7.0), Some(9.0)));
+    // The grid shows what the ledger holds, and the change is in the history.
+    h.get_by_label("修改记录").click();
+    h.step();
+    settle(&mut h);
+    assert!(
+        h.query_all_by_label("调整分解目标").count() >= 11,
+        "one history line per unit"
+    );
 }

@@ -57,6 +57,10 @@ pub enum Command {
     /// The audit log (留痕): every change to a figure and every period lock,
     /// newest first.
     Audit(AuditArgs),
+    /// Units' own targets (任务分解): set one, list them, or a whole table
+    /// exported and imported as .xlsx.
+    #[command(subcommand)]
+    Targets(TargetsCommand),
     /// Status of every indicator of a plan: completion, 序时进度, traffic light.
     Status(StatusArgs),
     /// Show or change the progress settings (thresholds, due-soon window, year start).
@@ -200,6 +204,51 @@ pub struct ReportAddArgs {
     /// Restrict the indicator lookup to one plan.
     #[arg(long)]
     pub plan: Option<i64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TargetsCommand {
+    /// Set (or clear) one unit's own target for an indicator.
+    Set {
+        /// Indicator name or code.
+        #[arg(long)]
+        indicator: String,
+        /// The unit (name or alias).
+        #[arg(long)]
+        unit: String,
+        /// The unit's target, in the indicator's unit (40% is 40).
+        #[arg(long, allow_hyphen_values = true)]
+        target: Option<String>,
+        /// Remove the unit's own target: it is held to the plan's again.
+        #[arg(long, conflicts_with = "target")]
+        clear: bool,
+        /// Restrict the indicator lookup to one plan.
+        #[arg(long)]
+        plan: Option<i64>,
+    },
+    /// The units' own targets of a plan.
+    List {
+        /// The plan (default: the newest).
+        #[arg(long)]
+        plan: Option<i64>,
+    },
+    /// Write the 任务分解表 (indicators × units) to fill in.
+    Export {
+        /// The plan (default: the newest).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// The .xlsx file to write.
+        out: PathBuf,
+    },
+    /// Set the targets a filled-in 任务分解表 gives (empty cells and dashes
+    /// change nothing).
+    Import {
+        /// The plan (default: the newest).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// The table (.xlsx, .xls, .ods, .csv).
+        file: PathBuf,
+    },
 }
 
 #[derive(ClapArgs, Debug)]

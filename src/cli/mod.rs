@@ -7,6 +7,7 @@
 
 mod args;
 mod returns;
+pub mod targets;
 mod text;
 
 pub use args::{Args, Command};
@@ -17,7 +18,7 @@ use crate::plan_text;
 use crate::store::{ReportEntry, Store, StoreError};
 use args::{
     ExportCommand, PeriodCommand, PlanCommand, ReportAddArgs, ReportCommand, ReturnsCommand,
-    SettingsArgs, UnitsCommand,
+    SettingsArgs, TargetsCommand, UnitsCommand,
 };
 use serde::Serialize;
 use std::fmt;
@@ -233,6 +234,7 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                 )
             })
         }
+        Command::Targets(cmd) => targets_command(db, json, cmd),
         Command::Audit(a) => {
             let store = open(db)?;
             let indicator = match &a.indicator {
@@ -445,6 +447,94 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                 } else {
                     format!("locked: {}\n", l.join(", "))
                 }
+            })
+        }
+    }
+}
+
+fn targets_command(db: &Path, json: bool, cmd: TargetsCommand) -> Result<()> {
+    let mut store = open(db)?;
+    match cmd {
+        TargetsCommand::Set {
+            indicator,
+            unit,
+            target,
+            clear,
+            plan,
+        } => {
+            let ind = store.find_indicator(&indicator, plan)?;
+            let target = match (target, clear) {
+                (Some(v), false) => Some(parse_value(&v)?),
+                (None, true) => None,
+                _ => return Err(CliError::new("give --target N, or --clear")),
+            };
+            let done = store.set_unit_targets(&[crate::store::TargetChange {
+                indicator_id: ind.id,
+                unit: unit.clone(),
+                target,
+            }])?;
+            emit(json, &done, |_| match target {
+                Some(t) => format!(
+                    "{unit}'s target for '{}' is {}\n",
+                    ind.name,
+                    text::number(Some(t))
+                ),
+                None => format!("{unit} is held to the plan's target for '{}'\n", ind.name),
+            })
+        }
+        TargetsCommand::List { plan } => {
+            let plan = store.plan_or_latest(plan)?;
+            let list = store.unit_targets(plan.id)?;
+            emit(json, &list, |l| {
+                let mut s = String::new();
+                for t in l {
+                    s.push_str(&format!(
+                        "{}\t{}\t{}\t{}\n",
+                        t.code,
+                        t.indicator,
+                        t.unit,
+                        text::number(Some(t.target))
+                    ));
+                }
+                if l.is_empty() {
+                    s.push_str("no unit has a target of its own\n");
+                }
+                s
+            })
+        }
+        TargetsCommand::Export { plan, out } => {
+            let bytes = crate::export::targets::workbook(&store, plan)
+                .map_err(|e| CliError::new(e.to_string()))?;
+            std::fs::write(&out, &bytes)
+                .map_err(|e| CliError::new(format!("{}: {e}", out.display())))?;
+            emit(
+                json,
+                &serde_json::json!({ "file": out, "bytes": bytes.len() }),
+                |_| format!("wrote {} ({} bytes)\n", out.display(), bytes.len()),
+            )
+        }
+        TargetsCommand::Import { plan, file } => {
+            let bytes = crate::returns::read::read_path(&file)
+                .map_err(|e| CliError::new(format!("{}: {}", file.display(), e.0)))?;
+            let done = targets::import(&mut store, plan, &bytes)
+                .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
+            emit(json, &done, |d| {
+                let mut s = format!(
+                    "{} targets set, {} unchanged\n",
+                    d.set.changed, d.set.unchanged
+                );
+                for (row, key) in &d.unknown_rows {
+                    s.push_str(&format!(
+                        "  row {row}: '{key}' is not an indicator of the plan\n"
+                    ));
+                }
+                for u in &d.unknown_units {
+                    s.push_str(&format!("  column '{u}': not in the units catalogue\n"));
+                }
+                for (row, u, why) in &d.bad_cells {
+                    s.push_str(&format!("  row {row}, {u}: {why}\n"));
+                }
+                s
             })
         }
     }

@@ -229,7 +229,7 @@ pub fn audit(lines: &[crate::store::AuditEntry]) -> String {
             at.trim_end_matches('Z'),
             l.actor,
             l.action,
-            l.period
+            l.period.as_deref().unwrap_or("-")
         );
         if !l.indicator_code.is_empty() {
             let _ = write!(s, "  {} {}", l.indicator_code, l.unit);

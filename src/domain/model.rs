@@ -91,6 +91,8 @@ word_enum! {
         Lock = "lock",
         /// a period unlocked
         Unlock = "unlock",
+        /// a unit's own target set, changed or cleared (任务分解)
+        Target = "target",
     }
 }
 

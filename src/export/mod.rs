@@ -5,6 +5,7 @@ pub mod bulletin;
 pub mod chart;
 pub mod ranking;
 pub mod report;
+pub mod targets;
 pub mod template;
 
 /// Why an export could not be made.

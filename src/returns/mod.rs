@@ -12,6 +12,7 @@ pub mod meta;
 mod ods;
 pub mod read;
 pub mod table;
+pub mod targets;
 pub mod value;
 mod xlsx;
 

@@ -16,6 +16,7 @@ mod reports;
 mod schema;
 mod settings;
 mod status;
+mod targets;
 mod units;
 
 pub use batches::{BatchInfo, Import, NewBatch, Restored, sha256_hex};
@@ -23,6 +24,7 @@ pub use plans::PlanImport;
 pub use reports::{AuditEntry, ReportEntry};
 pub use schema::{APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration, create_at_version};
 pub use status::{IndicatorInputs, IndicatorStatus, LatestProgress, StatusReport, judge};
+pub use targets::{TargetChange, TargetsSet, UnitTarget};
 pub use units::UnitsImport;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};

@@ -595,6 +595,21 @@ impl Store {
             .collect())
     }
 
+    /// One indicator by id (retired or not).
+    pub fn indicator(&self, id: i64) -> Result<Indicator> {
+        let sql = format!("{INDICATOR_SELECT} WHERE i.id = ?1");
+        let mut st = self.conn.prepare(&sql).context("reading an indicator")?;
+        let found: Vec<StoredIndicator> = st
+            .query_map([id], indicator_from_row)
+            .context("reading an indicator")?
+            .collect::<rusqlite::Result<_>>()
+            .context("reading an indicator")?;
+        self.finish_indicators(found)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NotFound(format!("indicator {id} does not exist")))
+    }
+
     /// The indicator a code or name stands for (in `plan_id`, or in any plan).
     /// A name shared by indicators of several plans is an error that lists
     /// their codes.

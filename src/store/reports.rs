@@ -62,7 +62,8 @@ pub struct AuditEntry {
     pub action: crate::domain::AuditAction,
     pub indicator_code: String,
     pub unit: String,
-    pub period: String,
+    /// The figure's period; none for a unit's target.
+    pub period: Option<String>,
     pub before: Option<f64>,
     pub after: Option<f64>,
     pub batch_id: Option<i64>,

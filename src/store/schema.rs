@@ -52,7 +52,7 @@ pub static MIGRATIONS: &[Migration] = &[
         sql: v7,
     },
     Migration {
-        description: "the audit log also records corrections with their reasons, restored batches and period locks",
+        description: "the audit log also records corrections with their reasons, restored batches, period locks and units' own targets",
         sql: v8,
     },
 ];
@@ -319,12 +319,13 @@ fn v8() -> String {
              id              INTEGER PRIMARY KEY,
              at              TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
              actor           TEXT NOT NULL,
-             action          TEXT NOT NULL CHECK (action IN ('import', 'undo', 'edit', 'correct', 'restore', 'lock', 'unlock')),
+             action          TEXT NOT NULL CHECK (action IN ('import', 'undo', 'edit', 'correct', 'restore', 'lock', 'unlock', 'target')),
              indicator_id    INTEGER,
              indicator_code  TEXT NOT NULL,
              unit_id         INTEGER,
              unit_name       TEXT NOT NULL,
-             period          TEXT NOT NULL CHECK (period GLOB {PERIOD_GLOB}),
+             -- none for a change that is not a period's (a unit's target)
+             period          TEXT CHECK (period IS NULL OR period GLOB {PERIOD_GLOB}),
              before          REAL,
              after           REAL,
              batch_id        INTEGER,

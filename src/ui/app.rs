@@ -112,8 +112,19 @@ pub enum IndicatorTab {
     Progress,
     /// 录入/更正: a figure by hand.
     Entry,
+    /// 任务分解: each reporting unit's own target.
+    Targets,
     /// 修改记录: every change to the figures.
     History,
+}
+
+/// The units' targets being edited (an edit buffer, saved as one change).
+#[derive(Clone, Debug, Default)]
+pub struct TargetForm {
+    pub indicator: i64,
+    /// Per reporting unit: its name and the target as typed (empty: the
+    /// plan's target).
+    pub cells: Vec<(String, String)>,
 }
 
 /// A figure being entered or corrected by hand (an edit buffer: nothing is
@@ -167,6 +178,8 @@ pub struct State {
     pub indicator_tab: IndicatorTab,
     /// The figure being entered or corrected on the indicator screen.
     pub figure_form: Option<FigureForm>,
+    /// The units' targets being edited on the indicator screen.
+    pub target_form: Option<TargetForm>,
 }
 
 /// The window's application.
@@ -274,6 +287,16 @@ impl App {
                 Event::Detail(detail) => {
                     if self.state.detail_pending == Some(detail.indicator_id) {
                         self.state.detail_pending = None;
+                    }
+                    // The targets grid starts again from what the ledger
+                    // now holds (a save or a table imported).
+                    if self
+                        .state
+                        .target_form
+                        .as_ref()
+                        .is_some_and(|f| f.indicator == detail.indicator_id)
+                    {
+                        self.state.target_form = None;
                     }
                     if let Some(plan) = self.data.as_mut().and_then(|d| d.plan.as_mut()) {
                         plan.detail = Some(detail);

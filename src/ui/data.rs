@@ -35,6 +35,8 @@ pub struct Detail {
     pub reports: Vec<Report>,
     /// Every change to its figures (留痕), newest first.
     pub history: Vec<crate::store::AuditEntry>,
+    /// The units' own targets (任务分解): unit, target.
+    pub own_targets: Vec<(String, f64)>,
 }
 
 /// Loads one indicator's figures up to the as-of date (on the worker):
@@ -47,10 +49,22 @@ pub fn load_detail(store: &Store, indicator_id: i64, as_of: Date) -> Result<Deta
     let history = store
         .audit_log(Some(indicator_id), 2000)
         .map_err(|e| explain(&e.to_string()))?;
+    let plan_id = store
+        .indicator(indicator_id)
+        .map_err(|e| explain(&e.to_string()))?
+        .plan_id;
+    let own_targets = store
+        .unit_targets(plan_id)
+        .map_err(|e| explain(&e.to_string()))?
+        .into_iter()
+        .filter(|t| t.indicator_id == indicator_id)
+        .map(|t| (t.unit, t.target))
+        .collect();
     Ok(Detail {
         indicator_id,
         reports,
         history,
+        own_targets,
     })
 }
 

@@ -500,6 +500,60 @@ pub fn save_figure(entry: crate::store::ReportEntry) -> Job {
     })
 }
 
+/// Sets units' own targets (任务分解), all or none.
+pub fn set_targets(changes: Vec<crate::store::TargetChange>) -> Job {
+    Job::new("保存分解目标", move |cx| {
+        let done = cx
+            .store()?
+            .set_unit_targets(&changes)
+            .map_err(|e| format!("分解目标未能保存：{}", data::explain(&e.to_string())))?;
+        Ok(Event::Done(format!(
+            "分解目标已保存：{} 个单位调整，{} 个单位恢复按计划目标考核。",
+            done.changed, done.cleared
+        )))
+    })
+}
+
+/// Writes the 任务分解表 of the plan.
+pub fn export_targets(path: PathBuf) -> Job {
+    Job::new("导出任务分解表", move |cx| {
+        let bytes = crate::export::targets::workbook(cx.store()?, None)
+            .map_err(|e| format!("任务分解表未能生成：{e}"))?;
+        cx.write(&path, &bytes)?;
+        Ok(Event::Done(format!(
+            "任务分解表已保存到 {}",
+            path.display()
+        )))
+    })
+}
+
+/// Sets the targets a filled-in 任务分解表 gives.
+pub fn import_targets(path: PathBuf) -> Job {
+    Job::new("导入任务分解表", move |cx| {
+        let bytes = crate::returns::read::read_path(&path)
+            .map_err(|e| format!("无法读取 {}：{}", path.display(), e.0))?;
+        let done = crate::cli::targets::import(cx.store()?, None, &bytes)
+            .map_err(|e| format!("任务分解表未能导入：{}", data::explain(&e)))?;
+        let mut msg = format!(
+            "任务分解表已导入：{} 个目标调整，{} 个不变。",
+            done.set.changed, done.set.unchanged
+        );
+        if !done.unknown_units.is_empty() {
+            msg.push_str(&format!(
+                "单位名录中没有：{}。",
+                done.unknown_units.join("、")
+            ));
+        }
+        if !done.unknown_rows.is_empty() {
+            msg.push_str(&format!("{} 行不是计划中的指标。", done.unknown_rows.len()));
+        }
+        if !done.bad_cells.is_empty() {
+            msg.push_str(&format!("{} 格不是数字，未导入。", done.bad_cells.len()));
+        }
+        Ok(Event::Done(msg))
+    })
+}
+
 /// Saves the progress thresholds, cycle and due day.
 pub fn save_progress_settings(p: ProgressSettings) -> Job {
     Job::new("保存设置", move |cx| {

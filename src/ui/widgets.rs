@@ -76,6 +76,7 @@ pub fn audit_action(a: crate::domain::AuditAction) -> &'static str {
         A::Restore => "恢复导入",
         A::Lock => "锁定期别",
         A::Unlock => "解锁期别",
+        A::Target => "调整分解目标",
     }
 }
 

@@ -10,7 +10,7 @@
 use crate::domain::Period;
 use crate::export::chart::{ChartData, Scale, colour};
 use crate::store::IndicatorStatus;
-use crate::ui::app::{App, Command, CommandSender, FigureForm, IndicatorTab};
+use crate::ui::app::{App, Command, CommandSender, FigureForm, IndicatorTab, TargetForm};
 use crate::ui::data::Loaded;
 use crate::ui::jobs;
 use crate::ui::widgets;
@@ -98,6 +98,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         for (tab, name) in [
             (IndicatorTab::Progress, "逐期进展"),
             (IndicatorTab::Entry, "录入 / 更正数据"),
+            (IndicatorTab::Targets, "任务分解"),
             (IndicatorTab::History, "修改记录"),
         ] {
             if ui
@@ -130,8 +131,205 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     figure_entry(ui, form, i, reports, plan, &data.locked, as_of, &tx)
                 });
         }
+        IndicatorTab::Targets => {
+            let Some(d) = plan.detail.as_ref().filter(|d| d.indicator_id == id) else {
+                ui.label(RichText::new("正在读取…").weak());
+                return;
+            };
+            let form = match &mut app.state.target_form {
+                Some(f) if f.indicator == id => f,
+                slot => slot.insert(TargetForm {
+                    indicator: id,
+                    cells: i
+                        .reporting_units
+                        .iter()
+                        .map(|u| {
+                            let own = d.own_targets.iter().find(|(n, _)| n == u);
+                            (
+                                u.clone(),
+                                own.map(|(_, t)| crate::export::number(*t).replace(',', ""))
+                                    .unwrap_or_default(),
+                            )
+                        })
+                        .collect(),
+                }),
+            };
+            egui::ScrollArea::vertical()
+                .id_salt("targets")
+                .show(ui, |ui| targets(ui, form, i, d, &tx));
+        }
         IndicatorTab::History => history(ui, i, plan, reports.is_empty()),
     }
+}
+
+/// 任务分解: each reporting unit's target, typed in a grid, the sum against
+/// the city's target (for an indicator whose city figure is the units'
+/// sum), an even split, and the table to send out or read back.
+fn targets(
+    ui: &mut Ui,
+    form: &mut TargetForm,
+    i: &IndicatorStatus,
+    d: &crate::ui::data::Detail,
+    tx: &CommandSender,
+) {
+    let unit = i.unit.as_deref();
+    let per_unit = i.scope == crate::domain::Scope::PerUnit;
+    ui.label(
+        RichText::new(if per_unit {
+            format!(
+                "每个单位的目标默认为计划目标 {}；为某个单位填写分解目标后，该单位按自己的目标考核。空格：按计划目标。",
+                widgets::target(i.comparator, i.target, unit)
+            )
+        } else {
+            format!(
+                "全市目标 {}。各单位的分解目标用于各单位的状态、填报模板、排名和通报；空格：该单位不单独考核。",
+                widgets::target(i.comparator, i.target, unit)
+            )
+        })
+        .weak(),
+    );
+    if form.cells.is_empty() {
+        ui.label("该指标没有报送单位。");
+        return;
+    }
+    let mut bad = Vec::new();
+    // Not striped: a text field on a striped row loses its outline.
+    egui::Grid::new("targets-grid")
+        .num_columns(3)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            ui.strong("单位");
+            ui.strong("分解目标");
+            ui.strong("当前实际");
+            ui.end_row();
+            for (name, text) in form.cells.iter_mut() {
+                let label = ui.label(name.as_str());
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::TextEdit::singleline(text)
+                            .desired_width(100.0)
+                            .hint_text(if per_unit {
+                                crate::export::number(i.target)
+                            } else {
+                                String::new()
+                            })
+                            .id_salt(("target", name.as_str())),
+                    )
+                    .labelled_by(label.id);
+                    ui.label(unit.unwrap_or(""));
+                });
+                if !text.trim().is_empty() && parse_figure(text).is_none() {
+                    bad.push(name.clone());
+                }
+                let actual = i
+                    .evaluation
+                    .units
+                    .iter()
+                    .find(|u| &u.unit == name)
+                    .and_then(|u| u.actual);
+                ui.label(widgets::with_unit(actual, unit));
+                ui.end_row();
+            }
+        });
+    let values: Vec<Option<f64>> = form.cells.iter().map(|(_, t)| parse_figure(t)).collect();
+    let sums = i.aggregation == crate::domain::Aggregation::Sum && !per_unit;
+    if sums && values.iter().any(Option::is_some) {
+        let total: f64 = values.iter().flatten().sum();
+        let gap = total - i.target;
+        let text = if gap.abs() < 1e-9 {
+            format!(
+                "合计 {}，与全市目标一致。",
+                widgets::with_unit(Some(total), unit)
+            )
+        } else if gap < 0.0 {
+            format!(
+                "合计 {}，比全市目标少 {}。",
+                widgets::with_unit(Some(total), unit),
+                widgets::with_unit(Some(-gap), unit)
+            )
+        } else {
+            format!(
+                "合计 {}，比全市目标多 {}。",
+                widgets::with_unit(Some(total), unit),
+                widgets::with_unit(Some(gap), unit)
+            )
+        };
+        ui.label(RichText::new(text).strong().color(if gap < -1e-9 {
+            widgets::status_color(crate::domain::Status::Behind)
+        } else {
+            ui.visuals().text_color()
+        }));
+    }
+    if !bad.is_empty() {
+        ui.label(
+            RichText::new(format!("不是数字：{}", bad.join("、")))
+                .color(widgets::status_color(crate::domain::Status::Behind)),
+        );
+    }
+    ui.horizontal(|ui| {
+        if sums
+            && ui
+                .button("平均分解")
+                .on_hover_text("全市目标平均分给各单位（计数取整，余数分给靠前的单位）")
+                .clicked()
+        {
+            let n = form.cells.len();
+            let whole = i.kind != crate::domain::Kind::Level && i.target.fract() == 0.0;
+            for (k, (_, text)) in form.cells.iter_mut().enumerate() {
+                let share = if whole {
+                    let base = (i.target / n as f64).floor();
+                    let extra = (i.target - base * n as f64) as usize;
+                    base + if k < extra { 1.0 } else { 0.0 }
+                } else {
+                    (i.target / n as f64 * 100.0).round() / 100.0
+                };
+                *text = crate::export::number(share).replace(',', "");
+            }
+        }
+        let changes: Vec<crate::store::TargetChange> = form
+            .cells
+            .iter()
+            .zip(&values)
+            .filter(|((name, _), v)| {
+                let was = d
+                    .own_targets
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, t)| *t);
+                was != **v
+            })
+            .map(|((name, _), v)| crate::store::TargetChange {
+                indicator_id: i.id,
+                unit: name.clone(),
+                target: *v,
+            })
+            .collect();
+        if ui
+            .add_enabled(
+                bad.is_empty() && !changes.is_empty(),
+                egui::Button::new(RichText::new("保存分解目标").strong()),
+            )
+            .clicked()
+        {
+            tx.run(jobs::set_targets(changes));
+        }
+        ui.separator();
+        if ui.button("导出任务分解表…").clicked()
+            && let Some(path) = rfd::FileDialog::new()
+                .add_filter("Excel 工作簿", &["xlsx"])
+                .set_file_name("任务分解表.xlsx")
+                .save_file()
+        {
+            tx.run(jobs::export_targets(path));
+        }
+        if ui.button("导入任务分解表…").clicked()
+            && let Some(path) = rfd::FileDialog::new()
+                .add_filter("表格", &["xlsx", "xls", "xlsm", "ods", "csv"])
+                .pick_file()
+        {
+            tx.run(jobs::import_targets(path));
+        }
+    });
 }
 
 /// A figure entered or corrected by hand: the unit and period, the current
@@ -365,11 +563,11 @@ fn history(ui: &mut Ui, i: &IndicatorStatus, plan: &Loaded, loading: bool) {
                         ui.label(l.at.replace('T', " ").trim_end_matches('Z').to_string());
                         ui.label(widgets::audit_action(l.action));
                         ui.label(&l.unit);
-                        ui.label(
-                            l.period
-                                .parse::<Period>()
-                                .map_or(l.period.clone(), widgets::period),
-                        );
+                        ui.label(match l.period.as_deref().map(str::parse::<Period>) {
+                            Some(Ok(p)) => widgets::period(p),
+                            Some(Err(_)) => l.period.clone().unwrap_or_default(),
+                            None => "目标".into(),
+                        });
                         ui.label(format!(
                             "{} → {}",
                             widgets::with_unit(l.before, unit),
