@@ -806,3 +806,34 @@ fn a_city_target_is_split_evenly_among_the_districts_and_each_is_judged_by_its_s
         "one history line per unit"
     );
 }
+
+#[test]
+fn the_in_window_file_chooser_opens_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), false));
+    send(&mut h, Command::SetInWindowFiles(true));
+    h.state_mut().settings.last_dir = Some(sample("x").parent().unwrap().to_path_buf());
+    send(&mut h, Command::Show(Screen::Import));
+    h.get_by_label("选择文件…").click();
+    h.run_steps(3);
+    assert!(h.state().state.picker.is_some(), "the chooser is open");
+    h.get_by_label("张店区_2023年6月_大数据工作进展情况统计表.xlsx")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("淄川区_2023年前三季度_进展情况统计表.xlsx")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("已选 2 个文件");
+    h.get_by_label("打开").click();
+    h.step();
+    settle(&mut h);
+    assert!(h.state().state.picker.is_none());
+    assert_eq!(h.state().screen(), Screen::Import);
+    let review = h.state().state.import.as_ref().expect("a preview");
+    let units: Vec<_> = review
+        .files
+        .iter()
+        .map(|f| f.result.unit.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(units, ["张店区", "淄川区"]);
+}

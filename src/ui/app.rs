@@ -55,6 +55,11 @@ pub struct Settings {
     pub language: Language,
     pub last_screen: Screen,
     pub db: Option<PathBuf>,
+    /// Choose files in the window's own chooser (the desktop has no
+    /// file-chooser service, or the user prefers it).
+    pub in_window_files: bool,
+    /// The folder files were last chosen in.
+    pub last_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -63,6 +68,8 @@ impl Default for Settings {
             language: Language::Chinese,
             last_screen: Screen::Overview,
             db: None,
+            in_window_files: false,
+            last_dir: None,
         }
     }
 }
@@ -180,6 +187,8 @@ pub struct State {
     pub figure_form: Option<FigureForm>,
     /// The units' targets being edited on the indicator screen.
     pub target_form: Option<TargetForm>,
+    /// The in-window file chooser, while it is open.
+    pub picker: Option<super::files::Picker>,
 }
 
 /// The window's application.
@@ -441,9 +450,56 @@ impl App {
             }
             Command::Cancel => self.worker.cancel(),
             Command::Meeting(c) => self.apply_meeting(ctx, c),
+            Command::PickFile(request) => self.pick_file(ctx, request),
+            Command::PickerDone(chosen) => {
+                if let Some(picker) = self.state.picker.take()
+                    && let Some(paths) = chosen.filter(|p| !p.is_empty())
+                {
+                    self.chosen(ctx, picker.request, paths);
+                }
+            }
+            Command::SetInWindowFiles(on) => self.settings.in_window_files = on,
             Command::Message(ok, text) => self.state.message = Some((ok, text)),
             Command::DismissMessage => self.state.message = None,
         }
+    }
+
+    /// Asks the desktop's file dialog, or opens the in-window chooser when
+    /// the desktop cannot show one (then and from now on).
+    fn pick_file(&mut self, ctx: &egui::Context, request: super::files::FileRequest) {
+        let dir = self.settings.last_dir.clone();
+        if !self.settings.in_window_files {
+            match request.desktop(dir.as_deref()) {
+                Some(paths) if paths.is_empty() => return,
+                Some(paths) => return self.chosen(ctx, request, paths),
+                None => {
+                    self.settings.in_window_files = true;
+                    self.state.message = Some((
+                        true,
+                        "系统的文件选择窗口无法打开，已改用台账自带的文件选择窗口（可在“设置”中更改）。"
+                            .into(),
+                    ));
+                }
+            }
+        }
+        self.state.picker = Some(super::files::Picker::new(
+            request,
+            super::files::start_dir(dir.as_deref()),
+        ));
+    }
+
+    /// Files were chosen: remember the folder, then do what was asked.
+    fn chosen(
+        &mut self,
+        ctx: &egui::Context,
+        request: super::files::FileRequest,
+        paths: Vec<PathBuf>,
+    ) {
+        if let Some(parent) = paths.first().and_then(|p| p.parent()) {
+            self.settings.last_dir = Some(parent.to_path_buf());
+        }
+        let next = (request.then)(paths);
+        self.apply_one(ctx, next);
     }
 
     /// Switches to another ledger: a new worker on it, loaded and checked.

@@ -39,6 +39,13 @@ pub enum Command {
     CopyBulletin,
     Cancel,
     Meeting(MeetingCommand),
+    /// Choose files (the desktop's dialog, else the in-window chooser),
+    /// then do what the request says with them.
+    PickFile(super::files::FileRequest),
+    /// The in-window chooser closed: with the paths chosen, or cancelled.
+    PickerDone(Option<Vec<PathBuf>>),
+    /// Use the in-window file chooser instead of the desktop's (or not).
+    SetInWindowFiles(bool),
     /// A message for the status line (`false`: a problem).
     Message(bool, String),
     DismissMessage,

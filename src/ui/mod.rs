@@ -10,6 +10,7 @@
 pub mod app;
 pub mod command;
 pub mod data;
+pub mod files;
 pub mod fonts;
 pub mod jobs;
 pub mod screens;

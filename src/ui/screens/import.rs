@@ -13,12 +13,13 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     let s = app.settings.clone();
     ui.horizontal(|ui| {
         ui.heading(s.tr("导入报表", "Import returns"));
-        if ui.button(s.tr("选择文件…", "Choose files…")).clicked()
-            && let Some(files) = rfd::FileDialog::new()
-                .add_filter("报表", &["xlsx", "xlsm", "xlsb", "xls", "ods", "csv"])
-                .pick_files()
-        {
-            app.tx.run(jobs::read_returns(files, Default::default()));
+        if ui.button(s.tr("选择文件…", "Choose files…")).clicked() {
+            app.tx
+                .send(Command::PickFile(crate::ui::files::FileRequest::open_many(
+                    "选择报表",
+                    ("报表", &["xlsx", "xlsm", "xlsb", "xls", "ods", "csv"]),
+                    |files| Command::Run(jobs::read_returns(files, Default::default())),
+                )));
         }
         ui.label(
             RichText::new(s.tr("也可把文件拖进窗口。", "Or drop files on the window.")).weak(),

@@ -85,13 +85,14 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             .button("保存图表…")
             .on_hover_text("保存为 PNG 或 SVG 图片，含标题、目标、截至日期与图例，可直接打印")
             .clicked()
-            && let Some(path) = rfd::FileDialog::new()
-                .add_filter("PNG 图片", &["png"])
-                .add_filter("SVG 矢量图", &["svg"])
-                .set_file_name(format!("{}_{}.png", i.label, as_of))
-                .save_file()
         {
-            tx.run(jobs::save_chart(path, i.code.clone(), as_of));
+            let code = i.code.clone();
+            tx.send(Command::PickFile(crate::ui::files::FileRequest::save(
+                "保存图表",
+                &[("PNG 图片", &["png"]), ("SVG 矢量图", &["svg"])],
+                format!("{}_{}.png", i.label, as_of),
+                move |path| Command::Run(jobs::save_chart(path, code, as_of)),
+            )));
         }
     });
     ui.horizontal(|ui| {
@@ -314,20 +315,20 @@ fn targets(
             tx.run(jobs::set_targets(changes));
         }
         ui.separator();
-        if ui.button("导出任务分解表…").clicked()
-            && let Some(path) = rfd::FileDialog::new()
-                .add_filter("Excel 工作簿", &["xlsx"])
-                .set_file_name("任务分解表.xlsx")
-                .save_file()
-        {
-            tx.run(jobs::export_targets(path));
+        if ui.button("导出任务分解表…").clicked() {
+            tx.send(Command::PickFile(crate::ui::files::FileRequest::save(
+                "导出任务分解表",
+                &[("Excel 工作簿", &["xlsx"])],
+                "任务分解表.xlsx".into(),
+                |path| Command::Run(jobs::export_targets(path)),
+            )));
         }
-        if ui.button("导入任务分解表…").clicked()
-            && let Some(path) = rfd::FileDialog::new()
-                .add_filter("表格", &["xlsx", "xls", "xlsm", "ods", "csv"])
-                .pick_file()
-        {
-            tx.run(jobs::import_targets(path));
+        if ui.button("导入任务分解表…").clicked() {
+            tx.send(Command::PickFile(crate::ui::files::FileRequest::open(
+                "导入任务分解表",
+                ("表格", &["xlsx", "xls", "xlsm", "ods", "csv"]),
+                |path| Command::Run(jobs::import_targets(path)),
+            )));
         }
     });
 }

@@ -25,6 +25,13 @@ pub fn frame(app: &mut App, ui: &mut Ui) {
     egui::Panel::top("nav").show(ui, |ui| navigation(app, ui));
     bulletin(app, ui);
     confirm_undo(app, ui);
+    if let Some(picker) = app.state.picker.as_mut() {
+        match picker.show(ui.ctx()) {
+            super::files::Picked::Open => {}
+            super::files::Picked::Chosen(paths) => app.tx.send(Command::PickerDone(Some(paths))),
+            super::files::Picked::Cancelled => app.tx.send(Command::PickerDone(None)),
+        }
+    }
     egui::Panel::bottom("status").show(ui, |ui| status_line(app, ui));
     egui::CentralPanel::default().show(ui, |ui| {
         if app.data.is_none() {

@@ -107,12 +107,15 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             if ui
                 .button(s.tr("导出会议材料…", "Export meeting workbook…"))
                 .clicked()
-                && let Some(path) = rfd::FileDialog::new()
-                    .add_filter("Excel 工作簿", &["xlsx"])
-                    .set_file_name(format!("会议材料-{}.xlsx", plan.status.as_of))
-                    .save_file()
             {
-                app.tx.run(jobs::export_report(path, plan.status.as_of));
+                let as_of = plan.status.as_of;
+                app.tx
+                    .send(Command::PickFile(crate::ui::files::FileRequest::save(
+                        "导出会议材料",
+                        &[("Excel 工作簿", &["xlsx"])],
+                        format!("会议材料-{as_of}.xlsx"),
+                        move |path| Command::Run(jobs::export_report(path, as_of)),
+                    )));
             }
         });
     });

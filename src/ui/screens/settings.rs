@@ -171,22 +171,41 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 if ui
                     .button(s.tr("打开其他数据库…", "Open another…"))
                     .clicked()
-                    && let Some(p) = rfd::FileDialog::new()
-                        .add_filter("台账数据库", &["sqlite3", "db", "sqlite"])
-                        .pick_file()
                 {
-                    tx.send(Command::OpenDatabase(p));
+                    tx.send(Command::PickFile(crate::ui::files::FileRequest::open(
+                        "打开台账数据库",
+                        ("台账数据库", &["sqlite3", "db", "sqlite"]),
+                        Command::OpenDatabase,
+                    )));
                 }
             });
             ui.end_row();
             ui.label(s.tr("备份", "Backup"));
-            if ui.button(s.tr("立即备份…", "Back up now…")).clicked()
-                && let Some(p) = rfd::FileDialog::new()
-                    .set_file_name(format!("台账备份-{}.sqlite3", crate::cli::today()))
-                    .save_file()
-            {
-                tx.run(jobs::backup(p));
+            if ui.button(s.tr("立即备份…", "Back up now…")).clicked() {
+                tx.send(Command::PickFile(crate::ui::files::FileRequest::save(
+                    "备份台账",
+                    &[("台账数据库", &["sqlite3"])],
+                    format!("台账备份-{}.sqlite3", crate::cli::today()),
+                    |path| Command::Run(jobs::backup(path)),
+                )));
             }
+            ui.end_row();
+            ui.label(s.tr("文件选择窗口", "File chooser"));
+            ui.horizontal(|ui| {
+                if ui
+                    .selectable_label(!s.in_window_files, s.tr("系统", "The desktop's"))
+                    .clicked()
+                {
+                    tx.send(Command::SetInWindowFiles(false));
+                }
+                if ui
+                    .selectable_label(s.in_window_files, s.tr("台账自带", "Taizhang's own"))
+                    .on_hover_text("系统没有文件选择服务时（部分国产桌面、远程桌面）使用")
+                    .clicked()
+                {
+                    tx.send(Command::SetInWindowFiles(true));
+                }
+            });
             ui.end_row();
         });
     for n in &data.notices {

@@ -108,17 +108,8 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 if ui
                     .button(format!("导出{}填报模板…", widgets::period(period)))
                     .clicked()
-                    && let Some(path) = rfd::FileDialog::new()
-                        .add_filter("Excel 工作簿", &["xlsx"])
-                        .set_file_name(format!(
-                            "{}_{}年{}月_填报模板.xlsx",
-                            r.unit,
-                            period.year(),
-                            period.month()
-                        ))
-                        .save_file()
                 {
-                    template = Some((path, r.unit.clone(), period));
+                    template = Some((r.unit.clone(), period));
                 }
             });
             egui::ScrollArea::vertical()
@@ -183,8 +174,20 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             }
         }
     });
-    if let Some((path, unit, period)) = template {
-        app.tx.run(jobs::export_template(path, unit, period));
+    if let Some((unit, period)) = template {
+        let name = format!(
+            "{}_{}年{}月_填报模板.xlsx",
+            unit,
+            period.year(),
+            period.month()
+        );
+        app.tx
+            .send(Command::PickFile(crate::ui::files::FileRequest::save(
+                "导出填报模板",
+                &[("Excel 工作簿", &["xlsx"])],
+                name,
+                move |path| Command::Run(jobs::export_template(path, unit, period)),
+            )));
     }
     if let Some(u) = pick {
         app.tx.send(Command::SelectUnit(u));

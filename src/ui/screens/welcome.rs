@@ -20,11 +20,12 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         if ui
             .add_sized(size, egui::Button::new(RichText::new(s.tr("导入计划文件（.txt / .docx）", "Import a plan document")).size(17.0)))
             .clicked()
-            && let Some(path) = rfd::FileDialog::new()
-                .add_filter("计划文件", &["txt", "docx"])
-                .pick_file()
         {
-            app.tx.run(jobs::extract_plan(path));
+            app.tx.send(Command::PickFile(crate::ui::files::FileRequest::open(
+                "导入计划文件",
+                ("计划文件", &["txt", "docx"]),
+                |path| Command::Run(jobs::extract_plan(path)),
+            )));
         }
         ui.add_space(10.0);
         if ui
@@ -37,11 +38,12 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         if ui
             .add_sized(size, egui::Button::new(RichText::new(s.tr("打开数据库文件", "Open a database file")).size(17.0)))
             .clicked()
-            && let Some(path) = rfd::FileDialog::new()
-                .add_filter("台账数据库", &["sqlite3", "db", "sqlite"])
-                .pick_file()
         {
-            app.tx.send(Command::OpenDatabase(path));
+            app.tx.send(Command::PickFile(crate::ui::files::FileRequest::open(
+                "打开台账数据库",
+                ("台账数据库", &["sqlite3", "db", "sqlite"]),
+                Command::OpenDatabase,
+            )));
         }
         ui.add_space(20.0);
         ui.label(RichText::new(format!("{}{}", s.tr("数据库：", "Database: "), app.db.display())).weak());
