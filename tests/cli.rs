@@ -898,3 +898,111 @@ fn units_targets_are_set_imported_and_used_by_status_and_templates() {
     assert!(err.contains("张店区"), "{err}");
     assert_eq!(json(&db, &["targets", "list"]).as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn an_indicator_is_edited_and_a_revised_target_keeps_the_plans_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    ok(&db, &["demo"]);
+    let err = fails(
+        &db,
+        &["indicator", "edit", "新建智慧社区数", "--target", "80"],
+    );
+    assert!(err.contains("--reason") && err.contains("--fix"), "{err}");
+    let changes = json(
+        &db,
+        &[
+            "indicator",
+            "edit",
+            "新建智慧社区数",
+            "--target",
+            "80",
+            "--reason",
+            "市政府常务会议调增",
+        ],
+    );
+    assert_eq!(changes[0]["field"], "target");
+    assert_eq!(
+        (changes[0]["before"].as_str(), changes[0]["after"].as_str()),
+        (Some("75"), Some("80"))
+    );
+    let st = json(&db, &["status", "--as-of", "2023-12-31"]);
+    let c = indicator(&st, "新建智慧社区数");
+    assert_eq!(c["target"], 80.0);
+    assert_eq!(c["revision"]["original"], 75.0);
+    assert_eq!(c["revision"]["reason"], "市政府常务会议调增");
+    let text = ok(&db, &["export", "bulletin", "--as-of", "2023-12-31"]);
+    assert!(text.contains("原目标≥75个，调整后≥80个"), "{text}");
+    // A misread target corrected: no revision.
+    json(
+        &db,
+        &[
+            "indicator",
+            "edit",
+            "数据中心标准机架总数",
+            "--target",
+            "36000",
+            "--fix",
+        ],
+    );
+    let st = json(&db, &["status", "--as-of", "2023-12-31"]);
+    assert!(indicator(&st, "数据中心标准机架总数")["revision"].is_null());
+    // Who reports and how the city's figure is made; a unit not in the
+    // catalogue is refused and nothing changes.
+    let err = fails(
+        &db,
+        &[
+            "indicator",
+            "edit",
+            "新建智慧社区数",
+            "--reporting-units",
+            "张店区,火星区",
+        ],
+    );
+    assert!(err.contains("火星区"), "{err}");
+    json(
+        &db,
+        &[
+            "indicator",
+            "edit",
+            "新建智慧社区数",
+            "--reporting-units",
+            "张店区,淄川区",
+            "--aggregation",
+            "sum",
+        ],
+    );
+    let st = json(&db, &["status", "--as-of", "2023-12-31"]);
+    let c = indicator(&st, "新建智慧社区数");
+    assert_eq!(
+        c["reporting_units"],
+        serde_json::json!(["张店区", "淄川区"])
+    );
+    // Back to the rules.
+    json(
+        &db,
+        &[
+            "indicator",
+            "edit",
+            "新建智慧社区数",
+            "--reporting-units",
+            "rules",
+        ],
+    );
+    let st = json(&db, &["status", "--as-of", "2023-12-31"]);
+    assert_eq!(
+        indicator(&st, "新建智慧社区数")["reporting_units"]
+            .as_array()
+            .unwrap()
+            .len(),
+        11
+    );
+    let log = json(
+        &db,
+        &["audit", "--indicator", "新建智慧社区数", "--limit", "1"],
+    );
+    assert_eq!(log[0]["action"], "indicator");
+    assert_eq!(log[0]["field"], "reporting_units");
+    // Nothing to change says so.
+    assert!(ok(&db, &["indicator", "edit", "新建智慧社区数"]).contains("nothing changed"));
+}

@@ -869,6 +869,53 @@ fn an_undone_batch_is_restored_except_where_a_newer_figure_came_since() {
     assert_eq!((current(&s, a), current(&s, b)), (Some(3.0), Some(9.0)));
 }
 
+#[test]
+fn a_revised_target_outlives_a_reimport_of_the_plan() {
+    let mut s = ledger();
+    let plan_id = s.import_plan(&gold_002(), None).unwrap().plan_id;
+    let ind = s.find_indicator("新建智慧社区数", Some(plan_id)).unwrap();
+    let mut f = IndicatorFields::of(&ind);
+    f.target = ind.target + 5.0;
+    let changes = s
+        .edit_indicator(
+            ind.id,
+            &f,
+            Some(TargetEdit::Revise {
+                reason: "调增".into(),
+            }),
+        )
+        .unwrap();
+    assert_eq!(changes.len(), 1);
+    s.import_plan(&gold_002(), None).unwrap();
+    let again = s.find_indicator("新建智慧社区数", Some(plan_id)).unwrap();
+    assert_eq!(again.target, ind.target + 5.0, "the revised target stays");
+    assert_eq!(again.revision.as_ref().unwrap().original, ind.target);
+    // Revised back to the plan's own target: no revision any more.
+    let mut f = IndicatorFields::of(&again);
+    f.target = ind.target;
+    s.edit_indicator(
+        ind.id,
+        &f,
+        Some(TargetEdit::Revise {
+            reason: "恢复".into(),
+        }),
+    )
+    .unwrap();
+    let back = s.find_indicator("新建智慧社区数", Some(plan_id)).unwrap();
+    assert!(back.revision.is_none());
+    // An empty name or a range upside down is refused, nothing written.
+    let mut bad = IndicatorFields::of(&back);
+    bad.name = "  ".into();
+    assert!(s.edit_indicator(ind.id, &bad, None).is_err());
+    let mut bad = IndicatorFields::of(&back);
+    bad.target_max = Some(back.target - 1.0);
+    assert!(s.edit_indicator(ind.id, &bad, None).is_err());
+    assert_eq!(
+        s.find_indicator("新建智慧社区数", Some(plan_id)).unwrap(),
+        back
+    );
+}
+
 /// The store of a file with units and gold 002 whose every task has a
 /// responsible unit, and that plan's id.
 fn plan_with_responsible_units(path: &Path) -> (Store, PlanDoc, i64) {
@@ -976,7 +1023,10 @@ fn a_ledger_made_by_the_previous_release_keeps_everything_and_gains_the_new_acti
         .collect()
     };
     let tables = [
-        "SELECT * FROM audit_log ORDER BY id",
+        // The columns of schema 7 (8 adds some).
+        "SELECT id, at, actor, action, indicator_id, indicator_code, unit_id, unit_name, period,
+                before, after, batch_id, note, covers_batch FROM audit_log ORDER BY id",
+        "SELECT id, code, name, target, target_max, kind, scope, aggregation FROM indicators ORDER BY id",
         "SELECT * FROM reports ORDER BY id",
         "SELECT id, sha256, state FROM batches ORDER BY id",
         "SELECT * FROM locked_periods",

@@ -837,3 +837,100 @@ fn the_in_window_file_chooser_opens_returns() {
         .collect();
     assert_eq!(units, ["张店区", "淄川区"]);
 }
+
+#[test]
+fn a_saved_indicator_is_edited_and_its_target_revised_with_both_targets_in_the_bulletin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    send(
+        &mut h,
+        Command::SetAsOf(Some("2023-12-31".parse().unwrap())),
+    );
+    let status = |h: &Harness<'static, App>| {
+        loaded(h.state())
+            .status
+            .indicators
+            .iter()
+            .find(|i| i.name == "新建智慧社区数")
+            .unwrap()
+            .clone()
+    };
+    let before = status(&h);
+    let largest = before
+        .evaluation
+        .units
+        .iter()
+        .filter_map(|u| u.actual)
+        .fold(f64::MIN, f64::max);
+    assert!(
+        before.evaluation.actual.unwrap() > largest,
+        "a sum of several"
+    );
+    send(&mut h, Command::OpenIndicator(before.id));
+    h.get_by_label("修改指标").click();
+    h.step();
+    settle(&mut h);
+    // The city's figure becomes the largest unit's (the list is a combo box).
+    h.state_mut()
+        .state
+        .indicator_form
+        .as_mut()
+        .unwrap()
+        .fields
+        .reporting
+        .aggregation = Some(taizhang::domain::Aggregation::Max);
+    h.run_steps(2);
+    press(&mut h, "保存修改");
+    settle(&mut h);
+    settle(&mut h);
+    let after = status(&h);
+    assert_eq!(after.evaluation.actual, Some(largest));
+    assert_eq!(after.aggregation, taizhang::domain::Aggregation::Max);
+    // The target revised: saving waits for the reason.
+    h.get_by_label("修改指标").click();
+    h.step();
+    settle(&mut h);
+    h.state_mut()
+        .state
+        .indicator_form
+        .as_mut()
+        .unwrap()
+        .target
+        .clear();
+    h.get_by_label("目标值").focus();
+    h.run_steps(1);
+    h.get_by_label("目标值").type_text("80");
+    h.run_steps(2);
+    h.get(egui_kittest::kittest::by().label_contains("请填写调整理由"));
+    h.get_by_label("调整理由").focus();
+    h.run_steps(1);
+    h.get_by_label("调整理由").type_text("市政府常务会议调增");
+    h.run_steps(2);
+    press(&mut h, "保存修改");
+    settle(&mut h);
+    settle(&mut h);
+    let revised = status(&h);
+    assert_eq!(revised.target, 80.0);
+    let r = revised.revision.as_ref().expect("a revision");
+    assert_eq!(
+        (r.original, r.reason.as_str()),
+        (75.0, "市政府常务会议调增")
+    );
+    h.get(egui_kittest::kittest::by().label_contains("原目标75个"));
+    send(
+        &mut h,
+        Command::Run(jobs::bulletin("2023-12-31".parse().unwrap())),
+    );
+    let text = h.state().state.bulletin.clone().expect("the bulletin");
+    assert!(
+        text.contains("新建智慧社区数（原目标≥75个，调整后≥80个，市政府常务会议调增）"),
+        "{text}"
+    );
+    // Both changes are in the history, in words.
+    send(&mut h, Command::CloseBulletin);
+    h.get_by_label("修改记录").click();
+    h.step();
+    settle(&mut h);
+    h.get_by_label("目标值：75 → 80");
+    h.get_by_label("全市数的算法：按规则 → 取最大值");
+}

@@ -33,6 +33,7 @@ fn indicator(id: i64, name: &str, unit: &str, scope: Scope) -> Indicator {
         deadline: Date::end_of_year(2023),
         phrase: format!("年内打造不少于10个{name}"),
         confidence: None,
+        revision: None,
     }
 }
 

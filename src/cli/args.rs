@@ -57,6 +57,10 @@ pub enum Command {
     /// The audit log (留痕): every change to a figure and every period lock,
     /// newest first.
     Audit(AuditArgs),
+    /// Change a saved indicator: any field, a revised target (调整目标) with
+    /// its reason, who reports it and how the city's figure is made.
+    #[command(subcommand)]
+    Indicator(IndicatorCommand),
     /// Units' own targets (任务分解): set one, list them, or a whole table
     /// exported and imported as .xlsx.
     #[command(subcommand)]
@@ -204,6 +208,68 @@ pub struct ReportAddArgs {
     /// Restrict the indicator lookup to one plan.
     #[arg(long)]
     pub plan: Option<i64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IndicatorCommand {
+    /// Change fields of a saved indicator; each change is in the audit log.
+    Edit(IndicatorEditArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct IndicatorEditArgs {
+    /// The indicator (code or name).
+    pub indicator: String,
+    /// Restrict the lookup to one plan.
+    #[arg(long)]
+    pub plan: Option<i64>,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Unit of measure (个, %, 万人…); empty for none.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// >=, >, <=, < or =.
+    #[arg(long)]
+    pub comparator: Option<crate::domain::Comparator>,
+    /// The target. A changed target needs --reason (a revision, 调整目标:
+    /// the plan's target is kept and shown beside it) or --fix (a target
+    /// misread or mistyped).
+    #[arg(long, allow_hyphen_values = true)]
+    pub target: Option<f64>,
+    /// The top of a target range; empty for none.
+    #[arg(long)]
+    pub target_max: Option<String>,
+    /// The figure the indicator starts from; empty for none.
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// higher or lower.
+    #[arg(long)]
+    pub better: Option<crate::domain::Better>,
+    /// cumulative, new, level or count_of_events.
+    #[arg(long)]
+    pub kind: Option<crate::domain::Kind>,
+    /// city or per_unit.
+    #[arg(long)]
+    pub scope: Option<crate::domain::Scope>,
+    /// The deadline (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub deadline: Option<Date>,
+    /// How the city's figure is made from the units' (sum, mean, min, max,
+    /// single), or `rules` to leave it to the rules.
+    #[arg(long)]
+    pub aggregation: Option<String>,
+    /// The units whose figures count, comma-separated, or `rules`.
+    #[arg(long)]
+    pub reporting_units: Option<String>,
+    /// The unit that reports the city's own figure, or `rules`.
+    #[arg(long)]
+    pub city_reporter: Option<String>,
+    /// Why the target is revised (调整目标).
+    #[arg(long, conflicts_with = "fix")]
+    pub reason: Option<String>,
+    /// The target was misread or mistyped: correct it, no revision.
+    #[arg(long)]
+    pub fix: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -17,8 +17,8 @@ use crate::domain::{Date, PlanDoc, ProgressSettings, UnitsFile, ValueBasis};
 use crate::plan_text;
 use crate::store::{ReportEntry, Store, StoreError};
 use args::{
-    ExportCommand, PeriodCommand, PlanCommand, ReportAddArgs, ReportCommand, ReturnsCommand,
-    SettingsArgs, TargetsCommand, UnitsCommand,
+    ExportCommand, IndicatorCommand, PeriodCommand, PlanCommand, ReportAddArgs, ReportCommand,
+    ReturnsCommand, SettingsArgs, TargetsCommand, UnitsCommand,
 };
 use serde::Serialize;
 use std::fmt;
@@ -235,6 +235,7 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             })
         }
         Command::Targets(cmd) => targets_command(db, json, cmd),
+        Command::Indicator(IndicatorCommand::Edit(a)) => edit_indicator(db, json, a),
         Command::Audit(a) => {
             let store = open(db)?;
             let indicator = match &a.indicator {
@@ -450,6 +451,91 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             })
         }
     }
+}
+
+fn edit_indicator(db: &Path, json: bool, a: args::IndicatorEditArgs) -> Result<()> {
+    use crate::store::{IndicatorFields, TargetEdit};
+    let mut store = open(db)?;
+    let ind = store.find_indicator(&a.indicator, a.plan)?;
+    let mut f = IndicatorFields::of(&ind);
+    let number = |what: &str, s: &str| -> Result<Option<f64>> {
+        if s.trim().is_empty() {
+            return Ok(None);
+        }
+        parse_value(s)
+            .map(Some)
+            .map_err(|_| CliError::new(format!("--{what} '{s}': not a number")))
+    };
+    if let Some(v) = a.name {
+        f.name = v;
+    }
+    if let Some(v) = a.unit {
+        f.unit = Some(v).filter(|u| !u.trim().is_empty());
+    }
+    if let Some(v) = a.comparator {
+        f.comparator = v;
+    }
+    if let Some(v) = a.target {
+        f.target = v;
+    }
+    if let Some(v) = &a.target_max {
+        f.target_max = number("target-max", v)?;
+    }
+    if let Some(v) = &a.baseline {
+        f.baseline = number("baseline", v)?;
+    }
+    if let Some(v) = a.better {
+        f.better = v;
+    }
+    if let Some(v) = a.kind {
+        f.kind = v;
+    }
+    if let Some(v) = a.scope {
+        f.scope = v;
+    }
+    if let Some(v) = a.deadline {
+        f.deadline = v;
+    }
+    if let Some(v) = &a.aggregation {
+        f.reporting.aggregation = match v.trim() {
+            "rules" => None,
+            other => Some(other.parse().map_err(CliError::new)?),
+        };
+    }
+    if let Some(v) = &a.reporting_units {
+        f.reporting.units = match v.trim() {
+            "rules" => None,
+            list => Some(
+                list.split([',', '，', '、'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            ),
+        };
+    }
+    if let Some(v) = &a.city_reporter {
+        f.reporting.city_reporter = Some(v.trim().to_string()).filter(|s| s != "rules");
+    }
+    let how = match (a.reason, a.fix) {
+        (Some(r), _) => Some(TargetEdit::Revise { reason: r }),
+        (None, true) => Some(TargetEdit::Correct),
+        (None, false) => None,
+    };
+    let changes = store.edit_indicator(ind.id, &f, how).map_err(|e| match e {
+        crate::store::StoreError::Invalid(m) if m.contains("say whether") => {
+            CliError::new(format!("{m} (--reason TEXT or --fix)"))
+        }
+        other => other.into(),
+    })?;
+    emit(json, &changes, |c| {
+        if c.is_empty() {
+            return format!("{}: nothing changed\n", ind.code);
+        }
+        c.iter()
+            .map(|c| format!("{} {}: '{}' → '{}'\n", ind.code, c.field, c.before, c.after))
+            .collect()
+    })
 }
 
 fn targets_command(db: &Path, json: bool, cmd: TargetsCommand) -> Result<()> {

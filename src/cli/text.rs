@@ -231,7 +231,15 @@ pub fn audit(lines: &[crate::store::AuditEntry]) -> String {
             l.action,
             l.period.as_deref().unwrap_or("-")
         );
-        if !l.indicator_code.is_empty() {
+        if let Some(field) = &l.field {
+            let _ = write!(
+                s,
+                "  {} {field}: '{}' → '{}'",
+                l.indicator_code,
+                l.before_text.as_deref().unwrap_or(""),
+                l.after_text.as_deref().unwrap_or("")
+            );
+        } else if !l.indicator_code.is_empty() {
             let _ = write!(s, "  {} {}", l.indicator_code, l.unit);
             let _ = write!(s, "  {} → {}", number(l.before), number(l.after));
         }

@@ -12,7 +12,8 @@ pub use date::{Date, DateError, Period};
 pub use model::{
     Aggregation, AuditAction, BatchRow, Better, Comparator, Confidence, Cycle, FigureHistory,
     Indicator, Kind, Observation, PlanDoc, PlanIndicator, PlanSection, PlanSummary, PlanTask,
-    Report, ResponsibleUnit, Role, Scope, Status, Unit, UnitKind, UnitSpec, UnitsFile, ValueBasis,
+    Report, ResponsibleUnit, Role, Scope, Status, TargetRevision, Unit, UnitKind, UnitSpec,
+    UnitsFile, ValueBasis,
 };
 pub use progress::{
     CitySource, Evaluation, Figure, Forecast, Goal, IndicatorRule, Pace, ProgressSettings,

@@ -93,6 +93,8 @@ word_enum! {
         Unlock = "unlock",
         /// a unit's own target set, changed or cleared (任务分解)
         Target = "target",
+        /// a field of a saved indicator changed (a revised target among them)
+        Indicator = "indicator",
     }
 }
 
@@ -525,6 +527,18 @@ pub struct Indicator {
     pub deadline: Date,
     pub phrase: String,
     pub confidence: Option<Confidence>,
+    /// The target was revised mid-year (调整目标): the plan's own, when and why.
+    pub revision: Option<TargetRevision>,
+}
+
+/// A target revised after the plan was saved (调整目标).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TargetRevision {
+    /// The plan's target before the revision.
+    pub original: f64,
+    /// When (`YYYY-MM-DDTHH:MM:SSZ`).
+    pub at: String,
+    pub reason: String,
 }
 
 impl Indicator {

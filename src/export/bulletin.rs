@@ -20,14 +20,16 @@ fn line(i: &IndicatorStatus) -> String {
     let unit = i.unit.as_deref();
     let mut s = match (i.scope, e.units_met, e.units_total) {
         (Scope::PerUnit, Some(met), Some(total)) => format!(
-            "{}（目标每个单位{}，{met}/{total}个单位达标",
-            i.label,
-            figure(Some(i.target), unit)
-        ),
-        _ => format!(
-            "{}（目标{}，实际{}",
+            "{}（目标每个单位{}{}，{met}/{total}个单位达标",
             i.label,
             figure(Some(i.target), unit),
+            super::revision_words(i)
+        ),
+        _ => format!(
+            "{}（目标{}{}，实际{}",
+            i.label,
+            figure(Some(i.target), unit),
+            super::revision_words(i),
             figure(e.actual, unit)
         ),
     };
@@ -94,6 +96,35 @@ pub fn bulletin(status: &StatusReport) -> String {
                 items.join("；")
             );
         }
+    }
+    let revised: Vec<String> = status
+        .indicators
+        .iter()
+        .filter_map(|i| {
+            let r = i.revision.as_ref()?;
+            let unit = i.unit.as_deref();
+            let mut s = format!(
+                "{}（原目标{}{}，调整后{}{}",
+                i.label,
+                super::sign(i.comparator),
+                figure(Some(r.original), unit),
+                super::sign(i.comparator),
+                figure(Some(i.target), unit)
+            );
+            if !r.reason.is_empty() {
+                let _ = write!(s, "，{}", r.reason);
+            }
+            s.push('）');
+            Some(s)
+        })
+        .collect();
+    if !revised.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n年内调整目标的指标（{}项，按调整后的目标统计）：{}。",
+            revised.len(),
+            revised.join("；")
+        );
     }
     let due: Vec<&str> = status
         .indicators

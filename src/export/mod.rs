@@ -98,6 +98,26 @@ pub fn figure(v: Option<f64>, unit: Option<&str>) -> String {
     })
 }
 
+/// A revised target's words beside the revised one (调整后): the plan's
+/// target and why — `（原目标≥75个，调整原因：…）`; empty when the target is
+/// the plan's.
+pub fn revision_words(i: &crate::store::IndicatorStatus) -> String {
+    match &i.revision {
+        None => String::new(),
+        Some(r) => {
+            let mut s = format!(
+                "（调整后；原目标{}",
+                figure(Some(r.original), i.unit.as_deref())
+            );
+            if !r.reason.is_empty() {
+                s.push_str(&format!("，调整原因：{}", r.reason));
+            }
+            s.push('）');
+            s
+        }
+    }
+}
+
 /// A period as people write it: 2023年6月.
 pub fn period(p: crate::domain::Period) -> String {
     format!("{}年{}月", p.year(), p.month())

@@ -96,10 +96,11 @@ fn table(
             r,
             3,
             format!(
-                "{}{}{}",
+                "{}{}{}{}",
                 super::sign(i.comparator),
                 super::number(i.target),
-                i.unit.as_deref().unwrap_or("")
+                i.unit.as_deref().unwrap_or(""),
+                super::revision_words(i)
             ),
             &f.text,
         )?;

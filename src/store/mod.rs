@@ -10,6 +10,7 @@
 //! migration runs, a copy of the file is taken next to it.
 
 mod batches;
+mod edit;
 mod fs;
 mod plans;
 mod reports;
@@ -20,6 +21,7 @@ mod targets;
 mod units;
 
 pub use batches::{BatchInfo, Import, NewBatch, Restored, sha256_hex};
+pub use edit::{FieldChange, IndicatorFields, TargetEdit};
 pub use plans::PlanImport;
 pub use reports::{AuditEntry, ReportEntry};
 pub use schema::{APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration, create_at_version};

@@ -32,7 +32,8 @@ const INDICATOR_SELECT: &str = "
            i.aggregation_set, i.task_id, p.issuer,
            (SELECT group_concat(u.name, char(31)) FROM
               (SELECT unit_id FROM indicator_units WHERE indicator_id = i.id ORDER BY position) iu
-              JOIN units u ON u.id = iu.unit_id)
+              JOIN units u ON u.id = iu.unit_id),
+           i.original_target, i.target_revised_at, i.target_reason
     FROM indicators i
     JOIN plans p ON p.id = i.plan_id
     LEFT JOIN tasks t ON t.id = i.task_id
@@ -99,6 +100,14 @@ fn indicator_from_row(r: &Row) -> rusqlite::Result<StoredIndicator> {
         deadline: parse_col(r, 19)?,
         phrase: r.get(20)?,
         confidence: confidence.and_then(|c| c.parse().ok()),
+        revision: match r.get::<_, Option<f64>>(26)? {
+            Some(original) => Some(crate::domain::TargetRevision {
+                original,
+                at: r.get::<_, Option<String>>(27)?.unwrap_or_default(),
+                reason: r.get::<_, Option<String>>(28)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
     };
     Ok(StoredIndicator {
         indicator,
@@ -251,7 +260,10 @@ impl Store {
                 Some(id) => {
                     tx.execute(
                         "UPDATE indicators SET plan_id = ?1, task_id = ?2, ref_id = ?3, position = ?4, name = ?5,
-                           unit = ?6, comparator = ?7, target = ?8, target_max = ?9,
+                           unit = ?6, comparator = ?7,
+                           -- a revised target (调整目标) outlives the document's
+                           target = CASE WHEN original_target IS NULL THEN ?8 ELSE target END,
+                           target_max = ?9,
                            baseline = COALESCE(?10, baseline), better = ?11, kind = ?12, scope = ?13,
                            aggregation = COALESCE(?14, aggregation),
                            aggregation_set = CASE WHEN ?14 IS NULL THEN aggregation_set ELSE 1 END,

@@ -71,6 +71,11 @@ pub struct AuditEntry {
     pub note: String,
     /// The sheet row an imported figure came from.
     pub row: Option<i64>,
+    /// An indicator's field that changed (`indicator` lines), with its
+    /// values before and after as text.
+    pub field: Option<String>,
+    pub before_text: Option<String>,
+    pub after_text: Option<String>,
 }
 
 /// The words of a figure.
@@ -375,14 +380,17 @@ impl Store {
         let mut st = self
             .conn
             .prepare(
-                "SELECT id, at, actor, action, indicator_code, unit_name, period, before, after, batch_id, note, row
+                "SELECT id, at, actor, action, indicator_code, unit_name, period, before, after, batch_id, note, row,
+                        field, before_text, after_text
                  FROM (
                      SELECT a.id, 0 AS figure, a.at, a.actor, a.action, a.indicator_id, a.indicator_code,
-                            a.unit_name, a.period, a.before, a.after, a.batch_id, a.note, NULL AS row
+                            a.unit_name, a.period, a.before, a.after, a.batch_id, a.note, NULL AS row,
+                            a.field, a.before_text, a.after_text
                      FROM audit_log a WHERE a.covers_batch = 0
                      UNION ALL
                      SELECT a.id, r.id, a.at, a.actor, a.action, r.indicator_id, COALESCE(i.code, ''),
-                            a.unit_name, r.period, p.value, r.value, a.batch_id, a.note, r.row
+                            a.unit_name, r.period, p.value, r.value, a.batch_id, a.note, r.row,
+                            NULL, NULL, NULL
                      FROM audit_log a
                      JOIN reports r ON r.batch_id = a.batch_id
                      LEFT JOIN indicators i ON i.id = r.indicator_id
@@ -417,6 +425,9 @@ impl Store {
                     batch_id: r.get(9)?,
                     note: r.get(10)?,
                     row: r.get(11)?,
+                    field: r.get(12)?,
+                    before_text: r.get(13)?,
+                    after_text: r.get(14)?,
                 })
             })
             .context("reading the audit log")?;

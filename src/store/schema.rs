@@ -52,8 +52,12 @@ pub static MIGRATIONS: &[Migration] = &[
         sql: v7,
     },
     Migration {
-        description: "the audit log also records corrections with their reasons, restored batches, period locks and units' own targets",
+        description: "the audit log also records corrections with their reasons, restored batches, period locks, units' own targets and edits to indicators",
         sql: v8,
+    },
+    Migration {
+        description: "an indicator keeps the plan's target when it is revised (调整目标), with when and why",
+        sql: v9,
     },
 ];
 
@@ -319,7 +323,7 @@ fn v8() -> String {
              id              INTEGER PRIMARY KEY,
              at              TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
              actor           TEXT NOT NULL,
-             action          TEXT NOT NULL CHECK (action IN ('import', 'undo', 'edit', 'correct', 'restore', 'lock', 'unlock', 'target')),
+             action          TEXT NOT NULL CHECK (action IN ('import', 'undo', 'edit', 'correct', 'restore', 'lock', 'unlock', 'target', 'indicator')),
              indicator_id    INTEGER,
              indicator_code  TEXT NOT NULL,
              unit_id         INTEGER,
@@ -330,7 +334,12 @@ fn v8() -> String {
              after           REAL,
              batch_id        INTEGER,
              note            TEXT NOT NULL DEFAULT '',
-             covers_batch    INTEGER NOT NULL DEFAULT 0 CHECK (covers_batch IN (0, 1))
+             covers_batch    INTEGER NOT NULL DEFAULT 0 CHECK (covers_batch IN (0, 1)),
+             -- an indicator's field changed ('indicator'): which, and its
+             -- values before and after as text
+             field           TEXT,
+             before_text     TEXT,
+             after_text      TEXT
          );
          INSERT INTO audit_log_v8 (id, at, actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id, note, covers_batch)
              SELECT id, at, actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id, note, covers_batch FROM audit_log;
@@ -338,6 +347,15 @@ fn v8() -> String {
          ALTER TABLE audit_log_v8 RENAME TO audit_log;
          CREATE INDEX audit_indicator ON audit_log(indicator_id, period);"
     )
+}
+
+fn v9() -> String {
+    // NULL: the target is the plan's. Set: the plan's target before the
+    // first revision; `target` holds the revised one.
+    "ALTER TABLE indicators ADD COLUMN original_target REAL;
+     ALTER TABLE indicators ADD COLUMN target_revised_at TEXT;
+     ALTER TABLE indicators ADD COLUMN target_reason TEXT;"
+        .into()
 }
 
 /// Brings the file up to [`LATEST_VERSION`], one transaction per step.

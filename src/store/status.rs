@@ -41,6 +41,9 @@ pub struct IndicatorStatus {
     /// the plan or the user (the others follow the rules).
     pub reporting_set: crate::domain::ReportingSet,
     pub deadline: Date,
+    /// The target was revised mid-year: the plan's own, when and why
+    /// (`target` is the revised one, which status uses).
+    pub revision: Option<crate::domain::TargetRevision>,
     #[serde(flatten)]
     pub evaluation: Evaluation,
 }
@@ -363,6 +366,7 @@ pub fn judge(
                 city_reporter: ind.reporting.city_reporter.clone(),
                 reporting_set: ind.reporting.set,
                 deadline: ind.deadline,
+                revision: ind.revision.clone(),
                 evaluation,
             }
         })

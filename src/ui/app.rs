@@ -121,8 +121,24 @@ pub enum IndicatorTab {
     Entry,
     /// 任务分解: each reporting unit's own target.
     Targets,
+    /// 修改指标: the indicator's fields.
+    Edit,
     /// 修改记录: every change to the figures.
     History,
+}
+
+/// A saved indicator being edited (an edit buffer: numbers as typed).
+#[derive(Clone, Debug)]
+pub struct IndicatorForm {
+    pub indicator: i64,
+    pub fields: crate::store::IndicatorFields,
+    pub target: String,
+    pub target_max: String,
+    pub baseline: String,
+    pub deadline: String,
+    /// A changed target is a revision (调整目标) rather than a correction.
+    pub revise: bool,
+    pub reason: String,
 }
 
 /// The units' targets being edited (an edit buffer, saved as one change).
@@ -187,6 +203,8 @@ pub struct State {
     pub figure_form: Option<FigureForm>,
     /// The units' targets being edited on the indicator screen.
     pub target_form: Option<TargetForm>,
+    /// The indicator being edited on the indicator screen.
+    pub indicator_form: Option<IndicatorForm>,
     /// The in-window file chooser, while it is open.
     pub picker: Option<super::files::Picker>,
 }
@@ -297,8 +315,16 @@ impl App {
                     if self.state.detail_pending == Some(detail.indicator_id) {
                         self.state.detail_pending = None;
                     }
-                    // The targets grid starts again from what the ledger
-                    // now holds (a save or a table imported).
+                    // The editor and the targets grid start again from what
+                    // the ledger now holds (a save, or a table imported).
+                    if self
+                        .state
+                        .indicator_form
+                        .as_ref()
+                        .is_some_and(|f| f.indicator == detail.indicator_id)
+                    {
+                        self.state.indicator_form = None;
+                    }
                     if self
                         .state
                         .target_form

@@ -500,6 +500,29 @@ pub fn save_figure(entry: crate::store::ReportEntry) -> Job {
     })
 }
 
+/// Changes a saved indicator's fields.
+pub fn edit_indicator(
+    id: i64,
+    fields: crate::store::IndicatorFields,
+    how: Option<crate::store::TargetEdit>,
+) -> Job {
+    Job::new("修改指标", move |cx| {
+        let changes = cx
+            .store()?
+            .edit_indicator(id, &fields, how)
+            .map_err(|e| format!("指标未能修改：{}", data::explain(&e.to_string())))?;
+        Ok(Event::Done(if changes.is_empty() {
+            "指标没有改动。".into()
+        } else {
+            format!(
+                "已修改指标“{}”：{} 处改动，已记入修改记录。",
+                fields.name,
+                changes.len()
+            )
+        }))
+    })
+}
+
 /// Sets units' own targets (任务分解), all or none.
 pub fn set_targets(changes: Vec<crate::store::TargetChange>) -> Job {
     Job::new("保存分解目标", move |cx| {

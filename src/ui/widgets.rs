@@ -65,6 +65,92 @@ pub fn percent(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
+/// The words of an indicator's kind, direction, scope and aggregation.
+pub fn kind_name(k: crate::domain::Kind) -> &'static str {
+    use crate::domain::Kind as K;
+    match k {
+        K::Cumulative => "累计（含往年）",
+        K::New => "年内新增",
+        K::Level => "水平（比率、均值）",
+        K::CountOfEvents => "开展次数",
+    }
+}
+
+pub fn better_name(b: crate::domain::Better) -> &'static str {
+    match b {
+        crate::domain::Better::Higher => "越高越好",
+        crate::domain::Better::Lower => "越低越好",
+    }
+}
+
+pub fn scope_name(s: crate::domain::Scope) -> &'static str {
+    match s {
+        crate::domain::Scope::City => "全市一个目标",
+        crate::domain::Scope::PerUnit => "每个单位一个目标",
+    }
+}
+
+pub fn aggregation_name(a: crate::domain::Aggregation) -> &'static str {
+    use crate::domain::Aggregation as A;
+    match a {
+        A::Sum => "各单位合计",
+        A::Mean => "各单位平均",
+        A::Min => "取最小值",
+        A::Max => "取最大值",
+        A::Single => "由一个单位报送",
+    }
+}
+
+pub fn comparator_name(c: crate::domain::Comparator) -> &'static str {
+    use crate::domain::Comparator as C;
+    match c {
+        C::Ge => "≥ 不少于",
+        C::Gt => "> 超过",
+        C::Le => "≤ 不高于",
+        C::Lt => "< 低于",
+        C::Eq => "= 达到",
+    }
+}
+
+/// An indicator's field that changed, in words: its name and its values
+/// before and after (enumerations said as in the editor).
+pub fn field_change(field: &str, before: &str, after: &str) -> String {
+    let name = match field {
+        "name" => "名称",
+        "unit" => "计量单位",
+        "comparator" => "比较",
+        "target" => "目标值",
+        "target_max" => "上限",
+        "baseline" => "基数",
+        "better" => "方向",
+        "kind" => "类型",
+        "scope" => "目标范围",
+        "deadline" => "完成时限",
+        "aggregation" => "全市数的算法",
+        "reporting_units" => "计入的单位",
+        "city_reporter" => "全市数报送单位",
+        other => other,
+    };
+    let say = |v: &str| -> String {
+        if v.is_empty() {
+            return match field {
+                "aggregation" | "reporting_units" | "city_reporter" => "按规则".into(),
+                _ => "（空）".into(),
+            };
+        }
+        let named = match field {
+            "comparator" => v.parse().ok().map(comparator_name),
+            "better" => v.parse().ok().map(better_name),
+            "kind" => v.parse().ok().map(kind_name),
+            "scope" => v.parse().ok().map(scope_name),
+            "aggregation" => v.parse().ok().map(aggregation_name),
+            _ => None,
+        };
+        named.map_or_else(|| v.to_string(), str::to_string)
+    };
+    format!("{name}：{} → {}", say(before), say(after))
+}
+
 /// What a line of the audit log records, in words.
 pub fn audit_action(a: crate::domain::AuditAction) -> &'static str {
     use crate::domain::AuditAction as A;
@@ -77,6 +163,7 @@ pub fn audit_action(a: crate::domain::AuditAction) -> &'static str {
         A::Lock => "锁定期别",
         A::Unlock => "解锁期别",
         A::Target => "调整分解目标",
+        A::Indicator => "修改指标",
     }
 }
 

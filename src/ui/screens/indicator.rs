@@ -10,7 +10,9 @@
 use crate::domain::Period;
 use crate::export::chart::{ChartData, Scale, colour};
 use crate::store::IndicatorStatus;
-use crate::ui::app::{App, Command, CommandSender, FigureForm, IndicatorTab, TargetForm};
+use crate::ui::app::{
+    App, Command, CommandSender, FigureForm, IndicatorForm, IndicatorTab, TargetForm,
+};
 use crate::ui::data::Loaded;
 use crate::ui::jobs;
 use crate::ui::widgets;
@@ -100,6 +102,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             (IndicatorTab::Progress, "逐期进展"),
             (IndicatorTab::Entry, "录入 / 更正数据"),
             (IndicatorTab::Targets, "任务分解"),
+            (IndicatorTab::Edit, "修改指标"),
             (IndicatorTab::History, "修改记录"),
         ] {
             if ui
@@ -159,8 +162,300 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 .id_salt("targets")
                 .show(ui, |ui| targets(ui, form, i, d, &tx));
         }
+        IndicatorTab::Edit => {
+            let Some(ind) = plan.indicators.iter().find(|x| x.id == id) else {
+                return;
+            };
+            let form = match &mut app.state.indicator_form {
+                Some(f) if f.indicator == id => f,
+                slot => {
+                    let fields = crate::store::IndicatorFields::of(ind);
+                    slot.insert(IndicatorForm {
+                        indicator: id,
+                        target: plain(fields.target),
+                        target_max: fields.target_max.map(plain).unwrap_or_default(),
+                        baseline: fields.baseline.map(plain).unwrap_or_default(),
+                        deadline: fields.deadline.to_string(),
+                        fields,
+                        revise: true,
+                        reason: String::new(),
+                    })
+                }
+            };
+            egui::ScrollArea::vertical()
+                .id_salt("edit")
+                .show(ui, |ui| editor(ui, form, ind, &data.units, &tx));
+        }
         IndicatorTab::History => history(ui, i, plan, reports.is_empty()),
     }
+}
+
+/// A number as typed back into a field: no separators, no needless zeros.
+fn plain(v: f64) -> String {
+    crate::export::number(v).replace(',', "")
+}
+
+/// 修改指标: every field of the saved indicator, the phrase of the plan it
+/// came from, and for a changed target whether it is a revision (调整目标,
+/// with its reason: the plan's target stays beside it) or a correction.
+fn editor(
+    ui: &mut Ui,
+    form: &mut IndicatorForm,
+    ind: &crate::domain::Indicator,
+    catalogue: &[crate::domain::Unit],
+    tx: &CommandSender,
+) {
+    use crate::domain::{Aggregation, Better, Comparator, Kind, Scope};
+    if !ind.phrase.trim().is_empty() {
+        ui.label(RichText::new(format!("计划原文：{}", ind.phrase.trim())).weak());
+    }
+    let f = &mut form.fields;
+    let mut problems: Vec<String> = Vec::new();
+    egui::Grid::new("indicator-editor")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let label = ui.label("名称");
+            ui.add(
+                egui::TextEdit::singleline(&mut f.name)
+                    .desired_width(520.0)
+                    .id_salt("edit-name"),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("计量单位");
+            let mut unit = f.unit.clone().unwrap_or_default();
+            if ui
+                .add(
+                    egui::TextEdit::singleline(&mut unit)
+                        .desired_width(120.0)
+                        .id_salt("edit-unit"),
+                )
+                .labelled_by(label.id)
+                .changed()
+            {
+                f.unit = Some(unit).filter(|u| !u.trim().is_empty());
+            }
+            ui.end_row();
+            ui.label("目标");
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_id_salt("edit-comparator")
+                    .selected_text(widgets::comparator_name(f.comparator))
+                    .show_ui(ui, |ui| {
+                        for c in Comparator::ALL {
+                            ui.selectable_value(
+                                &mut f.comparator,
+                                *c,
+                                widgets::comparator_name(*c),
+                            );
+                        }
+                    });
+                let label = ui.label("目标值");
+                ui.add(
+                    egui::TextEdit::singleline(&mut form.target)
+                        .desired_width(100.0)
+                        .id_salt("edit-target"),
+                )
+                .labelled_by(label.id);
+                let label = ui.label("上限（区间目标）");
+                ui.add(
+                    egui::TextEdit::singleline(&mut form.target_max)
+                        .desired_width(100.0)
+                        .id_salt("edit-target-max"),
+                )
+                .labelled_by(label.id);
+            });
+            ui.end_row();
+            let label = ui.label("基数（起点）");
+            ui.add(
+                egui::TextEdit::singleline(&mut form.baseline)
+                    .desired_width(100.0)
+                    .id_salt("edit-baseline"),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            ui.label("方向");
+            ui.horizontal(|ui| {
+                for b in Better::ALL {
+                    ui.selectable_value(&mut f.better, *b, widgets::better_name(*b));
+                }
+            });
+            ui.end_row();
+            ui.label("类型");
+            ui.horizontal(|ui| {
+                for k in Kind::ALL {
+                    ui.selectable_value(&mut f.kind, *k, widgets::kind_name(*k));
+                }
+            });
+            ui.end_row();
+            ui.label("目标范围");
+            ui.horizontal(|ui| {
+                for s in Scope::ALL {
+                    ui.selectable_value(&mut f.scope, *s, widgets::scope_name(*s));
+                }
+            });
+            ui.end_row();
+            ui.label("全市数的算法");
+            egui::ComboBox::from_id_salt("edit-aggregation")
+                .selected_text(match f.reporting.aggregation {
+                    None => format!(
+                        "按规则（{}）",
+                        widgets::aggregation_name(ind.reporting.aggregation)
+                    ),
+                    Some(a) => widgets::aggregation_name(a).to_string(),
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut f.reporting.aggregation, None, "按规则");
+                    for a in Aggregation::ALL {
+                        ui.selectable_value(
+                            &mut f.reporting.aggregation,
+                            Some(*a),
+                            widgets::aggregation_name(*a),
+                        );
+                    }
+                });
+            ui.end_row();
+            ui.label("全市数报送单位");
+            egui::ComboBox::from_id_salt("edit-reporter")
+                .selected_text(match &f.reporting.city_reporter {
+                    None => format!(
+                        "按规则（{}）",
+                        ind.reporting.city_reporter.as_deref().unwrap_or("无")
+                    ),
+                    Some(u) => u.clone(),
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut f.reporting.city_reporter, None, "按规则");
+                    for u in catalogue {
+                        ui.selectable_value(
+                            &mut f.reporting.city_reporter,
+                            Some(u.name.clone()),
+                            u.name.as_str(),
+                        );
+                    }
+                });
+            ui.end_row();
+            ui.label("计入的单位");
+            ui.vertical(|ui| {
+                let mut by_rules = f.reporting.units.is_none();
+                if ui
+                    .checkbox(
+                        &mut by_rules,
+                        format!("按规则（{} 个单位）", ind.reporting.units.len()),
+                    )
+                    .changed()
+                {
+                    f.reporting.units = if by_rules {
+                        None
+                    } else {
+                        Some(ind.reporting.units.to_vec())
+                    };
+                }
+                if let Some(units) = f.reporting.units.as_mut() {
+                    ui.horizontal_wrapped(|ui| {
+                        for u in catalogue {
+                            let mut on = units.contains(&u.name);
+                            if ui.checkbox(&mut on, u.name.as_str()).changed() {
+                                if on {
+                                    units.push(u.name.clone());
+                                } else {
+                                    units.retain(|x| x != &u.name);
+                                }
+                            }
+                        }
+                    });
+                }
+            });
+            ui.end_row();
+            let label = ui.label("完成时限");
+            ui.add(
+                egui::TextEdit::singleline(&mut form.deadline)
+                    .desired_width(110.0)
+                    .hint_text("2023-12-31")
+                    .id_salt("edit-deadline"),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+        });
+    let number = |what: &str, s: &str, problems: &mut Vec<String>| -> Option<f64> {
+        if s.trim().is_empty() {
+            return None;
+        }
+        let v = parse_figure(s);
+        if v.is_none() {
+            problems.push(format!("{what}不是数字"));
+        }
+        v
+    };
+    let target = number("目标值", &form.target, &mut problems);
+    if form.target.trim().is_empty() {
+        problems.push("请填写目标值".into());
+    }
+    let target_max = number("上限", &form.target_max, &mut problems);
+    let baseline = number("基数", &form.baseline, &mut problems);
+    let deadline = form.deadline.trim().parse::<crate::domain::Date>();
+    if deadline.is_err() {
+        problems.push("完成时限应写作 2023-12-31".into());
+    }
+    if f.name.trim().is_empty() {
+        problems.push("请填写名称".into());
+    }
+    let target_changed = target.is_some_and(|t| (t - ind.target).abs() > 1e-12);
+    if target_changed {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("目标值有变动：").strong());
+            ui.radio_value(
+                &mut form.revise,
+                true,
+                "年内调整目标（保留原目标并注明理由）",
+            );
+            ui.radio_value(&mut form.revise, false, "更正识别或录入错误");
+        });
+        if form.revise {
+            ui.horizontal(|ui| {
+                let label = ui.label("调整理由");
+                ui.add(
+                    egui::TextEdit::singleline(&mut form.reason)
+                        .desired_width(520.0)
+                        .hint_text("如：经市政府常务会议研究调增")
+                        .id_salt("edit-reason"),
+                )
+                .labelled_by(label.id);
+            });
+            if form.reason.trim().is_empty() {
+                problems.push("请填写调整理由".into());
+            }
+        }
+    }
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                problems.is_empty(),
+                egui::Button::new(RichText::new("保存修改").strong()),
+            )
+            .clicked()
+            && let (Some(t), Ok(d)) = (target, deadline)
+        {
+            let mut fields = form.fields.clone();
+            fields.target = t;
+            fields.target_max = target_max;
+            fields.baseline = baseline;
+            fields.deadline = d;
+            let how = target_changed.then(|| {
+                if form.revise {
+                    crate::store::TargetEdit::Revise {
+                        reason: form.reason.trim().to_string(),
+                    }
+                } else {
+                    crate::store::TargetEdit::Correct
+                }
+            });
+            tx.run(jobs::edit_indicator(ind.id, fields, how));
+        }
+        if !problems.is_empty() {
+            ui.label(RichText::new(problems.join("；")).weak());
+        }
+    });
 }
 
 /// 任务分解: each reporting unit's target, typed in a grid, the sum against
@@ -567,13 +862,20 @@ fn history(ui: &mut Ui, i: &IndicatorStatus, plan: &Loaded, loading: bool) {
                         ui.label(match l.period.as_deref().map(str::parse::<Period>) {
                             Some(Ok(p)) => widgets::period(p),
                             Some(Err(_)) => l.period.clone().unwrap_or_default(),
-                            None => "目标".into(),
+                            None => "—".into(),
                         });
-                        ui.label(format!(
-                            "{} → {}",
-                            widgets::with_unit(l.before, unit),
-                            widgets::with_unit(l.after, unit)
-                        ));
+                        ui.label(match &l.field {
+                            Some(field) => widgets::field_change(
+                                field,
+                                l.before_text.as_deref().unwrap_or(""),
+                                l.after_text.as_deref().unwrap_or(""),
+                            ),
+                            None => format!(
+                                "{} → {}",
+                                widgets::with_unit(l.before, unit),
+                                widgets::with_unit(l.after, unit)
+                            ),
+                        });
                         let file = l.batch_id.map(|b| {
                             format!(
                                 "{}{}",
@@ -647,7 +949,14 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
                 "目标"
             },
             widgets::target(i.comparator, i.target, unit)
-        ));
+        ))
+        .on_hover_text("状态按此目标计算");
+        if i.revision.is_some() {
+            ui.label(
+                RichText::new(crate::export::revision_words(i))
+                    .color(Color32::from_rgb(0x6a, 0x1b, 0x9a)),
+            );
+        }
         ui.separator();
         ui.label(RichText::new(format!("实际 {}", widgets::actual(i))).strong());
         ui.separator();
