@@ -54,9 +54,9 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("overview 120x600x12");
     g.sample_size(10);
     g.bench_function("load the snapshot", |b| {
-        b.iter(|| taizhang::ui::data::load(&store, None).unwrap())
+        b.iter(|| taizhang::ui::data::load(&store, None, None).unwrap())
     });
-    let snapshot = taizhang::ui::data::load(&store, None).unwrap();
+    let snapshot = taizhang::ui::data::load(&store, None, None).unwrap();
     let indicators = snapshot.plan.as_ref().unwrap().status.indicators.len();
     assert_eq!(indicators, 600);
     let mut app = App::with_data(db.clone(), Settings::default(), snapshot);

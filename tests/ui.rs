@@ -934,3 +934,49 @@ fn a_saved_indicator_is_edited_and_its_target_revised_with_both_targets_in_the_b
     h.get_by_label("目标值：75 → 80");
     h.get_by_label("全市数的算法：按规则 → 取最大值");
 }
+
+#[test]
+fn a_second_plan_is_imported_beside_the_first_and_every_screen_follows_the_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    let first = loaded(h.state()).summary.clone();
+    // Another plan document, from the plan screen.
+    send(&mut h, Command::Show(Screen::Plan));
+    h.get_by_label("导入另一份计划…");
+    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/004_ab0cb6b6d6a23def.txt");
+    send(&mut h, Command::Run(jobs::extract_plan(doc)));
+    h.get_by_label("全部确认").click();
+    h.run_steps(2);
+    h.get_by_label("保存计划").click();
+    h.step();
+    settle(&mut h);
+    settle(&mut h);
+    // The window turns to the new plan; the first is kept beside it.
+    let second = loaded(h.state()).summary.clone();
+    assert_ne!(second.id, first.id);
+    assert_eq!(h.state().data.as_ref().unwrap().plans.len(), 2);
+    assert!(loaded(h.state()).status.summary.values().sum::<usize>() > 0);
+    // The bulletin (a job) is the chosen plan's.
+    send(
+        &mut h,
+        Command::Run(jobs::bulletin("2023-12-31".parse().unwrap())),
+    );
+    let text = h.state().state.bulletin.clone().unwrap();
+    assert!(text.contains(&second.title), "{text}");
+    send(&mut h, Command::CloseBulletin);
+    // The picker in the top bar turns every screen back to the first.
+    let picked = format!("{}（{}年）", second.title, second.year);
+    h.get(egui_kittest::kittest::by().value(&picked)).click();
+    h.run_steps(2);
+    h.get_by_label(format!("{}（{}年）", first.title, first.year).as_str())
+        .click();
+    h.step();
+    settle(&mut h);
+    assert_eq!(loaded(h.state()).summary.id, first.id);
+    send(
+        &mut h,
+        Command::Run(jobs::bulletin("2023-12-31".parse().unwrap())),
+    );
+    let text = h.state().state.bulletin.clone().unwrap();
+    assert!(text.contains(&first.title), "{text}");
+}

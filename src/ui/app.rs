@@ -207,6 +207,8 @@ pub struct State {
     pub indicator_form: Option<IndicatorForm>,
     /// The in-window file chooser, while it is open.
     pub picker: Option<super::files::Picker>,
+    /// The plan every screen shows (`None`: the newest).
+    pub plan: Option<i64>,
 }
 
 /// The window's application.
@@ -395,6 +397,10 @@ impl App {
                     self.state.message = Some((true, msg));
                     self.reload();
                 }
+                Event::PlanSaved(id, msg) => {
+                    self.state.message = Some((true, msg));
+                    self.select_plan(Some(id));
+                }
                 Event::Failed(msg) => self.state.message = Some((false, msg)),
                 Event::Cancelled => self.state.message = Some((true, "已取消。".into())),
             }
@@ -446,6 +452,7 @@ impl App {
                 }
             }
             Command::SelectUnit(u) => self.state.selected_unit = Some(u),
+            Command::SelectPlan(id) => self.select_plan(Some(id)),
             Command::Reload => self.reload(),
             Command::OpenDatabase(path) => self.open_database(path),
             Command::SaveDraft => {
@@ -528,11 +535,25 @@ impl App {
         self.apply_one(ctx, next);
     }
 
+    /// Turns every screen to another plan of the ledger (`None`: the newest).
+    fn select_plan(&mut self, id: Option<i64>) {
+        self.state.plan = id;
+        self.worker.set_plan(id);
+        self.state.selected = None;
+        self.state.selected_unit = None;
+        self.state.figure_form = None;
+        self.state.target_form = None;
+        self.state.indicator_form = None;
+        self.state.import = None;
+        self.reload();
+    }
+
     /// Switches to another ledger: a new worker on it, loaded and checked.
     fn open_database(&mut self, path: PathBuf) {
         self.db = path.clone();
         self.settings.db = Some(path.clone());
         self.state.as_of = None;
+        self.state.plan = None;
         self.data = None;
         self.loaded_once = false;
         let r = self.repaint.clone();

@@ -24,6 +24,8 @@ pub enum Command {
     /// Load the latest progress texts for the plan screen (once per date).
     LoadLatestProgress,
     SelectUnit(String),
+    /// Show another plan of the ledger.
+    SelectPlan(i64),
     Reload,
     OpenDatabase(PathBuf),
     SaveDraft,

@@ -183,7 +183,7 @@ impl Steps {
 
 /// Loads the snapshot (on the worker) at the chosen date, or at the one
 /// the ledger opens at.
-pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
+pub fn load(store: &Store, as_of: Option<Date>, plan: Option<i64>) -> Result<Snapshot, String> {
     let mut steps = Steps::new();
     let e = |e: crate::store::StoreError| explain(&e.to_string());
     let plans = store.plans().map_err(e)?;
@@ -207,10 +207,12 @@ pub fn load(store: &Store, as_of: Option<Date>) -> Result<Snapshot, String> {
             AsOfBasis::Today
         },
     };
+    // The plan chosen in the window, else the newest.
     let Some(latest_plan) = snapshot
         .plans
         .iter()
-        .max_by_key(|p| (p.year, p.id))
+        .find(|p| Some(p.id) == plan)
+        .or_else(|| snapshot.plans.iter().max_by_key(|p| (p.year, p.id)))
         .cloned()
     else {
         return Ok(snapshot);

@@ -69,6 +69,8 @@ impl Job {
 /// flag and the channel back to the window.
 pub struct JobCx<'a> {
     db: &'a std::path::Path,
+    /// The plan the window shows (`None`: the newest).
+    plan: Option<i64>,
     store: &'a mut Option<Store>,
     first: &'a mut bool,
     cancel: &'a AtomicBool,
@@ -101,11 +103,19 @@ impl JobCx<'_> {
         (self.send)(Event::Progress(what.into(), fraction));
     }
 
-    /// The plan the window shows.
+    /// The plan the window shows (the newest when the one chosen is gone).
     pub fn plan(&mut self) -> Result<crate::domain::PlanSummary, String> {
-        self.store()?
-            .plan_or_latest(None)
+        let chosen = self.plan;
+        let s = self.store()?;
+        chosen
+            .and_then(|id| s.plan(id).ok())
+            .map_or_else(|| s.plan_or_latest(None), Ok)
             .map_err(|_| "台账中还没有计划：请先导入计划文件或打开演示数据。".to_string())
+    }
+
+    /// The id of the plan the window shows.
+    pub fn plan_id(&mut self) -> Result<Option<i64>, String> {
+        Ok(Some(self.plan()?.id))
     }
 
     /// Writes an exported file, with advice the user can follow when it
@@ -131,6 +141,8 @@ pub enum Event {
     Committed(Vec<(String, Result<BatchInfo, String>)>),
     /// A job finished with a message for the status line.
     Done(String),
+    /// A plan was saved: the window turns to it.
+    PlanSaved(i64, String),
     /// A job failed; the text is for people (Chinese) and says what to do.
     Failed(String),
     Cancelled,
@@ -139,6 +151,8 @@ pub enum Event {
 /// The handle the window keeps: send jobs, receive events.
 pub struct Worker {
     jobs: Sender<(Job, Arc<AtomicBool>)>,
+    /// The plan the window shows, for the jobs (0: the newest).
+    plan: Arc<std::sync::atomic::AtomicI64>,
     pub events: Receiver<Event>,
     cancel: Arc<AtomicBool>,
     /// Jobs sent and not yet finished.
@@ -150,6 +164,8 @@ impl Worker {
     pub fn start(db: PathBuf, repaint: impl Fn() + Send + 'static) -> Worker {
         let (jobs, inbox) = channel::<(Job, Arc<AtomicBool>)>();
         let (outbox, events) = channel();
+        let plan = Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let chosen = plan.clone();
         std::thread::Builder::new()
             .name("taizhang-worker".into())
             .spawn(move || {
@@ -163,6 +179,7 @@ impl Worker {
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         let mut cx = JobCx {
                             db: &db,
+                            plan: Some(chosen.load(Ordering::Relaxed)).filter(|id| *id > 0),
                             store: &mut store,
                             first: &mut first,
                             cancel: &cancel,
@@ -186,6 +203,7 @@ impl Worker {
             .expect("starting the worker thread");
         Worker {
             jobs,
+            plan,
             events,
             cancel: Arc::new(AtomicBool::new(false)),
             running: 0,
@@ -198,6 +216,11 @@ impl Worker {
         if self.jobs.send((job, self.cancel.clone())).is_ok() {
             self.running += 1;
         }
+    }
+
+    /// The plan the jobs sent from now on work on (`None`: the newest).
+    pub fn set_plan(&self, id: Option<i64>) {
+        self.plan.store(id.unwrap_or(0), Ordering::Relaxed);
     }
 
     /// Asks the running job to stop at its next step.
@@ -216,6 +239,7 @@ impl Worker {
 pub fn load(as_of: Option<Date>) -> Job {
     Job::new("读取台账", move |cx| {
         cx.progress("读取台账…", 0.2);
+        let chosen = cx.plan;
         let t = std::time::Instant::now();
         let s = cx.store()?;
         if std::env::var_os("TAIZHANG_STARTUP_REPORT").is_some() {
@@ -224,7 +248,7 @@ pub fn load(as_of: Option<Date>) -> Job {
                 t.elapsed().as_millis()
             );
         }
-        let snapshot = data::load(s, as_of)?;
+        let snapshot = data::load(s, as_of, chosen)?;
         // The figures read for the load are dropped by now; hand the freed
         // heap back so that a city-scale ledger does not keep it resident.
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -315,11 +339,14 @@ pub fn save_plan(plan: PlanDoc, source: Option<String>) -> Job {
             .store()?
             .import_plan(&plan, source.as_deref())
             .map_err(|e| format!("计划未能保存：{e}"))?;
-        Ok(Event::Done(format!(
-            "计划已保存：{} 项任务，{} 个指标。",
-            done.tasks,
-            done.indicators_added + done.indicators_updated
-        )))
+        Ok(Event::PlanSaved(
+            done.plan_id,
+            format!(
+                "计划已保存：{} 项任务，{} 个指标。",
+                done.tasks,
+                done.indicators_added + done.indicators_updated
+            ),
+        ))
     })
 }
 
@@ -540,7 +567,8 @@ pub fn set_targets(changes: Vec<crate::store::TargetChange>) -> Job {
 /// Writes the 任务分解表 of the plan.
 pub fn export_targets(path: PathBuf) -> Job {
     Job::new("导出任务分解表", move |cx| {
-        let bytes = crate::export::targets::workbook(cx.store()?, None)
+        let plan = cx.plan_id()?;
+        let bytes = crate::export::targets::workbook(cx.store()?, plan)
             .map_err(|e| format!("任务分解表未能生成：{e}"))?;
         cx.write(&path, &bytes)?;
         Ok(Event::Done(format!(
@@ -555,7 +583,8 @@ pub fn import_targets(path: PathBuf) -> Job {
     Job::new("导入任务分解表", move |cx| {
         let bytes = crate::returns::read::read_path(&path)
             .map_err(|e| format!("无法读取 {}：{}", path.display(), e.0))?;
-        let done = crate::cli::targets::import(cx.store()?, None, &bytes)
+        let plan = cx.plan_id()?;
+        let done = crate::cli::targets::import(cx.store()?, plan, &bytes)
             .map_err(|e| format!("任务分解表未能导入：{}", data::explain(&e)))?;
         let mut msg = format!(
             "任务分解表已导入：{} 个目标调整，{} 个不变。",
@@ -591,7 +620,8 @@ pub fn save_progress_settings(p: ProgressSettings) -> Job {
 pub fn export_report(path: PathBuf, as_of: Date) -> Job {
     Job::new("生成会议材料", move |cx| {
         cx.progress("生成会议材料…", 0.5);
-        let bytes = crate::export::report::report(cx.store()?, None, as_of)
+        let plan = cx.plan_id()?;
+        let bytes = crate::export::report::report(cx.store()?, plan, as_of)
             .map_err(|e| format!("会议材料未能生成：{e}"))?;
         cx.write(&path, &bytes)?;
         Ok(Event::Done(format!("会议材料已保存到 {}", path.display())))
@@ -601,7 +631,8 @@ pub fn export_report(path: PathBuf, as_of: Date) -> Job {
 /// Writes a unit's fill-in template for a period.
 pub fn export_template(path: PathBuf, unit: String, period: crate::domain::Period) -> Job {
     Job::new("生成填报模板", move |cx| {
-        let bytes = crate::export::template::template(cx.store()?, None, &unit, period)
+        let plan = cx.plan_id()?;
+        let bytes = crate::export::template::template(cx.store()?, plan, &unit, period)
             .map_err(|e| format!("填报模板未能生成：{e}"))?;
         cx.write(&path, &bytes)?;
         Ok(Event::Done(format!(
@@ -619,7 +650,8 @@ pub fn save_chart(path: PathBuf, indicator: String, as_of: Date) -> Job {
             Some(f) => (f, path),
             None => (chart::Format::Png, path.with_extension("png")),
         };
-        let bytes = chart::for_indicator(cx.store()?, None, &indicator, as_of, format)
+        let plan = cx.plan_id()?;
+        let bytes = chart::for_indicator(cx.store()?, plan, &indicator, as_of, format)
             .map_err(|e| format!("图表未能生成：{e}"))?;
         cx.write(&path, &bytes)?;
         Ok(Event::Done(format!("图表已保存到 {}", path.display())))

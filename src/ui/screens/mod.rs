@@ -110,7 +110,29 @@ fn navigation(app: &mut App, ui: &mut Ui) {
                     );
                 }
                 if let Some(p) = &d.plan {
-                    ui.label(RichText::new(&p.summary.title).weak());
+                    if d.plans.len() > 1 {
+                        // Newest first; every screen and export follows the choice.
+                        let mut plans: Vec<&crate::domain::PlanSummary> = d.plans.iter().collect();
+                        plans.sort_by_key(|x| std::cmp::Reverse((x.year, x.id)));
+                        egui::ComboBox::from_id_salt("plan-pick")
+                            .selected_text(format!("{}（{}年）", p.summary.title, p.summary.year))
+                            .width(320.0)
+                            .show_ui(ui, |ui| {
+                                for x in plans {
+                                    if ui
+                                        .selectable_label(
+                                            x.id == p.summary.id,
+                                            format!("{}（{}年）", x.title, x.year),
+                                        )
+                                        .clicked()
+                                    {
+                                        app.tx.send(Command::SelectPlan(x.id));
+                                    }
+                                }
+                            });
+                    } else {
+                        ui.label(RichText::new(&p.summary.title).weak());
+                    }
                 }
             }
         });

@@ -29,6 +29,20 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             ))
             .weak(),
         );
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button("导入另一份计划…")
+                .on_hover_text("另一年度或另一项工作的计划，与本计划并存；导入后在顶部切换")
+                .clicked()
+            {
+                app.tx
+                    .send(Command::PickFile(crate::ui::files::FileRequest::open(
+                        "导入计划文件",
+                        ("计划文件", &["txt", "docx"]),
+                        |path| Command::Run(crate::ui::jobs::extract_plan(path)),
+                    )));
+            }
+        });
     });
     ui.separator();
     // The latest words reported for each task's indicators (loaded on the
