@@ -1006,3 +1006,95 @@ fn an_indicator_is_edited_and_a_revised_target_keeps_the_plans_beside_it() {
     // Nothing to change says so.
     assert!(ok(&db, &["indicator", "edit", "新建智慧社区数"]).contains("nothing changed"));
 }
+
+/// A units catalogue as a spreadsheet, the way an office keeps one.
+fn units_sheet(dir: &Path) -> PathBuf {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "单位名录").unwrap();
+    for (c, h) in ["序号", "单位名称", "类型", "别名"].iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    let rows = [
+        ("市南区", "区县", "市南"),
+        ("市北区", "", "市北、北区"),
+        ("胶州市", "", ""),
+        ("市大数据局", "部门", "大数据局; 市局"),
+    ];
+    for (r, (name, kind, aliases)) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        ws.write_number(r, 0, f64::from(r - 1)).unwrap();
+        ws.write_string(r, 1, *name).unwrap();
+        ws.write_string(r, 2, *kind).unwrap();
+        ws.write_string(r, 3, *aliases).unwrap();
+    }
+    let path = dir.join("单位名录.xlsx");
+    wb.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn a_units_catalogue_is_imported_from_a_spreadsheet_and_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    let sheet = units_sheet(dir.path());
+    let done = json(&db, &["units", "import", sheet.to_str().unwrap()]);
+    assert_eq!(
+        (done["added"].as_u64(), done["aliases_added"].as_u64()),
+        (Some(4), Some(5))
+    );
+    let list = json(&db, &["units", "list"]);
+    let kinds: Vec<(String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["name"].as_str().unwrap().to_string(),
+                u["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("市南区".to_string(), "district".to_string()),
+            ("市北区".to_string(), "district".to_string()),
+            ("胶州市".to_string(), "district".to_string()),
+            ("市大数据局".to_string(), "department".to_string()),
+        ]
+    );
+    let renamed = json(
+        &db,
+        &["units", "rename", "市局", "--to", "青岛市大数据发展管理局"],
+    );
+    assert_eq!(renamed["name"], "青岛市大数据发展管理局");
+    assert!(
+        renamed["aliases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "市大数据局")
+    );
+    json(
+        &db,
+        &["units", "add", "市南区大数据中心", "--kind", "department"],
+    );
+    let merged = json(
+        &db,
+        &["units", "merge", "市南区大数据中心", "--into", "市南"],
+    );
+    assert_eq!(merged["name"], "市南区");
+    json(&db, &["units", "kind", "胶州市", "department"]);
+    json(&db, &["units", "alias", "胶州市", "胶州"]);
+    let err = fails(&db, &["units", "alias", "市北区", "胶州"]);
+    assert!(err.contains("胶州市"), "{err}");
+    assert_eq!(json(&db, &["units", "list"]).as_array().unwrap().len(), 4);
+    // A sheet with no names column is refused in one line.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet().write_string(0, 0, "无关内容").unwrap();
+    let junk = dir.path().join("junk.xlsx");
+    wb.save(&junk).unwrap();
+    let err = fails(&db, &["units", "import", junk.to_str().unwrap()]);
+    assert!(err.contains("单位名称"), "{err}");
+}

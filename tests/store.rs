@@ -916,6 +916,84 @@ fn a_revised_target_outlives_a_reimport_of_the_plan() {
     );
 }
 
+#[test]
+fn units_are_renamed_aliased_and_merged_with_their_figures() {
+    let mut s = ledger();
+    let plan_id = s.import_plan(&gold_002(), None).unwrap().plan_id;
+    let (june, july): (taizhang::domain::Period, taizhang::domain::Period) =
+        ("2023-06".parse().unwrap(), "2023-07".parse().unwrap());
+    let ind = s.find_indicator("新建智慧社区数", Some(plan_id)).unwrap();
+    // A unit entered twice under two names, each with a figure.
+    s.add_unit("张店区大数据中心", UnitKind::Department)
+        .unwrap();
+    assert!(
+        s.add_unit("张店区", UnitKind::District).is_err(),
+        "a name in use"
+    );
+    s.add_report(&ReportEntry::new(&ind.code, "张店区大数据中心", june, 4.0))
+        .unwrap();
+    s.add_report(&ReportEntry::new(&ind.code, "张店区", july, 9.0))
+        .unwrap();
+    // Renamed: the old name still finds the unit.
+    let u = s.rename_unit("张店区大数据中心", "张店大数据中心").unwrap();
+    assert_eq!(u.aliases, ["张店区大数据中心"]);
+    assert_eq!(
+        s.find_unit("张店区大数据中心").unwrap().unwrap().name,
+        "张店大数据中心"
+    );
+    assert!(
+        s.rename_unit("张店大数据中心", "淄川区").is_err(),
+        "a name in use"
+    );
+    s.set_unit_alias("张店大数据中心", "张店中心", true)
+        .unwrap();
+    assert!(
+        s.set_unit_alias("淄川区", "张店中心", true).is_err(),
+        "an alias in use"
+    );
+    s.set_unit_alias("张店大数据中心", "张店中心", false)
+        .unwrap();
+    s.set_unit_kind("张店大数据中心", UnitKind::District)
+        .unwrap();
+    // Merged: the figure follows, both names find 张店区.
+    let merged = s.merge_units("张店大数据中心", "张店区").unwrap();
+    assert_eq!(merged.name, "张店区");
+    assert!(merged.aliases.contains(&"张店大数据中心".to_string()));
+    assert!(merged.aliases.contains(&"张店区大数据中心".to_string()));
+    let figures: Vec<(String, String, Option<f64>)> = s
+        .indicator_reports(ind.id)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.unit, r.period.to_string(), r.value))
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            ("张店区".to_string(), "2023-06".to_string(), Some(4.0)),
+            ("张店区".to_string(), "2023-07".to_string(), Some(9.0)),
+        ]
+    );
+    // Two figures for the same indicator and period: refused, nothing changes.
+    s.add_unit("张店", UnitKind::District).unwrap();
+    s.add_report(&ReportEntry::new(&ind.code, "张店", july, 1.0))
+        .unwrap();
+    let err = s.merge_units("张店", "张店区").unwrap_err();
+    assert!(err.to_string().contains(&ind.code), "{err}");
+    assert!(s.find_unit("张店").unwrap().is_some());
+    // Every change is in the log.
+    let units: Vec<String> = s
+        .audit_log(None, 100)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.action == AuditAction::Unit)
+        .filter_map(|a| a.field)
+        .collect();
+    assert_eq!(
+        units,
+        ["add", "merge", "kind", "alias", "alias", "name", "add"]
+    );
+}
+
 /// The store of a file with units and gold 002 whose every task has a
 /// responsible unit, and that plan's id.
 fn plan_with_responsible_units(path: &Path) -> (Store, PlanDoc, i64) {

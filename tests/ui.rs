@@ -980,3 +980,48 @@ fn a_second_plan_is_imported_beside_the_first_and_every_screen_follows_the_choic
     let text = h.state().state.bulletin.clone().unwrap();
     assert!(text.contains(&first.title), "{text}");
 }
+
+#[test]
+fn a_units_spreadsheet_is_imported_in_the_window_and_a_unit_renamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path().join("new.sqlite3"));
+    // A catalogue kept as a spreadsheet.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, t) in ["单位名称", "类型", "别名"].iter().enumerate() {
+        ws.write_string(0, c as u16, *t).unwrap();
+    }
+    ws.write_string(1, 0, "张店区").unwrap();
+    ws.write_string(1, 2, "张店").unwrap();
+    ws.write_string(2, 0, "淄博市大数据局").unwrap();
+    ws.write_string(2, 1, "部门").unwrap();
+    wb.save(dir.path().join("名录.xlsx")).unwrap();
+    send(&mut h, Command::SetInWindowFiles(true));
+    h.state_mut().settings.last_dir = Some(dir.path().to_path_buf());
+    send(&mut h, Command::Show(Screen::Units));
+    h.get_by_label("单位名录").click();
+    h.run_steps(2);
+    h.get_by_label("导入名录…").click();
+    // The chooser's window sizes itself in its first frame.
+    h.run_steps(4);
+    h.get_by_label("名录.xlsx").click();
+    h.run_steps(2);
+    h.get_by_label("打开").click();
+    h.step();
+    settle(&mut h);
+    let units = &h.state().data.as_ref().unwrap().units;
+    assert_eq!(units.len(), 2);
+    assert_eq!(units[0].aliases, ["张店"]);
+    assert_eq!(units[1].kind, taizhang::domain::UnitKind::Department);
+    // Renamed in the window: the old name stays as an alias.
+    h.get_by_label("淄博市大数据局").click();
+    h.run_steps(2);
+    h.state_mut().state.unit_form.as_mut().unwrap().rename = "淄博市大数据中心".into();
+    h.run_steps(1);
+    h.get_by_label("改名").click();
+    h.step();
+    settle(&mut h);
+    let units = &h.state().data.as_ref().unwrap().units;
+    assert_eq!(units[1].name, "淄博市大数据中心");
+    assert_eq!(units[1].aliases, ["淄博市大数据局"]);
+}

@@ -126,13 +126,50 @@ pub struct ReturnsImportArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum UnitsCommand {
-    /// Merge a units catalogue (JSON: {"units": [{"name", "kind", "aliases"}]}).
+    /// Merge a units catalogue: JSON ({"units": [{"name", "kind", "aliases"}]})
+    /// or a spreadsheet with 单位名称, 类型 (区县 / 部门) and 别名 columns.
     Import {
         /// The catalogue file.
         file: PathBuf,
     },
     /// List the units with their aliases.
     List,
+    /// Add a unit.
+    Add {
+        name: String,
+        /// district or department.
+        #[arg(long)]
+        kind: crate::domain::UnitKind,
+    },
+    /// Rename a unit; the old name becomes an alias.
+    Rename {
+        /// The unit (name or alias).
+        name: String,
+        /// Its new name.
+        #[arg(long)]
+        to: String,
+    },
+    /// Make a unit a district or a department.
+    Kind {
+        name: String,
+        kind: crate::domain::UnitKind,
+    },
+    /// Add an alias to a unit (or remove one).
+    Alias {
+        name: String,
+        alias: String,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Merge two units that turn out to be one: figures, batches, targets
+    /// and aliases move to `--into`, and the name becomes its alias.
+    Merge {
+        /// The unit that goes.
+        from: String,
+        /// The unit that stays.
+        #[arg(long)]
+        into: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -141,10 +141,10 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<
 fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
     match command {
         Command::Units(UnitsCommand::Import { file }) => {
-            let units: UnitsFile = read_json(&file, "units catalogue")?;
+            let units = read_catalogue(&file)?;
             let mut store = open(db)?;
             let done = store
-                .import_units(&units.units)
+                .import_units(&units)
                 .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
             emit(json, &done, |d| {
                 format!(
@@ -152,6 +152,28 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                     d.added, d.updated, d.aliases_added
                 )
             })
+        }
+        Command::Units(
+            cmd @ (UnitsCommand::Add { .. }
+            | UnitsCommand::Rename { .. }
+            | UnitsCommand::Kind { .. }
+            | UnitsCommand::Alias { .. }
+            | UnitsCommand::Merge { .. }),
+        ) => {
+            let mut store = open(db)?;
+            let unit = match cmd {
+                UnitsCommand::Add { name, kind } => store.add_unit(&name, kind)?,
+                UnitsCommand::Rename { name, to } => store.rename_unit(&name, &to)?,
+                UnitsCommand::Kind { name, kind } => store.set_unit_kind(&name, kind)?,
+                UnitsCommand::Alias {
+                    name,
+                    alias,
+                    remove,
+                } => store.set_unit_alias(&name, &alias, !remove)?,
+                UnitsCommand::Merge { from, into } => store.merge_units(&from, &into)?,
+                UnitsCommand::Import { .. } | UnitsCommand::List => unreachable!("matched above"),
+            };
+            emit(json, &unit, |u| text::units(std::slice::from_ref(u)))
         }
         Command::Units(UnitsCommand::List) => {
             let store = open(db)?;
@@ -624,6 +646,18 @@ fn targets_command(db: &Path, json: bool, cmd: TargetsCommand) -> Result<()> {
             })
         }
     }
+}
+
+/// A units catalogue: JSON, or a spreadsheet with 单位名称 / 类型 / 别名.
+pub fn read_catalogue(file: &Path) -> Result<Vec<crate::domain::UnitSpec>> {
+    if is_json(file) {
+        let units: UnitsFile = read_json(file, "units catalogue")?;
+        return Ok(units.units);
+    }
+    let bytes = crate::returns::read::read_path(file)
+        .map_err(|e| CliError::new(format!("{}: {}", file.display(), e.0)))?;
+    crate::returns::catalogue::read(&bytes)
+        .map_err(|e| CliError::new(format!("{}: {}", file.display(), e.0)))
 }
 
 /// Whether a file is plan JSON (by its extension, or by its first character).

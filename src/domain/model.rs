@@ -95,6 +95,9 @@ word_enum! {
         Target = "target",
         /// a field of a saved indicator changed (a revised target among them)
         Indicator = "indicator",
+        /// the units catalogue changed: a unit added, renamed, its kind or
+        /// aliases changed, or two units merged
+        Unit = "unit",
     }
 }
 

@@ -6,6 +6,7 @@
 //! columns ([`table`]), the reporting unit and period ([`meta`]), each row's
 //! indicator ([`matcher`]) and figure ([`value`]).
 
+pub mod catalogue;
 mod cfb;
 pub mod matcher;
 pub mod meta;

@@ -52,7 +52,7 @@ pub static MIGRATIONS: &[Migration] = &[
         sql: v7,
     },
     Migration {
-        description: "the audit log also records corrections with their reasons, restored batches, period locks, units' own targets and edits to indicators",
+        description: "the audit log also records corrections with their reasons, restored batches, period locks, units' own targets, edits to indicators and to the units catalogue",
         sql: v8,
     },
     Migration {
@@ -323,7 +323,7 @@ fn v8() -> String {
              id              INTEGER PRIMARY KEY,
              at              TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
              actor           TEXT NOT NULL,
-             action          TEXT NOT NULL CHECK (action IN ('import', 'undo', 'edit', 'correct', 'restore', 'lock', 'unlock', 'target', 'indicator')),
+             action          TEXT NOT NULL CHECK (action IN ('import', 'undo', 'edit', 'correct', 'restore', 'lock', 'unlock', 'target', 'indicator', 'unit')),
              indicator_id    INTEGER,
              indicator_code  TEXT NOT NULL,
              unit_id         INTEGER,

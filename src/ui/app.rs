@@ -127,6 +127,31 @@ pub enum IndicatorTab {
     History,
 }
 
+/// The units catalogue being edited (an edit buffer).
+#[derive(Clone, Debug)]
+pub struct UnitForm {
+    /// The unit chosen in the list.
+    pub selected: Option<String>,
+    pub rename: String,
+    pub alias: String,
+    pub merge_into: Option<String>,
+    pub new_name: String,
+    pub new_kind: crate::domain::UnitKind,
+}
+
+impl Default for UnitForm {
+    fn default() -> Self {
+        UnitForm {
+            selected: None,
+            rename: String::new(),
+            alias: String::new(),
+            merge_into: None,
+            new_name: String::new(),
+            new_kind: crate::domain::UnitKind::District,
+        }
+    }
+}
+
 /// A saved indicator being edited (an edit buffer: numbers as typed).
 #[derive(Clone, Debug)]
 pub struct IndicatorForm {
@@ -209,6 +234,10 @@ pub struct State {
     pub picker: Option<super::files::Picker>,
     /// The plan every screen shows (`None`: the newest).
     pub plan: Option<i64>,
+    /// The units catalogue being edited.
+    pub unit_form: Option<UnitForm>,
+    /// The units screen shows the catalogue (else the ranking).
+    pub catalogue: bool,
 }
 
 /// The window's application.

@@ -606,6 +606,67 @@ pub fn import_targets(path: PathBuf) -> Job {
     })
 }
 
+/// A change to the units catalogue.
+#[derive(Clone, Debug)]
+pub enum UnitChange {
+    Add(String, crate::domain::UnitKind),
+    /// (unit, new name)
+    Rename(String, String),
+    Kind(String, crate::domain::UnitKind),
+    /// (unit, alias, add: true / remove: false)
+    Alias(String, String, bool),
+    /// (the unit that goes, the unit that stays)
+    Merge(String, String),
+    /// A catalogue file: JSON or a spreadsheet.
+    Import(PathBuf),
+}
+
+/// Changes the units catalogue.
+pub fn unit_change(change: UnitChange) -> Job {
+    Job::new("修改单位名录", move |cx| {
+        let s = cx.store()?;
+        let fail = |e: crate::store::StoreError| {
+            format!("单位名录未能修改：{}", data::explain(&e.to_string()))
+        };
+        let msg = match change {
+            UnitChange::Add(name, kind) => {
+                let u = s.add_unit(&name, kind).map_err(fail)?;
+                format!("已添加单位“{}”。", u.name)
+            }
+            UnitChange::Rename(name, to) => {
+                let u = s.rename_unit(&name, &to).map_err(fail)?;
+                format!("“{name}”已改名为“{}”，原名称保留为别名。", u.name)
+            }
+            UnitChange::Kind(name, kind) => {
+                s.set_unit_kind(&name, kind).map_err(fail)?;
+                format!("已修改“{name}”的类型。")
+            }
+            UnitChange::Alias(name, alias, true) => {
+                s.set_unit_alias(&name, &alias, true).map_err(fail)?;
+                format!("已为“{name}”添加别名“{alias}”。")
+            }
+            UnitChange::Alias(name, alias, false) => {
+                s.set_unit_alias(&name, &alias, false).map_err(fail)?;
+                format!("已删除“{name}”的别名“{alias}”。")
+            }
+            UnitChange::Merge(from, into) => {
+                let u = s.merge_units(&from, &into).map_err(fail)?;
+                format!("“{from}”已并入“{}”。", u.name)
+            }
+            UnitChange::Import(path) => {
+                let units = crate::cli::read_catalogue(&path)
+                    .map_err(|e| format!("无法读取单位名录 {}：{e}", path.display()))?;
+                let done = s.import_units(&units).map_err(fail)?;
+                format!(
+                    "单位名录已导入：新增 {} 个，更新 {} 个，别名 {} 个。",
+                    done.added, done.updated, done.aliases_added
+                )
+            }
+        };
+        Ok(Event::Done(msg))
+    })
+}
+
 /// Saves the progress thresholds, cycle and due day.
 pub fn save_progress_settings(p: ProgressSettings) -> Job {
     Job::new("保存设置", move |cx| {

@@ -164,6 +164,7 @@ pub fn audit_action(a: crate::domain::AuditAction) -> &'static str {
         A::Unlock => "解锁期别",
         A::Target => "调整分解目标",
         A::Indicator => "修改指标",
+        A::Unit => "修改单位名录",
     }
 }
 

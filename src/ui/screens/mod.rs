@@ -1,6 +1,7 @@
 //! The screens. Each draws from the loaded data and the transient state and
 //! queues [`Command`]s; none changes the application directly.
 
+pub mod catalogue;
 pub mod import;
 pub mod indicator;
 pub mod meeting;

@@ -21,6 +21,24 @@ pub fn rank_change(rank: usize, previous: Option<usize>) -> (String, Color32) {
 }
 
 pub fn show(app: &mut App, ui: &mut Ui) {
+    ui.horizontal(|ui| {
+        if ui
+            .selectable_label(!app.state.catalogue, "排名与报送")
+            .clicked()
+        {
+            app.state.catalogue = false;
+        }
+        if ui
+            .selectable_label(app.state.catalogue, "单位名录")
+            .clicked()
+        {
+            app.state.catalogue = true;
+        }
+    });
+    ui.separator();
+    if app.state.catalogue {
+        return super::catalogue::show(app, ui);
+    }
     let Some(data) = app.data.as_ref() else {
         return;
     };
