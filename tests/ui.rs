@@ -545,19 +545,75 @@ fn a_plan_document_is_reviewed_then_saved() {
         .indicators
         .len();
     assert!(proposed > 3, "{proposed}");
-    // Drop the first proposal, confirm the rest, save.
+    // Drop the first proposal.
     h.get_all_by_label("删除").next().unwrap().click();
     h.run_steps(2);
-    h.get_by_label("全部确认").click();
+    // The second: chosen, its fields edited on the right.
+    let second = h.state().state.draft.as_ref().unwrap().0.plan.indicators[1]
+        .name
+        .clone();
+    press(&mut h, &second);
+    assert_eq!(h.state().state.draft_selected, Some(1));
+    h.state_mut()
+        .state
+        .draft
+        .as_mut()
+        .unwrap()
+        .0
+        .plan
+        .indicators[1]
+        .name
+        .clear();
+    h.get_by_label("名称").focus();
+    h.run_steps(1);
+    h.get_by_label("名称").type_text("改过的指标名称");
+    h.run_steps(1);
+    press(&mut h, "开展次数");
+    press(&mut h, "每个单位一个目标");
+    press(&mut h, "越低越好");
+    // A target the extractor missed, from a passage of the document.
+    h.get_by_label("或粘贴原文").focus();
+    h.run_steps(1);
+    h.get_by_label("或粘贴原文")
+        .type_text("全年新增5G基站不少于3000个");
     h.run_steps(2);
-    h.get_by_label("保存计划").click();
-    h.step();
+    h.get_by_label("所选文字中识别出 1 个指标。");
+    press(&mut h, "用所选文字添加指标");
+    assert_eq!(
+        h.state()
+            .state
+            .draft
+            .as_ref()
+            .unwrap()
+            .0
+            .plan
+            .indicators
+            .len(),
+        proposed + 1
+    );
+    // Confirm the rest, save.
+    press(&mut h, "全部确认");
+    press(&mut h, "保存计划");
     settle(&mut h);
     settle(&mut h);
     assert!(h.state().state.draft.is_none());
     let plan = loaded(h.state());
-    assert_eq!(plan.indicators.len(), proposed - 1);
+    assert_eq!(plan.indicators.len(), proposed);
     assert_eq!(h.state().screen(), Screen::Overview);
+    let edited = plan
+        .indicators
+        .iter()
+        .find(|i| i.name == "改过的指标名称")
+        .expect("the edited indicator");
+    assert_eq!(edited.kind, taizhang::domain::Kind::CountOfEvents);
+    assert_eq!(edited.scope, taizhang::domain::Scope::PerUnit);
+    assert_eq!(edited.better, taizhang::domain::Better::Lower);
+    let added = plan
+        .indicators
+        .iter()
+        .find(|i| i.target == 3000.0)
+        .expect("the added indicator");
+    assert_eq!(added.unit.as_deref(), Some("个"));
 }
 
 #[test]

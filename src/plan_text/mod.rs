@@ -75,6 +75,14 @@ impl PlanDraft {
         }
     }
 
+    /// Adds an indicator the reviewer found (from a passage of the text, or
+    /// blank) and returns its index.
+    pub fn add(&mut self, indicator: PlanIndicator) -> usize {
+        self.plan.indicators.push(indicator);
+        self.review.push(Review::Edited);
+        self.plan.indicators.len() - 1
+    }
+
     /// Drops indicator `i` (it will not be saved).
     pub fn drop_indicator(&mut self, i: usize) {
         if let Some(r) = self.review.get_mut(i) {
@@ -318,6 +326,43 @@ struct Found {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// The indicators in a passage the user chose in the plan text (a target the
+/// extractor missed), read by the same rules as a task's text; each takes
+/// `task` as its task. No indicator: the passage states no target.
+///
+/// ```
+/// let found = taizhang::plan_text::indicators_in("全年新增5G基站不少于3000个", 2023, Some("二/4"));
+/// assert_eq!(found.len(), 1);
+/// assert_eq!((found[0].target, found[0].unit.as_deref()), (3000.0, Some("个")));
+/// assert_eq!(found[0].task.as_deref(), Some("二/4"));
+/// ```
+pub fn indicators_in(passage: &str, year: i32, task: Option<&str>) -> Vec<PlanIndicator> {
+    let src = Source::new(passage);
+    let item = Item {
+        marker: outline::Marker::Arabic,
+        number: String::new(),
+        start: 0,
+        end: src.text.len(),
+    };
+    let mask = quantity::quoted(&src.text);
+    let mut out = Vec::new();
+    let mut non_targets = Vec::new();
+    task_indicators(
+        &src,
+        &item,
+        task.unwrap_or(""),
+        year,
+        &mask,
+        &mut out,
+        &mut non_targets,
+    );
+    for ind in &mut out {
+        ind.task = task.map(str::to_string);
+        ind.id = None;
+    }
+    out
+}
+
 fn task_indicators(
     src: &Source,
     item: &Item,

@@ -236,6 +236,10 @@ pub struct State {
     pub plan: Option<i64>,
     /// The units catalogue being edited.
     pub unit_form: Option<UnitForm>,
+    /// The proposal chosen in the draft review.
+    pub draft_selected: Option<usize>,
+    /// A passage pasted in the draft review, to add an indicator from.
+    pub draft_passage: String,
     /// The units screen shows the catalogue (else the ranking).
     pub catalogue: bool,
 }
@@ -486,11 +490,15 @@ impl App {
             Command::OpenDatabase(path) => self.open_database(path),
             Command::SaveDraft => {
                 if let Some((draft, text)) = self.state.draft.take() {
+                    self.state.draft_selected = None;
                     self.worker.send(jobs::save_plan(draft.into_plan(), text));
                     self.settings.last_screen = Screen::Overview;
                 }
             }
-            Command::DiscardDraft => self.state.draft = None,
+            Command::DiscardDraft => {
+                self.state.draft = None;
+                self.state.draft_selected = None;
+            }
             Command::Import(c) => self.apply_import(c),
             Command::ConfirmUndo(id) => self.state.confirm_undo = Some(id),
             Command::CancelUndo => self.state.confirm_undo = None,
