@@ -372,27 +372,16 @@ impl App {
                         plan.detail = Some(detail);
                     }
                 }
-                Event::Loaded(snapshot) => {
-                    self.state.detail_pending = None;
-                    self.state.progress_pending = false;
-                    self.state.as_of_text = snapshot.as_of.to_string();
-                    let has_plan = snapshot.plan.is_some();
-                    if let Some(code) = self.state.open_code.take()
-                        && let Some(i) = snapshot
-                            .plan
-                            .as_ref()
-                            .and_then(|p| p.status.indicators.iter().find(|i| i.code == code))
-                    {
-                        self.state.selected = Some(i.id);
+                Event::FirstLoaded(snapshot) => {
+                    // The job goes on: not counted as finished.
+                    self.loaded(*snapshot);
+                    continue;
+                }
+                Event::Loaded(snapshot) => self.loaded(*snapshot),
+                Event::Finished(finished) => {
+                    if let Some(plan) = self.data.as_mut().and_then(|d| d.plan.as_mut()) {
+                        finished.apply(plan);
                     }
-                    self.data = Some(*snapshot);
-                    if !self.loaded_once && !has_plan && self.state.draft.is_none() {
-                        self.settings.last_screen = Screen::Welcome;
-                    }
-                    if has_plan && self.settings.last_screen == Screen::Welcome {
-                        self.settings.last_screen = Screen::Overview;
-                    }
-                    self.loaded_once = true;
                 }
                 Event::Draft(draft, text) => {
                     self.state.draft = Some((*draft, text));
@@ -442,6 +431,30 @@ impl App {
                 self.state.progress = None;
             }
         }
+    }
+
+    /// A snapshot arrived: the screens show it.
+    fn loaded(&mut self, snapshot: Snapshot) {
+        self.state.detail_pending = None;
+        self.state.progress_pending = false;
+        self.state.as_of_text = snapshot.as_of.to_string();
+        let has_plan = snapshot.plan.is_some();
+        if let Some(code) = self.state.open_code.take()
+            && let Some(i) = snapshot
+                .plan
+                .as_ref()
+                .and_then(|p| p.status.indicators.iter().find(|i| i.code == code))
+        {
+            self.state.selected = Some(i.id);
+        }
+        self.data = Some(snapshot);
+        if !self.loaded_once && !has_plan && self.state.draft.is_none() {
+            self.settings.last_screen = Screen::Welcome;
+        }
+        if has_plan && self.settings.last_screen == Screen::Welcome {
+            self.settings.last_screen = Screen::Overview;
+        }
+        self.loaded_once = true;
     }
 
     fn reload(&mut self) {

@@ -182,8 +182,24 @@ impl Steps {
 }
 
 /// Loads the snapshot (on the worker) at the chosen date, or at the one
-/// the ledger opens at.
+/// the ledger opens at: [`load_first`] and then [`Rest::finish`].
 pub fn load(store: &Store, as_of: Option<Date>, plan: Option<i64>) -> Result<Snapshot, String> {
+    let (mut snapshot, rest) = load_first(store, as_of, plan)?;
+    if let (Some(rest), Some(plan)) = (rest, snapshot.plan.as_mut()) {
+        rest.finish().apply(plan);
+    }
+    Ok(snapshot)
+}
+
+/// What the first frame needs: the plan, its status at the date and what
+/// every screen lists — without the series of each indicator and the ranking
+/// with its change since last month, which [`Rest::finish`] computes from the
+/// same figures while the first frame is on screen.
+pub fn load_first(
+    store: &Store,
+    as_of: Option<Date>,
+    plan: Option<i64>,
+) -> Result<(Snapshot, Option<Rest>), String> {
     let mut steps = Steps::new();
     let e = |e: crate::store::StoreError| explain(&e.to_string());
     let plans = store.plans().map_err(e)?;
@@ -215,7 +231,7 @@ pub fn load(store: &Store, as_of: Option<Date>, plan: Option<i64>) -> Result<Sna
         .or_else(|| snapshot.plans.iter().max_by_key(|p| (p.year, p.id)))
         .cloned()
     else {
-        return Ok(snapshot);
+        return Ok((snapshot, None));
     };
     if as_of.is_none() {
         (snapshot.as_of, snapshot.as_of_basis) =
@@ -233,37 +249,90 @@ pub fn load(store: &Store, as_of: Option<Date>, plan: Option<i64>) -> Result<Sna
         &settings,
         as_of,
     );
-    let previous = crate::store::judge(
-        latest_plan.clone(),
-        &inputs,
-        &snapshot.units,
-        &settings,
-        as_of.period().previous().last_day(),
-    );
-    let ranking = crate::export::ranking::rank(&status, Some(&previous));
-    steps.done("judging two dates and ranking");
-    let series = inputs
-        .iter()
-        .map(|(ind, units)| (ind.id, ind.rule(&settings).series(units, as_of)))
-        .collect();
-    let indicators: Vec<Indicator> = inputs.into_iter().map(|(ind, _)| ind).collect();
+    steps.done("judging the date");
+    let indicators: Vec<Indicator> = inputs.iter().map(|(ind, _)| ind.clone()).collect();
     let doc = store.plan_doc(latest_plan.id).map_err(e)?;
-    steps.done("series and the plan document");
+    steps.done("the plan document");
     let batch_files = snapshot
         .batches
         .iter()
         .map(|b| (b.id, b.file_name.clone()))
         .collect();
+    let rest = Rest {
+        plan_id: latest_plan.id,
+        as_of,
+        status: status.clone(),
+        inputs,
+        units: snapshot.units.clone(),
+        settings,
+    };
     snapshot.plan = Some(Loaded {
         summary: latest_plan,
         doc,
         status,
         indicators,
-        series,
+        series: HashMap::new(),
         latest_progress: None,
         detail: None,
         batch_files,
-        ranking,
+        ranking: Default::default(),
     });
-    Ok(snapshot)
+    Ok((snapshot, Some(rest)))
+}
+
+/// The part of a load that follows the first frame (the figures read for it).
+pub struct Rest {
+    plan_id: i64,
+    as_of: Date,
+    status: StatusReport,
+    inputs: crate::store::IndicatorInputs,
+    units: Vec<Unit>,
+    settings: ProgressSettings,
+}
+
+/// Each indicator's series and the ranking, for the plan and date they were
+/// computed at.
+pub struct Finished {
+    pub plan_id: i64,
+    pub as_of: Date,
+    pub series: HashMap<i64, Vec<(Period, f64)>>,
+    pub ranking: crate::export::ranking::Ranking,
+}
+
+impl Rest {
+    /// The series and the ranking (with last month's ranks).
+    pub fn finish(self) -> Finished {
+        let mut steps = Steps::new();
+        let previous = crate::store::judge(
+            self.status.plan.clone(),
+            &self.inputs,
+            &self.units,
+            &self.settings,
+            self.as_of.period().previous().last_day(),
+        );
+        let ranking = crate::export::ranking::rank(&self.status, Some(&previous));
+        steps.done("judging last month and ranking");
+        let series = self
+            .inputs
+            .iter()
+            .map(|(ind, units)| (ind.id, ind.rule(&self.settings).series(units, self.as_of)))
+            .collect();
+        steps.done("series");
+        Finished {
+            plan_id: self.plan_id,
+            as_of: self.as_of,
+            series,
+            ranking,
+        }
+    }
+}
+
+impl Finished {
+    /// Completes the plan loaded first (when it is the same plan and date).
+    pub fn apply(self, plan: &mut Loaded) {
+        if plan.summary.id == self.plan_id && plan.status.as_of == self.as_of {
+            plan.series = self.series;
+            plan.ranking = self.ranking;
+        }
+    }
 }

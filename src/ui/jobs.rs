@@ -131,6 +131,11 @@ pub enum Event {
     /// A step of the running job: what, and how far (0..=1).
     Progress(String, f32),
     Loaded(Box<Snapshot>),
+    /// What the first frame needs, while the load goes on (not the end of
+    /// the job).
+    FirstLoaded(Box<Snapshot>),
+    /// The rest of a load: each indicator's series and the ranking.
+    Finished(Box<data::Finished>),
     Detail(data::Detail),
     LatestProgress(crate::store::LatestProgress),
     Bulletin(String),
@@ -248,7 +253,13 @@ pub fn load(as_of: Option<Date>) -> Job {
                 t.elapsed().as_millis()
             );
         }
-        let snapshot = data::load(s, as_of, chosen)?;
+        let (snapshot, rest) = data::load_first(s, as_of, chosen)?;
+        let Some(rest) = rest else {
+            return Ok(Event::Loaded(Box::new(snapshot)));
+        };
+        // The screens draw this while the series and the ranking are made.
+        (cx.send)(Event::FirstLoaded(Box::new(snapshot)));
+        let finished = rest.finish();
         // The figures read for the load are dropped by now; hand the freed
         // heap back so that a city-scale ledger does not keep it resident.
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -257,7 +268,7 @@ pub fn load(as_of: Option<Date>) -> Job {
         unsafe {
             libc::malloc_trim(0);
         }
-        Ok(Event::Loaded(Box::new(snapshot)))
+        Ok(Event::Finished(Box::new(finished)))
     })
 }
 

@@ -49,6 +49,7 @@ struct Window {
     shot_done: Arc<std::sync::atomic::AtomicBool>,
     shot_error: Arc<std::sync::Mutex<Option<String>>>,
     reported: bool,
+    reported_rest: bool,
 }
 
 /// The process's resident memory in MB (Linux), for the start-up report.
@@ -76,6 +77,21 @@ impl eframe::App for Window {
             self.reported = true;
             eprintln!(
                 "taizhang: first frame with data {} ms after start; resident memory {} MB",
+                t0.elapsed().as_millis(),
+                resident_mb().map_or("?".into(), |m| format!("{m:.0}"))
+            );
+        }
+        // And once the rest of the load (series, ranking) is in and its
+        // figures are freed: the memory the window keeps.
+        if self.reported
+            && !self.reported_rest
+            && !self.app.busy()
+            && let Some(t0) = self.start.started
+            && std::env::var_os("TAIZHANG_STARTUP_REPORT").is_some()
+        {
+            self.reported_rest = true;
+            eprintln!(
+                "taizhang: whole load {} ms after start; resident memory {} MB",
                 t0.elapsed().as_millis(),
                 resident_mb().map_or("?".into(), |m| format!("{m:.0}"))
             );
@@ -221,6 +237,7 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
                     shot_done: Default::default(),
                     shot_error: shot_error2,
                     reported: false,
+                    reported_rest: false,
                 }))
             }),
         ) {
