@@ -66,6 +66,10 @@ fn window(args: Args, started: std::time::Instant) -> ExitCode {
         import: args.import_files,
         as_of: args.window_as_of,
         indicator: args.open_indicator,
+        indicator_tab: args
+            .indicator_tab
+            .as_deref()
+            .and_then(taizhang::ui::app::IndicatorTab::from_name),
         started: Some(started),
     };
     let screenshot = start.screenshot.is_some();

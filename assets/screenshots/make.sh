@@ -33,3 +33,22 @@ shot indicator-lower-is-better indicator --indicator 2023-01-022
 shot indicator-percentage indicator --indicator 2023-01-003 --as-of 2023-06-30
 "$bin" --db "$work/demo.sqlite3" export chart --indicator 2023-01-021 --as-of 2023-09-30 \
     assets/screenshots/chart-racks.png
+# The coordinator's year in the window, on a copy of the demo: 新建智慧社区数
+# (2023-01-018) split among the districts (任务分解), a figure corrected with
+# its reason and the target revised (修改记录, 修改指标).
+cp "$work/demo.sqlite3" "$work/year.sqlite3"
+year() { "$bin" --db "$work/year.sqlite3" "$@" >/dev/null; }
+for pair in 张店区:12 淄川区:10 博山区:6 临淄区:10 周村区:7 桓台县:7 高青县:5 沂源县:5 高新区:6 经开区:4 文昌湖省级旅游度假区:3; do
+    year targets set --indicator 2023-01-018 --unit "${pair%%:*}" --target "${pair##*:}"
+done
+year report correct --indicator 2023-01-018 --unit 张店区 --period 2023-06 --value 10 --reason 区县来函更正
+year indicator edit 2023-01-018 --target 80 --reason 市政府常务会议调增
+yshot() { # name tab
+    xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+        "$bin" --db "$work/year.sqlite3" --screenshot "assets/screenshots/$1.png" --view indicator \
+        --indicator 2023-01-018 --indicator-tab "$2" --as-of 2023-12-31
+    echo "assets/screenshots/$1.png"
+}
+yshot indicator-targets targets
+yshot indicator-history history
+yshot indicator-edit edit

@@ -39,6 +39,10 @@ pub struct Args {
     #[arg(long = "indicator", value_name = "CODE")]
     pub open_indicator: Option<String>,
 
+    /// Window only: what the indicator screen shows below its charts.
+    #[arg(long = "indicator-tab", value_name = "TAB", value_parser = ["progress", "entry", "targets", "edit", "history"])]
+    pub indicator_tab: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -152,6 +152,20 @@ impl Default for UnitForm {
     }
 }
 
+impl IndicatorTab {
+    /// The tab named on the command line (`--indicator-tab`).
+    pub fn from_name(name: &str) -> Option<IndicatorTab> {
+        Some(match name {
+            "progress" => IndicatorTab::Progress,
+            "entry" => IndicatorTab::Entry,
+            "targets" => IndicatorTab::Targets,
+            "edit" => IndicatorTab::Edit,
+            "history" => IndicatorTab::History,
+            _ => return None,
+        })
+    }
+}
+
 /// A saved indicator being edited (an edit buffer: numbers as typed).
 #[derive(Clone, Debug)]
 pub struct IndicatorForm {

@@ -33,6 +33,8 @@ pub struct Start {
     pub as_of: Option<crate::domain::Date>,
     /// The indicator (code) the indicator screen opens on.
     pub indicator: Option<String>,
+    /// What the indicator screen shows below its charts.
+    pub indicator_tab: Option<app::IndicatorTab>,
     /// When the process started, to report the time to the first frame
     /// with data (printed with `TAIZHANG_STARTUP_REPORT=1`).
     pub started: Option<std::time::Instant>,
@@ -220,6 +222,9 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
                     Arc::new(move || ctx.request_repaint()),
                 );
                 app.state.open_code = start.indicator.clone();
+                if let Some(tab) = start.indicator_tab {
+                    app.state.indicator_tab = tab;
+                }
                 if start.view == Some(Screen::Meeting) {
                     app.state.screen_before_meeting = Some(Screen::Overview);
                     cc.egui_ctx.set_theme(egui::Theme::Light);

@@ -883,10 +883,13 @@ fn history(ui: &mut Ui, i: &IndicatorStatus, plan: &Loaded, loading: bool) {
                                 l.row.map(|n| format!(" 第{n}行")).unwrap_or_default()
                             )
                         });
-                        ui.label(match (file, l.note.is_empty()) {
-                            (Some(f), _) => f,
-                            (None, false) => l.note.clone(),
-                            (None, true) => "手工录入".into(),
+                        use crate::domain::AuditAction as A;
+                        ui.label(match (l.action, file) {
+                            (_, Some(f)) => f,
+                            (A::Edit, None) => "手工录入".into(),
+                            (A::Target, None) => "任务分解".into(),
+                            _ if !l.note.is_empty() => l.note.clone(),
+                            _ => "—".into(),
                         });
                         ui.label(&l.actor);
                         ui.end_row();
