@@ -332,18 +332,7 @@ impl Store {
         };
         let (mut restored, mut kept_newer) = (0, 0);
         for (rid, ind, unit, period, value) in figures {
-            let locked: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)",
-                    [&period],
-                    |r| r.get(0),
-                )
-                .context("checking period locks")?;
-            if locked {
-                return Err(StoreError::Locked(format!(
-                    "period {period} is locked; batch {id} cannot be restored until it is unlocked"
-                )));
-            }
+            check_unlocked(&tx, &period)?;
             let current: Option<Figure> = tx
                 .query_row(
                     "SELECT id, value FROM reports
