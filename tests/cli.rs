@@ -1098,3 +1098,41 @@ fn a_units_catalogue_is_imported_from_a_spreadsheet_and_edited() {
     let err = fails(&db, &["units", "import", junk.to_str().unwrap()]);
     assert!(err.contains("单位名称"), "{err}");
 }
+
+#[test]
+fn a_hand_change_is_reverted_from_its_audit_line_and_only_while_it_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    ok(&db, &["demo"]);
+    let hand = [
+        "--indicator",
+        "新建智慧社区数",
+        "--unit",
+        "淄川区",
+        "--period",
+        "2023-06",
+        "--value",
+    ];
+    ok(&db, &[&["report", "add"][..], &hand[..], &["3"]].concat());
+    ok(&db, &[&["report", "add"][..], &hand[..], &["4"]].concat());
+    let log = json(&db, &["audit", "--unit", "淄川区", "--limit", "2"]);
+    let (second, first) = (log[0]["id"].to_string(), log[1]["id"].to_string());
+    // The first entry has been changed since: refused.
+    let err = fails(&db, &["report", "revert", &first]);
+    assert!(err.contains("changed since"), "{err}");
+    let r = json(&db, &["report", "revert", &second]);
+    assert_eq!(r["value"], 3.0);
+    let log = json(&db, &["audit", "--unit", "淄川区", "--limit", "1"]);
+    assert_eq!(log[0]["action"], "correct");
+    assert_eq!(log[0]["note"], format!("撤回第{second}条修改"));
+    // An import is undone as a batch, not reverted line by line.
+    let imports = json(&db, &["audit", "--unit", "张店区"]);
+    let import = imports
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["action"] == "import")
+        .unwrap();
+    let err = fails(&db, &["report", "revert", &import["id"].to_string()]);
+    assert!(err.contains("undone as a batch"), "{err}");
+}

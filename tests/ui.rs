@@ -1081,3 +1081,45 @@ fn a_units_spreadsheet_is_imported_in_the_window_and_a_unit_renamed() {
     assert_eq!(units[1].name, "淄博市大数据中心");
     assert_eq!(units[1].aliases, ["淄博市大数据局"]);
 }
+
+#[test]
+fn the_change_log_lists_every_change_with_its_author_and_reverts_a_hand_correction() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    send(&mut h, Command::SetDisplayName("张三".into()));
+    let before = actual(h.state(), "新建智慧社区数");
+    let mut entry = taizhang::store::ReportEntry::new(
+        "新建智慧社区数",
+        "张店区",
+        "2023-06".parse().unwrap(),
+        10.0,
+    );
+    entry.reason = Some("区县来函更正".into());
+    send(&mut h, Command::Run(jobs::save_figure(entry)));
+    send(&mut h, Command::Show(Screen::Audit));
+    settle(&mut h);
+    let lines = h.state().state.audit.clone().expect("the log is loaded");
+    assert_eq!(lines[0].action, taizhang::domain::AuditAction::Correct);
+    assert!(lines[0].actor.starts_with("张三（"), "{}", lines[0].actor);
+    h.get_by_label("区县来函更正");
+    // Filtered to one unit and to corrections, then reverted.
+    h.state_mut().state.audit_filter.unit = Some("张店区".into());
+    h.state_mut().state.audit_filter.action = Some(taizhang::domain::AuditAction::Correct);
+    h.run_steps(2);
+    h.get(egui_kittest::kittest::by().label_contains("1 条（共"));
+    press(&mut h, "撤回");
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(actual(h.state(), "新建智慧社区数"), before);
+    let lines = h.state().state.audit.clone().unwrap_or_default();
+    assert!(
+        h.state()
+            .state
+            .message
+            .as_ref()
+            .is_some_and(|(ok, m)| *ok && m.contains("已撤回")),
+        "{:?} {}",
+        h.state().state.message,
+        lines.len()
+    );
+}

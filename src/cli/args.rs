@@ -24,7 +24,7 @@ pub struct Args {
     pub screenshot: Option<PathBuf>,
 
     /// Window only: the screen to open on.
-    #[arg(long, value_parser = ["overview", "plan", "indicator", "units", "import", "meeting", "settings", "welcome"])]
+    #[arg(long, value_parser = ["overview", "plan", "indicator", "units", "import", "audit", "meeting", "settings", "welcome"])]
     pub view: Option<String>,
 
     /// Window only: returns to read into the import preview at start.
@@ -217,6 +217,12 @@ pub enum ReportCommand {
         /// Why the figure changes (e.g. 区县来函更正).
         #[arg(long)]
         reason: String,
+    },
+    /// Revert one hand change of a figure (a line of `taizhang audit`): the
+    /// figure goes back to its value before, the reverted one stays as history.
+    Revert {
+        /// The audit line's id.
+        line: i64,
     },
 }
 

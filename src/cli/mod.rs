@@ -258,6 +258,18 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
         }
         Command::Targets(cmd) => targets_command(db, json, cmd),
         Command::Indicator(IndicatorCommand::Edit(a)) => edit_indicator(db, json, a),
+        Command::Report(ReportCommand::Revert { line }) => {
+            let mut store = open(db)?;
+            let r = store.revert_edit(line)?;
+            emit(json, &r, |r| {
+                format!(
+                    "line {line} reverted: {} in {} is {} again\n",
+                    r.unit,
+                    r.period,
+                    text::number(r.value)
+                )
+            })
+        }
         Command::Audit(a) => {
             let store = open(db)?;
             let indicator = match &a.indicator {

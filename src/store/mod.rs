@@ -413,6 +413,16 @@ impl Store {
         self.actor = actor.to_string();
     }
 
+    /// Names the person making changes: `张三（account）` in the audit log;
+    /// an empty name leaves the account alone.
+    pub fn set_display_name(&mut self, name: &str) {
+        let account = default_actor();
+        self.actor = match name.trim() {
+            "" => account,
+            name => format!("{name}（{account}）"),
+        };
+    }
+
     /// Who is making changes.
     pub fn actor(&self) -> &str {
         &self.actor

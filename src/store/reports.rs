@@ -78,6 +78,17 @@ pub struct AuditEntry {
     pub after_text: Option<String>,
 }
 
+/// An audit line as `revert_edit` reads it: action, indicator, unit,
+/// period, before, after.
+type AuditLine = (
+    String,
+    Option<i64>,
+    String,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+);
+
 /// The words of a figure.
 pub(super) struct Words<'a> {
     pub progress: Option<&'a str>,
@@ -370,6 +381,61 @@ impl Store {
             .context("reading an indicator's figures")?;
         rows.collect::<rusqlite::Result<_>>()
             .context("reading an indicator's figures")
+    }
+
+    /// Reverts one hand change of a figure (an audit line `edit` or
+    /// `correct`): the figure goes back to the value it had before, as a new
+    /// correction whose reason names the line; the reverted figure stays as
+    /// history. Refused when the figure has changed since (revert the later
+    /// change first) or its period is locked.
+    pub fn revert_edit(&mut self, line: i64) -> Result<Report> {
+        let found: Option<AuditLine> = self
+            .conn
+            .query_row(
+                "SELECT action, indicator_id, unit_name, period, before, after FROM audit_log WHERE id = ?1",
+                [line],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
+            .optional()
+            .context("reading the audit log")?;
+        let Some((action, indicator, unit, period, before, after)) = found else {
+            return Err(StoreError::NotFound(format!(
+                "line {line} is not in the audit log"
+            )));
+        };
+        if action != "edit" && action != "correct" {
+            return Err(StoreError::Invalid(format!(
+                "line {line} is an {action}; only a figure entered or corrected by hand is reverted here (an import is undone as a batch)"
+            )));
+        }
+        let (Some(indicator), Some(period)) = (indicator, period) else {
+            return Err(StoreError::Invalid(format!("line {line} names no figure")));
+        };
+        let ind = self.indicator(indicator)?;
+        let period: Period = period
+            .parse()
+            .map_err(|e: crate::domain::DateError| StoreError::Invalid(e.0))?;
+        let current: Option<Option<f64>> = self
+            .conn
+            .query_row(
+                "SELECT r.value FROM reports r JOIN units u ON u.id = r.unit_id
+                 WHERE r.indicator_id = ?1 AND u.name = ?2 AND r.period = ?3 AND r.active = 1",
+                params![indicator, unit, period.to_string()],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("reading the current figure")?;
+        if current != Some(after) {
+            return Err(StoreError::Invalid(format!(
+                "the figure of '{}' for {unit} in {period} has changed since line {line}; revert the later change first",
+                ind.name
+            )));
+        }
+        let mut entry = ReportEntry::new(&ind.code, &unit, period, 0.0);
+        entry.plan_id = Some(ind.plan_id);
+        entry.value = before;
+        entry.reason = Some(format!("撤回第{line}条修改"));
+        self.add_report(&entry)
     }
 
     /// The audit log, newest first; for one indicator when `indicator_id` is

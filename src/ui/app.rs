@@ -19,6 +19,8 @@ pub enum Screen {
     Indicator,
     Units,
     Import,
+    /// 留痕: the ledger-wide change log.
+    Audit,
     Meeting,
     Settings,
 }
@@ -32,6 +34,7 @@ impl Screen {
             "indicator" => Screen::Indicator,
             "units" => Screen::Units,
             "import" => Screen::Import,
+            "audit" => Screen::Audit,
             "meeting" => Screen::Meeting,
             "settings" => Screen::Settings,
             "welcome" => Screen::Welcome,
@@ -60,6 +63,8 @@ pub struct Settings {
     pub in_window_files: bool,
     /// The folder files were last chosen in.
     pub last_dir: Option<PathBuf>,
+    /// The coordinator's name for the change log (beside the account).
+    pub display_name: String,
 }
 
 impl Default for Settings {
@@ -70,6 +75,7 @@ impl Default for Settings {
             db: None,
             in_window_files: false,
             last_dir: None,
+            display_name: String::new(),
         }
     }
 }
@@ -125,6 +131,17 @@ pub enum IndicatorTab {
     Edit,
     /// 修改记录: every change to the figures.
     History,
+}
+
+/// The change log's filters (an edit buffer).
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub unit: Option<String>,
+    /// Part of an indicator's code or name.
+    pub indicator: String,
+    /// Changes on or after this day (YYYY-MM-DD), as typed.
+    pub since: String,
+    pub action: Option<crate::domain::AuditAction>,
 }
 
 /// The units catalogue being edited (an edit buffer).
@@ -250,6 +267,13 @@ pub struct State {
     pub plan: Option<i64>,
     /// The units catalogue being edited.
     pub unit_form: Option<UnitForm>,
+    /// The ledger's change log, loaded when the 留痕 screen needs it
+    /// (dropped whenever the ledger changes).
+    pub audit: Option<Vec<crate::store::AuditEntry>>,
+    pub audit_pending: bool,
+    pub audit_filter: AuditFilter,
+    /// The display name as typed in the settings.
+    pub display_name_edit: Option<String>,
     /// The proposal chosen in the draft review.
     pub draft_selected: Option<usize>,
     /// A passage pasted in the draft review, to add an indicator from.
@@ -308,6 +332,8 @@ impl App {
             commands,
             loaded_once: false,
         };
+        app.worker
+            .send(jobs::display_name(app.settings.display_name.clone()));
         app.worker.send(jobs::load(as_of));
         app.worker.send(jobs::verify());
         app
@@ -352,8 +378,12 @@ impl App {
                     self.state.progress = Some((what, f));
                     continue;
                 }
-                Event::Verified => {}
+                Event::Verified | Event::Quiet => {}
                 Event::Bulletin(text) => self.state.bulletin = Some(text),
+                Event::Audit(lines) => {
+                    self.state.audit_pending = false;
+                    self.state.audit = Some(lines);
+                }
                 Event::LatestProgress(latest) => {
                     self.state.progress_pending = false;
                     if let Some(plan) = self.data.as_mut().and_then(|d| d.plan.as_mut()) {
@@ -449,6 +479,8 @@ impl App {
 
     /// A snapshot arrived: the screens show it.
     fn loaded(&mut self, snapshot: Snapshot) {
+        // Whatever changed the ledger may have added to its log.
+        self.state.audit = None;
         self.state.detail_pending = None;
         self.state.progress_pending = false;
         self.state.as_of_text = snapshot.as_of.to_string();
@@ -501,6 +533,12 @@ impl App {
                 {
                     self.state.detail_pending = Some(id);
                     self.worker.send(jobs::detail(id, as_of));
+                }
+            }
+            Command::LoadAudit => {
+                if !self.state.audit_pending {
+                    self.state.audit_pending = true;
+                    self.worker.send(jobs::audit());
                 }
             }
             Command::LoadLatestProgress => {
@@ -556,6 +594,11 @@ impl App {
                 }
             }
             Command::SetInWindowFiles(on) => self.settings.in_window_files = on,
+            Command::SetDisplayName(name) => {
+                self.settings.display_name = name;
+                self.worker
+                    .send(jobs::display_name(self.settings.display_name.clone()));
+            }
             Command::Message(ok, text) => self.state.message = Some((ok, text)),
             Command::DismissMessage => self.state.message = None,
         }
@@ -622,6 +665,8 @@ impl App {
         self.loaded_once = false;
         let r = self.repaint.clone();
         self.worker = Worker::start(path, move || r());
+        self.worker
+            .send(jobs::display_name(self.settings.display_name.clone()));
         self.reload();
         self.worker.send(jobs::verify());
     }

@@ -21,6 +21,8 @@ pub enum Command {
     OpenIndicator(i64),
     /// Load the open indicator's figures (once per indicator and date).
     LoadDetail(i64),
+    /// Load the ledger's change log for the 留痕 screen.
+    LoadAudit,
     /// Load the latest progress texts for the plan screen (once per date).
     LoadLatestProgress,
     SelectUnit(String),
@@ -46,6 +48,8 @@ pub enum Command {
     PickFile(super::files::FileRequest),
     /// The in-window chooser closed: with the paths chosen, or cancelled.
     PickerDone(Option<Vec<PathBuf>>),
+    /// The coordinator's name in the change log.
+    SetDisplayName(String),
     /// Use the in-window file chooser instead of the desktop's (or not).
     SetInWindowFiles(bool),
     /// A message for the status line (`false`: a problem).

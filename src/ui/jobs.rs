@@ -139,8 +139,12 @@ pub enum Event {
     Detail(data::Detail),
     LatestProgress(crate::store::LatestProgress),
     Bulletin(String),
+    /// The ledger's change log, newest first.
+    Audit(Vec<crate::store::AuditEntry>),
     /// The ledger passed its check.
     Verified,
+    /// A job finished with nothing to tell.
+    Quiet,
     Draft(Box<PlanDraft>, Option<String>),
     Read(Vec<ReadFile>),
     Committed(Vec<(String, Result<BatchInfo, String>)>),
@@ -675,6 +679,41 @@ pub fn unit_change(change: UnitChange) -> Job {
             }
         };
         Ok(Event::Done(msg))
+    })
+}
+
+/// Names who makes the changes from now on (the account stays beside it).
+pub fn display_name(name: String) -> Job {
+    Job::new("操作人", move |cx| {
+        cx.store()?.set_display_name(&name);
+        Ok(Event::Quiet)
+    })
+}
+
+/// The ledger's change log (the newest 5,000 lines).
+pub fn audit() -> Job {
+    Job::new("读取修改记录", |cx| {
+        Ok(Event::Audit(
+            cx.store()?
+                .audit_log(None, 5000)
+                .map_err(|e| data::explain(&e.to_string()))?,
+        ))
+    })
+}
+
+/// Reverts one hand change of a figure.
+pub fn revert_edit(line: i64) -> Job {
+    Job::new("撤回修改", move |cx| {
+        let r = cx
+            .store()?
+            .revert_edit(line)
+            .map_err(|e| format!("未能撤回：{}", data::explain(&e.to_string())))?;
+        Ok(Event::Done(format!(
+            "已撤回第{line}条修改：{}{}的数据恢复为{}。",
+            r.unit,
+            crate::ui::widgets::period(r.period),
+            crate::export::figure(r.value, None)
+        )))
     })
 }
 

@@ -1,6 +1,7 @@
 //! The screens. Each draws from the loaded data and the transient state and
 //! queues [`Command`]s; none changes the application directly.
 
+pub mod audit;
 pub mod catalogue;
 pub mod import;
 pub mod indicator;
@@ -50,6 +51,7 @@ pub fn frame(app: &mut App, ui: &mut Ui) {
             Screen::Indicator => indicator::show(app, ui),
             Screen::Units => units::show(app, ui),
             Screen::Import => import::show(app, ui),
+            Screen::Audit => audit::show(app, ui),
             Screen::Settings => settings::show(app, ui),
             Screen::Meeting => {}
         }
@@ -67,6 +69,7 @@ fn navigation(app: &mut App, ui: &mut Ui) {
             (Screen::Indicator, s.tr("指标", "Indicator")),
             (Screen::Units, s.tr("单位", "Units")),
             (Screen::Import, s.tr("导入", "Import")),
+            (Screen::Audit, s.tr("留痕", "Changes")),
             (Screen::Settings, s.tr("设置", "Settings")),
         ];
         for (screen, label) in tabs {

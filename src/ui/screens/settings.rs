@@ -190,6 +190,30 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 )));
             }
             ui.end_row();
+            ui.label(s.tr("操作人姓名", "Your name"));
+            ui.horizontal(|ui| {
+                let name = app
+                    .state
+                    .display_name_edit
+                    .get_or_insert_with(|| s.display_name.clone());
+                ui.add(
+                    egui::TextEdit::singleline(name)
+                        .desired_width(160.0)
+                        .hint_text(s.tr("如：张三", "e.g. Zhang San"))
+                        .id_salt("display-name"),
+                );
+                if ui
+                    .add_enabled(
+                        *name != s.display_name,
+                        egui::Button::new(s.tr("保存", "Save")),
+                    )
+                    .on_hover_text("写入修改记录（留痕）的操作人，系统账户名附在其后")
+                    .clicked()
+                {
+                    tx.send(Command::SetDisplayName(name.trim().to_string()));
+                }
+            });
+            ui.end_row();
             ui.label(s.tr("文件选择窗口", "File chooser"));
             ui.horizontal(|ui| {
                 if ui
