@@ -1123,3 +1123,80 @@ fn the_change_log_lists_every_change_with_its_author_and_reverts_a_hand_correcti
         lines.len()
     );
 }
+
+#[test]
+fn a_target_is_split_by_last_years_shares() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ledger(dir.path(), true);
+    {
+        // Last year's plan with the same indicator, split 3 : 1.
+        let mut store = Store::open(&db).unwrap();
+        let mut doc = store.plan_doc(1).unwrap();
+        doc.year -= 1;
+        doc.title = Some(format!("{}（上年）", doc.display_title()));
+        for ind in &mut doc.indicators {
+            ind.deadline = None;
+        }
+        let before = store.import_plan(&doc, None).unwrap().plan_id;
+        let ind = store
+            .find_indicator("新建智慧社区数", Some(before))
+            .unwrap();
+        store
+            .set_unit_targets(&[
+                taizhang::store::TargetChange {
+                    indicator_id: ind.id,
+                    unit: "张店区".into(),
+                    target: Some(30.0),
+                },
+                taizhang::store::TargetChange {
+                    indicator_id: ind.id,
+                    unit: "淄川区".into(),
+                    target: Some(10.0),
+                },
+            ])
+            .unwrap();
+    }
+    let mut h = harness(db.clone());
+    let first = h
+        .state()
+        .data
+        .as_ref()
+        .unwrap()
+        .plans
+        .iter()
+        .find(|p| p.id == 1)
+        .unwrap()
+        .id;
+    send(&mut h, Command::SelectPlan(first));
+    let id = loaded(h.state())
+        .indicators
+        .iter()
+        .find(|i| i.name == "新建智慧社区数")
+        .unwrap()
+        .id;
+    send(&mut h, Command::OpenIndicator(id));
+    h.get_by_label("任务分解").click();
+    h.step();
+    settle(&mut h);
+    press(&mut h, "按上年比例分解");
+    let cells = h.state().state.target_form.as_ref().unwrap().cells.clone();
+    let typed = |u: &str| cells.iter().find(|(n, _)| n == u).unwrap().1.clone();
+    // 75 × 3/4 = 56.25 and 75 × 1/4 = 18.75, whole communities.
+    assert_eq!(
+        (typed("张店区"), typed("淄川区"), typed("博山区")),
+        ("56".into(), "19".into(), String::new())
+    );
+    press(&mut h, "保存分解目标");
+    settle(&mut h);
+    let store = Store::open(&db).unwrap();
+    let saved: Vec<(String, f64)> = store
+        .unit_targets(1)
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.unit, t.target))
+        .collect();
+    assert_eq!(
+        saved,
+        [("张店区".to_string(), 56.0), ("淄川区".to_string(), 19.0)]
+    );
+}

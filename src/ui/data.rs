@@ -37,6 +37,9 @@ pub struct Detail {
     pub history: Vec<crate::store::AuditEntry>,
     /// The units' own targets (任务分解): unit, target.
     pub own_targets: Vec<(String, f64)>,
+    /// Last year's split of the same indicator: where it comes from, and
+    /// each unit's target then.
+    pub last_year: Option<LastYear>,
 }
 
 /// Loads one indicator's figures up to the as-of date (on the worker):
@@ -49,10 +52,11 @@ pub fn load_detail(store: &Store, indicator_id: i64, as_of: Date) -> Result<Deta
     let history = store
         .audit_log(Some(indicator_id), 2000)
         .map_err(|e| explain(&e.to_string()))?;
-    let plan_id = store
+    let ind = store
         .indicator(indicator_id)
-        .map_err(|e| explain(&e.to_string()))?
-        .plan_id;
+        .map_err(|e| explain(&e.to_string()))?;
+    let plan_id = ind.plan_id;
+    let last_year = last_years_targets(store, &ind).map_err(|e| explain(&e.to_string()))?;
     let own_targets = store
         .unit_targets(plan_id)
         .map_err(|e| explain(&e.to_string()))?
@@ -65,7 +69,41 @@ pub fn load_detail(store: &Store, indicator_id: i64, as_of: Date) -> Result<Deta
         reports,
         history,
         own_targets,
+        last_year,
     })
+}
+
+/// Where last year's split comes from (`2022年 2022-02-018`), and each
+/// unit's target then.
+pub type LastYear = (String, Vec<(String, f64)>);
+
+/// The units' own targets of the same indicator (same name) in the ledger's
+/// plan of the year before, with that indicator's code; none when there is
+/// no such plan, indicator or split.
+fn last_years_targets(store: &Store, ind: &Indicator) -> crate::store::Result<Option<LastYear>> {
+    for plan in store
+        .plans()?
+        .into_iter()
+        .filter(|p| p.year == ind.plan_year - 1)
+    {
+        let Some(before) = store
+            .indicators(plan.id)?
+            .into_iter()
+            .find(|i| i.name == ind.name)
+        else {
+            continue;
+        };
+        let targets: Vec<(String, f64)> = store
+            .unit_targets(plan.id)?
+            .into_iter()
+            .filter(|t| t.indicator_id == before.id)
+            .map(|t| (t.unit, t.target))
+            .collect();
+        if !targets.is_empty() {
+            return Ok(Some((format!("{}年 {}", plan.year, before.code), targets)));
+        }
+    }
+    Ok(None)
 }
 
 /// The whole picture of the open ledger.

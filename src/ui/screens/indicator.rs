@@ -582,6 +582,34 @@ fn targets(
                 *text = crate::export::number(share).replace(',', "");
             }
         }
+        let last = d.last_year.as_ref().filter(|_| sums);
+        let copied = ui
+            .add_enabled(last.is_some(), egui::Button::new("按上年比例分解"))
+            .on_hover_text(match last {
+                Some((from, _)) => {
+                    format!("按上年同名指标（{from}）各单位分解目标的比例分配今年的全市目标")
+                }
+                None => "上年计划中没有同名指标的分解目标".into(),
+            })
+            .on_disabled_hover_text("上年计划中没有同名指标的分解目标")
+            .clicked();
+        if copied && let Some((_, shares)) = last {
+            let total: f64 = shares.iter().map(|(_, t)| t).sum();
+            let whole = i.kind != crate::domain::Kind::Level && i.target.fract() == 0.0;
+            for (name, text) in form.cells.iter_mut() {
+                let share = shares
+                    .iter()
+                    .find(|(u, _)| u == name)
+                    .map_or(0.0, |(_, t)| t / total.max(f64::MIN_POSITIVE));
+                let v = i.target * share;
+                let v = if whole {
+                    v.round()
+                } else {
+                    (v * 100.0).round() / 100.0
+                };
+                *text = if share > 0.0 { plain(v) } else { String::new() };
+            }
+        }
         let changes: Vec<crate::store::TargetChange> = form
             .cells
             .iter()

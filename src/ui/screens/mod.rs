@@ -118,7 +118,7 @@ fn navigation(app: &mut App, ui: &mut Ui) {
                         // Newest first; every screen and export follows the choice.
                         let mut plans: Vec<&crate::domain::PlanSummary> = d.plans.iter().collect();
                         plans.sort_by_key(|x| std::cmp::Reverse((x.year, x.id)));
-                        egui::ComboBox::from_id_salt("plan-pick")
+                        let picked = egui::ComboBox::from_id_salt("plan-pick")
                             .selected_text(format!("{}（{}年）", p.summary.title, p.summary.year))
                             .width(320.0)
                             .show_ui(ui, |ui| {
@@ -134,6 +134,8 @@ fn navigation(app: &mut App, ui: &mut Ui) {
                                     }
                                 }
                             });
+                        let label = ui.label(RichText::new(s.tr("计划", "Plan")).weak());
+                        picked.response.labelled_by(label.id);
                     } else {
                         ui.label(RichText::new(&p.summary.title).weak());
                     }
