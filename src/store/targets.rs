@@ -44,16 +44,25 @@ impl Store {
     /// The units' own targets of a plan's indicators, by indicator code and
     /// the units' catalogue order.
     pub fn unit_targets(&self, plan_id: i64) -> Result<Vec<UnitTarget>> {
+        self.targets_where("i.plan_id = ?1", plan_id)
+    }
+
+    /// The units' own targets of one indicator, in catalogue order.
+    pub fn indicator_unit_targets(&self, indicator_id: i64) -> Result<Vec<UnitTarget>> {
+        self.targets_where("i.id = ?1", indicator_id)
+    }
+
+    fn targets_where(&self, filter: &str, id: i64) -> Result<Vec<UnitTarget>> {
         let mut st = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT i.id, i.code, i.name, u.name, t.target FROM unit_targets t
                  JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.unit_id
-                 WHERE i.plan_id = ?1 ORDER BY i.code, u.kind DESC, u.id",
-            )
+                 WHERE {filter} ORDER BY i.code, u.kind DESC, u.id"
+            ))
             .context("reading unit targets")?;
         let rows = st
-            .query_map([plan_id], |r| {
+            .query_map([id], |r| {
                 Ok(UnitTarget {
                     indicator_id: r.get(0)?,
                     code: r.get(1)?,

@@ -55,13 +55,11 @@ pub fn load_detail(store: &Store, indicator_id: i64, as_of: Date) -> Result<Deta
     let ind = store
         .indicator(indicator_id)
         .map_err(|e| explain(&e.to_string()))?;
-    let plan_id = ind.plan_id;
     let last_year = last_years_targets(store, &ind).map_err(|e| explain(&e.to_string()))?;
     let own_targets = store
-        .unit_targets(plan_id)
+        .indicator_unit_targets(indicator_id)
         .map_err(|e| explain(&e.to_string()))?
         .into_iter()
-        .filter(|t| t.indicator_id == indicator_id)
         .map(|t| (t.unit, t.target))
         .collect();
     Ok(Detail {
@@ -86,17 +84,16 @@ fn last_years_targets(store: &Store, ind: &Indicator) -> crate::store::Result<Op
         .into_iter()
         .filter(|p| p.year == ind.plan_year - 1)
     {
-        let Some(before) = store
-            .indicators(plan.id)?
-            .into_iter()
-            .find(|i| i.name == ind.name)
-        else {
+        // By name in that plan (a name two of its indicators share is no match).
+        let Ok(before) = store.find_indicator(&ind.name, Some(plan.id)) else {
             continue;
         };
+        if before.name != ind.name {
+            continue;
+        }
         let targets: Vec<(String, f64)> = store
-            .unit_targets(plan.id)?
+            .indicator_unit_targets(before.id)?
             .into_iter()
-            .filter(|t| t.indicator_id == before.id)
             .map(|t| (t.unit, t.target))
             .collect();
         if !targets.is_empty() {

@@ -238,3 +238,72 @@ pub fn sparkline(ui: &mut Ui, values: &[(Period, f64)], width: f32) {
         Stroke::new(1.5, ui.visuals().hyperlink_color),
     ));
 }
+
+/// The three grid rows of who reports an indicator and how its city figure
+/// is made — the algorithm, the unit reporting the city's figure, the units
+/// that count — each `None` when left to the rules. `rules`: what the rules
+/// give today (a saved indicator), shown beside 按规则.
+pub fn reporting_rows(
+    ui: &mut egui::Ui,
+    salt: &str,
+    aggregation: &mut Option<crate::domain::Aggregation>,
+    city_reporter: &mut Option<String>,
+    units: &mut Option<Vec<String>>,
+    catalogue: &[String],
+    rules: Option<&crate::domain::Reporting>,
+) {
+    let by_rules = |what: Option<String>| match what {
+        Some(w) => format!("按规则（{w}）"),
+        None => "按规则".to_string(),
+    };
+    ui.label("全市数的算法");
+    egui::ComboBox::from_id_salt((salt, "aggregation"))
+        .selected_text(match aggregation {
+            None => by_rules(rules.map(|r| aggregation_name(r.aggregation).to_string())),
+            Some(a) => aggregation_name(*a).to_string(),
+        })
+        .show_ui(ui, |ui| {
+            ui.selectable_value(aggregation, None, "按规则");
+            for a in crate::domain::Aggregation::ALL {
+                ui.selectable_value(aggregation, Some(*a), aggregation_name(*a));
+            }
+        });
+    ui.end_row();
+    ui.label("全市数报送单位");
+    egui::ComboBox::from_id_salt((salt, "reporter"))
+        .selected_text(match city_reporter {
+            None => by_rules(rules.map(|r| r.city_reporter.clone().unwrap_or_else(|| "无".into()))),
+            Some(u) => u.clone(),
+        })
+        .show_ui(ui, |ui| {
+            ui.selectable_value(city_reporter, None, "按规则");
+            for u in catalogue {
+                ui.selectable_value(city_reporter, Some(u.clone()), u.as_str());
+            }
+        });
+    ui.end_row();
+    ui.label("计入的单位");
+    ui.vertical(|ui| {
+        let mut left = units.is_none();
+        let label = by_rules(rules.map(|r| format!("{} 个单位", r.units.len())));
+        if ui.checkbox(&mut left, label).changed() {
+            // Choosing starts from what the rules give today.
+            *units = (!left).then(|| rules.map(|r| r.units.to_vec()).unwrap_or_default());
+        }
+        if let Some(list) = units.as_mut() {
+            ui.horizontal_wrapped(|ui| {
+                for u in catalogue {
+                    let mut on = list.contains(u);
+                    if ui.checkbox(&mut on, u.as_str()).changed() {
+                        if on {
+                            list.push(u.clone());
+                        } else {
+                            list.retain(|x| x != u);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    ui.end_row();
+}

@@ -205,7 +205,7 @@ fn editor(
     catalogue: &[crate::domain::Unit],
     tx: &CommandSender,
 ) {
-    use crate::domain::{Aggregation, Better, Comparator, Kind, Scope};
+    use crate::domain::{Better, Comparator, Kind, Scope};
     if !ind.phrase.trim().is_empty() {
         ui.label(RichText::new(format!("计划原文：{}", ind.phrase.trim())).weak());
     }
@@ -295,78 +295,17 @@ fn editor(
                 }
             });
             ui.end_row();
-            ui.label("全市数的算法");
-            egui::ComboBox::from_id_salt("edit-aggregation")
-                .selected_text(match f.reporting.aggregation {
-                    None => format!(
-                        "按规则（{}）",
-                        widgets::aggregation_name(ind.reporting.aggregation)
-                    ),
-                    Some(a) => widgets::aggregation_name(a).to_string(),
-                })
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut f.reporting.aggregation, None, "按规则");
-                    for a in Aggregation::ALL {
-                        ui.selectable_value(
-                            &mut f.reporting.aggregation,
-                            Some(*a),
-                            widgets::aggregation_name(*a),
-                        );
-                    }
-                });
-            ui.end_row();
-            ui.label("全市数报送单位");
-            egui::ComboBox::from_id_salt("edit-reporter")
-                .selected_text(match &f.reporting.city_reporter {
-                    None => format!(
-                        "按规则（{}）",
-                        ind.reporting.city_reporter.as_deref().unwrap_or("无")
-                    ),
-                    Some(u) => u.clone(),
-                })
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut f.reporting.city_reporter, None, "按规则");
-                    for u in catalogue {
-                        ui.selectable_value(
-                            &mut f.reporting.city_reporter,
-                            Some(u.name.clone()),
-                            u.name.as_str(),
-                        );
-                    }
-                });
-            ui.end_row();
-            ui.label("计入的单位");
-            ui.vertical(|ui| {
-                let mut by_rules = f.reporting.units.is_none();
-                if ui
-                    .checkbox(
-                        &mut by_rules,
-                        format!("按规则（{} 个单位）", ind.reporting.units.len()),
-                    )
-                    .changed()
-                {
-                    f.reporting.units = if by_rules {
-                        None
-                    } else {
-                        Some(ind.reporting.units.to_vec())
-                    };
-                }
-                if let Some(units) = f.reporting.units.as_mut() {
-                    ui.horizontal_wrapped(|ui| {
-                        for u in catalogue {
-                            let mut on = units.contains(&u.name);
-                            if ui.checkbox(&mut on, u.name.as_str()).changed() {
-                                if on {
-                                    units.push(u.name.clone());
-                                } else {
-                                    units.retain(|x| x != &u.name);
-                                }
-                            }
-                        }
-                    });
-                }
-            });
-            ui.end_row();
+            let names: Vec<String> = catalogue.iter().map(|u| u.name.clone()).collect();
+            let r = &mut f.reporting;
+            widgets::reporting_rows(
+                ui,
+                "edit",
+                &mut r.aggregation,
+                &mut r.city_reporter,
+                &mut r.units,
+                &names,
+                Some(&ind.reporting),
+            );
             let label = ui.label("完成时限");
             ui.add(
                 egui::TextEdit::singleline(&mut form.deadline)

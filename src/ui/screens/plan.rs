@@ -336,7 +336,7 @@ fn draft_fields(
     tasks: &[String],
     units: &[String],
 ) -> bool {
-    use crate::domain::{Aggregation, Better, Comparator, Kind, Scope};
+    use crate::domain::{Better, Comparator, Kind, Scope};
     let before = ind.clone();
     egui::Grid::new("draft-fields")
         .num_columns(2)
@@ -418,52 +418,15 @@ fn draft_fields(
                 }
             });
             ui.end_row();
-            ui.label("全市数的算法");
-            egui::ComboBox::from_id_salt("draft-aggregation")
-                .selected_text(ind.aggregation.map_or("按规则", widgets::aggregation_name))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut ind.aggregation, None, "按规则");
-                    for a in Aggregation::ALL {
-                        ui.selectable_value(
-                            &mut ind.aggregation,
-                            Some(*a),
-                            widgets::aggregation_name(*a),
-                        );
-                    }
-                });
-            ui.end_row();
-            ui.label("全市数报送单位");
-            egui::ComboBox::from_id_salt("draft-reporter")
-                .selected_text(ind.city_reporter.clone().unwrap_or_else(|| "按规则".into()))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut ind.city_reporter, None, "按规则");
-                    for u in units {
-                        ui.selectable_value(&mut ind.city_reporter, Some(u.clone()), u.as_str());
-                    }
-                });
-            ui.end_row();
-            ui.label("计入的单位");
-            ui.vertical(|ui| {
-                let mut by_rules = ind.reporting_units.is_none();
-                if ui.checkbox(&mut by_rules, "按规则").changed() {
-                    ind.reporting_units = if by_rules { None } else { Some(Vec::new()) };
-                }
-                if let Some(list) = ind.reporting_units.as_mut() {
-                    ui.horizontal_wrapped(|ui| {
-                        for u in units {
-                            let mut on = list.contains(u);
-                            if ui.checkbox(&mut on, u.as_str()).changed() {
-                                if on {
-                                    list.push(u.clone());
-                                } else {
-                                    list.retain(|x| x != u);
-                                }
-                            }
-                        }
-                    });
-                }
-            });
-            ui.end_row();
+            widgets::reporting_rows(
+                ui,
+                "draft",
+                &mut ind.aggregation,
+                &mut ind.city_reporter,
+                &mut ind.reporting_units,
+                units,
+                None,
+            );
             ui.label("完成时限");
             ui.horizontal(|ui| {
                 let mut text = ind.deadline.map(|d| d.to_string()).unwrap_or_default();
