@@ -70,6 +70,10 @@ fn window(args: Args, started: std::time::Instant) -> ExitCode {
             .indicator_tab
             .as_deref()
             .and_then(taizhang::ui::app::IndicatorTab::from_name),
+        language: args.language.as_deref().map(|l| match l {
+            "en" => taizhang::domain::words::Language::English,
+            _ => taizhang::domain::words::Language::Chinese,
+        }),
         started: Some(started),
     };
     let screenshot = start.screenshot.is_some();

@@ -43,6 +43,11 @@ pub struct Args {
     #[arg(long = "indicator-tab", value_name = "TAB", value_parser = ["progress", "entry", "targets", "edit", "history"])]
     pub indicator_tab: Option<String>,
 
+    /// Window only: the language of the window for this run (zh or en),
+    /// instead of the one chosen in 设置.
+    #[arg(long = "lang", value_name = "LANG", value_parser = ["zh", "en"])]
+    pub language: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

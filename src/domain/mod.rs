@@ -7,6 +7,7 @@ pub mod model;
 pub mod progress;
 pub mod reporting;
 pub mod text;
+pub mod words;
 
 pub use date::{Date, DateError, Period};
 pub use model::{

@@ -29,6 +29,12 @@ macro_rules! word_enum {
                 match self { $($name::$var => $s),+ }
             }
 
+            /// The catalogue key of this variant's words
+            /// ([`crate::domain::words`]): `Status.on_track`.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$var => concat!(stringify!($name), ".", $s)),+ }
+            }
+
             /// The spellings as an SQL list, for CHECK constraints: `'a','b'`.
             pub fn sql_list() -> String {
                 [$($s),+].iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(",")

@@ -12,16 +12,10 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
 
-/// The Chinese name of a status (as in the window).
+/// The Chinese name of a status (as in the window): the workbook and the
+/// bulletin are Chinese documents.
 pub fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::Done => "已完成",
-        Status::OnTrack => "正常推进",
-        Status::Lagging => "进度滞后",
-        Status::Behind => "严重滞后",
-        Status::Overdue => "逾期未完成",
-        Status::NoData => "未报送",
-    }
+    crate::domain::words::Language::Chinese.t(s.key())
 }
 
 /// The fill colour of a status cell.

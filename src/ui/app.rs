@@ -43,12 +43,7 @@ impl Screen {
     }
 }
 
-/// Interface language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Language {
-    Chinese,
-    English,
-}
+pub use crate::domain::words::Language;
 
 /// What persists between runs (in eframe's storage; the progress thresholds
 /// live in the ledger itself).
@@ -805,6 +800,7 @@ impl App {
 
     /// Draws one frame (the window and the UI tests call this).
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        crate::ui::i18n::set_language(self.settings.language);
         self.poll();
         let ctx = ui.ctx().clone();
         screens::frame(self, ui);

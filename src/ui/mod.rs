@@ -12,6 +12,7 @@ pub mod command;
 pub mod data;
 pub mod files;
 pub mod fonts;
+pub mod i18n;
 pub mod jobs;
 pub mod screens;
 pub mod widgets;
@@ -35,6 +36,8 @@ pub struct Start {
     pub indicator: Option<String>,
     /// What the indicator screen shows below its charts.
     pub indicator_tab: Option<app::IndicatorTab>,
+    /// The language for this run (instead of the saved choice).
+    pub language: Option<crate::domain::words::Language>,
     /// When the process started, to report the time to the first frame
     /// with data (printed with `TAIZHANG_STARTUP_REPORT=1`).
     pub started: Option<std::time::Instant>,
@@ -213,6 +216,9 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
                 };
                 if let Some(v) = start.view {
                     settings.last_screen = v;
+                }
+                if let Some(l) = start.language {
+                    settings.language = l;
                 }
                 let ctx = cc.egui_ctx.clone();
                 let mut app = App::open_at(

@@ -3,6 +3,7 @@
 //! its 序时 mark, and the sparkline.
 
 use crate::domain::{Period, Status};
+use crate::ui::i18n::t;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
 /// The traffic-light colour of a status (the charts' colours).
@@ -15,9 +16,10 @@ pub fn rgb(c: (u8, u8, u8)) -> Color32 {
     Color32::from_rgb(c.0, c.1, c.2)
 }
 
-/// The Chinese name of a status (the same words as the exports).
+/// The name of a status in the window's language (in Chinese the same
+/// words as the exports).
 pub fn status_name(s: Status) -> &'static str {
-    crate::export::report::status_name(s)
+    t(s.key())
 }
 
 /// A target as people write it: ≥5个, ≤1.4, 4.5万个.
@@ -67,49 +69,23 @@ pub fn percent(v: Option<f64>) -> String {
 
 /// The words of an indicator's kind, direction, scope and aggregation.
 pub fn kind_name(k: crate::domain::Kind) -> &'static str {
-    use crate::domain::Kind as K;
-    match k {
-        K::Cumulative => "累计（含往年）",
-        K::New => "年内新增",
-        K::Level => "水平（比率、均值）",
-        K::CountOfEvents => "开展次数",
-    }
+    t(k.key())
 }
 
 pub fn better_name(b: crate::domain::Better) -> &'static str {
-    match b {
-        crate::domain::Better::Higher => "越高越好",
-        crate::domain::Better::Lower => "越低越好",
-    }
+    t(b.key())
 }
 
 pub fn scope_name(s: crate::domain::Scope) -> &'static str {
-    match s {
-        crate::domain::Scope::City => "全市一个目标",
-        crate::domain::Scope::PerUnit => "每个单位一个目标",
-    }
+    t(s.key())
 }
 
 pub fn aggregation_name(a: crate::domain::Aggregation) -> &'static str {
-    use crate::domain::Aggregation as A;
-    match a {
-        A::Sum => "各单位合计",
-        A::Mean => "各单位平均",
-        A::Min => "取最小值",
-        A::Max => "取最大值",
-        A::Single => "由一个单位报送",
-    }
+    t(a.key())
 }
 
 pub fn comparator_name(c: crate::domain::Comparator) -> &'static str {
-    use crate::domain::Comparator as C;
-    match c {
-        C::Ge => "≥ 不少于",
-        C::Gt => "> 超过",
-        C::Le => "≤ 不高于",
-        C::Lt => "< 低于",
-        C::Eq => "= 达到",
-    }
+    t(c.key())
 }
 
 /// An indicator's field that changed, in words: its name and its values
@@ -153,19 +129,7 @@ pub fn field_change(field: &str, before: &str, after: &str) -> String {
 
 /// What a line of the audit log records, in words.
 pub fn audit_action(a: crate::domain::AuditAction) -> &'static str {
-    use crate::domain::AuditAction as A;
-    match a {
-        A::Import => "导入",
-        A::Undo => "撤销导入",
-        A::Edit => "手工录入",
-        A::Correct => "更正",
-        A::Restore => "恢复导入",
-        A::Lock => "锁定期别",
-        A::Unlock => "解锁期别",
-        A::Target => "调整分解目标",
-        A::Indicator => "修改指标",
-        A::Unit => "修改单位名录",
-    }
+    t(a.key())
 }
 
 /// A period as people write it: 2023年6月.

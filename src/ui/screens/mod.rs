@@ -15,6 +15,8 @@ pub mod welcome;
 use super::app::{App, Command, CommandSender, MeetingCommand, Screen};
 use super::jobs;
 use super::widgets;
+use crate::tf;
+use crate::ui::i18n::t;
 use egui::{Color32, RichText, Ui};
 
 /// Draws the whole window for one frame.
@@ -40,7 +42,7 @@ pub fn frame(app: &mut App, ui: &mut Ui) {
             // Static text, not a spinner: an animation would redraw the
             // window continuously while the worker reads.
             ui.centered_and_justified(|ui| {
-                ui.label(RichText::new("正在读取台账…").size(18.0).weak());
+                ui.label(RichText::new(t("common.loading-ledger")).size(18.0).weak());
             });
             return;
         }
@@ -60,57 +62,45 @@ pub fn frame(app: &mut App, ui: &mut Ui) {
 
 fn navigation(app: &mut App, ui: &mut Ui) {
     ui.horizontal(|ui| {
-        ui.label(RichText::new("台账").strong().size(18.0));
+        ui.label(RichText::new(t("app.name")).strong().size(18.0));
         ui.separator();
-        let s = app.settings.clone();
         let tabs = [
-            (Screen::Overview, s.tr("总览", "Overview")),
-            (Screen::Plan, s.tr("计划", "Plan")),
-            (Screen::Indicator, s.tr("指标", "Indicator")),
-            (Screen::Units, s.tr("单位", "Units")),
-            (Screen::Import, s.tr("导入", "Import")),
-            (Screen::Audit, s.tr("留痕", "Changes")),
-            (Screen::Settings, s.tr("设置", "Settings")),
+            (Screen::Overview, t("nav.overview")),
+            (Screen::Plan, t("nav.plan")),
+            (Screen::Indicator, t("nav.indicator")),
+            (Screen::Units, t("nav.units")),
+            (Screen::Import, t("nav.import")),
+            (Screen::Audit, t("nav.audit")),
+            (Screen::Settings, t("nav.settings")),
         ];
         for (screen, label) in tabs {
             if ui.selectable_label(app.screen() == screen, label).clicked() {
                 app.tx.send(Command::Show(screen));
             }
         }
-        if ui.button(s.tr("会议模式", "Meeting mode")).clicked() {
+        if ui.button(t("nav.meeting")).clicked() {
             app.tx.send(Command::Meeting(MeetingCommand::Enter));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if let Some(d) = &app.data {
                 use crate::ui::data::AsOfBasis;
                 let why = match d.as_of_basis {
-                    AsOfBasis::Chosen => s.tr("所选日期", "chosen"),
-                    AsOfBasis::Today => s.tr("今天", "today"),
-                    AsOfBasis::YearEnded => s.tr("计划年度已结束，按年末", "plan year ended"),
-                    AsOfBasis::BeforeYear => s.tr("计划年度尚未开始", "before the plan year"),
+                    AsOfBasis::Chosen => t("as-of.chosen"),
+                    AsOfBasis::Today => t("as-of.today"),
+                    AsOfBasis::YearEnded => t("as-of.year-ended"),
+                    AsOfBasis::BeforeYear => t("as-of.before-year"),
                 };
                 if ui
-                    .link(format!("{} {}（{why}）", s.tr("截至", "As of"), d.as_of))
-                    .on_hover_text(s.tr(
-                        "在“设置”中更改统计截至日期",
-                        "Change the as-of date in Settings",
-                    ))
+                    .link(tf!("nav.as-of", date = d.as_of, why = why))
+                    .on_hover_text(t("nav.as-of-hover"))
                     .clicked()
                 {
                     app.tx.send(Command::Show(Screen::Settings));
                 }
                 if let Some(year) = d.outside_plan_year() {
                     ui.label(
-                        RichText::new(format!(
-                            "⚠ {}",
-                            match s.language {
-                                crate::ui::app::Language::Chinese =>
-                                    format!("该日期不在计划年度（{year}年）内"),
-                                crate::ui::app::Language::English =>
-                                    format!("outside the plan year {year}"),
-                            }
-                        ))
-                        .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
+                        RichText::new(tf!("nav.outside-year", year = year))
+                            .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
                     );
                 }
                 if let Some(p) = &d.plan {
@@ -119,14 +109,18 @@ fn navigation(app: &mut App, ui: &mut Ui) {
                         let mut plans: Vec<&crate::domain::PlanSummary> = d.plans.iter().collect();
                         plans.sort_by_key(|x| std::cmp::Reverse((x.year, x.id)));
                         let picked = egui::ComboBox::from_id_salt("plan-pick")
-                            .selected_text(format!("{}（{}年）", p.summary.title, p.summary.year))
+                            .selected_text(tf!(
+                                "nav.plan-choice",
+                                title = p.summary.title,
+                                year = p.summary.year
+                            ))
                             .width(320.0)
                             .show_ui(ui, |ui| {
                                 for x in plans {
                                     if ui
                                         .selectable_label(
                                             x.id == p.summary.id,
-                                            format!("{}（{}年）", x.title, x.year),
+                                            tf!("nav.plan-choice", title = x.title, year = x.year),
                                         )
                                         .clicked()
                                     {
@@ -134,7 +128,7 @@ fn navigation(app: &mut App, ui: &mut Ui) {
                                     }
                                 }
                             });
-                        let label = ui.label(RichText::new(s.tr("计划", "Plan")).weak());
+                        let label = ui.label(RichText::new(t("nav.plan")).weak());
                         picked.response.labelled_by(label.id);
                     } else {
                         ui.label(RichText::new(&p.summary.title).weak());
@@ -154,11 +148,11 @@ fn status_line(app: &mut App, ui: &mut Ui) {
                     .show_percentage(),
             );
             ui.label(what);
-            if ui.button("取消").clicked() {
+            if ui.button(t("common.cancel")).clicked() {
                 app.tx.send(Command::Cancel);
             }
         } else if app.busy() {
-            ui.label(RichText::new("处理中…").weak());
+            ui.label(RichText::new(t("common.working")).weak());
         }
         if let Some((ok, msg)) = &app.state.message {
             let color = if *ok {
@@ -167,7 +161,11 @@ fn status_line(app: &mut App, ui: &mut Ui) {
                 Color32::from_rgb(0xc6, 0x28, 0x28)
             };
             ui.label(RichText::new(msg).color(color));
-            if ui.small_button("×").on_hover_text("关闭提示").clicked() {
+            if ui
+                .small_button("×")
+                .on_hover_text(t("common.dismiss"))
+                .clicked()
+            {
                 app.tx.send(Command::DismissMessage);
             }
         }
@@ -209,9 +207,9 @@ fn dropped_files(app: &mut App, ui: &mut Ui) {
 pub fn no_plan(ui: &mut Ui, app: &mut App) {
     ui.vertical_centered(|ui| {
         ui.add_space(40.0);
-        ui.heading("台账中还没有计划");
-        ui.label("请导入计划文件，或打开演示数据。");
-        if ui.button("开始").clicked() {
+        ui.heading(t("no-plan.title"));
+        ui.label(t("no-plan.body"));
+        if ui.button(t("no-plan.start")).clicked() {
             app.tx.send(Command::Show(Screen::Welcome));
         }
     });
@@ -228,21 +226,21 @@ pub fn period_lock(
     let p = widgets::period(period);
     if locked.contains(&period) {
         ui.label(
-            RichText::new(format!("{p}已锁定"))
+            RichText::new(tf!("lock.locked", period = p))
                 .color(Color32::from_rgb(0x6a, 0x1b, 0x9a))
                 .strong(),
         )
-        .on_hover_text("该期数据不能再导入、修改或撤销");
+        .on_hover_text(t("lock.locked-hover"));
         if ui
-            .small_button("解锁")
-            .on_hover_text(format!("解锁{p}：该期数据可以再导入、修改或撤销"))
+            .small_button(t("lock.unlock"))
+            .on_hover_text(tf!("lock.unlock-hover", period = p))
             .clicked()
         {
             tx.run(jobs::set_period_lock(period, false));
         }
     } else if ui
-        .small_button(format!("锁定{p}"))
-        .on_hover_text("锁定后该期数据不能再导入、修改或撤销（会前锁定，数据不再变动）")
+        .small_button(tf!("lock.lock", period = p))
+        .on_hover_text(t("lock.lock-hover"))
         .clicked()
     {
         tx.run(jobs::set_period_lock(period, true));
@@ -271,43 +269,42 @@ fn confirm_undo(app: &mut App, ui: &mut Ui) {
     let locked = parsed.is_some_and(|p| locks.contains(&p));
     let period = parsed
         .map(widgets::period)
-        .unwrap_or_else(|| "（期别未知）".into());
+        .unwrap_or_else(|| t("undo.unknown-period").into());
     let mut open = true;
-    egui::Window::new("撤销导入批次")
+    egui::Window::new(t("undo.title"))
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
         .show(ui.ctx(), |ui| {
-            ui.label(format!("批次 {}：{}", b.id, b.file_name));
+            ui.label(tf!("undo.batch", id = b.id, file = b.file_name));
             ui.label(
-                RichText::new(format!(
-                    "{}{}的 {} 个数据将不再计入，此前报送的数值（如有）重新计入。",
-                    b.unit.as_deref().unwrap_or("（单位未知）"),
-                    period,
-                    b.rows
+                RichText::new(tf!(
+                    "undo.what",
+                    unit = b.unit.as_deref().unwrap_or(t("undo.unknown-unit")),
+                    period = period,
+                    n = b.rows
                 ))
                 .strong(),
             );
-            ui.label("数据不会删除：撤销后可在批次列表中点“恢复”。");
+            ui.label(t("undo.kept"));
             if let Some(p) = parsed.filter(|_| locked) {
                 ui.horizontal(|ui| {
                     ui.label(
-                        RichText::new("该期别已锁定，解锁后才能撤销。")
-                            .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
+                        RichText::new(t("undo.locked")).color(Color32::from_rgb(0xc6, 0x28, 0x28)),
                     );
                     period_lock(ui, &app.tx, &locks, p);
                 });
             }
             ui.horizontal(|ui| {
                 if ui
-                    .add_enabled(!locked, egui::Button::new("确认撤销"))
+                    .add_enabled(!locked, egui::Button::new(t("undo.confirm")))
                     .clicked()
                 {
                     app.tx.run(jobs::undo_batch(id));
                     app.tx.send(Command::CancelUndo);
                 }
-                if ui.button("取消").clicked() {
+                if ui.button(t("common.cancel")).clicked() {
                     app.tx.send(Command::CancelUndo);
                 }
             });
@@ -323,7 +320,7 @@ fn bulletin(app: &mut App, ui: &mut Ui) {
         return;
     };
     let mut open = true;
-    egui::Window::new("通报")
+    egui::Window::new(t("bulletin.title"))
         .open(&mut open)
         .default_width(640.0)
         .show(ui.ctx(), |ui| {
@@ -334,10 +331,10 @@ fn bulletin(app: &mut App, ui: &mut Ui) {
                     ui.add(egui::TextEdit::multiline(&mut shown).desired_width(f32::INFINITY));
                 });
             ui.horizontal(|ui| {
-                if ui.button("复制到剪贴板").clicked() {
+                if ui.button(t("bulletin.copy")).clicked() {
                     app.tx.send(Command::CopyBulletin);
                 }
-                if ui.button("关闭").clicked() {
+                if ui.button(t("common.close")).clicked() {
                     app.tx.send(Command::CloseBulletin);
                 }
             });
