@@ -1136,3 +1136,104 @@ fn a_hand_change_is_reverted_from_its_audit_line_and_only_while_it_stands() {
     let err = fails(&db, &["report", "revert", &import["id"].to_string()]);
     assert!(err.contains("undone as a batch"), "{err}");
 }
+
+#[test]
+fn tasks_are_edited_indicators_retired_and_moved_and_changes_reverted_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.sqlite3");
+    ok(&db, &["demo"]);
+    let tasks = json(&db, &["plan", "tasks"]);
+    let tasks = tasks.as_array().unwrap();
+    assert!(tasks.len() > 3);
+    let path = tasks[2]["path"].as_str().unwrap().to_string();
+    assert!(
+        ok(&db, &["plan", "tasks"]).contains(&path),
+        "the text lists the paths"
+    );
+    let changed = json(
+        &db,
+        &[
+            "plan",
+            "task",
+            &path,
+            "--title",
+            "改过的任务",
+            "--deadline",
+            "2023-09-30",
+            "--lead",
+            "张店区，淄川区",
+            "--support",
+            "市大数据局",
+        ],
+    );
+    let fields: Vec<&str> = changed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["title", "deadline", "units"]);
+    let t = json(&db, &["plan", "tasks"]);
+    let t = t
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["path"] == path.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(t["title"], "改过的任务");
+    assert_eq!(t["deadline"], "2023-09-30");
+    assert_eq!(t["units"][1]["name"], "淄川区");
+    assert_eq!(t["units"][2]["role"], "support");
+    let err = fails(&db, &["plan", "task", "九十九/9", "--title", "x"]);
+    assert!(err.contains("no task"), "{err}");
+    let err = fails(&db, &["plan", "task", &path, "--deadline", "2023-13-01"]);
+    assert!(err.contains("--deadline"), "{err}");
+
+    // The title's change is reverted from its line (the first column).
+    let log = json(&db, &["audit", "--limit", "3"]);
+    let title_line = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["field"] == "title")
+        .unwrap()["id"]
+        .to_string();
+    assert!(ok(&db, &["audit", "--limit", "3"]).contains(&format!("task {path}")));
+    let r = json(&db, &["audit", "revert", &title_line]);
+    assert_eq!(r["reverted"], "task");
+    let t = json(&db, &["plan", "tasks"]);
+    assert_eq!(t[2]["title"], tasks[2]["title"]);
+
+    // An indicator retired leaves the status, comes back with restore.
+    let status = json(&db, &["status", "--as-of", "2023-06-30"]);
+    let first = status["indicators"][0]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let n = status["indicators"].as_array().unwrap().len();
+    let err = fails(&db, &["indicator", "retire", &first, "--reason", ""]);
+    assert!(err.contains("reason"), "{err}");
+    let r = json(
+        &db,
+        &["indicator", "retire", &first, "--reason", "指标合并"],
+    );
+    assert_eq!(r["changed"], true);
+    let status = json(&db, &["status", "--as-of", "2023-06-30"]);
+    assert_eq!(status["indicators"].as_array().unwrap().len(), n - 1);
+    let r = json(&db, &["indicator", "restore", &first]);
+    assert_eq!(r["changed"], true);
+    let status = json(&db, &["status", "--as-of", "2023-06-30"]);
+    assert_eq!(status["indicators"].as_array().unwrap().len(), n);
+
+    // Moved to the edited task and back by reverting the line.
+    let r = json(&db, &["indicator", "move", &first, "--task", &path]);
+    assert_eq!(r["changed"], true);
+    let log = json(&db, &["audit", "--indicator", &first, "--limit", "1"]);
+    assert_eq!(log[0]["field"], "task");
+    assert_eq!(log[0]["after_text"], path.as_str());
+    let r = json(&db, &["audit", "revert", &log[0]["id"].to_string()]);
+    assert_eq!(r["reverted"], "indicator");
+    let err = fails(&db, &["indicator", "move", &first, "--task", "九十九/9"]);
+    assert!(err.contains("no task"), "{err}");
+}

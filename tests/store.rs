@@ -1134,5 +1134,156 @@ fn a_ledger_made_by_the_previous_release_keeps_everything_and_gains_the_new_acti
         .take(2)
         .collect();
     assert_eq!(actions, [AuditAction::Unlock, AuditAction::Restore]);
+    // and so do the edits of a plan's tasks (version 10's action).
+    let plan = s.plans().unwrap()[0].id;
+    let task = s.tasks(plan).unwrap().remove(0);
+    let mut to = TaskFields {
+        title: format!("{}（调整）", task.title),
+        deadline: task.deadline,
+        units: task.units.clone(),
+    };
+    to.deadline = Some(d("2023-10-31"));
+    assert_eq!(s.edit_task(plan, &task.path, &to).unwrap().len(), 2);
+    assert_eq!(s.audit_log(None, 1).unwrap()[0].action, AuditAction::Task);
+    s.integrity_check().unwrap();
+}
+
+#[test]
+fn tasks_are_edited_indicators_retired_and_moved_and_every_change_reverts_from_its_line() {
+    let mut s = ledger();
+    let plan = s.plans().unwrap()[0].id;
+    let tasks = s.tasks(plan).unwrap();
+    assert!(tasks.len() > 2);
+    let t = &tasks[1];
+    // A task: title, deadline and units, each a line of its own.
+    let to = TaskFields {
+        title: "新的任务标题".into(),
+        deadline: Some(d("2023-09-30")),
+        units: vec![
+            ResponsibleUnit {
+                name: "张店区".into(),
+                role: Role::Lead,
+            },
+            ResponsibleUnit {
+                name: "市大数据局".into(),
+                role: Role::Support,
+            },
+        ],
+    };
+    let changes = s.edit_task(plan, &t.path, &to).unwrap();
+    let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
+    assert_eq!(fields, ["title", "deadline", "units"]);
+    let now = s.tasks(plan).unwrap().remove(1);
+    assert_eq!(now.title, "新的任务标题");
+    assert_eq!(now.units, to.units);
+    assert_eq!(
+        s.plan_doc(plan).unwrap().tasks_with_paths()[1].1.title,
+        "新的任务标题"
+    );
+    // An empty title and a unit named twice are refused, nothing written.
+    let mut bad = to.clone();
+    bad.title = "  ".into();
+    assert!(s.edit_task(plan, &t.path, &bad).is_err());
+    let mut twice = to.clone();
+    twice.units.push(twice.units[0].clone());
+    assert!(s.edit_task(plan, &t.path, &twice).is_err());
+    assert!(s.edit_task(plan, "九十九/1", &to).is_err());
+    // The title's line reverts; the units' line too.
+    let log = s.audit_log(None, 10).unwrap();
+    let line = |field: &str| {
+        log.iter()
+            .find(|l| l.field.as_deref() == Some(field))
+            .unwrap()
+            .id
+    };
+    let (title_line, units_line) = (line("title"), line("units"));
+    assert_eq!(log[0].task.as_deref(), Some(t.path.as_str()));
+    s.revert_line(title_line).unwrap();
+    s.revert_line(units_line).unwrap();
+    let back = s.tasks(plan).unwrap().remove(1);
+    assert_eq!(back.title, t.title);
+    assert_eq!(back.units, t.units);
+    assert_eq!(
+        back.deadline,
+        Some(d("2023-09-30")),
+        "the deadline's line was not reverted"
+    );
+    // Reverting the same line again: the title has changed since.
+    assert!(s.revert_line(title_line).is_err());
+
+    // An indicator with a figure is retired: out of the plan's indicators and
+    // its status, the figure kept; brought back by reverting the line.
+    let ind = s.indicators(plan).unwrap().remove(0);
+    s.add_report(&ReportEntry::new(
+        &ind.code,
+        "张店区",
+        "2023-06".parse().unwrap(),
+        3.0,
+    ))
+    .unwrap();
+    assert!(
+        s.set_retired(ind.id, true, "").is_err(),
+        "a reason is needed"
+    );
+    assert!(s.set_retired(ind.id, true, "并入其他指标").unwrap());
+    assert!(!s.set_retired(ind.id, true, "again").unwrap());
+    assert!(s.indicators(plan).unwrap().iter().all(|i| i.id != ind.id));
+    let status = s.status(plan, d("2023-06-30")).unwrap();
+    assert!(status.indicators.iter().all(|i| i.id != ind.id));
+    assert_eq!(s.retired_indicators(plan).unwrap()[0].id, ind.id);
+    assert_eq!(
+        s.indicator_reports(ind.id).unwrap().len(),
+        1,
+        "the figure is kept"
+    );
+    let retire_line = s.audit_log(Some(ind.id), 1).unwrap()[0].id;
+    assert_eq!(
+        s.revert_line(retire_line).unwrap(),
+        Reverted::Indicator {
+            indicator: ind.code.clone(),
+            field: "retired".into()
+        }
+    );
+    assert!(s.indicators(plan).unwrap().iter().any(|i| i.id == ind.id));
+
+    // Moved to another task and back.
+    let other = tasks
+        .iter()
+        .find(|t| Some(&t.path) != ind.task.as_ref())
+        .unwrap();
+    assert!(s.move_indicator(ind.id, Some(&other.path)).unwrap());
+    assert_eq!(
+        s.indicator(ind.id).unwrap().task.as_ref(),
+        Some(&other.path)
+    );
+    let move_line = s.audit_log(Some(ind.id), 1).unwrap()[0].id;
+    s.revert_line(move_line).unwrap();
+    assert_eq!(s.indicator(ind.id).unwrap().task, ind.task);
+
+    // A field of the indicator, and a unit's own target.
+    let mut f = IndicatorFields::of(&ind);
+    f.name = "改过的名称".into();
+    s.edit_indicator(ind.id, &f, None).unwrap();
+    let name_line = s.audit_log(Some(ind.id), 1).unwrap()[0].id;
+    s.revert_line(name_line).unwrap();
+    assert_eq!(s.indicator(ind.id).unwrap().name, ind.name);
+    s.set_unit_targets(&[TargetChange {
+        indicator_id: ind.id,
+        unit: "张店区".into(),
+        target: Some(7.0),
+    }])
+    .unwrap();
+    let target_line = s.audit_log(Some(ind.id), 1).unwrap()[0].id;
+    s.revert_line(target_line).unwrap();
+    assert!(s.indicator_unit_targets(ind.id).unwrap().is_empty());
+
+    // A unit's rename reverts; an import's line is refused.
+    s.rename_unit("张店区", "张店区（新）").unwrap();
+    let rename_line = s.audit_log(None, 1).unwrap()[0].id;
+    s.revert_line(rename_line).unwrap();
+    assert!(s.find_unit("张店区").unwrap().is_some());
+    s.lock_period("2023-06".parse().unwrap()).unwrap();
+    let lock_line = s.audit_log(None, 1).unwrap()[0].id;
+    assert!(s.revert_line(lock_line).is_err());
     s.integrity_check().unwrap();
 }

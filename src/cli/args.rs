@@ -207,6 +207,35 @@ pub enum PlanCommand {
         /// The plan's id (see `plan list`).
         id: i64,
     },
+    /// List a plan's tasks with their paths, deadlines and responsible units.
+    Tasks {
+        /// The plan (default: the newest).
+        #[arg(long)]
+        plan: Option<i64>,
+    },
+    /// Change a task of a saved plan: title, deadline, responsible units.
+    /// Each change is in the audit log.
+    Task(TaskEditArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct TaskEditArgs {
+    /// The task's path (see `plan tasks`), e.g. 二/5.
+    pub path: String,
+    /// The plan (default: the newest).
+    #[arg(long)]
+    pub plan: Option<i64>,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The deadline (YYYY-MM-DD), or `none`.
+    #[arg(long)]
+    pub deadline: Option<String>,
+    /// The lead units (牵头), comma-separated; replaces the lead units.
+    #[arg(long)]
+    pub lead: Option<String>,
+    /// The supporting units (配合), comma-separated; replaces them.
+    #[arg(long)]
+    pub support: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -266,6 +295,33 @@ pub struct ReportAddArgs {
 pub enum IndicatorCommand {
     /// Change fields of a saved indicator; each change is in the audit log.
     Edit(IndicatorEditArgs),
+    /// Retire an indicator: out of status, templates and exports; its
+    /// figures, targets and history are kept (`indicator restore` brings it
+    /// back).
+    Retire {
+        /// The indicator (code or name).
+        indicator: String,
+        /// Why it is retired (goes to the audit log).
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        plan: Option<i64>,
+    },
+    /// Bring a retired indicator back.
+    Restore {
+        /// The indicator's code.
+        indicator: String,
+    },
+    /// Move an indicator to another task of its plan.
+    Move {
+        /// The indicator (code or name).
+        indicator: String,
+        /// The task's path as `plan show` lists it (e.g. 二/5); empty for none.
+        #[arg(long)]
+        task: String,
+        #[arg(long)]
+        plan: Option<i64>,
+    },
 }
 
 #[derive(ClapArgs, Debug)]
@@ -383,6 +439,20 @@ pub struct AuditArgs {
     /// At most this many lines.
     #[arg(long, default_value_t = 200)]
     pub limit: usize,
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Revert one line of the log: a figure entered or corrected by hand, a
+    /// field of an indicator or a task, a unit's own target, a unit's name,
+    /// kind or alias goes back to its value before (a new, logged change).
+    /// Refused when the value has changed again since.
+    Revert {
+        /// The line's number (the first column of `audit`).
+        line: i64,
+    },
 }
 
 #[derive(ClapArgs, Debug)]

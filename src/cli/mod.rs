@@ -17,8 +17,8 @@ use crate::domain::{Date, PlanDoc, ProgressSettings, UnitsFile, ValueBasis};
 use crate::plan_text;
 use crate::store::{ReportEntry, Store, StoreError};
 use args::{
-    ExportCommand, IndicatorCommand, PeriodCommand, PlanCommand, ReportAddArgs, ReportCommand,
-    ReturnsCommand, SettingsArgs, TargetsCommand, UnitsCommand,
+    AuditArgs, AuditCommand, ExportCommand, IndicatorCommand, PeriodCommand, PlanCommand,
+    ReportAddArgs, ReportCommand, ReturnsCommand, SettingsArgs, TargetsCommand, UnitsCommand,
 };
 use serde::Serialize;
 use std::fmt;
@@ -258,6 +258,126 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
         }
         Command::Targets(cmd) => targets_command(db, json, cmd),
         Command::Indicator(IndicatorCommand::Edit(a)) => edit_indicator(db, json, a),
+        Command::Indicator(IndicatorCommand::Retire {
+            indicator,
+            reason,
+            plan,
+        }) => {
+            let mut store = open(db)?;
+            let ind = store.find_indicator(&indicator, plan)?;
+            let changed = store.set_retired(ind.id, true, &reason)?;
+            #[derive(Serialize)]
+            struct Done<'a> {
+                indicator: &'a str,
+                retired: bool,
+                changed: bool,
+            }
+            emit(
+                json,
+                &Done {
+                    indicator: &ind.code,
+                    retired: true,
+                    changed,
+                },
+                |_| {
+                    if changed {
+                        format!("{} retired; its figures are kept\n", ind.code)
+                    } else {
+                        format!("{} was already retired\n", ind.code)
+                    }
+                },
+            )
+        }
+        Command::Indicator(IndicatorCommand::Restore { indicator }) => {
+            let mut store = open(db)?;
+            let id = store.indicator_id_by_code(&indicator)?;
+            let changed = store.set_retired(id, false, "")?;
+            #[derive(Serialize)]
+            struct Done<'a> {
+                indicator: &'a str,
+                retired: bool,
+                changed: bool,
+            }
+            emit(
+                json,
+                &Done {
+                    indicator: &indicator,
+                    retired: false,
+                    changed,
+                },
+                |_| {
+                    if changed {
+                        format!("{indicator} is back in the plan\n")
+                    } else {
+                        format!("{indicator} was not retired\n")
+                    }
+                },
+            )
+        }
+        Command::Indicator(IndicatorCommand::Move {
+            indicator,
+            task,
+            plan,
+        }) => {
+            let mut store = open(db)?;
+            let ind = store.find_indicator(&indicator, plan)?;
+            let changed = store.move_indicator(ind.id, Some(&task))?;
+            #[derive(Serialize)]
+            struct Done<'a> {
+                indicator: &'a str,
+                task: &'a str,
+                changed: bool,
+            }
+            emit(
+                json,
+                &Done {
+                    indicator: &ind.code,
+                    task: task.trim(),
+                    changed,
+                },
+                |_| {
+                    if task.trim().is_empty() {
+                        format!("{} is under no task now\n", ind.code)
+                    } else {
+                        format!("{} is under task {} now\n", ind.code, task.trim())
+                    }
+                },
+            )
+        }
+        Command::Plan(PlanCommand::Tasks { plan }) => {
+            let store = open(db)?;
+            let plan = store.plan_or_latest(plan)?;
+            let tasks = store.tasks(plan.id)?;
+            emit(json, &tasks, |tasks| text::tasks(tasks))
+        }
+        Command::Plan(PlanCommand::Task(a)) => edit_task(db, json, a),
+        Command::Audit(AuditArgs {
+            command: Some(AuditCommand::Revert { line }),
+            ..
+        }) => {
+            let mut store = open(db)?;
+            let r = store.revert_line(line)?;
+            emit(json, &r, |r| {
+                use crate::store::Reverted as R;
+                match r {
+                    R::Figure { indicator, unit } => {
+                        format!("line {line} reverted: the figure of {unit} for {indicator}\n")
+                    }
+                    R::Indicator { indicator, field } => {
+                        format!("line {line} reverted: {field} of {indicator}\n")
+                    }
+                    R::Target { indicator, unit } => {
+                        format!("line {line} reverted: the target of {unit} for {indicator}\n")
+                    }
+                    R::Task { task, field } => {
+                        format!("line {line} reverted: {field} of task {task}\n")
+                    }
+                    R::Unit { unit, field } => {
+                        format!("line {line} reverted: {field} of {unit}\n")
+                    }
+                }
+            })
+        }
         Command::Report(ReportCommand::Revert { line }) => {
             let mut store = open(db)?;
             let r = store.revert_edit(line)?;
@@ -485,6 +605,75 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             })
         }
     }
+}
+
+fn edit_task(db: &Path, json: bool, a: args::TaskEditArgs) -> Result<()> {
+    use crate::domain::{ResponsibleUnit, Role};
+    let mut store = open(db)?;
+    let plan = store.plan_or_latest(a.plan)?;
+    let task = store
+        .tasks(plan.id)?
+        .into_iter()
+        .find(|t| t.path == a.path.trim())
+        .ok_or_else(|| {
+            CliError::new(format!(
+                "plan {} has no task {} (see `taizhang plan tasks`)",
+                plan.id, a.path
+            ))
+        })?;
+    let mut to = crate::store::TaskFields {
+        title: a.title.unwrap_or(task.title.clone()),
+        deadline: task.deadline,
+        units: task.units.clone(),
+    };
+    if let Some(d) = a.deadline {
+        to.deadline = match d.trim() {
+            "" | "none" => None,
+            d => Some(
+                d.parse::<Date>()
+                    .map_err(|e| CliError::new(format!("--deadline: {}", e.0)))?,
+            ),
+        };
+    }
+    let names = |s: &str, role: Role| -> Vec<ResponsibleUnit> {
+        s.split([',', '，', '、'])
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| ResponsibleUnit {
+                name: n.to_string(),
+                role,
+            })
+            .collect()
+    };
+    if a.lead.is_some() || a.support.is_some() {
+        let keep = |role: Role| -> Vec<ResponsibleUnit> {
+            task.units
+                .iter()
+                .filter(|u| u.role == role)
+                .cloned()
+                .collect()
+        };
+        let mut units = match &a.lead {
+            Some(s) => names(s, Role::Lead),
+            None => keep(Role::Lead),
+        };
+        units.extend(match &a.support {
+            Some(s) => names(s, Role::Support),
+            None => keep(Role::Support),
+        });
+        to.units = units;
+    }
+    let changes = store.edit_task(plan.id, &task.path, &to)?;
+    emit(json, &changes, |changes| {
+        if changes.is_empty() {
+            format!("task {}: nothing changed\n", task.path)
+        } else {
+            changes
+                .iter()
+                .map(|c| format!("task {}: {} changed\n", task.path, c.field))
+                .collect()
+        }
+    })
 }
 
 fn edit_indicator(db: &Path, json: bool, a: args::IndicatorEditArgs) -> Result<()> {

@@ -217,6 +217,38 @@ pub fn draft_indicators(plan: &PlanDoc) -> String {
     s
 }
 
+/// A plan's tasks: path, deadline, title, responsible units.
+pub fn tasks(tasks: &[crate::store::TaskRow]) -> String {
+    let mut s = String::new();
+    for t in tasks {
+        let _ = write!(
+            s,
+            "{:<12}  {:<10}  {}",
+            t.path,
+            t.deadline
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            t.title
+        );
+        for role in [crate::domain::Role::Lead, crate::domain::Role::Support] {
+            let names: Vec<&str> = t
+                .units
+                .iter()
+                .filter(|u| u.role == role)
+                .map(|u| u.name.as_str())
+                .collect();
+            if !names.is_empty() {
+                let _ = write!(s, "  [{role}: {}]", names.join(", "));
+            }
+        }
+        s.push('\n');
+    }
+    if tasks.is_empty() {
+        s.push_str("the plan has no tasks\n");
+    }
+    s
+}
+
 /// The audit log, a line per change: when, who, what, the figure's key,
 /// before → after, and the batch or the reason.
 pub fn audit(lines: &[crate::store::AuditEntry]) -> String {
@@ -225,7 +257,8 @@ pub fn audit(lines: &[crate::store::AuditEntry]) -> String {
         let at = l.at.replace('T', " ");
         let _ = write!(
             s,
-            "{}  {}  {:<7}  {}",
+            "{:>5}  {}  {}  {:<9}  {}",
+            l.id,
             at.trim_end_matches('Z'),
             l.actor,
             l.action,
@@ -235,7 +268,11 @@ pub fn audit(lines: &[crate::store::AuditEntry]) -> String {
             let _ = write!(
                 s,
                 "  {} {field}: '{}' → '{}'",
-                l.indicator_code,
+                match &l.task {
+                    Some(t) => format!("task {t}"),
+                    None if l.indicator_code.is_empty() => l.unit.clone(),
+                    None => l.indicator_code.clone(),
+                },
                 l.before_text.as_deref().unwrap_or(""),
                 l.after_text.as_deref().unwrap_or("")
             );

@@ -104,6 +104,9 @@ word_enum! {
         /// the units catalogue changed: a unit added, renamed, its kind or
         /// aliases changed, or two units merged
         Unit = "unit",
+        /// a task of a saved plan changed: its title, deadline or
+        /// responsible units
+        Task = "task",
     }
 }
 

@@ -74,7 +74,7 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(T::to_string).unwrap_or_default()
 }
 
-fn number(v: f64) -> String {
+pub(super) fn number(v: f64) -> String {
     let s = format!("{v}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }

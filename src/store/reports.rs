@@ -76,6 +76,8 @@ pub struct AuditEntry {
     pub field: Option<String>,
     pub before_text: Option<String>,
     pub after_text: Option<String>,
+    /// The task a `task` line changed (its path in the plan).
+    pub task: Option<String>,
 }
 
 /// An audit line as `revert_edit` reads it: action, indicator, unit,
@@ -447,16 +449,16 @@ impl Store {
             .conn
             .prepare(
                 "SELECT id, at, actor, action, indicator_code, unit_name, period, before, after, batch_id, note, row,
-                        field, before_text, after_text
+                        field, before_text, after_text, task_path
                  FROM (
                      SELECT a.id, 0 AS figure, a.at, a.actor, a.action, a.indicator_id, a.indicator_code,
                             a.unit_name, a.period, a.before, a.after, a.batch_id, a.note, NULL AS row,
-                            a.field, a.before_text, a.after_text
+                            a.field, a.before_text, a.after_text, a.task_path
                      FROM audit_log a WHERE a.covers_batch = 0
                      UNION ALL
                      SELECT a.id, r.id, a.at, a.actor, a.action, r.indicator_id, COALESCE(i.code, ''),
                             a.unit_name, r.period, p.value, r.value, a.batch_id, a.note, r.row,
-                            NULL, NULL, NULL
+                            NULL, NULL, NULL, NULL
                      FROM audit_log a
                      JOIN reports r ON r.batch_id = a.batch_id
                      LEFT JOIN indicators i ON i.id = r.indicator_id
@@ -494,6 +496,7 @@ impl Store {
                     field: r.get(12)?,
                     before_text: r.get(13)?,
                     after_text: r.get(14)?,
+                    task: r.get(15)?,
                 })
             })
             .context("reading the audit log")?;

@@ -59,6 +59,10 @@ pub static MIGRATIONS: &[Migration] = &[
         description: "an indicator keeps the plan's target when it is revised (调整目标), with when and why",
         sql: v9,
     },
+    Migration {
+        description: "the audit log also records edits to a plan's tasks (title, deadline, responsible units)",
+        sql: v10,
+    },
 ];
 
 /// The version a file has once every migration has run.
@@ -355,6 +359,39 @@ fn v9() -> String {
     "ALTER TABLE indicators ADD COLUMN original_target REAL;
      ALTER TABLE indicators ADD COLUMN target_revised_at TEXT;
      ALTER TABLE indicators ADD COLUMN target_reason TEXT;"
+        .into()
+}
+
+fn v10() -> String {
+    // As in version 8: the table is rebuilt to widen the CHECK, every line
+    // kept with its id. `task_id` and `task_path` name the task a 'task'
+    // line changed (the path survives the task's deletion).
+    "CREATE TABLE audit_log_v10 (
+         id              INTEGER PRIMARY KEY,
+         at              TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+         actor           TEXT NOT NULL,
+         action          TEXT NOT NULL CHECK (action IN ('import', 'undo', 'edit', 'correct', 'restore', 'lock', 'unlock', 'target', 'indicator', 'unit', 'task')),
+         indicator_id    INTEGER,
+         indicator_code  TEXT NOT NULL,
+         unit_id         INTEGER,
+         unit_name       TEXT NOT NULL,
+         period          TEXT CHECK (period IS NULL OR period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+         before          REAL,
+         after           REAL,
+         batch_id        INTEGER,
+         note            TEXT NOT NULL DEFAULT '',
+         covers_batch    INTEGER NOT NULL DEFAULT 0 CHECK (covers_batch IN (0, 1)),
+         field           TEXT,
+         before_text     TEXT,
+         after_text      TEXT,
+         task_id         INTEGER,
+         task_path       TEXT
+     );
+     INSERT INTO audit_log_v10 (id, at, actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id, note, covers_batch, field, before_text, after_text)
+         SELECT id, at, actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id, note, covers_batch, field, before_text, after_text FROM audit_log;
+     DROP TABLE audit_log;
+     ALTER TABLE audit_log_v10 RENAME TO audit_log;
+     CREATE INDEX audit_indicator ON audit_log(indicator_id, period);"
         .into()
 }
 
