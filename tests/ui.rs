@@ -1200,3 +1200,106 @@ fn a_target_is_split_by_last_years_shares() {
         [("张店区".to_string(), 56.0), ("淄川区".to_string(), 19.0)]
     );
 }
+
+#[test]
+fn a_task_is_edited_on_the_plan_screen_reverted_from_the_log_and_an_indicator_retired_and_restored()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    send(&mut h, Command::Show(Screen::Plan));
+    settle(&mut h);
+    let (path, old_title) = {
+        let doc = &loaded(h.state()).doc;
+        let (p, t) = &doc.tasks_with_paths()[0];
+        (p.clone(), t.title.clone())
+    };
+    // The first task's 修改 opens its editor in place.
+    h.get_all_by_label("修改").next().unwrap().click();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().state.task_form.as_ref().map(|f| f.path.clone()),
+        Some(path.clone())
+    );
+    h.state_mut()
+        .state
+        .task_form
+        .as_mut()
+        .unwrap()
+        .title
+        .clear();
+    h.get_by_label("任务内容").focus();
+    h.run_steps(1);
+    h.get_by_label("任务内容")
+        .type_text("统筹推进城市数字化转型");
+    h.state_mut().state.task_form.as_mut().unwrap().deadline = "2023-10-31".into();
+    h.run_steps(2);
+    press(&mut h, "保存任务");
+    settle(&mut h);
+    settle(&mut h);
+    let task = |h: &Harness<'static, App>| {
+        loaded(h.state()).doc.tasks_with_paths()[0].1.clone()
+    };
+    assert_eq!(task(&h).title, "统筹推进城市数字化转型");
+    assert_eq!(task(&h).deadline, Some("2023-10-31".parse().unwrap()));
+    h.get_by_label("统筹推进城市数字化转型");
+    // The title's change is reverted from the change log.
+    send(&mut h, Command::Show(Screen::Audit));
+    settle(&mut h);
+    h.state_mut().state.audit_filter.action = Some(taizhang::domain::AuditAction::Task);
+    h.run_steps(2);
+    h.get(egui_kittest::kittest::by().label_contains(&format!("任务内容：{old_title}")));
+    let title_line = h
+        .state()
+        .state
+        .audit
+        .as_ref()
+        .unwrap()
+        .iter()
+        .position(|l| l.field.as_deref() == Some("title"))
+        .unwrap();
+    h.get_all_by_label("撤回").nth(title_line).unwrap().click();
+    h.run_steps(2);
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(task(&h).title, old_title);
+    assert_eq!(task(&h).deadline, Some("2023-10-31".parse().unwrap()));
+
+    // An indicator retired from its editor leaves the overview; 恢复 on the
+    // plan screen brings it back.
+    let id = loaded(h.state())
+        .status
+        .indicators
+        .iter()
+        .find(|i| i.name == "新建智慧社区数")
+        .unwrap()
+        .id;
+    let n = loaded(h.state()).status.indicators.len();
+    send(&mut h, Command::OpenIndicator(id));
+    h.get_by_label("修改指标").click();
+    h.step();
+    settle(&mut h);
+    h.get_by_label("停用理由").focus();
+    h.run_steps(1);
+    h.get_by_label("停用理由").type_text("并入其他指标");
+    h.run_steps(2);
+    press(&mut h, "停用该指标");
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(loaded(h.state()).status.indicators.len(), n - 1);
+    assert!(
+        loaded(h.state())
+            .status
+            .indicators
+            .iter()
+            .all(|i| i.id != id)
+    );
+    assert_eq!(loaded(h.state()).retired[0].id, id);
+    send(&mut h, Command::Show(Screen::Plan));
+    settle(&mut h);
+    h.get(egui_kittest::kittest::by().label_contains("已停用的指标（1 个）"));
+    press(&mut h, "恢复");
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(loaded(h.state()).status.indicators.len(), n);
+    assert!(loaded(h.state()).retired.is_empty());
+}

@@ -294,7 +294,7 @@ pub struct ReportAddArgs {
 #[derive(Subcommand, Debug)]
 pub enum IndicatorCommand {
     /// Change fields of a saved indicator; each change is in the audit log.
-    Edit(IndicatorEditArgs),
+    Edit(Box<IndicatorEditArgs>),
     /// Retire an indicator: out of status, templates and exports; its
     /// figures, targets and history are kept (`indicator restore` brings it
     /// back).

@@ -257,7 +257,7 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             })
         }
         Command::Targets(cmd) => targets_command(db, json, cmd),
-        Command::Indicator(IndicatorCommand::Edit(a)) => edit_indicator(db, json, a),
+        Command::Indicator(IndicatorCommand::Edit(a)) => edit_indicator(db, json, *a),
         Command::Indicator(IndicatorCommand::Retire {
             indicator,
             reason,

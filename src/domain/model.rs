@@ -395,6 +395,26 @@ impl PlanDoc {
         out
     }
 
+    /// The task at `path` (as [`PlanDoc::tasks_with_paths`] names it), to
+    /// change.
+    pub fn task_mut(&mut self, path: &str) -> Option<&mut PlanTask> {
+        fn walk<'a>(s: &'a mut PlanSection, prefix: &str, path: &str) -> Option<&'a mut PlanTask> {
+            let here = if prefix.is_empty() {
+                s.number.clone()
+            } else {
+                format!("{prefix}/{}", s.number)
+            };
+            let rest = path.strip_prefix(here.as_str())?.strip_prefix('/')?;
+            if let Some(i) = s.tasks.iter().position(|t| t.number == rest) {
+                return Some(&mut s.tasks[i]);
+            }
+            s.subsections
+                .iter_mut()
+                .find_map(|sub| walk(sub, &here, path))
+        }
+        self.sections.iter_mut().find_map(|s| walk(s, "", path))
+    }
+
     /// Checks what JSON's types cannot: a year in range, finite targets,
     /// ranges the right way round, tasks that exist. Returns every problem.
     pub fn validate(&self) -> Result<(), Vec<String>> {

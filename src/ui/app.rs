@@ -192,6 +192,61 @@ pub struct IndicatorForm {
     pub reason: String,
 }
 
+/// A task being edited, of a draft or of the saved plan (an edit buffer).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TaskForm {
+    /// The task's path in its plan.
+    pub path: String,
+    pub title: String,
+    /// As typed (YYYY-MM-DD, or empty for none).
+    pub deadline: String,
+    pub lead: Vec<String>,
+    pub support: Vec<String>,
+}
+
+impl TaskForm {
+    pub fn of(path: &str, t: &crate::domain::PlanTask) -> TaskForm {
+        let names = |role| {
+            t.responsible_units
+                .iter()
+                .filter(|u| u.role == role)
+                .map(|u| u.name.clone())
+                .collect()
+        };
+        TaskForm {
+            path: path.to_string(),
+            title: t.title.clone(),
+            deadline: t.deadline.map(|d| d.to_string()).unwrap_or_default(),
+            lead: names(crate::domain::Role::Lead),
+            support: names(crate::domain::Role::Support),
+        }
+    }
+
+    /// The deadline typed, if it is a date (`Ok(None)`: none).
+    pub fn deadline(&self) -> Result<Option<crate::domain::Date>, crate::domain::DateError> {
+        match self.deadline.trim() {
+            "" => Ok(None),
+            d => d.parse().map(Some),
+        }
+    }
+
+    /// The units in order: lead, then supporting.
+    pub fn units(&self) -> Vec<crate::domain::ResponsibleUnit> {
+        use crate::domain::{ResponsibleUnit, Role};
+        let unit = |role| {
+            move |n: &String| ResponsibleUnit {
+                name: n.clone(),
+                role,
+            }
+        };
+        self.lead
+            .iter()
+            .map(unit(Role::Lead))
+            .chain(self.support.iter().map(unit(Role::Support)))
+            .collect()
+    }
+}
+
 /// The units' targets being edited (an edit buffer, saved as one change).
 #[derive(Clone, Debug, Default)]
 pub struct TargetForm {
@@ -256,6 +311,10 @@ pub struct State {
     pub target_form: Option<TargetForm>,
     /// The indicator being edited on the indicator screen.
     pub indicator_form: Option<IndicatorForm>,
+    /// The task being edited on the plan screen (saved plan or draft).
+    pub task_form: Option<TaskForm>,
+    /// Why the indicator on screen is retired (as typed).
+    pub retire_reason: String,
     /// The in-window file chooser, while it is open.
     pub picker: Option<super::files::Picker>,
     /// The plan every screen shows (`None`: the newest).

@@ -25,6 +25,8 @@ pub struct Loaded {
     /// Batch id → file name (for "which file and row" on hover).
     pub batch_files: HashMap<i64, String>,
     pub ranking: crate::export::ranking::Ranking,
+    /// The plan's retired indicators (figures kept), to bring back.
+    pub retired: Vec<Indicator>,
 }
 
 /// One indicator's current figures with their words and provenance.
@@ -287,6 +289,7 @@ pub fn load_first(
     steps.done("judging the date");
     let indicators: Vec<Indicator> = inputs.iter().map(|(ind, _)| ind.clone()).collect();
     let doc = store.plan_doc(latest_plan.id).map_err(e)?;
+    let retired = store.retired_indicators(latest_plan.id).map_err(e)?;
     steps.done("the plan document");
     let batch_files = snapshot
         .batches
@@ -311,6 +314,7 @@ pub fn load_first(
         detail: None,
         batch_files,
         ranking: Default::default(),
+        retired,
     });
     Ok((snapshot, Some(rest)))
 }

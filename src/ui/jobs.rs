@@ -717,6 +717,80 @@ pub fn revert_edit(line: i64) -> Job {
     })
 }
 
+/// Reverts one line of the change log: a hand figure, a field of an
+/// indicator or a task, a unit's own target, a unit's name, kind or alias.
+pub fn revert_line(line: i64) -> Job {
+    Job::new("撤回修改", move |cx| {
+        let r = cx
+            .store()?
+            .revert_line(line)
+            .map_err(|e| format!("未能撤回：{}", data::explain(&e.to_string())))?;
+        use crate::store::Reverted as R;
+        let what = match &r {
+            R::Figure { indicator, unit } => format!("{unit}在指标{indicator}的数据"),
+            R::Indicator { indicator, field } if field == "retired" => {
+                format!("指标{indicator}的停用状态")
+            }
+            R::Indicator { indicator, field } if field == "task" => {
+                format!("指标{indicator}所属的任务")
+            }
+            R::Indicator { indicator, .. } => format!("指标{indicator}"),
+            R::Target { indicator, unit } => format!("{unit}在指标{indicator}的分解目标"),
+            R::Task { task, .. } => format!("任务{task}"),
+            R::Unit { unit, .. } => format!("单位“{unit}”"),
+        };
+        Ok(Event::Done(format!(
+            "已撤回第{line}条修改：{what}恢复为修改前，撤回本身也已记入修改记录。"
+        )))
+    })
+}
+
+/// Changes a task of the saved plan.
+pub fn edit_task(plan_id: i64, path: String, fields: crate::store::TaskFields) -> Job {
+    Job::new("修改任务", move |cx| {
+        let changes = cx
+            .store()?
+            .edit_task(plan_id, &path, &fields)
+            .map_err(|e| format!("任务未能修改：{}", data::explain(&e.to_string())))?;
+        Ok(Event::Done(if changes.is_empty() {
+            "任务没有改动。".into()
+        } else {
+            format!(
+                "已修改任务{path}：{} 处改动，已记入修改记录。",
+                changes.len()
+            )
+        }))
+    })
+}
+
+/// Retires an indicator (its figures kept) or brings it back.
+pub fn set_retired(id: i64, retired: bool, reason: String) -> Job {
+    Job::new("停用指标", move |cx| {
+        let s = cx.store()?;
+        let code = s.indicator(id).map(|i| i.code).unwrap_or_default();
+        s.set_retired(id, retired, &reason)
+            .map_err(|e| format!("未能完成：{}", data::explain(&e.to_string())))?;
+        Ok(Event::Done(if retired {
+            format!("指标{code}已停用：不再计入总览、模板与导出，已报数据保留；可在“计划”页恢复。")
+        } else {
+            format!("指标{code}已恢复。")
+        }))
+    })
+}
+
+/// Moves an indicator to another task of its plan.
+pub fn move_indicator(id: i64, task: Option<String>) -> Job {
+    Job::new("移动指标", move |cx| {
+        cx.store()?
+            .move_indicator(id, task.as_deref())
+            .map_err(|e| format!("指标未能移动：{}", data::explain(&e.to_string())))?;
+        Ok(Event::Done(match task {
+            Some(t) => format!("指标已移到任务{t}。"),
+            None => "指标已不属于任何任务。".into(),
+        }))
+    })
+}
+
 /// Saves the progress thresholds, cycle and due day.
 pub fn save_progress_settings(p: ProgressSettings) -> Job {
     Job::new("保存设置", move |cx| {

@@ -5,7 +5,9 @@
 //! can be reverted here (an import is undone as a batch).
 
 use crate::domain::{AuditAction, Date};
+use crate::tf;
 use crate::ui::app::{App, Command};
+use crate::ui::i18n::t;
 use crate::ui::jobs;
 use crate::ui::widgets;
 use egui::{RichText, Ui};
@@ -129,8 +131,12 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     ui.label(widgets::audit_action(l.action));
                 });
                 row.col(|ui| {
-                    let name = names.get(l.indicator_code.as_str()).copied().unwrap_or("");
-                    ui.label(format!("{} {name}", l.indicator_code).trim().to_string());
+                    if let Some(task) = &l.task {
+                        ui.label(tf!("audit.task", path = task));
+                    } else {
+                        let name = names.get(l.indicator_code.as_str()).copied().unwrap_or("");
+                        ui.label(format!("{} {name}", l.indicator_code).trim().to_string());
+                    }
                 });
                 row.col(|ui| {
                     ui.label(&l.unit);
@@ -143,6 +149,18 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 });
                 row.col(|ui| {
                     ui.label(match &l.field {
+                        Some(_) if l.action == AuditAction::Task => task_change(l),
+                        Some(f) if f == "retired" => t(if l.after_text.as_deref() == Some("1") {
+                            "audit.retired"
+                        } else {
+                            "audit.unretired"
+                        })
+                        .to_string(),
+                        Some(f) if f == "task" => tf!(
+                            "audit.moved",
+                            from = dash(l.before_text.as_deref()),
+                            to = dash(l.after_text.as_deref())
+                        ),
                         Some(field) if l.action == AuditAction::Unit => format!(
                             "{}：{} → {}",
                             match field.as_str() {
@@ -192,15 +210,72 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     ui.label(&l.actor);
                 });
                 row.col(|ui| {
-                    if matches!(l.action, AuditAction::Edit | AuditAction::Correct)
+                    if revertable(l)
                         && ui
-                            .small_button("撤回")
-                            .on_hover_text("该数据恢复为修改前的数值（记为一次更正）")
+                            .small_button(t("audit.revert"))
+                            .on_hover_text(t("audit.revert-hover"))
                             .clicked()
                     {
-                        tx.run(jobs::revert_edit(l.id));
+                        tx.run(jobs::revert_line(l.id));
                     }
                 });
             });
         });
+}
+
+/// Whether a line can be reverted from the log (the store refuses the rest
+/// with a reason; the button is not offered for them).
+fn revertable(l: &crate::store::AuditEntry) -> bool {
+    match l.action {
+        AuditAction::Edit
+        | AuditAction::Correct
+        | AuditAction::Indicator
+        | AuditAction::Target
+        | AuditAction::Task => true,
+        AuditAction::Unit => matches!(l.field.as_deref(), Some("name" | "kind" | "alias")),
+        _ => false,
+    }
+}
+
+fn dash(v: Option<&str>) -> String {
+    match v {
+        Some(v) if !v.is_empty() => v.to_string(),
+        _ => t("audit.empty").to_string(),
+    }
+}
+
+/// A task's field before → after: the units as lead and supporting.
+fn task_change(l: &crate::store::AuditEntry) -> String {
+    let field = l.field.as_deref().unwrap_or("");
+    let say = |v: Option<&str>| -> String {
+        let v = v.unwrap_or("");
+        if field != "units" {
+            return dash(Some(v));
+        }
+        let units = crate::store::units_from_text(v);
+        let names = |role| {
+            units
+                .iter()
+                .filter(|u| u.role == role)
+                .map(|u| u.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        tf!(
+            "audit.task-units",
+            lead = dash(Some(&names(crate::domain::Role::Lead))),
+            support = dash(Some(&names(crate::domain::Role::Support)))
+        )
+    };
+    let name = match field {
+        "title" => t("audit.task-title"),
+        "deadline" => t("audit.task-deadline"),
+        _ => t("audit.task-units-field"),
+    };
+    tf!(
+        "audit.change",
+        field = name,
+        before = say(l.before_text.as_deref()),
+        after = say(l.after_text.as_deref())
+    )
 }

@@ -14,6 +14,7 @@ use crate::ui::app::{
     App, Command, CommandSender, FigureForm, IndicatorForm, IndicatorTab, TargetForm,
 };
 use crate::ui::data::Loaded;
+use crate::ui::i18n::t;
 use crate::ui::jobs;
 use crate::ui::widgets;
 use egui::{Color32, RichText, Ui};
@@ -182,12 +183,91 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     })
                 }
             };
-            egui::ScrollArea::vertical()
-                .id_salt("edit")
-                .show(ui, |ui| editor(ui, form, ind, &data.units, &tx));
+            let reason = &mut app.state.retire_reason;
+            egui::ScrollArea::vertical().id_salt("edit").show(ui, |ui| {
+                editor(ui, form, ind, &data.units, &tx);
+                ui.separator();
+                placement(ui, ind, &plan.doc, reason, &tx);
+            });
         }
         IndicatorTab::History => history(ui, i, plan, reports.is_empty()),
     }
+}
+
+/// Where the indicator stands in its plan: its task (moved to another),
+/// and whether it counts at all (retired with a reason, figures kept).
+fn placement(
+    ui: &mut Ui,
+    ind: &crate::domain::Indicator,
+    doc: &crate::domain::PlanDoc,
+    reason: &mut String,
+    tx: &CommandSender,
+) {
+    let tasks = doc.tasks_with_paths();
+    let name = |path: &str| {
+        tasks
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(p, task)| format!("{p}　{}", task.title))
+            .unwrap_or_else(|| path.to_string())
+    };
+    ui.horizontal(|ui| {
+        let label = ui.label(t("indicator.task"));
+        let current = ind
+            .task
+            .as_deref()
+            .map(name)
+            .unwrap_or_else(|| t("indicator.no-task").into());
+        let mut moved: Option<Option<String>> = None;
+        let combo = egui::ComboBox::from_id_salt("indicator-task")
+            .selected_text(current)
+            .width(520.0)
+            .truncate()
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(ind.task.is_none(), t("indicator.no-task"))
+                    .clicked()
+                    && ind.task.is_some()
+                {
+                    moved = Some(None);
+                }
+                for (p, _) in &tasks {
+                    let here = ind.task.as_deref() == Some(p.as_str());
+                    if ui.selectable_label(here, name(p)).clicked() && !here {
+                        moved = Some(Some(p.clone()));
+                    }
+                }
+            });
+        combo
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(t("indicator.task-hover"));
+        if let Some(to) = moved {
+            tx.run(jobs::move_indicator(ind.id, to));
+        }
+    });
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        let label = ui.label(t("indicator.retire-reason"));
+        ui.add(
+            egui::TextEdit::singleline(reason)
+                .desired_width(360.0)
+                .hint_text(t("indicator.retire-hint"))
+                .id_salt("retire-reason"),
+        )
+        .labelled_by(label.id);
+        if ui
+            .add_enabled(
+                !reason.trim().is_empty(),
+                egui::Button::new(t("indicator.retire")),
+            )
+            .on_hover_text(t("indicator.retire-hover"))
+            .clicked()
+        {
+            tx.run(jobs::set_retired(ind.id, true, reason.trim().to_string()));
+            reason.clear();
+        }
+    });
 }
 
 /// A number as typed back into a field: no separators, no needless zeros.

@@ -4,9 +4,11 @@
 
 use crate::domain::{PlanSection, Role};
 use crate::plan_text::Review;
-use crate::ui::app::{App, Command};
+use crate::tf;
+use crate::ui::app::{App, Command, CommandSender, TaskForm};
+use crate::ui::i18n::t;
 use crate::ui::widgets;
-use egui::{RichText, Ui};
+use egui::{Color32, RichText, Ui};
 use std::collections::HashMap;
 
 pub fn show(app: &mut App, ui: &mut Ui) {
@@ -63,18 +65,27 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         }
     }
     let mut open = None;
+    let units: Vec<String> = app
+        .data
+        .as_ref()
+        .map(|d| d.units.iter().map(|u| u.name.clone()).collect())
+        .unwrap_or_default();
+    let tx = app.tx.clone();
+    let form = &mut app.state.task_form;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             for section in &doc.sections {
-                section_ui(ui, section, "", &latest, &mut open, plan);
+                section_ui(ui, section, "", &latest, &mut open, plan, form, &units, &tx);
             }
+            retired(ui, plan, &tx);
         });
     if let Some(id) = open {
         app.tx.send(Command::OpenIndicator(id));
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn section_ui(
     ui: &mut Ui,
     s: &PlanSection,
@@ -82,6 +93,9 @@ fn section_ui(
     latest: &HashMap<&str, (crate::domain::Period, String, String)>,
     open: &mut Option<i64>,
     plan: &crate::ui::data::Loaded,
+    form: &mut Option<TaskForm>,
+    units: &[String],
+    tx: &CommandSender,
 ) {
     let path = if prefix.is_empty() {
         s.number.clone()
@@ -93,19 +107,31 @@ fn section_ui(
         .default_open(true)
         .show(ui, |ui| {
             for sub in &s.subsections {
-                section_ui(ui, sub, &path, latest, open, plan);
+                section_ui(ui, sub, &path, latest, open, plan, form, units, tx);
             }
-            for t in &s.tasks {
-                let task_path = format!("{path}/{}", t.number);
+            for task in &s.tasks {
+                let task_path = format!("{path}/{}", task.number);
+                if form.as_ref().is_some_and(|f| f.path == task_path) {
+                    saved_task_editor(ui, form, plan, units, tx);
+                    ui.add_space(4.0);
+                    continue;
+                }
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(format!("{}．", t.number)).strong());
-                    ui.label(&t.title);
+                    ui.label(RichText::new(format!("{}．", task.number)).strong());
+                    ui.label(&task.title);
+                    if ui
+                        .small_button(t("plan.task-edit"))
+                        .on_hover_text(t("plan.task-edit-hover"))
+                        .clicked()
+                    {
+                        *form = Some(TaskForm::of(&task_path, task));
+                    }
                 });
                 ui.indent(&task_path, |ui| {
                     ui.horizontal_wrapped(|ui| {
                         for (role, label) in [(Role::Lead, "责任单位"), (Role::Support, "配合单位")]
                         {
-                            let names: Vec<&str> = t
+                            let names: Vec<&str> = task
                                 .responsible_units
                                 .iter()
                                 .filter(|u| u.role == role)
@@ -117,7 +143,7 @@ fn section_ui(
                                 );
                             }
                         }
-                        if let Some(d) = t.deadline {
+                        if let Some(d) = task.deadline {
                             ui.label(RichText::new(format!("完成时限：{d}")).weak());
                         }
                     });
@@ -181,6 +207,7 @@ fn review(app: &mut App, ui: &mut Ui) {
     let tx = app.tx.clone();
     let selected = &mut app.state.draft_selected;
     let passage = &mut app.state.draft_passage;
+    let task_form = &mut app.state.task_form;
     let Some((draft, text)) = app.state.draft.as_mut() else {
         return;
     };
@@ -232,7 +259,13 @@ fn review(app: &mut App, ui: &mut Ui) {
         let changed = egui::ScrollArea::vertical()
             .id_salt("draft-fields")
             .max_height(ui.available_height() * 0.55)
-            .show(ui, |ui| draft_fields(ui, &mut ind, &tasks, &units))
+            .show(ui, |ui| {
+                let changed = draft_fields(ui, &mut ind, &tasks, &units);
+                if let Some(path) = ind.task.clone() {
+                    draft_task(ui, &mut draft.plan, &path, task_form, &units);
+                }
+                changed
+            })
             .inner;
         if changed {
             draft.edit(i, ind.clone());
@@ -581,5 +614,188 @@ fn plan_text(
             passage.clear();
         }
         ui.label(RichText::new(label).weak());
+    });
+}
+
+/// The draft's task of the chosen indicator, in the same editor as a saved
+/// plan's; a change goes into the draft at once (saved with the plan).
+fn draft_task(
+    ui: &mut Ui,
+    plan: &mut crate::domain::PlanDoc,
+    path: &str,
+    form: &mut Option<TaskForm>,
+    units: &[String],
+) {
+    let Some(task) = plan.task_mut(path) else {
+        return;
+    };
+    let f = match form {
+        Some(f) if f.path == path => f,
+        slot => slot.insert(TaskForm::of(path, task)),
+    };
+    egui::CollapsingHeader::new(RichText::new(tf!("plan.draft-task", path = path)).strong())
+        .id_salt(("draft-task", path))
+        .default_open(false)
+        .show(ui, |ui| {
+            if task_editor(ui, f, units) {
+                if !f.title.trim().is_empty() {
+                    task.title = f.title.trim().to_string();
+                }
+                if let Ok(d) = f.deadline() {
+                    task.deadline = d;
+                }
+                task.responsible_units = f.units();
+            }
+        });
+}
+
+/// The saved plan's task in its editor, with 保存 / 取消.
+fn saved_task_editor(
+    ui: &mut Ui,
+    form: &mut Option<TaskForm>,
+    plan: &crate::ui::data::Loaded,
+    units: &[String],
+    tx: &CommandSender,
+) {
+    let Some(f) = form.as_mut() else {
+        return;
+    };
+    let mut close = false;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        task_editor(ui, f, units);
+        ui.horizontal(|ui| {
+            let deadline = f.deadline();
+            let ok = deadline.is_ok() && !f.title.trim().is_empty();
+            if ui
+                .add_enabled(ok, egui::Button::new(t("plan.task-save")))
+                .clicked()
+                && let Ok(deadline) = deadline
+            {
+                tx.run(crate::ui::jobs::edit_task(
+                    plan.summary.id,
+                    f.path.clone(),
+                    crate::store::TaskFields {
+                        title: f.title.clone(),
+                        deadline,
+                        units: f.units(),
+                    },
+                ));
+                close = true;
+            }
+            if ui.button(t("common.cancel")).clicked() {
+                close = true;
+            }
+        });
+    });
+    if close {
+        *form = None;
+    }
+}
+
+/// A task's title, deadline and lead / supporting units (picked from the
+/// catalogue): one editor for a draft's task and the saved plan's.
+/// Returns whether anything changed this frame.
+pub fn task_editor(ui: &mut Ui, f: &mut TaskForm, units: &[String]) -> bool {
+    let mut changed = false;
+    egui::Grid::new(("task-editor", f.path.as_str()))
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            ui.label(t("plan.task-path"));
+            ui.label(RichText::new(&f.path).monospace());
+            ui.end_row();
+            let l = ui.label(t("plan.task-title"));
+            changed |= ui
+                .add(
+                    egui::TextEdit::multiline(&mut f.title)
+                        .desired_rows(2)
+                        .desired_width(520.0),
+                )
+                .labelled_by(l.id)
+                .changed();
+            ui.end_row();
+            let l = ui.label(t("plan.task-deadline"));
+            ui.horizontal(|ui| {
+                changed |= ui
+                    .add(
+                        egui::TextEdit::singleline(&mut f.deadline)
+                            .hint_text("YYYY-MM-DD")
+                            .desired_width(120.0),
+                    )
+                    .labelled_by(l.id)
+                    .changed();
+                if f.deadline().is_err() {
+                    ui.colored_label(
+                        Color32::from_rgb(0xc6, 0x28, 0x28),
+                        t("plan.task-deadline-bad"),
+                    );
+                }
+            });
+            ui.end_row();
+            for (label, list, id) in [
+                (t("plan.task-lead"), &mut f.lead, "lead"),
+                (t("plan.task-support"), &mut f.support, "support"),
+            ] {
+                ui.label(label);
+                ui.horizontal_wrapped(|ui| {
+                    let mut remove = None;
+                    for (k, name) in list.iter().enumerate() {
+                        if ui
+                            .small_button(format!("{name} ×"))
+                            .on_hover_text(t("plan.task-unit-remove"))
+                            .clicked()
+                        {
+                            remove = Some(k);
+                        }
+                    }
+                    if let Some(k) = remove {
+                        list.remove(k);
+                        changed = true;
+                    }
+                    let mut add = None;
+                    let combo = egui::ComboBox::from_id_salt(("task-unit", id, f.path.as_str()))
+                        .selected_text(t("plan.task-unit-add"))
+                        .width(160.0)
+                        .show_ui(ui, |ui| {
+                            for u in units {
+                                if !list.contains(u) && ui.selectable_label(false, u).clicked() {
+                                    add = Some(u.clone());
+                                }
+                            }
+                        });
+                    combo.response.on_hover_text(label);
+                    if let Some(u) = add {
+                        list.push(u);
+                        changed = true;
+                    }
+                });
+                ui.end_row();
+            }
+        });
+    changed
+}
+
+/// The plan's retired indicators, each with 恢复.
+fn retired(ui: &mut Ui, plan: &crate::ui::data::Loaded, tx: &CommandSender) {
+    if plan.retired.is_empty() {
+        return;
+    }
+    ui.add_space(12.0);
+    egui::CollapsingHeader::new(
+        RichText::new(tf!("plan.retired-title", n = plan.retired.len())).strong(),
+    )
+    .id_salt("retired")
+    .default_open(true)
+    .show(ui, |ui| {
+        ui.label(RichText::new(t("plan.retired-note")).weak());
+        for ind in &plan.retired {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(&ind.code).monospace().weak());
+                ui.label(&ind.name);
+                if ui.small_button(t("plan.retired-restore")).clicked() {
+                    tx.run(crate::ui::jobs::set_retired(ind.id, false, String::new()));
+                }
+            });
+        }
     });
 }
