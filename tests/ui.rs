@@ -1236,9 +1236,7 @@ fn a_task_is_edited_on_the_plan_screen_reverted_from_the_log_and_an_indicator_re
     press(&mut h, "保存任务");
     settle(&mut h);
     settle(&mut h);
-    let task = |h: &Harness<'static, App>| {
-        loaded(h.state()).doc.tasks_with_paths()[0].1.clone()
-    };
+    let task = |h: &Harness<'static, App>| loaded(h.state()).doc.tasks_with_paths()[0].1.clone();
     assert_eq!(task(&h).title, "统筹推进城市数字化转型");
     assert_eq!(task(&h).deadline, Some("2023-10-31".parse().unwrap()));
     h.get_by_label("统筹推进城市数字化转型");

@@ -105,7 +105,9 @@ pub fn parse(file: &'static str, text: &str) -> Result<Vec<Entry>, CatalogueErro
             });
             continue;
         }
-        let body = trimmed.trim_start();
+        // A text keeps its trailing spaces (a separator ", "); only a
+        // Windows line end goes.
+        let body = raw.trim_end_matches('\r').trim_start();
         let (lang, text) = body.split_once(' ').unwrap_or((body, ""));
         let entry = out.last_mut().ok_or(err("a text before any key"))?;
         let slot = match lang {

@@ -20,31 +20,31 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     let tx = app.tx.clone();
     let Some(lines) = app.state.audit.as_ref() else {
         tx.send(Command::LoadAudit);
-        ui.label(RichText::new("正在读取修改记录…").weak());
+        ui.label(RichText::new(t("audit.loading")).weak());
         return;
     };
     let f = &mut app.state.audit_filter;
     ui.horizontal_wrapped(|ui| {
-        ui.heading("留痕");
+        ui.heading(t("audit.title"));
         ui.separator();
-        ui.label("单位");
+        ui.label(t("audit.unit"));
         egui::ComboBox::from_id_salt("audit-unit")
-            .selected_text(f.unit.as_deref().unwrap_or("全部"))
+            .selected_text(f.unit.as_deref().unwrap_or(t("audit.all")))
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut f.unit, None, "全部");
+                ui.selectable_value(&mut f.unit, None, t("audit.all"));
                 for u in &data.units {
                     ui.selectable_value(&mut f.unit, Some(u.name.clone()), &u.name);
                 }
             });
-        let label = ui.label("指标");
+        let label = ui.label(t("audit.indicator"));
         ui.add(
             egui::TextEdit::singleline(&mut f.indicator)
                 .desired_width(160.0)
-                .hint_text("编号或名称")
+                .hint_text(t("audit.indicator-hint"))
                 .id_salt("audit-indicator"),
         )
         .labelled_by(label.id);
-        let label = ui.label("自");
+        let label = ui.label(t("audit.since"));
         ui.add(
             egui::TextEdit::singleline(&mut f.since)
                 .desired_width(100.0)
@@ -52,11 +52,11 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 .id_salt("audit-since"),
         )
         .labelled_by(label.id);
-        ui.label("操作");
+        ui.label(t("audit.action"));
         egui::ComboBox::from_id_salt("audit-action")
-            .selected_text(f.action.map_or("全部", widgets::audit_action))
+            .selected_text(f.action.map_or(t("audit.all"), widgets::audit_action))
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut f.action, None, "全部");
+                ui.selectable_value(&mut f.action, None, t("audit.all"));
                 for a in AuditAction::ALL {
                     ui.selectable_value(&mut f.action, Some(*a), widgets::audit_action(*a));
                 }
@@ -88,7 +88,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     .is_some_and(|n| n.contains(needle))
         })
         .collect();
-    ui.label(RichText::new(format!("{} 条（共 {} 条）", shown.len(), lines.len())).weak());
+    ui.label(RichText::new(tf!("audit.count", shown = shown.len(), all = lines.len())).weak());
     ui.separator();
     // One line per change: long names and files are cut, shown whole on hover.
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
@@ -105,19 +105,19 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         .column(Column::exact(70.0))
         .column(Column::exact(50.0))
         .header(22.0, |mut h| {
-            for t in [
-                "时间",
-                "操作",
-                "指标",
-                "单位",
-                "期别",
-                "变化",
-                "来源 / 理由",
-                "操作人",
+            for head in [
+                t("audit.col-at"),
+                t("audit.action"),
+                t("audit.indicator"),
+                t("audit.unit"),
+                t("audit.col-period"),
+                t("audit.col-change"),
+                t("audit.col-source"),
+                t("audit.col-actor"),
                 "",
             ] {
                 h.col(|ui| {
-                    ui.strong(t);
+                    ui.strong(head);
                 });
             }
         })
@@ -150,29 +150,30 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 row.col(|ui| {
                     ui.label(match &l.field {
                         Some(_) if l.action == AuditAction::Task => task_change(l),
-                        Some(f) if f == "retired" => t(if l.after_text.as_deref() == Some("1") {
-                            "audit.retired"
-                        } else {
-                            "audit.unretired"
-                        })
-                        .to_string(),
+                        Some(f) if f == "retired" => {
+                            if l.after_text.as_deref() == Some("1") {
+                                t("audit.retired").to_string()
+                            } else {
+                                t("audit.unretired").to_string()
+                            }
+                        }
                         Some(f) if f == "task" => tf!(
                             "audit.moved",
                             from = dash(l.before_text.as_deref()),
                             to = dash(l.after_text.as_deref())
                         ),
-                        Some(field) if l.action == AuditAction::Unit => format!(
-                            "{}：{} → {}",
-                            match field.as_str() {
-                                "add" => "新增单位",
-                                "name" => "名称",
-                                "kind" => "类型",
-                                "alias" => "别名",
-                                "merge" => "合并",
+                        Some(field) if l.action == AuditAction::Unit => tf!(
+                            "audit.change",
+                            field = match field.as_str() {
+                                "add" => t("audit.unit-add"),
+                                "name" => t("audit.unit-name"),
+                                "kind" => t("audit.unit-kind"),
+                                "alias" => t("audit.unit-alias"),
+                                "merge" => t("audit.unit-merge"),
                                 other => other,
                             },
-                            l.before_text.as_deref().unwrap_or(""),
-                            l.after_text.as_deref().unwrap_or("")
+                            before = l.before_text.as_deref().unwrap_or(""),
+                            after = l.after_text.as_deref().unwrap_or("")
                         ),
                         Some(field) => widgets::field_change(
                             field,
@@ -182,10 +183,10 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         None if matches!(l.action, AuditAction::Lock | AuditAction::Unlock) => {
                             String::new()
                         }
-                        None => format!(
-                            "{} → {}",
-                            crate::export::figure(l.before, None).replace("未报送", "—"),
-                            crate::export::figure(l.after, None).replace("未报送", "—")
+                        None => tf!(
+                            "audit.figures",
+                            before = figure(l.before),
+                            after = figure(l.after)
                         ),
                     });
                 });
@@ -195,14 +196,14 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                             format!(
                                 "{}{}",
                                 x.file_name,
-                                l.row.map(|n| format!(" 第{n}行")).unwrap_or_default()
+                                l.row.map(|n| tf!("audit.row", n = n)).unwrap_or_default()
                             )
                         })
                     });
                     ui.label(match file {
                         Some(f) => f,
                         None if !l.note.is_empty() => l.note.clone(),
-                        None if l.action == AuditAction::Edit => "手工录入".into(),
+                        None if l.action == AuditAction::Edit => t("audit.by-hand").into(),
                         None => String::new(),
                     });
                 });
@@ -259,7 +260,7 @@ fn task_change(l: &crate::store::AuditEntry) -> String {
                 .filter(|u| u.role == role)
                 .map(|u| u.name.as_str())
                 .collect::<Vec<_>>()
-                .join("、")
+                .join(t("plan.list-separator"))
         };
         tf!(
             "audit.task-units",
@@ -278,4 +279,12 @@ fn task_change(l: &crate::store::AuditEntry) -> String {
         before = say(l.before_text.as_deref()),
         after = say(l.after_text.as_deref())
     )
+}
+
+/// A figure as the log shows it: the number, or — for none.
+fn figure(v: Option<f64>) -> String {
+    match v {
+        Some(v) => crate::export::number(v),
+        None => "—".into(),
+    }
 }

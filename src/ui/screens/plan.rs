@@ -24,23 +24,23 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     ui.horizontal(|ui| {
         ui.heading(doc.display_title());
         ui.label(
-            RichText::new(format!(
-                "{} {}年",
-                doc.issuer.as_deref().unwrap_or(""),
-                doc.year
+            RichText::new(tf!(
+                "plan.issuer-year",
+                issuer = doc.issuer.as_deref().unwrap_or(""),
+                year = doc.year
             ))
             .weak(),
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
-                .button("导入另一份计划…")
-                .on_hover_text("另一年度或另一项工作的计划，与本计划并存；导入后在顶部切换")
+                .button(t("plan.import-another"))
+                .on_hover_text(t("plan.import-another-hover"))
                 .clicked()
             {
                 app.tx
                     .send(Command::PickFile(crate::ui::files::FileRequest::open(
-                        "导入计划文件",
-                        ("计划文件", &["txt", "docx"]),
+                        t("plan.import-title"),
+                        (t("plan.file-kind"), &["txt", "docx"]),
                         |path| Command::Run(crate::ui::jobs::extract_plan(path)),
                     )));
             }
@@ -102,94 +102,104 @@ fn section_ui(
     } else {
         format!("{prefix}/{}", s.number)
     };
-    egui::CollapsingHeader::new(RichText::new(format!("{}、{}", s.number, s.title)).strong())
-        .id_salt(&path)
-        .default_open(true)
-        .show(ui, |ui| {
-            for sub in &s.subsections {
-                section_ui(ui, sub, &path, latest, open, plan, form, units, tx);
+    egui::CollapsingHeader::new(
+        RichText::new(tf!("plan.section", number = s.number, title = s.title)).strong(),
+    )
+    .id_salt(&path)
+    .default_open(true)
+    .show(ui, |ui| {
+        for sub in &s.subsections {
+            section_ui(ui, sub, &path, latest, open, plan, form, units, tx);
+        }
+        for task in &s.tasks {
+            let task_path = format!("{path}/{}", task.number);
+            if form.as_ref().is_some_and(|f| f.path == task_path) {
+                saved_task_editor(ui, form, plan, units, tx);
+                ui.add_space(4.0);
+                continue;
             }
-            for task in &s.tasks {
-                let task_path = format!("{path}/{}", task.number);
-                if form.as_ref().is_some_and(|f| f.path == task_path) {
-                    saved_task_editor(ui, form, plan, units, tx);
-                    ui.add_space(4.0);
-                    continue;
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(tf!("plan.task-number", number = task.number)).strong());
+                ui.label(&task.title);
+                if ui
+                    .small_button(t("plan.task-edit"))
+                    .on_hover_text(t("plan.task-edit-hover"))
+                    .clicked()
+                {
+                    *form = Some(TaskForm::of(&task_path, task));
                 }
+            });
+            ui.indent(&task_path, |ui| {
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(format!("{}．", task.number)).strong());
-                    ui.label(&task.title);
-                    if ui
-                        .small_button(t("plan.task-edit"))
-                        .on_hover_text(t("plan.task-edit-hover"))
-                        .clicked()
-                    {
-                        *form = Some(TaskForm::of(&task_path, task));
-                    }
-                });
-                ui.indent(&task_path, |ui| {
-                    ui.horizontal_wrapped(|ui| {
-                        for (role, label) in [(Role::Lead, "责任单位"), (Role::Support, "配合单位")]
-                        {
-                            let names: Vec<&str> = task
-                                .responsible_units
-                                .iter()
-                                .filter(|u| u.role == role)
-                                .map(|u| u.name.as_str())
-                                .collect();
-                            if !names.is_empty() {
-                                ui.label(
-                                    RichText::new(format!("{label}：{}", names.join("、"))).weak(),
-                                );
-                            }
-                        }
-                        if let Some(d) = task.deadline {
-                            ui.label(RichText::new(format!("完成时限：{d}")).weak());
-                        }
-                    });
-                    for ind in plan
-                        .indicators
-                        .iter()
-                        .filter(|i| i.task.as_deref() == Some(task_path.as_str()))
-                    {
-                        let st = plan.status.indicators.iter().find(|s| s.id == ind.id);
-                        ui.horizontal(|ui| {
-                            if let Some(st) = st {
-                                ui.label(
-                                    RichText::new("●")
-                                        .color(widgets::status_color(st.evaluation.status)),
-                                );
-                            }
-                            let label = st.map_or(ind.name.as_str(), |st| st.label.as_str());
-                            if ui.link(label).clicked() {
-                                *open = Some(ind.id);
-                            }
+                    for (role, words) in [
+                        (Role::Lead, t("plan.lead-units")),
+                        (Role::Support, t("plan.support-units")),
+                    ] {
+                        let names: Vec<&str> = task
+                            .responsible_units
+                            .iter()
+                            .filter(|u| u.role == role)
+                            .map(|u| u.name.as_str())
+                            .collect();
+                        if !names.is_empty() {
                             ui.label(
-                                RichText::new(widgets::target(
-                                    ind.comparator,
-                                    ind.target,
-                                    ind.unit.as_deref(),
+                                RichText::new(crate::domain::words::fill(
+                                    words,
+                                    &[("names", &names.join(t("plan.list-separator")))],
                                 ))
                                 .weak(),
                             );
-                            if let Some(st) = st {
-                                ui.label(RichText::new(widgets::actual(st)).weak());
-                            }
-                        });
+                        }
                     }
-                    if let Some((p, unit, text)) = latest.get(task_path.as_str()) {
-                        ui.label(
-                            RichText::new(format!(
-                                "最新进展（{}，{unit}）：{text}",
-                                widgets::period(*p)
-                            ))
-                            .italics(),
-                        );
+                    if let Some(d) = task.deadline {
+                        ui.label(RichText::new(tf!("plan.deadline", date = d)).weak());
                     }
                 });
-                ui.add_space(4.0);
-            }
-        });
+                for ind in plan
+                    .indicators
+                    .iter()
+                    .filter(|i| i.task.as_deref() == Some(task_path.as_str()))
+                {
+                    let st = plan.status.indicators.iter().find(|s| s.id == ind.id);
+                    ui.horizontal(|ui| {
+                        if let Some(st) = st {
+                            ui.label(
+                                RichText::new("●")
+                                    .color(widgets::status_color(st.evaluation.status)),
+                            );
+                        }
+                        let label = st.map_or(ind.name.as_str(), |st| st.label.as_str());
+                        if ui.link(label).clicked() {
+                            *open = Some(ind.id);
+                        }
+                        ui.label(
+                            RichText::new(widgets::target(
+                                ind.comparator,
+                                ind.target,
+                                ind.unit.as_deref(),
+                            ))
+                            .weak(),
+                        );
+                        if let Some(st) = st {
+                            ui.label(RichText::new(widgets::actual(st)).weak());
+                        }
+                    });
+                }
+                if let Some((p, unit, text)) = latest.get(task_path.as_str()) {
+                    ui.label(
+                        RichText::new(tf!(
+                            "plan.latest",
+                            period = widgets::period(*p),
+                            unit = unit,
+                            text = text
+                        ))
+                        .italics(),
+                    );
+                }
+            });
+            ui.add_space(4.0);
+        }
+    });
 }
 
 /// Reviewing an extracted draft.
@@ -212,31 +222,31 @@ fn review(app: &mut App, ui: &mut Ui) {
         return;
     };
     ui.horizontal(|ui| {
-        ui.heading(format!("审核识别结果：{}", draft.plan.display_title()));
+        ui.heading(tf!("plan.review-title", title = draft.plan.display_title()));
     });
-    ui.label(format!(
-        "共识别 {} 项任务、{} 个指标。逐个确认、修改或删除指标；漏识别的指标可在原文中选中后添加。",
-        draft.plan.tasks_with_paths().len(),
-        draft.plan.indicators.len()
+    ui.label(tf!(
+        "plan.review-summary",
+        tasks = draft.plan.tasks_with_paths().len(),
+        indicators = draft.plan.indicators.len()
     ));
     ui.horizontal(|ui| {
-        if ui.button(RichText::new("保存计划").strong()).clicked() {
+        if ui.button(RichText::new(t("plan.save")).strong()).clicked() {
             tx.send(Command::SaveDraft);
         }
-        if ui.button("全部确认").clicked() {
+        if ui.button(t("plan.accept-all")).clicked() {
             for i in 0..draft.plan.indicators.len() {
                 if draft.review[i] == Review::Proposed {
                     draft.accept(i);
                 }
             }
         }
-        if ui.button("添加空白指标").clicked() {
+        if ui.button(t("plan.add-blank")).clicked() {
             let task = selected
                 .and_then(|i| draft.plan.indicators.get(i))
                 .and_then(|i| i.task.clone());
             *selected = Some(draft.add(blank_indicator(task)));
         }
-        if ui.button("放弃").clicked() {
+        if ui.button(t("plan.discard")).clicked() {
             tx.send(Command::DiscardDraft);
         }
     });
@@ -251,7 +261,7 @@ fn review(app: &mut App, ui: &mut Ui) {
         proposals(&mut cols[0], draft, selected);
         let ui = &mut cols[1];
         let Some(i) = selected.filter(|i| *i < draft.plan.indicators.len()) else {
-            ui.label(RichText::new("在左侧选择一个指标以查看、修改全部字段。").weak());
+            ui.label(RichText::new(t("plan.choose-one")).weak());
             plan_text(ui, draft, text.as_deref(), None, selected, passage);
             return;
         };
@@ -287,7 +297,7 @@ fn blank_indicator(task: Option<String>) -> crate::domain::PlanIndicator {
         id: None,
         task,
         phrase: String::new(),
-        name: "新指标".into(),
+        name: t("plan.new-indicator").into(),
         comparator: crate::domain::Comparator::Ge,
         target: 0.0,
         target_max: None,
@@ -314,7 +324,12 @@ fn proposals(ui: &mut Ui, draft: &mut crate::plan_text::PlanDraft, selected: &mu
                 .striped(true)
                 .num_columns(4)
                 .show(ui, |ui| {
-                    for h in ["审核", "任务", "指标", "目标"] {
+                    for h in [
+                        t("plan.col-review"),
+                        t("plan.col-task"),
+                        t("plan.col-indicator"),
+                        t("plan.col-target"),
+                    ] {
                         ui.strong(h);
                     }
                     ui.end_row();
@@ -323,21 +338,21 @@ fn proposals(ui: &mut Ui, draft: &mut crate::plan_text::PlanDraft, selected: &mu
                         let dropped = state == Review::Dropped;
                         ui.horizontal(|ui| {
                             ui.label(match state {
-                                Review::Proposed => "待审核",
-                                Review::Accepted => "已确认",
-                                Review::Edited => "已修改",
-                                Review::Dropped => "已删除",
+                                Review::Proposed => t("plan.review-proposed"),
+                                Review::Accepted => t("plan.review-accepted"),
+                                Review::Edited => t("plan.review-edited"),
+                                Review::Dropped => t("plan.review-dropped"),
                             });
                             if state != Review::Accepted
                                 && !dropped
-                                && ui.small_button("确认").clicked()
+                                && ui.small_button(t("plan.accept")).clicked()
                             {
                                 draft.accept(i);
                             }
-                            if !dropped && ui.small_button("删除").clicked() {
+                            if !dropped && ui.small_button(t("plan.drop")).clicked() {
                                 draft.drop_indicator(i);
                             }
-                            if dropped && ui.small_button("恢复").clicked() {
+                            if dropped && ui.small_button(t("plan.undrop")).clicked() {
                                 draft.accept(i);
                             }
                         });
@@ -375,7 +390,7 @@ fn draft_fields(
         .num_columns(2)
         .spacing([10.0, 6.0])
         .show(ui, |ui| {
-            let label = ui.label("名称");
+            let label = ui.label(t("plan.field-name"));
             ui.add(
                 egui::TextEdit::singleline(&mut ind.name)
                     .desired_width(360.0)
@@ -383,18 +398,18 @@ fn draft_fields(
             )
             .labelled_by(label.id);
             ui.end_row();
-            ui.label("所属任务");
+            ui.label(t("plan.field-task"));
             egui::ComboBox::from_id_salt("draft-task")
-                .selected_text(ind.task.clone().unwrap_or_else(|| "（无）".into()))
+                .selected_text(ind.task.clone().unwrap_or_else(|| t("plan.no-task").into()))
                 .height(300.0)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut ind.task, None, "（无）");
-                    for t in tasks {
-                        ui.selectable_value(&mut ind.task, Some(t.clone()), t.as_str());
+                    ui.selectable_value(&mut ind.task, None, t("plan.no-task"));
+                    for task in tasks {
+                        ui.selectable_value(&mut ind.task, Some(task.clone()), task.as_str());
                     }
                 });
             ui.end_row();
-            ui.label("目标");
+            ui.label(t("plan.field-target"));
             ui.horizontal(|ui| {
                 egui::ComboBox::from_id_salt("draft-comparator")
                     .selected_text(widgets::comparator_name(ind.comparator))
@@ -409,7 +424,7 @@ fn draft_fields(
                     });
                 ui.add(egui::DragValue::new(&mut ind.target).speed(1.0));
                 let mut unit = ind.unit.clone().unwrap_or_default();
-                let label = ui.label("计量单位");
+                let label = ui.label(t("plan.field-unit"));
                 if ui
                     .add(
                         egui::TextEdit::singleline(&mut unit)
@@ -423,28 +438,28 @@ fn draft_fields(
                 }
             });
             ui.end_row();
-            ui.label("上限 / 基数");
+            ui.label(t("plan.field-max-baseline"));
             ui.horizontal(|ui| {
-                optional_number(ui, &mut ind.target_max, "上限");
-                optional_number(ui, &mut ind.baseline, "基数");
+                optional_number(ui, &mut ind.target_max, t("plan.field-max"));
+                optional_number(ui, &mut ind.baseline, t("plan.field-baseline"));
             });
             ui.end_row();
-            ui.label("方向");
+            ui.label(t("plan.field-better"));
             ui.horizontal(|ui| {
-                ui.selectable_value(&mut ind.better, None, "按比较符");
+                ui.selectable_value(&mut ind.better, None, t("plan.better-by-comparator"));
                 for b in Better::ALL {
                     ui.selectable_value(&mut ind.better, Some(*b), widgets::better_name(*b));
                 }
             });
             ui.end_row();
-            ui.label("类型");
+            ui.label(t("plan.field-kind"));
             ui.horizontal_wrapped(|ui| {
                 for k in Kind::ALL {
                     ui.selectable_value(&mut ind.kind, *k, widgets::kind_name(*k));
                 }
             });
             ui.end_row();
-            ui.label("目标范围");
+            ui.label(t("plan.field-scope"));
             ui.horizontal(|ui| {
                 for sc in Scope::ALL {
                     ui.selectable_value(&mut ind.scope, *sc, widgets::scope_name(*sc));
@@ -460,13 +475,13 @@ fn draft_fields(
                 units,
                 None,
             );
-            ui.label("完成时限");
+            ui.label(t("plan.field-deadline"));
             ui.horizontal(|ui| {
                 let mut text = ind.deadline.map(|d| d.to_string()).unwrap_or_default();
                 let r = ui.add(
                     egui::TextEdit::singleline(&mut text)
                         .desired_width(110.0)
-                        .hint_text("年底")
+                        .hint_text(t("plan.deadline-hint"))
                         .id_salt("draft-deadline"),
                 );
                 if r.changed() {
@@ -585,7 +600,7 @@ fn plan_text(
     // Or a passage pasted (from the document in a word processor).
     .or_else(|| Some(passage.trim().to_string()).filter(|p| !p.is_empty()));
     ui.horizontal(|ui| {
-        let label = ui.label("或粘贴原文");
+        let label = ui.label(t("plan.paste"));
         ui.add(
             egui::TextEdit::singleline(passage)
                 .desired_width(360.0)
@@ -599,12 +614,15 @@ fn plan_text(
             .map(|p| crate::plan_text::indicators_in(p, year, task.as_deref()))
             .unwrap_or_default();
         let label = match (&chosen, found.len()) {
-            (None, _) => "在上方原文中选中含目标的文字，即可据此添加指标。".to_string(),
-            (Some(_), 0) => "所选文字中没有识别出目标，可“添加空白指标”后手工填写。".to_string(),
-            (Some(_), n) => format!("所选文字中识别出 {n} 个指标。"),
+            (None, _) => t("plan.select-hint").to_string(),
+            (Some(_), 0) => t("plan.select-none").to_string(),
+            (Some(_), n) => tf!("plan.select-found", n = n),
         };
         if ui
-            .add_enabled(!found.is_empty(), egui::Button::new("用所选文字添加指标"))
+            .add_enabled(
+                !found.is_empty(),
+                egui::Button::new(t("plan.add-from-selection")),
+            )
             .clicked()
         {
             for ind in found {
