@@ -27,7 +27,8 @@ pub struct Args {
     #[arg(long, value_parser = ["overview", "plan", "indicator", "units", "import", "audit", "meeting", "settings", "welcome"])]
     pub view: Option<String>,
 
-    /// Window only: returns to read into the import preview at start.
+    /// Window only: returns to read into the import preview at start, or a
+    /// plan document (.txt, .docx) to open in its review.
     #[arg(long = "import", value_name = "FILE")]
     pub import_files: Vec<PathBuf>,
 

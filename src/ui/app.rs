@@ -330,6 +330,8 @@ pub struct State {
     pub display_name_edit: Option<String>,
     /// The proposal chosen in the draft review.
     pub draft_selected: Option<usize>,
+    /// Its fields as typed (the proposal's index, the form).
+    pub draft_form: Option<(usize, super::screens::fields::FieldsForm)>,
     /// A passage pasted in the draft review, to add an indicator from.
     pub draft_passage: String,
     /// The units screen shows the catalogue (else the ranking).
@@ -483,6 +485,8 @@ impl App {
                 }
                 Event::Draft(draft, text) => {
                     self.state.draft = Some((*draft, text));
+                    self.state.draft_selected = None;
+                    self.state.draft_form = None;
                     self.settings.last_screen = Screen::Plan;
                 }
                 Event::Read(files) => {
@@ -610,6 +614,7 @@ impl App {
             Command::SaveDraft => {
                 if let Some((draft, text)) = self.state.draft.take() {
                     self.state.draft_selected = None;
+                    self.state.draft_form = None;
                     self.worker.send(jobs::save_plan(draft.into_plan(), text));
                     self.settings.last_screen = Screen::Overview;
                 }
@@ -617,6 +622,7 @@ impl App {
             Command::DiscardDraft => {
                 self.state.draft = None;
                 self.state.draft_selected = None;
+                self.state.draft_form = None;
             }
             Command::Import(c) => self.apply_import(c),
             Command::ConfirmUndo(id) => self.state.confirm_undo = Some(id),

@@ -109,7 +109,10 @@ impl eframe::App for Window {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
         }
-        let import_ready = self.start.import.is_empty() || self.app.state.import.is_some();
+        // What was given to import has arrived: its preview or its draft.
+        let import_ready = self.start.import.is_empty()
+            || self.app.state.import.is_some()
+            || self.app.state.draft.is_some();
         if self.app.loaded_once && !self.app.busy() && import_ready {
             self.settled += 1;
         }
@@ -236,8 +239,16 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
                     cc.egui_ctx.set_theme(egui::Theme::Light);
                 }
                 if !start.import.is_empty() {
-                    app.tx
-                        .run(jobs::read_returns(start.import.clone(), Default::default()));
+                    // As when dropped on the window: a plan document opens
+                    // its review, spreadsheets the import preview.
+                    let (plans, returns): (Vec<_>, Vec<_>) =
+                        start.import.iter().cloned().partition(|p| is_plan_document(p));
+                    if let Some(p) = plans.into_iter().next() {
+                        app.tx.run(jobs::extract_plan(p));
+                    }
+                    if !returns.is_empty() {
+                        app.tx.run(jobs::read_returns(returns, Default::default()));
+                    }
                     app.apply(&cc.egui_ctx);
                 }
                 Ok(Box::new(Window {
@@ -265,4 +276,11 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
         "无法打开窗口（图形渲染器均无法启动）。请确认显卡驱动或远程桌面设置。详情：{}",
         failures.join("；")
     ))
+}
+
+/// A plan document (.txt, .docx) rather than a return.
+pub fn is_plan_document(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("docx"))
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod fields;
 pub mod import;
 pub mod indicator;
 pub mod meeting;
@@ -189,12 +190,9 @@ fn dropped_files(app: &mut App, ui: &mut Ui) {
     if dropped.is_empty() {
         return;
     }
-    let is_plan = |p: &std::path::PathBuf| {
-        p.extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("docx"))
-    };
-    let (plans, returns): (Vec<_>, Vec<_>) = dropped.into_iter().partition(is_plan);
+    let (plans, returns): (Vec<_>, Vec<_>) = dropped
+        .into_iter()
+        .partition(|p| crate::ui::is_plan_document(p));
     if let Some(p) = plans.into_iter().next() {
         app.tx.run(jobs::extract_plan(p));
     }

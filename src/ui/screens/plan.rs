@@ -5,6 +5,7 @@
 use crate::domain::{PlanSection, Role};
 use crate::plan_text::Review;
 use crate::tf;
+use super::fields::{self, FieldsForm};
 use crate::ui::app::{App, Command, CommandSender, TaskForm};
 use crate::ui::i18n::t;
 use crate::ui::widgets;
@@ -218,6 +219,7 @@ fn review(app: &mut App, ui: &mut Ui) {
     let selected = &mut app.state.draft_selected;
     let passage = &mut app.state.draft_passage;
     let task_form = &mut app.state.task_form;
+    let draft_form = &mut app.state.draft_form;
     let Some((draft, text)) = app.state.draft.as_mut() else {
         return;
     };
@@ -270,7 +272,7 @@ fn review(app: &mut App, ui: &mut Ui) {
             .id_salt("draft-fields")
             .max_height(ui.available_height() * 0.55)
             .show(ui, |ui| {
-                let changed = draft_fields(ui, &mut ind, &tasks, &units);
+                let changed = draft_fields(ui, i, &mut ind, draft_form, &tasks, &units);
                 if let Some(path) = ind.task.clone() {
                     draft_task(ui, &mut draft.plan, &path, task_form, &units);
                 }
@@ -377,27 +379,22 @@ fn proposals(ui: &mut Ui, draft: &mut crate::plan_text::PlanDraft, selected: &mu
         });
 }
 
-/// Every field of a proposed indicator. Returns whether one changed.
+/// Every field of a proposed indicator: its task, then the editor a saved
+/// indicator has, on the typed form kept in `form`. Returns whether one
+/// changed.
 fn draft_fields(
     ui: &mut Ui,
+    i: usize,
     ind: &mut crate::domain::PlanIndicator,
+    form: &mut Option<(usize, FieldsForm)>,
     tasks: &[String],
     units: &[String],
 ) -> bool {
-    use crate::domain::{Better, Comparator, Kind, Scope};
     let before = ind.clone();
-    egui::Grid::new("draft-fields")
+    egui::Grid::new("draft-task-row")
         .num_columns(2)
-        .spacing([10.0, 6.0])
+        .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            let label = ui.label(t("plan.field-name"));
-            ui.add(
-                egui::TextEdit::singleline(&mut ind.name)
-                    .desired_width(360.0)
-                    .id_salt("draft-name"),
-            )
-            .labelled_by(label.id);
-            ui.end_row();
             ui.label(t("plan.field-task"));
             egui::ComboBox::from_id_salt("draft-task")
                 .selected_text(ind.task.clone().unwrap_or_else(|| t("plan.no-task").into()))
@@ -409,112 +406,28 @@ fn draft_fields(
                     }
                 });
             ui.end_row();
-            ui.label(t("plan.field-target"));
-            ui.horizontal(|ui| {
-                egui::ComboBox::from_id_salt("draft-comparator")
-                    .selected_text(widgets::comparator_name(ind.comparator))
-                    .show_ui(ui, |ui| {
-                        for c in Comparator::ALL {
-                            ui.selectable_value(
-                                &mut ind.comparator,
-                                *c,
-                                widgets::comparator_name(*c),
-                            );
-                        }
-                    });
-                ui.add(egui::DragValue::new(&mut ind.target).speed(1.0));
-                let mut unit = ind.unit.clone().unwrap_or_default();
-                let label = ui.label(t("plan.field-unit"));
-                if ui
-                    .add(
-                        egui::TextEdit::singleline(&mut unit)
-                            .desired_width(70.0)
-                            .id_salt("draft-unit"),
-                    )
-                    .labelled_by(label.id)
-                    .changed()
-                {
-                    ind.unit = Some(unit).filter(|u| !u.trim().is_empty());
-                }
-            });
-            ui.end_row();
-            ui.label(t("plan.field-max-baseline"));
-            ui.horizontal(|ui| {
-                optional_number(ui, &mut ind.target_max, t("plan.field-max"));
-                optional_number(ui, &mut ind.baseline, t("plan.field-baseline"));
-            });
-            ui.end_row();
-            ui.label(t("plan.field-better"));
-            ui.horizontal(|ui| {
-                ui.selectable_value(&mut ind.better, None, t("plan.better-by-comparator"));
-                for b in Better::ALL {
-                    ui.selectable_value(&mut ind.better, Some(*b), widgets::better_name(*b));
-                }
-            });
-            ui.end_row();
-            ui.label(t("plan.field-kind"));
-            ui.horizontal_wrapped(|ui| {
-                for k in Kind::ALL {
-                    ui.selectable_value(&mut ind.kind, *k, widgets::kind_name(*k));
-                }
-            });
-            ui.end_row();
-            ui.label(t("plan.field-scope"));
-            ui.horizontal(|ui| {
-                for sc in Scope::ALL {
-                    ui.selectable_value(&mut ind.scope, *sc, widgets::scope_name(*sc));
-                }
-            });
-            ui.end_row();
-            widgets::reporting_rows(
-                ui,
-                "draft",
-                &mut ind.aggregation,
-                &mut ind.city_reporter,
-                &mut ind.reporting_units,
-                units,
-                None,
-            );
-            ui.label(t("plan.field-deadline"));
-            ui.horizontal(|ui| {
-                let mut text = ind.deadline.map(|d| d.to_string()).unwrap_or_default();
-                let r = ui.add(
-                    egui::TextEdit::singleline(&mut text)
-                        .desired_width(110.0)
-                        .hint_text(t("plan.deadline-hint"))
-                        .id_salt("draft-deadline"),
-                );
-                if r.changed() {
-                    if text.trim().is_empty() {
-                        ind.deadline = None;
-                    } else if let Ok(d) = text.trim().parse() {
-                        ind.deadline = Some(d);
-                    }
-                }
-            });
-            ui.end_row();
         });
-    *ind != before
-}
-
-/// A number that may be absent, typed as text.
-fn optional_number(ui: &mut Ui, v: &mut Option<f64>, hint: &str) {
-    let mut text = v
-        .map(|x| crate::export::number(x).replace(',', ""))
-        .unwrap_or_default();
-    let r = ui.add(
-        egui::TextEdit::singleline(&mut text)
-            .desired_width(80.0)
-            .hint_text(hint)
-            .id_salt(("draft-number", hint)),
-    );
-    if r.changed() {
-        if text.trim().is_empty() {
-            *v = None;
-        } else if let Ok(x) = text.trim().parse::<f64>() {
-            *v = Some(x);
-        }
+    let f = match form {
+        Some((k, f)) if *k == i => f,
+        slot => &mut slot.insert((i, FieldsForm::of_draft(ind))).1,
+    };
+    if fields::editor(ui, "draft", f, units, None, true) {
+        f.apply_to_draft(ind);
     }
+    let problems = f.check(false).problems;
+    if !problems.is_empty() {
+        ui.label(
+            RichText::new(
+                problems
+                    .iter()
+                    .map(|p| p.words())
+                    .collect::<Vec<_>>()
+                    .join(t("fields.problem-separator")),
+            )
+            .weak(),
+        );
+    }
+    *ind != before
 }
 
 /// The plan's text, the chosen indicator's phrase highlighted; text selected
