@@ -3,10 +3,12 @@
 
 pub use super::command::{Command, CommandSender, ImportCommand, MeetingCommand};
 use super::data::Snapshot;
+use super::i18n::t;
 use super::jobs::{self, Event, ReadFile, Reviewed, Worker};
 use super::screens;
 use crate::domain::{Date, Period, ProgressSettings};
 use crate::plan_text::PlanDraft;
+use crate::tf;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -83,6 +85,20 @@ impl Settings {
             Language::English => en,
         }
     }
+}
+
+/// Items as a list in the window's language (`template`: its words for
+/// a list and one more item, `t("app.list")`): 甲、乙、丙 or A, B, C.
+pub fn join_list<S: AsRef<str>>(items: &[S], template: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        out = if i == 0 {
+            item.as_ref().to_string()
+        } else {
+            crate::domain::words::fill(template, &[("list", &out), ("item", &item.as_ref())])
+        };
+    }
+    out
 }
 
 /// Overview filters.
@@ -502,14 +518,22 @@ impl App {
                     let ok = results.iter().filter(|r| r.1.is_ok()).count();
                     let failed: Vec<String> = results
                         .iter()
-                        .filter_map(|(f, r)| r.as_ref().err().map(|e| format!("{f}：{e}")))
+                        .filter_map(|(f, r)| {
+                            r.as_ref()
+                                .err()
+                                .map(|e| tf!("app.file-not-imported", file = f, error = e))
+                        })
                         .collect();
                     self.state.message = Some((
                         failed.is_empty(),
                         if failed.is_empty() {
-                            format!("已导入 {ok} 个文件。")
+                            tf!("app.imported", n = ok)
                         } else {
-                            format!("已导入 {ok} 个文件；未导入：{}", failed.join("；"))
+                            tf!(
+                                "app.imported-some",
+                                n = ok,
+                                failed = join_list(&failed, t("app.failures-list"))
+                            )
                         },
                     ));
                     if failed.is_empty() {
@@ -526,7 +550,7 @@ impl App {
                     self.select_plan(Some(id));
                 }
                 Event::Failed(msg) => self.state.message = Some((false, msg)),
-                Event::Cancelled => self.state.message = Some((true, "已取消。".into())),
+                Event::Cancelled => self.state.message = Some((true, t("app.cancelled").into())),
             }
             self.worker.running = self.worker.running.saturating_sub(1);
             if !self.worker.busy() {
@@ -629,18 +653,23 @@ impl App {
             Command::CancelUndo => self.state.confirm_undo = None,
             Command::SaveProgressSettings(p) => match p.validate() {
                 Ok(()) => self.worker.send(jobs::save_progress_settings(p)),
-                Err(e) => self.state.message = Some((false, format!("设置无效：{e}"))),
+                Err(e) => {
+                    self.state.message = Some((false, tf!("app.invalid-settings", error = e)))
+                }
             },
             Command::SetAsOf(d) => {
                 self.state.as_of = d;
                 self.reload();
             }
-            Command::SetLanguage(l) => self.settings.language = l,
+            Command::SetLanguage(l) => {
+                self.settings.language = l;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Title(l.t("app.window-title").into()));
+            }
             Command::CloseBulletin => self.state.bulletin = None,
             Command::CopyBulletin => {
                 if let Some(text) = &self.state.bulletin {
                     ctx.copy_text(text.clone());
-                    self.state.message = Some((true, "通报已复制，可直接粘贴到会议纪要。".into()));
+                    self.state.message = Some((true, t("app.bulletin-copied").into()));
                 }
             }
             Command::Cancel => self.worker.cancel(),
@@ -674,11 +703,7 @@ impl App {
                 Some(paths) => return self.chosen(ctx, request, paths),
                 None => {
                     self.settings.in_window_files = true;
-                    self.state.message = Some((
-                        true,
-                        "系统的文件选择窗口无法打开，已改用台账自带的文件选择窗口（可在“设置”中更改）。"
-                            .into(),
-                    ));
+                    self.state.message = Some((true, t("app.desktop-chooser-failed").into()));
                 }
             }
         }
@@ -768,7 +793,7 @@ impl App {
                     let r = f.result.rows.remove(row);
                     f.result.rejects.push(crate::returns::Reject {
                         row: r.row,
-                        why: "dropped: 已由用户移除".into(),
+                        why: format!("dropped: {}", t("app.row-dropped")),
                         unmatched: None,
                     });
                 }
@@ -856,7 +881,7 @@ impl App {
         row.indicator = ind.name.clone();
         row.code = ind.code.clone();
         row.status = "accepted";
-        row.why = "已手动对应".into();
+        row.why = t("app.matched-by-hand").into();
         if !row.source_name.is_empty() && row.source_name != ind.name {
             review.aliases[file].push((row.source_name.clone(), ind.id));
         }

@@ -7,6 +7,8 @@
 //! use it from then on. It can also be chosen in the settings.
 
 use super::command::Command;
+use crate::tf;
+use crate::ui::i18n::t;
 use egui::RichText;
 use std::path::{Path, PathBuf};
 
@@ -150,11 +152,11 @@ impl Picker {
     fn places() -> Vec<(String, PathBuf)> {
         let mut out = Vec::new();
         if let Some(u) = directories::UserDirs::new() {
-            out.push(("主目录".to_string(), u.home_dir().to_path_buf()));
+            out.push((t("files.home").to_string(), u.home_dir().to_path_buf()));
             for (name, p) in [
-                ("桌面", u.desktop_dir()),
-                ("文档", u.document_dir()),
-                ("下载", u.download_dir()),
+                (t("files.desktop"), u.desktop_dir()),
+                (t("files.documents"), u.document_dir()),
+                (t("files.downloads"), u.download_dir()),
             ] {
                 if let Some(p) = p {
                     out.push((name.to_string(), p.to_path_buf()));
@@ -219,7 +221,7 @@ impl Picker {
                     }
                 });
                 ui.horizontal(|ui| {
-                    if ui.button("上一级").clicked()
+                    if ui.button(t("files.up")).clicked()
                         && let Some(parent) = self.dir.parent().map(Path::to_path_buf)
                     {
                         self.go(parent);
@@ -244,7 +246,7 @@ impl Picker {
                     .show(ui, |ui| match &listing {
                         Err(e) => {
                             ui.label(
-                                RichText::new(format!("无法打开该文件夹：{e}"))
+                                RichText::new(tf!("files.cannot-open", error = e))
                                     .color(egui::Color32::from_rgb(0xc6, 0x28, 0x28)),
                             );
                         }
@@ -286,33 +288,41 @@ impl Picker {
                                 }
                             }
                             if dirs.is_empty() && files.is_empty() {
-                                ui.label(RichText::new("（此文件夹中没有可选的文件）").weak());
+                                ui.label(RichText::new(t("files.nothing-here")).weak());
                             }
                         }
                     });
                 ui.separator();
                 ui.horizontal(|ui| {
                     if !self.request.multiple {
-                        ui.label(if saving { "保存为" } else { "文件" });
+                        ui.label(if saving {
+                            t("files.save-as")
+                        } else {
+                            t("files.file")
+                        });
                         ui.add(
                             egui::TextEdit::singleline(&mut self.name)
                                 .desired_width(360.0)
                                 .id_salt("picker-name"),
                         );
                     } else {
-                        ui.label(format!("已选 {} 个文件", self.ticked.len()));
+                        ui.label(tf!("files.ticked", n = self.ticked.len()));
                     }
                     let chosen = self.chosen();
                     if ui
                         .add_enabled(
                             !chosen.is_empty(),
-                            egui::Button::new(if saving { "保存" } else { "打开" }),
+                            egui::Button::new(if saving {
+                                t("files.save")
+                            } else {
+                                t("files.open")
+                            }),
                         )
                         .clicked()
                     {
                         outcome = Picked::Chosen(chosen);
                     }
-                    if ui.button("取消").clicked() {
+                    if ui.button(t("common.cancel")).clicked() {
                         outcome = Picked::Cancelled;
                     }
                 });

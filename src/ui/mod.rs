@@ -188,6 +188,12 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
     } else {
         [eframe::Renderer::Wgpu, eframe::Renderer::Glow]
     };
+    // The words before the first frame (the window's title, a failure to
+    // open it) in the language asked for on the command line.
+    if let Some(l) = start.language {
+        i18n::set_language(l);
+    }
+    let title = i18n::t("app.window-title");
     let mut failures = Vec::new();
     let shot_error: Arc<std::sync::Mutex<Option<String>>> = Default::default();
     for renderer in order {
@@ -196,7 +202,7 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
             // A screenshot run must not move the user's saved window.
             persist_window: start.screenshot.is_none(),
             viewport: egui::ViewportBuilder::default()
-                .with_title("台账 Taizhang")
+                .with_title(title)
                 .with_inner_size([1280.0, 800.0])
                 .with_min_inner_size([800.0, 500.0])
                 .with_icon(icon().unwrap_or_default()),
@@ -222,6 +228,11 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
                 }
                 if let Some(l) = start.language {
                     settings.language = l;
+                }
+                if settings.language.t("app.window-title") != title {
+                    cc.egui_ctx.send_viewport_cmd(egui::ViewportCommand::Title(
+                        settings.language.t("app.window-title").into(),
+                    ));
                 }
                 let ctx = cc.egui_ctx.clone();
                 let mut app = App::open_at(
@@ -265,16 +276,16 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
         ) {
             Ok(()) => {
                 return match shot_error.lock().expect("screenshot error slot").take() {
-                    Some(e) => Err(format!("截图未能保存：{e}")),
+                    Some(e) => Err(crate::tf!("app.screenshot-failed", error = e)),
                     None => Ok(()),
                 };
             }
             Err(e) => failures.push(format!("{renderer:?}: {e}")),
         }
     }
-    Err(format!(
-        "无法打开窗口（图形渲染器均无法启动）。请确认显卡驱动或远程桌面设置。详情：{}",
-        failures.join("；")
+    Err(crate::tf!(
+        "app.no-renderer",
+        details = app::join_list(&failures, i18n::t("app.failures-list"))
     ))
 }
 

@@ -5,16 +5,15 @@
 //! aliases, or merge it into another unit that turns out to be the same.
 
 use crate::domain::UnitKind;
-use crate::ui::app::{App, Command, UnitForm};
+use crate::tf;
+use crate::ui::app::{App, Command, UnitForm, join_list};
 use crate::ui::files::FileRequest;
+use crate::ui::i18n::t;
 use crate::ui::jobs;
 use egui::{RichText, Ui};
 
 fn kind_name(k: UnitKind) -> &'static str {
-    match k {
-        UnitKind::District => "区县",
-        UnitKind::Department => "部门",
-    }
+    t(k.key())
 }
 
 pub fn show(app: &mut App, ui: &mut Ui) {
@@ -24,10 +23,10 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     let tx = app.tx.clone();
     let form = app.state.unit_form.get_or_insert_with(UnitForm::default);
     ui.horizontal(|ui| {
-        ui.heading("单位名录");
-        ui.label(RichText::new(format!("{} 个单位", data.units.len())).weak());
+        ui.heading(t("catalogue.title"));
+        ui.label(RichText::new(tf!("catalogue.count", n = data.units.len())).weak());
         ui.separator();
-        let label = ui.label("新单位");
+        let label = ui.label(t("catalogue.new-unit"));
         ui.add(
             egui::TextEdit::singleline(&mut form.new_name)
                 .desired_width(200.0)
@@ -40,7 +39,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         if ui
             .add_enabled(
                 !form.new_name.trim().is_empty(),
-                egui::Button::new("添加单位"),
+                egui::Button::new(t("catalogue.add-unit")),
             )
             .clicked()
         {
@@ -52,20 +51,23 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         }
         ui.separator();
         if ui
-            .button("导入名录…")
-            .on_hover_text("JSON，或含“单位名称、类型、别名”列的表格；已有的单位只补充别名和类型")
+            .button(t("catalogue.import"))
+            .on_hover_text(t("catalogue.import-hover"))
             .clicked()
         {
             tx.send(Command::PickFile(FileRequest::open(
-                "导入单位名录",
-                ("单位名录", &["json", "xlsx", "xls", "xlsm", "ods", "csv"]),
+                t("catalogue.import-title"),
+                (
+                    t("catalogue.import-filter"),
+                    &["json", "xlsx", "xls", "xlsm", "ods", "csv"],
+                ),
                 |path| Command::Run(jobs::unit_change(jobs::UnitChange::Import(path))),
             )));
         }
     });
     ui.separator();
     if data.units.is_empty() {
-        ui.label("名录中还没有单位：请导入名录，或逐个添加。计划中的责任单位、报表中的填报单位都按名录识别。");
+        ui.label(t("catalogue.empty"));
         return;
     }
     ui.columns(2, |cols| {
@@ -78,9 +80,9 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     .striped(true)
                     .num_columns(3)
                     .show(ui, |ui| {
-                        ui.strong("单位");
-                        ui.strong("类型");
-                        ui.strong("别名");
+                        ui.strong(t("catalogue.col-unit"));
+                        ui.strong(t("catalogue.col-kind"));
+                        ui.strong(t("catalogue.col-aliases"));
                         ui.end_row();
                         for u in &data.units {
                             if ui
@@ -96,7 +98,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                                 form.merge_into = None;
                             }
                             ui.label(kind_name(u.kind));
-                            ui.label(RichText::new(u.aliases.join("、")).weak());
+                            ui.label(RichText::new(join_list(&u.aliases, t("app.list"))).weak());
                             ui.end_row();
                         }
                     });
@@ -107,9 +109,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             .as_ref()
             .and_then(|n| data.units.iter().find(|u| &u.name == n))
         else {
-            ui.label(
-                RichText::new("在左侧选择一个单位，即可改名、改类型、管理别名或合并。").weak(),
-            );
+            ui.label(RichText::new(t("catalogue.choose")).weak());
             return;
         };
         ui.heading(&unit.name);
@@ -117,7 +117,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
-                let label = ui.label("名称");
+                let label = ui.label(t("catalogue.name"));
                 ui.horizontal(|ui| {
                     ui.add(
                         egui::TextEdit::singleline(&mut form.rename)
@@ -127,8 +127,8 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     .labelled_by(label.id);
                     let changed = !form.rename.trim().is_empty() && form.rename.trim() != unit.name;
                     if ui
-                        .add_enabled(changed, egui::Button::new("改名"))
-                        .on_hover_text("原名称保留为别名，旧报表仍能识别")
+                        .add_enabled(changed, egui::Button::new(t("catalogue.rename")))
+                        .on_hover_text(t("catalogue.rename-hover"))
                         .clicked()
                     {
                         tx.run(jobs::unit_change(jobs::UnitChange::Rename(
@@ -139,7 +139,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     }
                 });
                 ui.end_row();
-                ui.label("类型");
+                ui.label(t("catalogue.kind"));
                 ui.horizontal(|ui| {
                     for k in UnitKind::ALL {
                         if ui
@@ -155,12 +155,12 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     }
                 });
                 ui.end_row();
-                ui.label("别名");
+                ui.label(t("catalogue.aliases"));
                 ui.vertical(|ui| {
                     for a in &unit.aliases {
                         ui.horizontal(|ui| {
                             ui.label(a);
-                            if ui.small_button("删除").clicked() {
+                            if ui.small_button(t("catalogue.remove-alias")).clicked() {
                                 tx.run(jobs::unit_change(jobs::UnitChange::Alias(
                                     unit.name.clone(),
                                     a.clone(),
@@ -173,13 +173,13 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         ui.add(
                             egui::TextEdit::singleline(&mut form.alias)
                                 .desired_width(160.0)
-                                .hint_text("如：张店")
+                                .hint_text(t("catalogue.alias-hint"))
                                 .id_salt("unit-alias"),
                         );
                         if ui
                             .add_enabled(
                                 !form.alias.trim().is_empty(),
-                                egui::Button::new("添加别名"),
+                                egui::Button::new(t("catalogue.add-alias")),
                             )
                             .clicked()
                         {
@@ -193,14 +193,14 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     });
                 });
                 ui.end_row();
-                ui.label("合并到");
+                ui.label(t("catalogue.merge-into"));
                 ui.vertical(|ui| {
                     ui.horizontal(|ui| {
                         egui::ComboBox::from_id_salt("merge-into")
                             .selected_text(
                                 form.merge_into
                                     .as_deref()
-                                    .unwrap_or("（选择同一单位的另一条目）"),
+                                    .unwrap_or(t("catalogue.merge-choose")),
                             )
                             .width(220.0)
                             .show_ui(ui, |ui| {
@@ -213,7 +213,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                                 }
                             });
                         if let Some(into) = form.merge_into.clone()
-                            && ui.button("合并").clicked()
+                            && ui.button(t("catalogue.merge")).clicked()
                         {
                             tx.run(jobs::unit_change(jobs::UnitChange::Merge(
                                 unit.name.clone(),
@@ -224,12 +224,9 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         }
                     });
                     ui.label(
-                        RichText::new(format!(
-                            "“{}”的数据、批次、分解目标和别名并入所选单位，名称保留为别名。",
-                            unit.name
-                        ))
-                        .weak()
-                        .small(),
+                        RichText::new(tf!("catalogue.merge-explained", unit = unit.name))
+                            .weak()
+                            .small(),
                     );
                 });
                 ui.end_row();

@@ -2,7 +2,9 @@
 //! location, backup now.
 
 use crate::domain::{Date, Period};
-use crate::ui::app::{App, Command, Language};
+use crate::tf;
+use crate::ui::app::{App, Command, Language, join_list};
+use crate::ui::i18n::t;
 use crate::ui::jobs;
 use crate::ui::widgets;
 use egui::{RichText, Ui};
@@ -12,7 +14,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         return;
     };
     let s = app.settings.clone();
-    ui.heading(s.tr("设置", "Settings"));
+    ui.heading(t("nav.settings"));
     ui.add_space(8.0);
     let edit = app
         .state
@@ -23,74 +25,70 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         .num_columns(2)
         .spacing([24.0, 10.0])
         .show(ui, |ui| {
-            ui.label(s.tr("界面语言", "Language"));
+            ui.label(t("settings.language"));
             ui.horizontal(|ui| {
                 if ui
-                    .selectable_label(s.language == Language::Chinese, "中文")
+                    .selectable_label(
+                        s.language == Language::Chinese,
+                        Language::Chinese.t("settings.language-chinese"),
+                    )
                     .clicked()
                 {
                     tx.send(Command::SetLanguage(Language::Chinese));
                 }
                 if ui
-                    .selectable_label(s.language == Language::English, "English")
+                    .selectable_label(
+                        s.language == Language::English,
+                        Language::English.t("settings.language-english"),
+                    )
                     .clicked()
                 {
                     tx.send(Command::SetLanguage(Language::English));
                 }
             });
             ui.end_row();
-            ui.label(s.tr(
-                "正常推进：完成率不低于序时进度减",
-                "On track within (points)",
-            ));
+            ui.label(t("settings.on-track"));
             ui.add(
                 egui::DragValue::new(&mut edit.on_track_pp)
                     .range(0.0..=50.0)
-                    .suffix(" 个百分点"),
+                    .suffix(t("settings.points-suffix")),
             );
             ui.end_row();
-            ui.label(s.tr(
-                "进度滞后：完成率不低于序时进度减",
-                "Lagging within (points)",
-            ));
+            ui.label(t("settings.lagging"));
             ui.add(
                 egui::DragValue::new(&mut edit.lagging_pp)
                     .range(0.0..=100.0)
-                    .suffix(" 个百分点"),
+                    .suffix(t("settings.points-suffix")),
             );
             ui.end_row();
-            ui.label(s.tr("临期提醒：截止前", "Due-soon window"));
+            ui.label(t("settings.due-soon"));
             ui.add(
                 egui::DragValue::new(&mut edit.due_soon_days)
                     .range(0..=120)
-                    .suffix(" 天"),
+                    .suffix(t("settings.days-suffix")),
             );
             ui.end_row();
-            ui.label(s.tr("报送周期", "Reporting cycle"));
+            ui.label(t("settings.cycle"));
             ui.horizontal(|ui| {
                 use crate::domain::Cycle;
-                for (c, zh, en) in [
-                    (Cycle::Monthly, "按月", "Monthly"),
-                    (Cycle::Quarterly, "按季度", "Quarterly"),
-                    (Cycle::HalfYearly, "按半年", "Half-yearly"),
-                ] {
-                    ui.selectable_value(&mut edit.cycle, c, s.tr(zh, en));
+                for c in [Cycle::Monthly, Cycle::Quarterly, Cycle::HalfYearly] {
+                    ui.selectable_value(&mut edit.cycle, c, t(c.key()));
                 }
             });
             ui.end_row();
-            ui.label(s.tr("报送期限：次月", "Due on day"));
+            ui.label(t("settings.due-day"));
             ui.add(
                 egui::DragValue::new(&mut edit.due_day)
                     .range(1..=31)
-                    .suffix(s.tr(" 日前", " of the next month")),
+                    .suffix(t("settings.due-day-suffix")),
             );
             ui.end_row();
             ui.label("");
-            if ui.button(s.tr("保存", "Save")).clicked() {
+            if ui.button(t("settings.save")).clicked() {
                 tx.send(Command::SaveProgressSettings(edit.clone()));
             }
             ui.end_row();
-            ui.label(s.tr("期别锁定", "Period locks"));
+            ui.label(t("settings.period-locks"));
             ui.horizontal(|ui| {
                 let year = data
                     .plan
@@ -107,12 +105,12 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     .selected_text(widgets::period(*pick))
                     .show_ui(ui, |ui| {
                         for m in months {
-                            let locked = if data.locked.contains(&m) {
-                                "（已锁定）"
+                            let name = if data.locked.contains(&m) {
+                                tf!("settings.period-locked", period = widgets::period(m))
                             } else {
-                                ""
+                                widgets::period(m)
                             };
-                            ui.selectable_value(pick, m, format!("{}{locked}", widgets::period(m)));
+                            ui.selectable_value(pick, m, name);
                         }
                     });
                 let chosen = *pick;
@@ -122,21 +120,24 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             ui.label("");
             ui.label(
                 RichText::new(if data.locked.is_empty() {
-                    "目前没有锁定的期别。".to_string()
+                    t("settings.none-locked").to_string()
                 } else {
-                    format!(
-                        "已锁定：{}",
-                        data.locked
-                            .iter()
-                            .map(|p| widgets::period(*p))
-                            .collect::<Vec<_>>()
-                            .join("、")
+                    tf!(
+                        "settings.locked-list",
+                        periods = join_list(
+                            &data
+                                .locked
+                                .iter()
+                                .map(|p| widgets::period(*p))
+                                .collect::<Vec<_>>(),
+                            t("app.list")
+                        )
                     )
                 })
                 .weak(),
             );
             ui.end_row();
-            ui.label(s.tr("统计截至日期", "As-of date"));
+            ui.label(t("settings.as-of"));
             ui.horizontal(|ui| {
                 ui.add(
                     egui::TextEdit::singleline(&mut app.state.as_of_text)
@@ -144,53 +145,42 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         .hint_text("2023-06-30")
                         .id_salt("as-of"),
                 );
-                if ui.button(s.tr("应用", "Apply")).clicked() {
+                if ui.button(t("settings.apply")).clicked() {
                     match app.state.as_of_text.trim().parse::<Date>() {
                         Ok(d) => tx.send(Command::SetAsOf(Some(d))),
-                        Err(_) => tx.send(Command::Message(
-                            false,
-                            s.tr("日期格式应为 2023-06-30。", "Write the date as 2023-06-30.")
-                                .into(),
-                        )),
+                        Err(_) => {
+                            tx.send(Command::Message(false, t("settings.date-format").into()))
+                        }
                     }
                 }
-                if ui
-                    .button(s.tr(
-                        "恢复默认（今天，年度结束后为年末）",
-                        "Default (today, or the year's end)",
-                    ))
-                    .clicked()
-                {
+                if ui.button(t("settings.as-of-default")).clicked() {
                     tx.send(Command::SetAsOf(None));
                 }
             });
             ui.end_row();
-            ui.label(s.tr("数据库位置", "Database"));
+            ui.label(t("settings.database"));
             ui.horizontal(|ui| {
                 ui.label(RichText::new(app.db.display().to_string()).monospace());
-                if ui
-                    .button(s.tr("打开其他数据库…", "Open another…"))
-                    .clicked()
-                {
+                if ui.button(t("settings.open-another")).clicked() {
                     tx.send(Command::PickFile(crate::ui::files::FileRequest::open(
-                        "打开台账数据库",
-                        ("台账数据库", &["sqlite3", "db", "sqlite"]),
+                        t("settings.open-title"),
+                        (t("settings.database-filter"), &["sqlite3", "db", "sqlite"]),
                         Command::OpenDatabase,
                     )));
                 }
             });
             ui.end_row();
-            ui.label(s.tr("备份", "Backup"));
-            if ui.button(s.tr("立即备份…", "Back up now…")).clicked() {
+            ui.label(t("settings.backup"));
+            if ui.button(t("settings.back-up-now")).clicked() {
                 tx.send(Command::PickFile(crate::ui::files::FileRequest::save(
-                    "备份台账",
-                    &[("台账数据库", &["sqlite3"])],
-                    format!("台账备份-{}.sqlite3", crate::cli::today()),
+                    t("settings.backup-title"),
+                    &[(t("settings.database-filter"), &["sqlite3"])],
+                    tf!("settings.backup-file", date = crate::cli::today()),
                     |path| Command::Run(jobs::backup(path)),
                 )));
             }
             ui.end_row();
-            ui.label(s.tr("操作人姓名", "Your name"));
+            ui.label(t("settings.display-name"));
             ui.horizontal(|ui| {
                 let name = app
                     .state
@@ -199,32 +189,32 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 ui.add(
                     egui::TextEdit::singleline(name)
                         .desired_width(160.0)
-                        .hint_text(s.tr("如：张三", "e.g. Zhang San"))
+                        .hint_text(t("settings.display-name-hint"))
                         .id_salt("display-name"),
                 );
                 if ui
                     .add_enabled(
                         *name != s.display_name,
-                        egui::Button::new(s.tr("保存", "Save")),
+                        egui::Button::new(t("settings.save")),
                     )
-                    .on_hover_text("写入修改记录（留痕）的操作人，系统账户名附在其后")
+                    .on_hover_text(t("settings.display-name-hover"))
                     .clicked()
                 {
                     tx.send(Command::SetDisplayName(name.trim().to_string()));
                 }
             });
             ui.end_row();
-            ui.label(s.tr("文件选择窗口", "File chooser"));
+            ui.label(t("settings.file-chooser"));
             ui.horizontal(|ui| {
                 if ui
-                    .selectable_label(!s.in_window_files, s.tr("系统", "The desktop's"))
+                    .selectable_label(!s.in_window_files, t("settings.desktop-chooser"))
                     .clicked()
                 {
                     tx.send(Command::SetInWindowFiles(false));
                 }
                 if ui
-                    .selectable_label(s.in_window_files, s.tr("台账自带", "Taizhang's own"))
-                    .on_hover_text("系统没有文件选择服务时（部分国产桌面、远程桌面）使用")
+                    .selectable_label(s.in_window_files, t("settings.own-chooser"))
+                    .on_hover_text(t("settings.own-chooser-hover"))
                     .clicked()
                 {
                     tx.send(Command::SetInWindowFiles(true));

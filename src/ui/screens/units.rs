@@ -3,15 +3,21 @@
 //! not reported the period due (催报), and the template for the period
 //! being filled in.
 
-use crate::ui::app::{App, Command};
+use crate::tf;
+use crate::ui::app::{App, Command, join_list};
+use crate::ui::i18n::t;
 use crate::ui::jobs;
 use crate::ui::widgets;
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-/// The rank change with its colour: up green, down red.
+/// The rank change with its colour: up green, down red; new in the
+/// ranking: 新.
 pub fn rank_change(rank: usize, previous: Option<usize>) -> (String, Color32) {
-    let text = crate::export::ranking::change(rank, previous);
+    let text = match previous {
+        None => t("units.rank-new").to_string(),
+        Some(_) => crate::export::ranking::change(rank, previous),
+    };
     let color = match previous {
         Some(p) if p > rank => Color32::from_rgb(0x2e, 0x7d, 0x32),
         Some(p) if p < rank => Color32::from_rgb(0xe5, 0x39, 0x35),
@@ -23,13 +29,13 @@ pub fn rank_change(rank: usize, previous: Option<usize>) -> (String, Color32) {
 pub fn show(app: &mut App, ui: &mut Ui) {
     ui.horizontal(|ui| {
         if ui
-            .selectable_label(!app.state.catalogue, "排名与报送")
+            .selectable_label(!app.state.catalogue, t("units.tab-ranking"))
             .clicked()
         {
             app.state.catalogue = false;
         }
         if ui
-            .selectable_label(app.state.catalogue, "单位名录")
+            .selectable_label(app.state.catalogue, t("units.tab-catalogue"))
             .clicked()
         {
             app.state.catalogue = true;
@@ -51,14 +57,8 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     let mut template = None;
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
-        ui.heading("单位排名（晾晒）");
-        ui.label(
-            RichText::new(format!(
-                "截至 {}。已报送的单位按其各项指标平均完成率排名；箭头为较上月名次变化。",
-                data.as_of
-            ))
-            .weak(),
-        );
+        ui.heading(t("units.ranking-title"));
+        ui.label(RichText::new(tf!("units.ranking-explained", date = data.as_of)).weak());
         TableBuilder::new(ui)
             .id_salt("ranking")
             .striped(true)
@@ -69,9 +69,15 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             .column(Column::exact(70.0))
             .max_scroll_height(360.0)
             .header(22.0, |mut h| {
-                for t in ["名次", "变化", "单位", "平均完成率", "已报指标"] {
+                for label in [
+                    t("units.col-rank"),
+                    t("units.col-change"),
+                    t("units.col-unit"),
+                    t("units.col-average"),
+                    t("units.col-reported"),
+                ] {
                     h.col(|ui| {
-                        ui.strong(t);
+                        ui.strong(label);
                     });
                 }
             })
@@ -82,8 +88,8 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         ui.label(r.rank.to_string());
                     });
                     row.col(|ui| {
-                        let (t, c) = rank_change(r.rank, r.previous_rank);
-                        ui.label(RichText::new(t).color(c));
+                        let (text, c) = rank_change(r.rank, r.previous_rank);
+                        ui.label(RichText::new(text).color(c));
                     });
                     row.col(|ui| {
                         let chosen = app.state.selected_unit.as_deref() == Some(r.unit.as_str());
@@ -102,10 +108,10 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         if !ranking.not_reported.is_empty() {
             ui.add_space(8.0);
             ui.label(
-                RichText::new(format!(
-                    "尚无任何报送、不参与排名（{}个）：{}",
-                    ranking.not_reported.len(),
-                    ranking.not_reported.join("、")
+                RichText::new(tf!(
+                    "units.not-ranked",
+                    n = ranking.not_reported.len(),
+                    units = join_list(&ranking.not_reported, t("app.list"))
                 ))
                 .color(Color32::from_rgb(0xe5, 0x39, 0x35)),
             );
@@ -122,9 +128,12 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             .find(|r| app.state.selected_unit.as_deref() == Some(r.unit.as_str()))
         {
             ui.horizontal(|ui| {
-                ui.heading(format!("{} 的指标", r.unit));
+                ui.heading(tf!("units.unit-indicators", unit = r.unit));
                 if ui
-                    .button(format!("导出{}填报模板…", widgets::period(period)))
+                    .button(tf!(
+                        "units.export-template",
+                        period = widgets::period(period)
+                    ))
                     .clicked()
                 {
                     template = Some((r.unit.clone(), period));
@@ -135,8 +144,14 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 .max_height(300.0)
                 .show(ui, |ui| {
                     egui::Grid::new("unit-lines").striped(true).show(ui, |ui| {
-                        for h in ["指标", "实际", "单位目标", "完成率", "状态"] {
-                            ui.strong(h);
+                        for label in [
+                            t("units.col-indicator"),
+                            t("units.col-actual"),
+                            t("units.col-target"),
+                            t("units.col-completion"),
+                            t("units.col-status"),
+                        ] {
+                            ui.strong(label);
                         }
                         ui.end_row();
                         for (name, actual, target, completion, status) in &r.lines {
@@ -159,21 +174,28 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         }
         match plan.status.period_due {
             Some(p) => {
-                ui.heading(format!("{} 未报送单位", widgets::period(p)));
+                ui.heading(tf!(
+                    "units.not-reported-period",
+                    period = widgets::period(p)
+                ));
                 ui.label(
-                    RichText::new(format!(
-                        "截至 {}，{}的进展情况已到报送期限（{}）。",
-                        data.as_of,
-                        widgets::period(p),
-                        crate::domain::reporting::due_date(p, data.settings.due_day)
+                    RichText::new(tf!(
+                        "units.period-due",
+                        date = data.as_of,
+                        period = widgets::period(p),
+                        due = crate::domain::reporting::due_date(p, data.settings.due_day)
                     ))
                     .weak(),
                 );
                 if plan.status.not_reported.is_empty() {
-                    ui.label("应报单位均已报送。");
+                    ui.label(t("units.all-reported"));
                 } else {
                     ui.label(
-                        RichText::new(format!("{} 个：", plan.status.not_reported.len())).strong(),
+                        RichText::new(tf!(
+                            "units.not-reported-count",
+                            n = plan.status.not_reported.len()
+                        ))
+                        .strong(),
                     );
                     for u in &plan.status.not_reported {
                         ui.label(
@@ -184,25 +206,22 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 }
             }
             None => {
-                ui.heading("未报送单位");
-                ui.label(format!(
-                    "截至 {}，本年度还没有到期应报送的期别。",
-                    data.as_of
-                ));
+                ui.heading(t("units.not-reported"));
+                ui.label(tf!("units.nothing-due", date = data.as_of));
             }
         }
     });
     if let Some((unit, period)) = template {
-        let name = format!(
-            "{}_{}年{}月_填报模板.xlsx",
-            unit,
-            period.year(),
-            period.month()
+        let name = tf!(
+            "units.template-file",
+            unit = unit,
+            year = period.year(),
+            month = period.month()
         );
         app.tx
             .send(Command::PickFile(crate::ui::files::FileRequest::save(
-                "导出填报模板",
-                &[("Excel 工作簿", &["xlsx"])],
+                t("units.template-title"),
+                &[(t("units.excel-filter"), &["xlsx"])],
                 name,
                 move |path| Command::Run(jobs::export_template(path, unit, period)),
             )));
