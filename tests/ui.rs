@@ -555,7 +555,14 @@ fn a_plan_document_is_reviewed_then_saved() {
     press(&mut h, &second);
     assert_eq!(h.state().state.draft_selected, Some(1));
     // The typed form of the chosen proposal (the editor a saved indicator has).
-    h.state_mut().state.draft_form.as_mut().unwrap().1.name.clear();
+    h.state_mut()
+        .state
+        .draft_form
+        .as_mut()
+        .unwrap()
+        .1
+        .name
+        .clear();
     h.get_by_label("名称").focus();
     h.run_steps(1);
     h.get_by_label("名称").type_text("改过的指标名称");

@@ -252,8 +252,11 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
                 if !start.import.is_empty() {
                     // As when dropped on the window: a plan document opens
                     // its review, spreadsheets the import preview.
-                    let (plans, returns): (Vec<_>, Vec<_>) =
-                        start.import.iter().cloned().partition(|p| is_plan_document(p));
+                    let (plans, returns): (Vec<_>, Vec<_>) = start
+                        .import
+                        .iter()
+                        .cloned()
+                        .partition(|p| is_plan_document(p));
                     if let Some(p) = plans.into_iter().next() {
                         app.tx.run(jobs::extract_plan(p));
                     }

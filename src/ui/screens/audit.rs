@@ -255,12 +255,12 @@ fn task_change(l: &crate::store::AuditEntry) -> String {
         }
         let units = crate::store::units_from_text(v);
         let names = |role| {
-            units
+            let names: Vec<&str> = units
                 .iter()
                 .filter(|u| u.role == role)
                 .map(|u| u.name.as_str())
-                .collect::<Vec<_>>()
-                .join(t("plan.list-separator"))
+                .collect();
+            crate::ui::app::join_list(&names, t("app.list"))
         };
         tf!(
             "audit.task-units",

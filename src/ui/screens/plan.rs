@@ -2,10 +2,10 @@
 //! progress text of each task's indicators; and the review of an extracted
 //! draft before it is saved (accept, edit, drop each indicator).
 
+use super::fields::{self, FieldsForm};
 use crate::domain::{PlanSection, Role};
 use crate::plan_text::Review;
 use crate::tf;
-use super::fields::{self, FieldsForm};
 use crate::ui::app::{App, Command, CommandSender, TaskForm};
 use crate::ui::i18n::t;
 use crate::ui::widgets;
@@ -146,7 +146,7 @@ fn section_ui(
                             ui.label(
                                 RichText::new(crate::domain::words::fill(
                                     words,
-                                    &[("names", &names.join(t("plan.list-separator")))],
+                                    &[("names", &crate::ui::app::join_list(&names, t("app.list")))],
                                 ))
                                 .weak(),
                             );
