@@ -10,6 +10,7 @@
 use crate::domain::Period;
 use crate::export::chart::{ChartData, Scale, colour};
 use crate::store::IndicatorStatus;
+use crate::tf;
 use crate::ui::app::{
     App, Command, CommandSender, FigureForm, IndicatorForm, IndicatorTab, TargetForm,
 };
@@ -36,7 +37,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         .rev()
         .max_by_key(|i| plan.series.get(&i.id).map_or(0, Vec::len))
     else {
-        ui.label("该计划没有指标。");
+        ui.label(t("indicator.no-indicators"));
         return;
     };
     let id = app
@@ -85,14 +86,17 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     });
     ui.horizontal(|ui| {
         if ui
-            .button("保存图表…")
-            .on_hover_text("保存为 PNG 或 SVG 图片，含标题、目标、截至日期与图例，可直接打印")
+            .button(t("indicator.save-chart"))
+            .on_hover_text(t("indicator.save-chart-hover"))
             .clicked()
         {
             let code = i.code.clone();
             tx.send(Command::PickFile(crate::ui::files::FileRequest::save(
-                "保存图表",
-                &[("PNG 图片", &["png"]), ("SVG 矢量图", &["svg"])],
+                t("indicator.save-chart-title"),
+                &[
+                    (t("indicator.png-image"), &["png"]),
+                    (t("indicator.svg-image"), &["svg"]),
+                ],
                 format!("{}_{}.png", i.label, as_of),
                 move |path| Command::Run(jobs::save_chart(path, code, as_of)),
             )));
@@ -100,11 +104,11 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     });
     ui.horizontal(|ui| {
         for (tab, name) in [
-            (IndicatorTab::Progress, "逐期进展"),
-            (IndicatorTab::Entry, "录入 / 更正数据"),
-            (IndicatorTab::Targets, "任务分解"),
-            (IndicatorTab::Edit, "修改指标"),
-            (IndicatorTab::History, "修改记录"),
+            (IndicatorTab::Progress, t("indicator.tab-progress")),
+            (IndicatorTab::Entry, t("indicator.tab-entry")),
+            (IndicatorTab::Targets, t("indicator.tab-targets")),
+            (IndicatorTab::Edit, t("indicator.tab-edit")),
+            (IndicatorTab::History, t("indicator.tab-history")),
         ] {
             if ui
                 .selectable_label(app.state.indicator_tab == tab, name)
@@ -138,7 +142,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         }
         IndicatorTab::Targets => {
             let Some(d) = plan.detail.as_ref().filter(|d| d.indicator_id == id) else {
-                ui.label(RichText::new("正在读取…").weak());
+                ui.label(RichText::new(t("indicator.loading")).weak());
                 return;
             };
             let form = match &mut app.state.target_form {
@@ -208,7 +212,7 @@ fn placement(
         tasks
             .iter()
             .find(|(p, _)| p == path)
-            .map(|(p, task)| format!("{p}　{}", task.title))
+            .map(|(p, task)| tf!("indicator.task-choice", path = p, title = task.title))
             .unwrap_or_else(|| path.to_string())
     };
     ui.horizontal(|ui| {
@@ -270,6 +274,23 @@ fn placement(
     });
 }
 
+/// Names in a list (units), joined as the language joins them.
+fn list(names: &[String]) -> String {
+    names
+        .iter()
+        .cloned()
+        .reduce(|a, b| tf!("indicator.list-pair", a = a, b = b))
+        .unwrap_or_default()
+}
+
+/// A figure's file and, when known, its row.
+fn file_row(file: &str, row: Option<i64>) -> String {
+    match row {
+        Some(row) => tf!("indicator.file-row", file = file, row = row),
+        None => file.to_string(),
+    }
+}
+
 /// A number as typed back into a field: no separators, no needless zeros.
 fn plain(v: f64) -> String {
     crate::export::number(v).replace(',', "")
@@ -287,7 +308,7 @@ fn editor(
 ) {
     use crate::domain::{Better, Comparator, Kind, Scope};
     if !ind.phrase.trim().is_empty() {
-        ui.label(RichText::new(format!("计划原文：{}", ind.phrase.trim())).weak());
+        ui.label(RichText::new(tf!("indicator.phrase", phrase = ind.phrase.trim())).weak());
     }
     let f = &mut form.fields;
     let mut problems: Vec<String> = Vec::new();
@@ -295,7 +316,7 @@ fn editor(
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            let label = ui.label("名称");
+            let label = ui.label(t("indicator.name"));
             ui.add(
                 egui::TextEdit::singleline(&mut f.name)
                     .desired_width(520.0)
@@ -303,7 +324,7 @@ fn editor(
             )
             .labelled_by(label.id);
             ui.end_row();
-            let label = ui.label("计量单位");
+            let label = ui.label(t("indicator.unit"));
             let mut unit = f.unit.clone().unwrap_or_default();
             if ui
                 .add(
@@ -317,7 +338,7 @@ fn editor(
                 f.unit = Some(unit).filter(|u| !u.trim().is_empty());
             }
             ui.end_row();
-            ui.label("目标");
+            ui.label(t("indicator.target"));
             ui.horizontal(|ui| {
                 egui::ComboBox::from_id_salt("edit-comparator")
                     .selected_text(widgets::comparator_name(f.comparator))
@@ -330,14 +351,14 @@ fn editor(
                             );
                         }
                     });
-                let label = ui.label("目标值");
+                let label = ui.label(t("indicator.target-value"));
                 ui.add(
                     egui::TextEdit::singleline(&mut form.target)
                         .desired_width(100.0)
                         .id_salt("edit-target"),
                 )
                 .labelled_by(label.id);
-                let label = ui.label("上限（区间目标）");
+                let label = ui.label(t("indicator.target-max"));
                 ui.add(
                     egui::TextEdit::singleline(&mut form.target_max)
                         .desired_width(100.0)
@@ -346,7 +367,7 @@ fn editor(
                 .labelled_by(label.id);
             });
             ui.end_row();
-            let label = ui.label("基数（起点）");
+            let label = ui.label(t("indicator.baseline"));
             ui.add(
                 egui::TextEdit::singleline(&mut form.baseline)
                     .desired_width(100.0)
@@ -354,21 +375,21 @@ fn editor(
             )
             .labelled_by(label.id);
             ui.end_row();
-            ui.label("方向");
+            ui.label(t("indicator.better"));
             ui.horizontal(|ui| {
                 for b in Better::ALL {
                     ui.selectable_value(&mut f.better, *b, widgets::better_name(*b));
                 }
             });
             ui.end_row();
-            ui.label("类型");
+            ui.label(t("indicator.kind"));
             ui.horizontal(|ui| {
                 for k in Kind::ALL {
                     ui.selectable_value(&mut f.kind, *k, widgets::kind_name(*k));
                 }
             });
             ui.end_row();
-            ui.label("目标范围");
+            ui.label(t("indicator.scope"));
             ui.horizontal(|ui| {
                 for s in Scope::ALL {
                     ui.selectable_value(&mut f.scope, *s, widgets::scope_name(*s));
@@ -386,7 +407,7 @@ fn editor(
                 &names,
                 Some(&ind.reporting),
             );
-            let label = ui.label("完成时限");
+            let label = ui.label(t("indicator.deadline"));
             ui.add(
                 egui::TextEdit::singleline(&mut form.deadline)
                     .desired_width(110.0)
@@ -396,53 +417,62 @@ fn editor(
             .labelled_by(label.id);
             ui.end_row();
         });
-    let number = |what: &str, s: &str, problems: &mut Vec<String>| -> Option<f64> {
+    // `not_number`: the problem to report when `s` is not a number.
+    let number = |not_number: &str, s: &str, problems: &mut Vec<String>| -> Option<f64> {
         if s.trim().is_empty() {
             return None;
         }
         let v = parse_figure(s);
         if v.is_none() {
-            problems.push(format!("{what}不是数字"));
+            problems.push(not_number.to_string());
         }
         v
     };
-    let target = number("目标值", &form.target, &mut problems);
+    let target = number(
+        t("indicator.target-not-number"),
+        &form.target,
+        &mut problems,
+    );
     if form.target.trim().is_empty() {
-        problems.push("请填写目标值".into());
+        problems.push(t("indicator.need-target").into());
     }
-    let target_max = number("上限", &form.target_max, &mut problems);
-    let baseline = number("基数", &form.baseline, &mut problems);
+    let target_max = number(
+        t("indicator.max-not-number"),
+        &form.target_max,
+        &mut problems,
+    );
+    let baseline = number(
+        t("indicator.baseline-not-number"),
+        &form.baseline,
+        &mut problems,
+    );
     let deadline = form.deadline.trim().parse::<crate::domain::Date>();
     if deadline.is_err() {
-        problems.push("完成时限应写作 2023-12-31".into());
+        problems.push(t("indicator.deadline-format").into());
     }
     if f.name.trim().is_empty() {
-        problems.push("请填写名称".into());
+        problems.push(t("indicator.need-name").into());
     }
     let target_changed = target.is_some_and(|t| (t - ind.target).abs() > 1e-12);
     if target_changed {
         ui.horizontal(|ui| {
-            ui.label(RichText::new("目标值有变动：").strong());
-            ui.radio_value(
-                &mut form.revise,
-                true,
-                "年内调整目标（保留原目标并注明理由）",
-            );
-            ui.radio_value(&mut form.revise, false, "更正识别或录入错误");
+            ui.label(RichText::new(t("indicator.target-changed")).strong());
+            ui.radio_value(&mut form.revise, true, t("indicator.revise"));
+            ui.radio_value(&mut form.revise, false, t("indicator.correct"));
         });
         if form.revise {
             ui.horizontal(|ui| {
-                let label = ui.label("调整理由");
+                let label = ui.label(t("indicator.revise-reason"));
                 ui.add(
                     egui::TextEdit::singleline(&mut form.reason)
                         .desired_width(520.0)
-                        .hint_text("如：经市政府常务会议研究调增")
+                        .hint_text(t("indicator.revise-reason-hint"))
                         .id_salt("edit-reason"),
                 )
                 .labelled_by(label.id);
             });
             if form.reason.trim().is_empty() {
-                problems.push("请填写调整理由".into());
+                problems.push(t("indicator.need-revise-reason").into());
             }
         }
     }
@@ -450,7 +480,7 @@ fn editor(
         if ui
             .add_enabled(
                 problems.is_empty(),
-                egui::Button::new(RichText::new("保存修改").strong()),
+                egui::Button::new(RichText::new(t("indicator.save-edit")).strong()),
             )
             .clicked()
             && let (Some(t), Ok(d)) = (target, deadline)
@@ -472,7 +502,12 @@ fn editor(
             tx.run(jobs::edit_indicator(ind.id, fields, how));
         }
         if !problems.is_empty() {
-            ui.label(RichText::new(problems.join("；")).weak());
+            let all = problems
+                .iter()
+                .cloned()
+                .reduce(|a, b| tf!("indicator.problems-pair", a = a, b = b))
+                .unwrap_or_default();
+            ui.label(RichText::new(all).weak());
         }
     });
 }
@@ -491,20 +526,20 @@ fn targets(
     let per_unit = i.scope == crate::domain::Scope::PerUnit;
     ui.label(
         RichText::new(if per_unit {
-            format!(
-                "每个单位的目标默认为计划目标 {}；为某个单位填写分解目标后，该单位按自己的目标考核。空格：按计划目标。",
-                widgets::target(i.comparator, i.target, unit)
+            tf!(
+                "indicator.targets-per-unit",
+                target = widgets::target(i.comparator, i.target, unit)
             )
         } else {
-            format!(
-                "全市目标 {}。各单位的分解目标用于各单位的状态、填报模板、排名和通报；空格：该单位不单独考核。",
-                widgets::target(i.comparator, i.target, unit)
+            tf!(
+                "indicator.targets-city",
+                target = widgets::target(i.comparator, i.target, unit)
             )
         })
         .weak(),
     );
     if form.cells.is_empty() {
-        ui.label("该指标没有报送单位。");
+        ui.label(t("indicator.no-reporting-units"));
         return;
     }
     let mut bad = Vec::new();
@@ -513,9 +548,9 @@ fn targets(
         .num_columns(3)
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
-            ui.strong("单位");
-            ui.strong("分解目标");
-            ui.strong("当前实际");
+            ui.strong(t("indicator.col-unit"));
+            ui.strong(t("indicator.col-unit-target"));
+            ui.strong(t("indicator.col-actual"));
             ui.end_row();
             for (name, text) in form.cells.iter_mut() {
                 let label = ui.label(name.as_str());
@@ -552,21 +587,21 @@ fn targets(
         let total: f64 = values.iter().flatten().sum();
         let gap = total - i.target;
         let text = if gap.abs() < 1e-9 {
-            format!(
-                "合计 {}，与全市目标一致。",
-                widgets::with_unit(Some(total), unit)
+            tf!(
+                "indicator.sum-equal",
+                total = widgets::with_unit(Some(total), unit)
             )
         } else if gap < 0.0 {
-            format!(
-                "合计 {}，比全市目标少 {}。",
-                widgets::with_unit(Some(total), unit),
-                widgets::with_unit(Some(-gap), unit)
+            tf!(
+                "indicator.sum-short",
+                total = widgets::with_unit(Some(total), unit),
+                gap = widgets::with_unit(Some(-gap), unit)
             )
         } else {
-            format!(
-                "合计 {}，比全市目标多 {}。",
-                widgets::with_unit(Some(total), unit),
-                widgets::with_unit(Some(gap), unit)
+            tf!(
+                "indicator.sum-over",
+                total = widgets::with_unit(Some(total), unit),
+                gap = widgets::with_unit(Some(gap), unit)
             )
         };
         ui.label(RichText::new(text).strong().color(if gap < -1e-9 {
@@ -577,15 +612,15 @@ fn targets(
     }
     if !bad.is_empty() {
         ui.label(
-            RichText::new(format!("不是数字：{}", bad.join("、")))
+            RichText::new(tf!("indicator.not-numbers", units = list(&bad)))
                 .color(widgets::status_color(crate::domain::Status::Behind)),
         );
     }
     ui.horizontal(|ui| {
         if sums
             && ui
-                .button("平均分解")
-                .on_hover_text("全市目标平均分给各单位（计数取整，余数分给靠前的单位）")
+                .button(t("indicator.split-even"))
+                .on_hover_text(t("indicator.split-even-hover"))
                 .clicked()
         {
             let n = form.cells.len();
@@ -603,14 +638,15 @@ fn targets(
         }
         let last = d.last_year.as_ref().filter(|_| sums);
         let copied = ui
-            .add_enabled(last.is_some(), egui::Button::new("按上年比例分解"))
+            .add_enabled(
+                last.is_some(),
+                egui::Button::new(t("indicator.split-last-year")),
+            )
             .on_hover_text(match last {
-                Some((from, _)) => {
-                    format!("按上年同名指标（{from}）各单位分解目标的比例分配今年的全市目标")
-                }
-                None => "上年计划中没有同名指标的分解目标".into(),
+                Some((from, _)) => tf!("indicator.split-last-year-hover", from = from),
+                None => t("indicator.split-last-year-none").into(),
             })
-            .on_disabled_hover_text("上年计划中没有同名指标的分解目标")
+            .on_disabled_hover_text(t("indicator.split-last-year-none"))
             .clicked();
         if copied && let Some((_, shares)) = last {
             let total: f64 = shares.iter().map(|(_, t)| t).sum();
@@ -650,25 +686,28 @@ fn targets(
         if ui
             .add_enabled(
                 bad.is_empty() && !changes.is_empty(),
-                egui::Button::new(RichText::new("保存分解目标").strong()),
+                egui::Button::new(RichText::new(t("indicator.save-targets")).strong()),
             )
             .clicked()
         {
             tx.run(jobs::set_targets(changes));
         }
         ui.separator();
-        if ui.button("导出任务分解表…").clicked() {
+        if ui.button(t("indicator.export-targets")).clicked() {
             tx.send(Command::PickFile(crate::ui::files::FileRequest::save(
-                "导出任务分解表",
-                &[("Excel 工作簿", &["xlsx"])],
-                "任务分解表.xlsx".into(),
+                t("indicator.export-targets-title"),
+                &[(t("indicator.excel-workbook"), &["xlsx"])],
+                t("indicator.targets-file").into(),
                 |path| Command::Run(jobs::export_targets(path)),
             )));
         }
-        if ui.button("导入任务分解表…").clicked() {
+        if ui.button(t("indicator.import-targets")).clicked() {
             tx.send(Command::PickFile(crate::ui::files::FileRequest::open(
-                "导入任务分解表",
-                ("表格", &["xlsx", "xls", "xlsm", "ods", "csv"]),
+                t("indicator.import-targets-title"),
+                (
+                    t("indicator.spreadsheets"),
+                    &["xlsx", "xls", "xlsm", "ods", "csv"],
+                ),
                 |path| Command::Run(jobs::import_targets(path)),
             )));
         }
@@ -700,10 +739,10 @@ fn figure_entry(
         .filter(|p| *p <= as_of.period())
         .collect();
     ui.horizontal(|ui| {
-        ui.label("填报单位");
+        ui.label(t("indicator.entry-unit"));
         egui::ComboBox::from_id_salt("entry-unit")
             .selected_text(if form.unit.is_empty() {
-                "（请选择）"
+                t("indicator.choose")
             } else {
                 form.unit.as_str()
             })
@@ -713,9 +752,12 @@ fn figure_entry(
                     ui.selectable_value(&mut form.unit, (*u).clone(), u.as_str());
                 }
             });
-        ui.label("期别");
+        ui.label(t("indicator.period"));
         egui::ComboBox::from_id_salt("entry-period")
-            .selected_text(form.period.map_or("（请选择）".into(), widgets::period))
+            .selected_text(
+                form.period
+                    .map_or(t("indicator.choose").into(), widgets::period),
+            )
             .show_ui(ui, |ui| {
                 for m in &months {
                     ui.selectable_value(&mut form.period, Some(*m), widgets::period(*m));
@@ -723,7 +765,7 @@ fn figure_entry(
             });
     });
     let Some(period) = form.period else {
-        ui.label(RichText::new("截至日期之前没有可填报的期别。").weak());
+        ui.label(RichText::new(t("indicator.no-periods")).weak());
         return;
     };
     let current = reports
@@ -744,17 +786,20 @@ fn figure_entry(
     }
     let imported = current.and_then(|r| r.batch_id);
     ui.label(match current {
-        None => format!("{}{}尚无数据。", form.unit, widgets::period(period)),
-        Some(r) => format!(
-            "当前：{}（{}）",
-            widgets::with_unit(r.value, i.unit.as_deref()),
-            match r.batch_id {
-                Some(b) => format!(
-                    "导入自 {}{}",
-                    plan.batch_files.get(&b).map_or("", String::as_str),
-                    r.row.map(|n| format!(" 第{n}行")).unwrap_or_default()
+        None => tf!(
+            "indicator.no-figure",
+            unit = form.unit,
+            period = widgets::period(period)
+        ),
+        Some(r) => tf!(
+            "indicator.current",
+            value = widgets::with_unit(r.value, i.unit.as_deref()),
+            source = match r.batch_id {
+                Some(b) => tf!(
+                    "indicator.imported-from",
+                    source = file_row(plan.batch_files.get(&b).map_or("", String::as_str), r.row)
                 ),
-                None => format!("手工录入，{}", r.entered_by),
+                None => tf!("indicator.entered-by", who = r.entered_by),
             }
         ),
     });
@@ -763,7 +808,7 @@ fn figure_entry(
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            let label = ui.label("数值");
+            let label = ui.label(t("indicator.value"));
             ui.horizontal(|ui| {
                 ui.add(
                     egui::TextEdit::singleline(&mut form.value)
@@ -775,9 +820,21 @@ fn figure_entry(
             });
             ui.end_row();
             for (name, text, salt) in [
-                ("进展情况", &mut form.progress, "entry-progress"),
-                ("存在问题", &mut form.problems, "entry-problems"),
-                ("下步打算", &mut form.next_steps, "entry-next"),
+                (
+                    t("indicator.progress"),
+                    &mut form.progress,
+                    "entry-progress",
+                ),
+                (
+                    t("indicator.problems"),
+                    &mut form.problems,
+                    "entry-problems",
+                ),
+                (
+                    t("indicator.next-steps"),
+                    &mut form.next_steps,
+                    "entry-next",
+                ),
             ] {
                 let label = ui.label(name);
                 ui.add(
@@ -790,17 +847,17 @@ fn figure_entry(
                 ui.end_row();
             }
             let label = ui.label(if imported.is_some() {
-                "更正理由（必填）"
+                t("indicator.correct-reason-required")
             } else {
-                "更正理由"
+                t("indicator.correct-reason")
             });
             ui.add(
                 egui::TextEdit::singleline(&mut form.reason)
                     .desired_width(640.0)
                     .hint_text(if imported.is_some() {
-                        "该数据来自导入的报表，更正须说明理由，如：区县来函更正"
+                        t("indicator.correct-reason-hint-imported")
                     } else {
-                        "可选；填写后记为“更正”"
+                        t("indicator.correct-reason-hint")
                     })
                     .id_salt("entry-reason"),
             )
@@ -810,24 +867,24 @@ fn figure_entry(
     let value = parse_figure(&form.value);
     let reason = form.reason.trim().to_string();
     let problem = if form.unit.is_empty() {
-        Some("请选择填报单位。".to_string())
+        Some(t("indicator.need-unit").to_string())
     } else if is_locked {
-        Some(format!(
-            "{}已锁定，解锁后才能录入。",
-            widgets::period(period)
+        Some(tf!(
+            "indicator.period-locked",
+            period = widgets::period(period)
         ))
     } else if value.is_none() {
-        Some("请填写数值（如 12、45.5 或 85%）。".into())
+        Some(t("indicator.need-value").into())
     } else if imported.is_some() && reason.is_empty() {
-        Some("请填写更正理由。".into())
+        Some(t("indicator.need-correct-reason").into())
     } else {
         None
     };
     ui.horizontal(|ui| {
         let save = if current.is_some() {
-            "保存更正"
+            t("indicator.save-correction")
         } else {
-            "保存"
+            t("indicator.save")
         };
         if ui
             .add_enabled(
@@ -861,9 +918,9 @@ fn figure_entry(
 fn parse_figure(text: &str) -> Option<f64> {
     let t: String = text
         .trim()
-        .trim_end_matches(['%', '％'])
+        .trim_end_matches(['%', '％']) // i18n: data
         .chars()
-        .filter(|c| !matches!(c, ',' | '，' | ' '))
+        .filter(|c| !matches!(c, ',' | '，' | ' ')) // i18n: data
         .collect();
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
@@ -874,12 +931,12 @@ fn parse_figure(text: &str) -> Option<f64> {
 fn history(ui: &mut Ui, i: &IndicatorStatus, plan: &Loaded, loading: bool) {
     let Some(d) = plan.detail.as_ref().filter(|d| d.indicator_id == i.id) else {
         if loading {
-            ui.label(RichText::new("正在读取…").weak());
+            ui.label(RichText::new(t("indicator.loading")).weak());
         }
         return;
     };
     if d.history.is_empty() {
-        ui.label(RichText::new("该指标的数据尚无任何变动。").weak());
+        ui.label(RichText::new(t("indicator.no-history")).weak());
         return;
     }
     let unit = i.unit.as_deref();
@@ -891,13 +948,13 @@ fn history(ui: &mut Ui, i: &IndicatorStatus, plan: &Loaded, loading: bool) {
                 .num_columns(7)
                 .show(ui, |ui| {
                     for h in [
-                        "时间",
-                        "操作",
-                        "单位",
-                        "期别",
-                        "原值 → 新值",
-                        "来源 / 理由",
-                        "操作人",
+                        t("indicator.col-time"),
+                        t("indicator.col-action"),
+                        t("indicator.col-unit"),
+                        t("indicator.period"),
+                        t("indicator.col-change"),
+                        t("indicator.col-source"),
+                        t("indicator.col-actor"),
                     ] {
                         ui.strong(h);
                     }
@@ -924,17 +981,13 @@ fn history(ui: &mut Ui, i: &IndicatorStatus, plan: &Loaded, loading: bool) {
                             ),
                         });
                         let file = l.batch_id.map(|b| {
-                            format!(
-                                "{}{}",
-                                plan.batch_files.get(&b).map_or("", String::as_str),
-                                l.row.map(|n| format!(" 第{n}行")).unwrap_or_default()
-                            )
+                            file_row(plan.batch_files.get(&b).map_or("", String::as_str), l.row)
                         });
                         use crate::domain::AuditAction as A;
                         ui.label(match (l.action, file) {
                             (_, Some(f)) => f,
-                            (A::Edit, None) => "手工录入".into(),
-                            (A::Target, None) => "任务分解".into(),
+                            (A::Edit, None) => t("indicator.by-hand").into(),
+                            (A::Target, None) => t("indicator.by-targets").into(),
                             _ if !l.note.is_empty() => l.note.clone(),
                             _ => "—".into(),
                         });
@@ -974,7 +1027,7 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
         );
         if e.due_soon {
             ui.label(
-                RichText::new("临期")
+                RichText::new(t("indicator.due-soon"))
                     .color(Color32::from_rgb(0x1e, 0x88, 0xe5))
                     .strong(),
             );
@@ -983,7 +1036,7 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
             && let Some(p) = e.latest_period
         {
             ui.label(
-                RichText::new(format!("数据截至{}，早于应报期", widgets::period(p)))
+                RichText::new(tf!("indicator.stale", period = widgets::period(p)))
                     .color(widgets::status_color(crate::domain::Status::Lagging)),
             );
         }
@@ -991,16 +1044,13 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
     ui.horizontal_wrapped(|ui| {
         let unit = i.unit.as_deref();
         let per_unit = i.scope == crate::domain::Scope::PerUnit;
-        ui.label(format!(
-            "{} {}",
-            if per_unit {
-                "每个单位目标"
-            } else {
-                "目标"
-            },
-            widgets::target(i.comparator, i.target, unit)
-        ))
-        .on_hover_text("状态按此目标计算");
+        let target = widgets::target(i.comparator, i.target, unit);
+        ui.label(if per_unit {
+            tf!("indicator.target-per-unit-line", target = target)
+        } else {
+            tf!("indicator.target-line", target = target)
+        })
+        .on_hover_text(t("indicator.target-hover"));
         if i.revision.is_some() {
             ui.label(
                 RichText::new(crate::export::revision_words(i))
@@ -1008,17 +1058,23 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
             );
         }
         ui.separator();
-        ui.label(RichText::new(format!("实际 {}", widgets::actual(i))).strong());
+        ui.label(RichText::new(tf!("indicator.actual", value = widgets::actual(i))).strong());
         ui.separator();
-        ui.label(format!("完成 {}", widgets::percent(e.completion)));
+        ui.label(tf!(
+            "indicator.completion",
+            pct = widgets::percent(e.completion)
+        ));
         ui.separator();
-        ui.label(format!("序时进度 {}", widgets::percent(e.expected)));
+        ui.label(tf!(
+            "indicator.expected",
+            pct = widgets::percent(e.expected)
+        ));
         if let Some(f) = &e.forecast {
             ui.separator();
-            ui.label(format!(
-                "预计到期 {}（完成 {}）",
-                widgets::with_unit(Some(f.value), unit),
-                widgets::percent(Some(f.completion))
+            ui.label(tf!(
+                "indicator.forecast",
+                value = widgets::with_unit(Some(f.value), unit),
+                pct = widgets::percent(Some(f.completion))
             ));
         }
         if let Some(p) = &e.pace_needed {
@@ -1029,30 +1085,37 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
             );
         }
         ui.separator();
-        ui.label(format!("完成时限 {}", i.deadline));
+        ui.label(tf!("indicator.deadline-line", date = i.deadline));
         if let Some(t) = &i.task {
             ui.separator();
-            ui.label(RichText::new(format!("任务 {t}")).weak());
+            ui.label(RichText::new(tf!("indicator.task-line", task = t)).weak());
         }
     });
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(crate::export::reporting_words(i)).weak())
-            .on_hover_text(format!("计入单位：{}", i.reporting_units.join("、")));
+            .on_hover_text(tf!(
+                "indicator.counted-units",
+                units = list(&i.reporting_units)
+            ));
         if let Some(due) = e.period_due {
             ui.separator();
             let owed = &e.not_reported;
             let text = if owed.is_empty() {
-                format!("{}应报单位均已报送", widgets::period(due))
+                tf!("indicator.all-reported", period = widgets::period(due))
             } else {
-                format!("{}未报送 {} 个", widgets::period(due), owed.len())
+                tf!(
+                    "indicator.not-reported",
+                    period = widgets::period(due),
+                    n = owed.len()
+                )
             };
             let label = ui.label(RichText::new(text).weak());
             if !owed.is_empty() {
-                label.on_hover_text(owed.join("、"));
+                label.on_hover_text(list(owed));
             }
             if locked.contains(&due) {
                 ui.label(
-                    RichText::new(format!("{}已锁定", widgets::period(due)))
+                    RichText::new(tf!("lock.locked", period = widgets::period(due)))
                         .color(Color32::from_rgb(0x6a, 0x1b, 0x9a)),
                 );
             }
@@ -1091,7 +1154,7 @@ fn legend(ui: &mut Ui, chart: &ChartData) {
             item(ui, l.name, colour::FORECAST, true);
         }
         if chart.scale != Scale::Percent {
-            item(ui, "各单位报送", (0xfb, 0x8c, 0x00), false);
+            item(ui, t("indicator.unit-points"), (0xfb, 0x8c, 0x00), false);
         }
     });
 }
@@ -1130,18 +1193,21 @@ fn city_chart(
                 .batch_id
                 .and_then(|b| plan.batch_files.get(&b))
                 .map(String::as_str)
-                .unwrap_or("手工录入");
-            format!(
-                "{}　{}　{}{}\n{}{}",
-                r.unit,
-                widgets::period(r.period),
+                .unwrap_or(t("indicator.by-hand"));
+            let value = format!(
+                "{}{}",
                 scale.label(r.value.unwrap_or_default()),
                 i.unit
                     .as_deref()
                     .filter(|_| scale != Scale::Percent)
-                    .unwrap_or(""),
-                file,
-                r.row.map(|n| format!(" 第{n}行")).unwrap_or_default()
+                    .unwrap_or("")
+            );
+            tf!(
+                "indicator.point-hover",
+                unit = r.unit,
+                period = widgets::period(r.period),
+                value = value,
+                source = file_row(file, r.row)
             )
         })
         .collect();
@@ -1203,7 +1269,7 @@ fn city_chart(
                 index,
                 position,
             } => {
-                if *plot_name == "各单位报送" {
+                if *plot_name == t("indicator.unit-points") {
                     labels.get(*index).cloned()
                 } else {
                     Some(format!("{plot_name}\n{}", scale.label(position.y)))
@@ -1253,7 +1319,7 @@ fn city_chart(
         if !unit_points.is_empty() {
             p.points(
                 Points::new(
-                    "各单位报送",
+                    t("indicator.unit-points"),
                     PlotPoints::from(unit_points.iter().map(|(_, xy)| *xy).collect::<Vec<_>>()),
                 )
                 .radius(2.5)
@@ -1268,7 +1334,7 @@ fn city_chart(
 fn unit_bars(ui: &mut Ui, chart: &ChartData, height: f32) {
     ui.strong(&chart.bar_caption);
     if chart.bars.is_empty() {
-        ui.label(RichText::new("尚无单位报送。").weak());
+        ui.label(RichText::new(t("indicator.no-bars")).weak());
         return;
     }
     let max = chart.bar_max() * 1.08;
@@ -1317,44 +1383,55 @@ fn unit_bars(ui: &mut Ui, chart: &ChartData, height: f32) {
                     }
                     let value = match b.value {
                         Some(v) => chart.bar_scale.label(v) + if b.stale { "*" } else { "" },
-                        None => "未报送".into(),
+                        None => t("indicator.not-reported-short").into(),
                     };
                     ui.label(if b.value.is_some() {
                         RichText::new(value)
                     } else {
                         RichText::new(value).weak()
                     });
-                    let mut hover = format!(
-                        "{}：{}",
-                        b.unit,
-                        b.value
-                            .map_or("未报送".into(), |v| chart.bar_scale.label(v))
-                    );
-                    if let Some(t) = b.target {
-                        hover.push_str(&format!("　目标 {}", chart.bar_scale.label(t)));
-                    }
-                    if b.stale {
-                        hover.push_str("　（早于应报期）");
-                    }
+                    let shown = b
+                        .value
+                        .map_or(t("indicator.not-reported-short").into(), |v| {
+                            chart.bar_scale.label(v)
+                        });
+                    let hover = match (b.target.map(|x| chart.bar_scale.label(x)), b.stale) {
+                        (None, false) => tf!("indicator.bar-hover", unit = b.unit, value = shown),
+                        (None, true) => {
+                            tf!("indicator.bar-hover-stale", unit = b.unit, value = shown)
+                        }
+                        (Some(target), false) => tf!(
+                            "indicator.bar-hover-target",
+                            unit = b.unit,
+                            value = shown,
+                            target = target
+                        ),
+                        (Some(target), true) => tf!(
+                            "indicator.bar-hover-target-stale",
+                            unit = b.unit,
+                            value = shown,
+                            target = target
+                        ),
+                    };
                     response.on_hover_text(hover);
                 });
             }
             if chart.bars.iter().any(|b| b.stale) {
-                ui.label(RichText::new("* 数据早于应报期").small().weak());
+                ui.label(RichText::new(t("indicator.stale-note")).small().weak());
             }
         });
 }
 
 /// The period-by-period words of the returns, newest first.
 fn progress_texts(ui: &mut Ui, i: &IndicatorStatus, reports: &[crate::domain::Report]) {
-    ui.strong("逐期进展");
+    ui.strong(t("indicator.tab-progress"));
     egui::ScrollArea::vertical()
         .id_salt("progress-text")
         .show(ui, |ui| {
             let mut by_period: Vec<&crate::domain::Report> = reports.iter().collect();
             by_period.sort_by_key(|r| std::cmp::Reverse(r.period));
             if by_period.is_empty() {
-                ui.label(RichText::new("尚无进展情况。").weak());
+                ui.label(RichText::new(t("indicator.no-progress")).weak());
             }
             let mut last: Option<Period> = None;
             for r in by_period {
@@ -1362,18 +1439,27 @@ fn progress_texts(ui: &mut Ui, i: &IndicatorStatus, reports: &[crate::domain::Re
                     ui.label(RichText::new(widgets::period(r.period)).strong());
                     last = Some(r.period);
                 }
-                ui.label(format!(
-                    "{}：{}",
-                    r.unit,
-                    widgets::with_unit(r.value, i.unit.as_deref())
+                ui.label(tf!(
+                    "indicator.unit-value",
+                    unit = r.unit,
+                    value = widgets::with_unit(r.value, i.unit.as_deref())
                 ));
-                for (k, t) in [
-                    ("进展情况", &r.progress),
-                    ("存在问题", &r.problems),
-                    ("下步打算", &r.next_steps),
+                for (text, words) in [
+                    (
+                        &r.progress,
+                        tf!("indicator.progress-text", text = r.progress),
+                    ),
+                    (
+                        &r.problems,
+                        tf!("indicator.problems-text", text = r.problems),
+                    ),
+                    (
+                        &r.next_steps,
+                        tf!("indicator.next-steps-text", text = r.next_steps),
+                    ),
                 ] {
-                    if !t.trim().is_empty() {
-                        ui.label(RichText::new(format!("　{k}：{t}")).small());
+                    if !text.trim().is_empty() {
+                        ui.label(RichText::new(words).small());
                     }
                 }
             }
