@@ -931,8 +931,7 @@ fn a_saved_indicator_is_edited_and_its_target_revised_with_both_targets_in_the_b
         .indicator_form
         .as_mut()
         .unwrap()
-        .fields
-        .reporting
+        .form
         .aggregation = Some(taizhang::domain::Aggregation::Max);
     h.run_steps(2);
     press(&mut h, "保存修改");
@@ -950,6 +949,7 @@ fn a_saved_indicator_is_edited_and_its_target_revised_with_both_targets_in_the_b
         .indicator_form
         .as_mut()
         .unwrap()
+        .form
         .target
         .clear();
     h.get_by_label("目标值").focus();

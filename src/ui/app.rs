@@ -198,11 +198,8 @@ impl IndicatorTab {
 #[derive(Clone, Debug)]
 pub struct IndicatorForm {
     pub indicator: i64,
-    pub fields: crate::store::IndicatorFields,
-    pub target: String,
-    pub target_max: String,
-    pub baseline: String,
-    pub deadline: String,
+    /// Its fields as typed (the editor a draft's indicator has too).
+    pub form: super::screens::fields::FieldsForm,
     /// A changed target is a revision (调整目标) rather than a correction.
     pub revise: bool,
     pub reason: String,

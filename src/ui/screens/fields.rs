@@ -59,21 +59,34 @@ impl Problem {
     }
 }
 
-/// A number as typed back into a field: no separators, no needless zeros.
+/// A number as typed back into a field: the digits only (no separators,
+/// no 万, no needless zeros), so that it reads back as it was.
 pub fn plain(v: f64) -> String {
-    crate::export::number(v).replace(',', "")
+    format!("{v}")
 }
 
 /// A figure as typed: digits with thousands separators, a decimal point, an
-/// optional % (45.5% is 45.5, as the indicator's unit says).
+/// optional % (45.5% is 45.5, as the indicator's unit says), or a count in
+/// 万 or 亿 as a Chinese reader writes it (4.5万 is 45000).
 pub fn parse_figure(text: &str) -> Option<f64> {
+    let text = text.trim().trim_end_matches(['%', '％']); // i18n: data
+    let (text, scale) = if let Some(t) = text.strip_suffix('万') {
+        // i18n: data
+        (t, 1e4)
+    } else if let Some(t) = text.strip_suffix('亿') {
+        // i18n: data
+        (t, 1e8)
+    } else {
+        (text, 1.0)
+    };
     let t: String = text
-        .trim()
-        .trim_end_matches(['%', '％'])
         .chars()
-        .filter(|c| !matches!(c, ',' | '，' | ' '))
+        .filter(|c| !matches!(c, ',' | '，' | ' ')) // i18n: data
         .collect();
-    t.parse::<f64>().ok().filter(|v| v.is_finite())
+    t.parse::<f64>()
+        .ok()
+        .map(|v| v * scale)
+        .filter(|v| v.is_finite())
 }
 
 /// The fields checked: what each typed number is, and what is wrong.
@@ -353,4 +366,22 @@ pub fn editor(
             ui.end_row();
         });
     *f != before
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_typed_back_reads_as_it_was() {
+        for v in [150000.0, 4.5, 0.1, 1e9, 46.5, 0.0, 1234567.89] {
+            assert_eq!(parse_figure(&plain(v)), Some(v), "{v}");
+        }
+        assert_eq!(parse_figure("4.5万"), Some(45000.0));
+        assert_eq!(parse_figure("1,234"), Some(1234.0));
+        assert_eq!(parse_figure("45.5%"), Some(45.5));
+        assert_eq!(parse_figure("2亿"), Some(2e8));
+        assert_eq!(parse_figure("万"), None);
+        assert_eq!(parse_figure("abc"), None);
+    }
 }

@@ -7,6 +7,7 @@
 //! [`ChartData`](crate::export::chart::ChartData), the same the chart file
 //! is drawn from.
 
+use super::fields::{self, FieldsForm, parse_figure, plain};
 use crate::domain::Period;
 use crate::export::chart::{ChartData, Scale, colour};
 use crate::store::IndicatorStatus;
@@ -173,19 +174,12 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             };
             let form = match &mut app.state.indicator_form {
                 Some(f) if f.indicator == id => f,
-                slot => {
-                    let fields = crate::store::IndicatorFields::of(ind);
-                    slot.insert(IndicatorForm {
-                        indicator: id,
-                        target: plain(fields.target),
-                        target_max: fields.target_max.map(plain).unwrap_or_default(),
-                        baseline: fields.baseline.map(plain).unwrap_or_default(),
-                        deadline: fields.deadline.to_string(),
-                        fields,
-                        revise: true,
-                        reason: String::new(),
-                    })
-                }
+                slot => slot.insert(IndicatorForm {
+                    indicator: id,
+                    form: FieldsForm::of_saved(&crate::store::IndicatorFields::of(ind)),
+                    revise: true,
+                    reason: String::new(),
+                }),
             };
             let reason = &mut app.state.retire_reason;
             egui::ScrollArea::vertical().id_salt("edit").show(ui, |ui| {
@@ -291,11 +285,6 @@ fn file_row(file: &str, row: Option<i64>) -> String {
     }
 }
 
-/// A number as typed back into a field: no separators, no needless zeros.
-fn plain(v: f64) -> String {
-    crate::export::number(v).replace(',', "")
-}
-
 /// 修改指标: every field of the saved indicator, the phrase of the plan it
 /// came from, and for a changed target whether it is a revision (调整目标,
 /// with its reason: the plan's target stays beside it) or a correction.
@@ -306,154 +295,27 @@ fn editor(
     catalogue: &[crate::domain::Unit],
     tx: &CommandSender,
 ) {
-    use crate::domain::{Better, Comparator, Kind, Scope};
     if !ind.phrase.trim().is_empty() {
         ui.label(RichText::new(tf!("indicator.phrase", phrase = ind.phrase.trim())).weak());
     }
-    let f = &mut form.fields;
-    let mut problems: Vec<String> = Vec::new();
-    egui::Grid::new("indicator-editor")
-        .num_columns(2)
-        .spacing([12.0, 6.0])
-        .show(ui, |ui| {
-            let label = ui.label(t("indicator.name"));
-            ui.add(
-                egui::TextEdit::singleline(&mut f.name)
-                    .desired_width(520.0)
-                    .id_salt("edit-name"),
-            )
-            .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label(t("indicator.unit"));
-            let mut unit = f.unit.clone().unwrap_or_default();
-            if ui
-                .add(
-                    egui::TextEdit::singleline(&mut unit)
-                        .desired_width(120.0)
-                        .id_salt("edit-unit"),
-                )
-                .labelled_by(label.id)
-                .changed()
-            {
-                f.unit = Some(unit).filter(|u| !u.trim().is_empty());
-            }
-            ui.end_row();
-            ui.label(t("indicator.target"));
-            ui.horizontal(|ui| {
-                egui::ComboBox::from_id_salt("edit-comparator")
-                    .selected_text(widgets::comparator_name(f.comparator))
-                    .show_ui(ui, |ui| {
-                        for c in Comparator::ALL {
-                            ui.selectable_value(
-                                &mut f.comparator,
-                                *c,
-                                widgets::comparator_name(*c),
-                            );
-                        }
-                    });
-                let label = ui.label(t("indicator.target-value"));
-                ui.add(
-                    egui::TextEdit::singleline(&mut form.target)
-                        .desired_width(100.0)
-                        .id_salt("edit-target"),
-                )
-                .labelled_by(label.id);
-                let label = ui.label(t("indicator.target-max"));
-                ui.add(
-                    egui::TextEdit::singleline(&mut form.target_max)
-                        .desired_width(100.0)
-                        .id_salt("edit-target-max"),
-                )
-                .labelled_by(label.id);
-            });
-            ui.end_row();
-            let label = ui.label(t("indicator.baseline"));
-            ui.add(
-                egui::TextEdit::singleline(&mut form.baseline)
-                    .desired_width(100.0)
-                    .id_salt("edit-baseline"),
-            )
-            .labelled_by(label.id);
-            ui.end_row();
-            ui.label(t("indicator.better"));
-            ui.horizontal(|ui| {
-                for b in Better::ALL {
-                    ui.selectable_value(&mut f.better, *b, widgets::better_name(*b));
-                }
-            });
-            ui.end_row();
-            ui.label(t("indicator.kind"));
-            ui.horizontal(|ui| {
-                for k in Kind::ALL {
-                    ui.selectable_value(&mut f.kind, *k, widgets::kind_name(*k));
-                }
-            });
-            ui.end_row();
-            ui.label(t("indicator.scope"));
-            ui.horizontal(|ui| {
-                for s in Scope::ALL {
-                    ui.selectable_value(&mut f.scope, *s, widgets::scope_name(*s));
-                }
-            });
-            ui.end_row();
-            let names: Vec<String> = catalogue.iter().map(|u| u.name.clone()).collect();
-            let r = &mut f.reporting;
-            widgets::reporting_rows(
-                ui,
-                "edit",
-                &mut r.aggregation,
-                &mut r.city_reporter,
-                &mut r.units,
-                &names,
-                Some(&ind.reporting),
-            );
-            let label = ui.label(t("indicator.deadline"));
-            ui.add(
-                egui::TextEdit::singleline(&mut form.deadline)
-                    .desired_width(110.0)
-                    .hint_text("2023-12-31")
-                    .id_salt("edit-deadline"),
-            )
-            .labelled_by(label.id);
-            ui.end_row();
-        });
-    // `not_number`: the problem to report when `s` is not a number.
-    let number = |not_number: &str, s: &str, problems: &mut Vec<String>| -> Option<f64> {
-        if s.trim().is_empty() {
-            return None;
-        }
-        let v = parse_figure(s);
-        if v.is_none() {
-            problems.push(not_number.to_string());
-        }
-        v
-    };
-    let target = number(
-        t("indicator.target-not-number"),
-        &form.target,
-        &mut problems,
+    let names: Vec<String> = catalogue.iter().map(|u| u.name.clone()).collect();
+    fields::editor(
+        ui,
+        "edit",
+        &mut form.form,
+        &names,
+        Some(&ind.reporting),
+        false,
     );
-    if form.target.trim().is_empty() {
-        problems.push(t("indicator.need-target").into());
-    }
-    let target_max = number(
-        t("indicator.max-not-number"),
-        &form.target_max,
-        &mut problems,
-    );
-    let baseline = number(
-        t("indicator.baseline-not-number"),
-        &form.baseline,
-        &mut problems,
-    );
-    let deadline = form.deadline.trim().parse::<crate::domain::Date>();
-    if deadline.is_err() {
-        problems.push(t("indicator.deadline-format").into());
-    }
-    if f.name.trim().is_empty() {
-        problems.push(t("indicator.need-name").into());
-    }
-    let target_changed = target.is_some_and(|t| (t - ind.target).abs() > 1e-12);
+    let checked = form.form.check(true);
+    let mut problems: Vec<String> = checked
+        .problems
+        .iter()
+        .map(|p| p.words().to_string())
+        .collect();
+    let target_changed = checked
+        .target
+        .is_some_and(|t| (t - ind.target).abs() > 1e-12);
     if target_changed {
         ui.horizontal(|ui| {
             ui.label(RichText::new(t("indicator.target-changed")).strong());
@@ -483,13 +345,8 @@ fn editor(
                 egui::Button::new(RichText::new(t("indicator.save-edit")).strong()),
             )
             .clicked()
-            && let (Some(t), Ok(d)) = (target, deadline)
+            && let Ok(fields) = form.form.to_saved()
         {
-            let mut fields = form.fields.clone();
-            fields.target = t;
-            fields.target_max = target_max;
-            fields.baseline = baseline;
-            fields.deadline = d;
             let how = target_changed.then(|| {
                 if form.revise {
                     crate::store::TargetEdit::Revise {
@@ -911,18 +768,6 @@ fn figure_entry(
             super::period_lock(ui, tx, locked, period);
         }
     });
-}
-
-/// A figure as typed: digits with thousands separators, a decimal point, an
-/// optional % (45.5% is 45.5, as the indicator's unit says).
-fn parse_figure(text: &str) -> Option<f64> {
-    let t: String = text
-        .trim()
-        .trim_end_matches(['%', '％']) // i18n: data
-        .chars()
-        .filter(|c| !matches!(c, ',' | '，' | ' ')) // i18n: data
-        .collect();
-    t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// Every change to the indicator's figures, newest first: what, whose
