@@ -4,26 +4,28 @@
 //! commit; and the batch history with undo.
 
 use crate::domain::Period;
+use crate::tf;
 use crate::ui::app::{App, Command, CommandSender, ImportCommand, Rematch};
+use crate::ui::i18n::t;
 use crate::ui::jobs;
 use crate::ui::widgets;
 use egui::{Color32, RichText, Ui};
 
 pub fn show(app: &mut App, ui: &mut Ui) {
-    let s = app.settings.clone();
     ui.horizontal(|ui| {
-        ui.heading(s.tr("导入报表", "Import returns"));
-        if ui.button(s.tr("选择文件…", "Choose files…")).clicked() {
+        ui.heading(t("import.title"));
+        if ui.button(t("import.choose-files")).clicked() {
             app.tx
                 .send(Command::PickFile(crate::ui::files::FileRequest::open_many(
-                    "选择报表",
-                    ("报表", &["xlsx", "xlsm", "xlsb", "xls", "ods", "csv"]),
+                    t("import.choose-title"),
+                    (
+                        t("import.filter-returns"),
+                        &["xlsx", "xlsm", "xlsb", "xls", "ods", "csv"],
+                    ),
                     |files| Command::Run(jobs::read_returns(files, Default::default())),
                 )));
         }
-        ui.label(
-            RichText::new(s.tr("也可把文件拖进窗口。", "Or drop files on the window.")).weak(),
-        );
+        ui.label(RichText::new(t("import.drop-hint")).weak());
     });
     ui.separator();
     if app.state.import.is_some() {
@@ -61,21 +63,21 @@ fn preview(app: &mut App, ui: &mut Ui) {
         .filter(|f| f.result.file_error.is_none())
         .count();
     ui.horizontal(|ui| {
-        ui.label(format!(
-            "{} 个文件，其中 {} 个可导入。",
-            review.files.len(),
-            committable
+        ui.label(tf!(
+            "import.files-count",
+            files = review.files.len(),
+            ok = committable
         ));
         if ui
             .add_enabled(
                 committable > 0,
-                egui::Button::new(RichText::new("确认导入").strong()),
+                egui::Button::new(RichText::new(t("import.commit")).strong()),
             )
             .clicked()
         {
             tx.import(ImportCommand::Commit);
         }
-        if ui.button("放弃").clicked() {
+        if ui.button(t("import.discard")).clicked() {
             tx.import(ImportCommand::Discard);
         }
     });
@@ -91,17 +93,20 @@ fn preview(app: &mut App, ui: &mut Ui) {
                     .show(ui, |ui| {
                         if let Some(e) = &r.file_error {
                             ui.label(
-                                RichText::new(format!("无法导入：{}", explain_file_error(e)))
-                                    .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
+                                RichText::new(tf!(
+                                    "import.file-refused",
+                                    why = explain_file_error(e)
+                                ))
+                                .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
                             );
                             return;
                         }
                         ui.horizontal(|ui| {
-                            ui.label("填报单位");
+                            ui.label(t("import.unit"));
                             let current = r
                                 .unit
                                 .clone()
-                                .unwrap_or_else(|| "（未识别，请选择）".into());
+                                .unwrap_or_else(|| t("import.unit-unknown").into());
                             egui::ComboBox::from_id_salt(("unit", fi))
                                 .selected_text(current)
                                 .width(220.0)
@@ -115,7 +120,7 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                         }
                                     }
                                 });
-                            ui.label("报送期");
+                            ui.label(t("import.period"));
                             let mut text = r.period.clone().unwrap_or_default();
                             let resp = ui.add(
                                 egui::TextEdit::singleline(&mut text)
@@ -131,13 +136,13 @@ fn preview(app: &mut App, ui: &mut Ui) {
                             match r.period.as_deref().and_then(|p| p.parse::<Period>().ok()) {
                                 None => {
                                     ui.label(
-                                        RichText::new("未识别报送期")
+                                        RichText::new(t("import.period-unknown"))
                                             .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
                                     );
                                 }
                                 Some(p) if locked.contains(&p) => {
                                     ui.label(
-                                        RichText::new("该期别已锁定，确认导入时本文件将被拒绝。")
+                                        RichText::new(t("import.period-locked"))
                                             .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
                                     );
                                     super::period_lock(ui, &tx, &locked, p);
@@ -149,8 +154,14 @@ fn preview(app: &mut App, ui: &mut Ui) {
                             .striped(true)
                             .num_columns(6)
                             .show(ui, |ui| {
-                                for h in ["行", "报表中的名称", "对应指标", "数值", "判断", ""]
-                                {
+                                for h in [
+                                    t("import.col-row"),
+                                    t("import.col-source"),
+                                    t("import.col-indicator"),
+                                    t("import.col-value"),
+                                    t("import.col-verdict"),
+                                    "",
+                                ] {
                                     ui.strong(h);
                                 }
                                 ui.end_row();
@@ -159,7 +170,7 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                     ui.label(&row.source_name);
                                     if ui
                                         .link(&row.indicator)
-                                        .on_hover_text("点击重新匹配")
+                                        .on_hover_text(t("import.rematch-hover"))
                                         .clicked()
                                     {
                                         review_open(&tx, fi, Rematch::Row(ri));
@@ -167,16 +178,19 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                     ui.label(widgets::with_unit(row.value, None));
                                     let (text, color) = if row.status == "warned" {
                                         (
-                                            format!("需核对：{}", explain_row(&row.why)),
+                                            tf!("import.row-check", why = explain_row(&row.why)),
                                             Color32::from_rgb(0xf9, 0xa8, 0x25),
                                         )
                                     } else if row.why.is_empty() {
-                                        ("通过".to_string(), Color32::from_rgb(0x2e, 0x7d, 0x32))
+                                        (
+                                            t("import.row-passed").to_string(),
+                                            Color32::from_rgb(0x2e, 0x7d, 0x32),
+                                        )
                                     } else {
                                         (row.why.clone(), Color32::from_rgb(0x2e, 0x7d, 0x32))
                                     };
                                     ui.label(RichText::new(text).color(color));
-                                    if ui.small_button("移除").clicked() {
+                                    if ui.small_button(t("import.remove")).clicked() {
                                         tx.import(ImportCommand::DropRow(fi, ri));
                                     }
                                     ui.end_row();
@@ -190,7 +204,7 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                             .unwrap_or_default(),
                                     );
                                     if j.unmatched.is_some() {
-                                        if ui.button("选择指标…").clicked() {
+                                        if ui.button(t("import.choose-indicator")).clicked() {
                                             review_open(&tx, fi, Rematch::Reject(ji));
                                         }
                                     } else {
@@ -203,8 +217,11 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                             .unwrap_or_default(),
                                     );
                                     ui.label(
-                                        RichText::new(format!("未导入：{}", explain_row(&j.why)))
-                                            .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
+                                        RichText::new(tf!(
+                                            "import.row-refused",
+                                            why = explain_row(&j.why)
+                                        ))
+                                        .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
                                     );
                                     ui.label("");
                                     ui.end_row();
@@ -216,16 +233,16 @@ fn preview(app: &mut App, ui: &mut Ui) {
     // The searchable list for re-matching a row.
     if let Some((file, which)) = review.rematching {
         let mut keep_open = true;
-        egui::Window::new("选择对应指标")
+        egui::Window::new(t("import.rematch-title"))
             .open(&mut keep_open)
             .collapsible(false)
             .default_width(460.0)
             .show(ui.ctx(), |ui| {
                 ui.horizontal(|ui| {
-                    let label = ui.label("搜索指标");
+                    let label = ui.label(t("import.search"));
                     ui.add(
                         egui::TextEdit::singleline(&mut review.search)
-                            .hint_text("名称或编号")
+                            .hint_text(t("import.search-hint"))
                             .id_salt("rematch-search"),
                     )
                     .labelled_by(label.id);
@@ -262,70 +279,49 @@ fn review_open(tx: &CommandSender, file: usize, which: Rematch) {
     tx.import(ImportCommand::OpenRematch { file, which });
 }
 
-/// A row's verdict in Chinese, keeping the detail (names and figures).
+/// A row's verdict in the window's language, keeping the detail (names and
+/// figures) in brackets; a verdict without a known word stays as it is.
 pub fn explain_row(why: &str) -> String {
-    in_chinese(
-        why,
-        &[
-            (
-                "not_in_plan",
-                "计划中没有对应的指标，可点“选择指标…”手动对应",
-            ),
-            ("duplicate", "与前面的行重复，只取第一行"),
-            ("negative", "数值为负"),
-            ("unreadable", "数值无法识别"),
-            (
-                "absurd",
-                "数值异常（达到年度目标的10倍以上，或百分比超过100%）",
-            ),
-            ("jump", "与本单位上期数值相差过大"),
-            (
-                "cleared",
-                "本行没有数值，导入后将取代台账中该单位本期已有的数值；如不应取代，请移除此行",
-            ),
-            ("match", "指标匹配不确定，请确认或重新选择"),
-        ],
-        None,
-    )
-}
-
-/// A refused file's reason in Chinese, keeping the detail.
-pub fn explain_file_error(e: &str) -> String {
-    in_chinese(
-        e,
-        &[
-            ("corrupt", "文件已损坏或不是表格文件"),
-            ("empty", "文件中没有找到数据表（需要指标名称列和数值列）"),
-            ("encrypted", "文件设有密码，请另存为无密码的文件后再导入"),
-            ("too_large", "文件过大，超出可导入的范围"),
-            ("unsupported", "不支持的文件格式，请另存为 .xlsx 或 .csv"),
-        ],
-        Some("无法读取"),
-    )
-}
-
-/// `word: detail` with the word said in Chinese from `words` (else
-/// `otherwise`; else the text as it is), the detail kept in brackets.
-fn in_chinese(text: &str, words: &[(&str, &str)], otherwise: Option<&str>) -> String {
-    let (word, rest) = text.split_once(':').unwrap_or(("", text));
-    match words
-        .iter()
-        .find(|(w, _)| *w == word)
-        .map(|(_, said)| *said)
-        .or(otherwise)
-    {
-        Some(said) => format!("{said}（{}）", rest.trim()),
-        None => text.to_string(),
+    let (word, detail) = word_and_detail(why);
+    match word {
+        "not_in_plan" => tf!("import.why-not-in-plan", detail = detail),
+        "duplicate" => tf!("import.why-duplicate", detail = detail),
+        "negative" => tf!("import.why-negative", detail = detail),
+        "unreadable" => tf!("import.why-unreadable", detail = detail),
+        "absurd" => tf!("import.why-absurd", detail = detail),
+        "jump" => tf!("import.why-jump", detail = detail),
+        "cleared" => tf!("import.why-cleared", detail = detail),
+        "match" => tf!("import.why-match", detail = detail),
+        _ => why.to_string(),
     }
+}
+
+/// A refused file's reason in the window's language, keeping the detail.
+pub fn explain_file_error(e: &str) -> String {
+    let (word, detail) = word_and_detail(e);
+    match word {
+        "corrupt" => tf!("import.file-corrupt", detail = detail),
+        "empty" => tf!("import.file-empty", detail = detail),
+        "encrypted" => tf!("import.file-encrypted", detail = detail),
+        "too_large" => tf!("import.file-too-large", detail = detail),
+        "unsupported" => tf!("import.file-unsupported", detail = detail),
+        _ => tf!("import.file-unreadable", detail = detail),
+    }
+}
+
+/// `word: detail` split at the first colon (no colon: no word, all detail).
+fn word_and_detail(text: &str) -> (&str, &str) {
+    let (word, rest) = text.split_once(':').unwrap_or(("", text));
+    (word, rest.trim())
 }
 
 fn history(app: &mut App, ui: &mut Ui) {
     let Some(data) = app.data.as_ref() else {
         return;
     };
-    ui.strong("导入批次");
+    ui.strong(t("import.batches"));
     if data.batches.is_empty() {
-        ui.label(RichText::new("还没有导入过报表。").weak());
+        ui.label(RichText::new(t("import.no-batches")).weak());
         return;
     }
     let tx = app.tx.clone();
@@ -336,8 +332,15 @@ fn history(app: &mut App, ui: &mut Ui) {
                 .striped(true)
                 .num_columns(7)
                 .show(ui, |ui| {
-                    for h in ["批次", "文件", "单位", "期别", "行数", "导入时间", ""]
-                    {
+                    for h in [
+                        t("import.col-batch"),
+                        t("import.col-file"),
+                        t("import.col-unit"),
+                        t("import.col-period"),
+                        t("import.col-rows"),
+                        t("import.col-imported-at"),
+                        "",
+                    ] {
                         ui.strong(h);
                     }
                     ui.end_row();
@@ -354,17 +357,15 @@ fn history(app: &mut App, ui: &mut Ui) {
                                 .to_string(),
                         );
                         if b.state == "committed" {
-                            if ui.small_button("撤销").clicked() {
+                            if ui.small_button(t("import.undo")).clicked() {
                                 tx.send(Command::ConfirmUndo(b.id));
                             }
                         } else {
                             ui.horizontal(|ui| {
-                                ui.label(RichText::new("已撤销").weak());
+                                ui.label(RichText::new(t("import.undone")).weak());
                                 if ui
-                                    .small_button("恢复")
-                                    .on_hover_text(
-                                        "该批次的数据重新计入（此后已有更新数值的保留新值）",
-                                    )
+                                    .small_button(t("import.restore"))
+                                    .on_hover_text(t("import.restore-hover"))
                                     .clicked()
                                 {
                                     tx.run(jobs::restore_batch(b.id));
@@ -396,5 +397,16 @@ mod tests {
             explain_file_error("unreadable: No such file"),
             "无法读取（No such file）"
         );
+    }
+
+    #[test]
+    fn verdicts_and_refusals_are_said_in_english_with_their_detail() {
+        use crate::domain::words::Language;
+        crate::ui::i18n::set_language(Language::English);
+        let row = explain_row("negative: -3");
+        let file = explain_file_error("unreadable: No such file");
+        crate::ui::i18n::set_language(Language::Chinese);
+        assert_eq!(row, "Negative value (-3)");
+        assert_eq!(file, "Cannot be read (No such file)");
     }
 }

@@ -2,15 +2,32 @@
 //! through overview → lagging indicators → ranking; Esc leaves.
 
 use crate::domain::Status;
+use crate::tf;
 use crate::ui::app::{App, Command, MeetingCommand};
+use crate::ui::i18n::t;
 use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 /// How many pages there are.
 pub const PAGES: usize = 3;
 
-/// The page titles.
-pub const TITLES: [&str; PAGES] = ["总体进展", "滞后指标", "单位排名"];
+/// A page's title.
+pub fn title(page: usize) -> &'static str {
+    match page {
+        0 => t("meeting.page-overview"),
+        1 => t("meeting.page-lagging"),
+        _ => t("meeting.page-ranking"),
+    }
+}
+
+/// Names as a list in the window's language (甲、乙、丙; A, B, C).
+fn list(names: &[String]) -> String {
+    let mut names = names.iter();
+    let first = names.next().cloned().unwrap_or_default();
+    names.fold(first, |list, item| {
+        tf!("meeting.list", list = list, item = item)
+    })
+}
 
 pub fn show(app: &mut App, ui: &mut Ui) {
     let (left, right, esc) = ui.ctx().input(|i| {
@@ -33,21 +50,28 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     }
     let page = app.state.meeting_page.min(PAGES - 1);
     let Some(plan) = app.data.as_ref().and_then(|d| d.plan.as_ref()) else {
-        ui.heading("没有计划可展示。按 Esc 返回。");
+        ui.heading(t("meeting.no-plan"));
         return;
     };
     let as_of = app.data.as_ref().map(|d| d.as_of).expect("checked");
     ui.horizontal(|ui| {
-        ui.label(RichText::new(TITLES[page]).size(40.0).strong());
+        ui.label(RichText::new(title(page)).size(40.0).strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(
-                RichText::new(format!("{}/{}　← → 翻页　Esc 退出", page + 1, PAGES))
+                RichText::new(tf!("meeting.pager", page = page + 1, pages = PAGES))
                     .size(20.0)
                     .weak(),
             );
         });
     });
-    ui.label(RichText::new(format!("{}　截至 {}", plan.summary.title, as_of)).size(22.0));
+    ui.label(
+        RichText::new(tf!(
+            "meeting.subtitle",
+            title = plan.summary.title,
+            date = as_of
+        ))
+        .size(22.0),
+    );
     ui.add_space(16.0);
     let big = 26.0;
     match page {
@@ -71,13 +95,13 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             if let Some(p) = plan.status.period_due {
                 let owed = &plan.status.not_reported;
                 let text = if owed.is_empty() {
-                    format!("{}进展情况：应报单位均已报送", widgets::period(p))
+                    tf!("meeting.all-reported", period = widgets::period(p))
                 } else {
-                    format!(
-                        "{}进展情况未报送 {} 个：{}",
-                        widgets::period(p),
-                        owed.len(),
-                        owed.join("、")
+                    tf!(
+                        "meeting.not-reported",
+                        period = widgets::period(p),
+                        n = owed.len(),
+                        units = list(owed)
                     )
                 };
                 ui.label(RichText::new(text).size(big - 4.0));
@@ -91,13 +115,18 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 .collect();
             if !due.is_empty() {
                 ui.label(
-                    RichText::new(format!("临期指标 {} 个：", due.len()))
+                    RichText::new(tf!("meeting.due-soon", n = due.len()))
                         .size(big)
                         .strong(),
                 );
                 for i in due.iter().take(8) {
                     ui.label(
-                        RichText::new(format!("● {}（{}）", i.label, i.deadline)).size(big - 4.0),
+                        RichText::new(tf!(
+                            "meeting.due-item",
+                            name = i.label,
+                            deadline = i.deadline
+                        ))
+                        .size(big - 4.0),
                     );
                 }
             }
@@ -115,14 +144,21 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 })
                 .collect();
             if late.is_empty() {
-                ui.label(RichText::new("没有滞后指标。").size(big));
+                ui.label(RichText::new(t("meeting.no-lagging")).size(big));
             }
             egui::ScrollArea::vertical().show(ui, |ui| {
                 egui::Grid::new("meeting-late")
                     .striped(true)
                     .spacing([28.0, 12.0])
                     .show(ui, |ui| {
-                        for h in ["指标", "目标", "实际", "完成", "序时", "状态"] {
+                        for h in [
+                            t("meeting.col-indicator"),
+                            t("meeting.col-target"),
+                            t("meeting.col-actual"),
+                            t("meeting.col-done"),
+                            t("meeting.col-expected"),
+                            t("meeting.col-status"),
+                        ] {
                             ui.label(RichText::new(h).size(big).strong());
                         }
                         ui.end_row();
@@ -155,14 +191,19 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                     .striped(true)
                     .spacing([36.0, 12.0])
                     .show(ui, |ui| {
-                        for h in ["名次", "变化", "单位", "平均完成率"] {
+                        for h in [
+                            t("meeting.col-rank"),
+                            t("meeting.col-change"),
+                            t("meeting.col-unit"),
+                            t("meeting.col-average"),
+                        ] {
                             ui.label(RichText::new(h).size(big).strong());
                         }
                         ui.end_row();
                         for r in &plan.ranking.ranked {
-                            let (t, c) = super::units::rank_change(r.rank, r.previous_rank);
+                            let (change, c) = super::units::rank_change(r.rank, r.previous_rank);
                             ui.label(RichText::new(r.rank.to_string()).size(big));
-                            ui.label(RichText::new(t).size(big).color(c));
+                            ui.label(RichText::new(change).size(big).color(c));
                             ui.label(RichText::new(&r.unit).size(big));
                             ui.label(RichText::new(widgets::percent(r.score)).size(big));
                             ui.end_row();
@@ -171,9 +212,9 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 if !plan.ranking.not_reported.is_empty() {
                     ui.add_space(16.0);
                     ui.label(
-                        RichText::new(format!(
-                            "未报送、不参与排名：{}",
-                            plan.ranking.not_reported.join("、")
+                        RichText::new(tf!(
+                            "meeting.not-ranked",
+                            units = list(&plan.ranking.not_reported)
                         ))
                         .size(big - 4.0)
                         .color(widgets::status_color(Status::Behind)),

@@ -4,7 +4,9 @@
 
 use crate::domain::Status;
 use crate::store::IndicatorStatus;
+use crate::tf;
 use crate::ui::app::{App, Command, OverviewFilter};
+use crate::ui::i18n::t;
 use crate::ui::jobs;
 use crate::ui::widgets;
 use egui::{RichText, Ui};
@@ -37,7 +39,6 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         super::no_plan(ui, app);
         return;
     };
-    let s = app.settings.clone();
     let locked = app
         .data
         .as_ref()
@@ -52,7 +53,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         if ui
             .selectable_label(
                 app.state.filter.status.is_none(),
-                format!("{} {total}", s.tr("全部", "All")),
+                tf!("overview.all", n = total),
             )
             .clicked()
         {
@@ -81,7 +82,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             .count();
         ui.checkbox(
             &mut app.state.filter.due_soon_only,
-            format!("{} {due}", s.tr("临期", "Due soon")),
+            tf!("overview.due-soon", n = due),
         );
         if let Some(p) = plan.status.period_due {
             ui.separator();
@@ -89,10 +90,10 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         }
     });
     ui.horizontal(|ui| {
-        let label = ui.label(s.tr("搜索", "Search"));
+        let label = ui.label(t("overview.search"));
         ui.add(
             egui::TextEdit::singleline(&mut app.state.filter.search)
-                .hint_text(s.tr("指标名称、编号或任务", "name, code or task"))
+                .hint_text(t("overview.search-hint"))
                 .desired_width(280.0)
                 .id_salt("overview-search"),
         )
@@ -101,19 +102,16 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             app.state.filter.search.clear();
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button(s.tr("通报文字", "Bulletin")).clicked() {
+            if ui.button(t("overview.bulletin")).clicked() {
                 app.tx.run(jobs::bulletin(plan.status.as_of));
             }
-            if ui
-                .button(s.tr("导出会议材料…", "Export meeting workbook…"))
-                .clicked()
-            {
+            if ui.button(t("overview.export")).clicked() {
                 let as_of = plan.status.as_of;
                 app.tx
                     .send(Command::PickFile(crate::ui::files::FileRequest::save(
-                        "导出会议材料",
-                        &[("Excel 工作簿", &["xlsx"])],
-                        format!("会议材料-{as_of}.xlsx"),
+                        t("overview.export-title"),
+                        &[(t("overview.export-filter"), &["xlsx"])],
+                        tf!("overview.export-file", date = as_of),
                         move |path| Command::Run(jobs::export_report(path, as_of)),
                     )));
             }
@@ -126,7 +124,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         .iter()
         .filter(|i| passes(i, &app.state.filter))
         .collect();
-    ui.label(RichText::new(format!("{} {}", rows.len(), s.tr("个指标", "indicators"))).weak());
+    ui.label(RichText::new(tf!("overview.count", n = rows.len())).weak());
     let mut open = None;
     TableBuilder::new(ui)
         .striped(true)
@@ -140,17 +138,17 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         .column(Column::exact(90.0))
         .column(Column::exact(70.0))
         .header(24.0, |mut h| {
-            for t in [
-                s.tr("编号", "Code"),
-                s.tr("指标", "Indicator"),
-                s.tr("目标", "Target"),
-                s.tr("实际", "Actual"),
-                s.tr("完成 / 序时", "Done / expected"),
-                s.tr("状态", "Status"),
-                s.tr("走势", "Trend"),
+            for title in [
+                t("overview.col-code"),
+                t("overview.col-indicator"),
+                t("overview.col-target"),
+                t("overview.col-actual"),
+                t("overview.col-progress"),
+                t("overview.col-status"),
+                t("overview.col-trend"),
             ] {
                 h.col(|ui| {
-                    ui.strong(t);
+                    ui.strong(title);
                 });
             }
         })
@@ -164,14 +162,14 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 row.col(|ui| {
                     let mut name = i.label.clone();
                     if e.due_soon {
-                        name = format!("【临期】{name}");
+                        name = tf!("overview.due-soon-name", name = name);
                     }
                     if ui
                         .link(name)
-                        .on_hover_text(format!(
-                            "任务 {}\n{}",
-                            i.task.as_deref().unwrap_or("—"),
-                            crate::export::reporting_words(i)
+                        .on_hover_text(tf!(
+                            "overview.row-hover",
+                            task = i.task.as_deref().unwrap_or("—"),
+                            reporting = crate::export::reporting_words(i)
                         ))
                         .clicked()
                     {
