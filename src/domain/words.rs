@@ -44,6 +44,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("indicator", include_str!("../../assets/i18n/indicator.txt")),
     ("plan", include_str!("../../assets/i18n/plan.txt")),
     ("audit", include_str!("../../assets/i18n/audit.txt")),
+    ("export", include_str!("../../assets/i18n/export.txt")),
 ];
 
 /// A language of the interface.

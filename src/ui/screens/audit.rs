@@ -166,8 +166,8 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         }
                         None => format!(
                             "{} → {}",
-                            crate::export::figure(l.before, None).replace("未报送", "—"),
-                            crate::export::figure(l.after, None).replace("未报送", "—")
+                            crate::ui::widgets::with_unit(l.before, None),
+                            crate::ui::widgets::with_unit(l.after, None)
                         ),
                     });
                 });

@@ -55,6 +55,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         plan.series.get(&id).map(Vec::as_slice).unwrap_or(&[]),
         data.settings.year_start(plan.summary.year),
         as_of,
+        crate::ui::i18n::language(),
     );
     let tx = app.tx.clone();
     header(ui, plan, i, &data.locked, &tx);
@@ -151,8 +152,11 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                             let own = d.own_targets.iter().find(|(n, _)| n == u);
                             (
                                 u.clone(),
-                                own.map(|(_, t)| crate::export::number(*t).replace(',', ""))
-                                    .unwrap_or_default(),
+                                own.map(|(_, t)| {
+                                    crate::export::number(*t, crate::ui::i18n::language())
+                                        .replace(',', "")
+                                })
+                                .unwrap_or_default(),
                             )
                         })
                         .collect(),
@@ -192,7 +196,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
 
 /// A number as typed back into a field: no separators, no needless zeros.
 fn plain(v: f64) -> String {
-    crate::export::number(v).replace(',', "")
+    crate::export::number(v, crate::ui::i18n::language()).replace(',', "")
 }
 
 /// 修改指标: every field of the saved indicator, the phrase of the plan it
@@ -444,7 +448,7 @@ fn targets(
                         egui::TextEdit::singleline(text)
                             .desired_width(100.0)
                             .hint_text(if per_unit {
-                                crate::export::number(i.target)
+                                crate::export::number(i.target, crate::ui::i18n::language())
                             } else {
                                 String::new()
                             })
@@ -518,7 +522,7 @@ fn targets(
                 } else {
                     (i.target / n as f64 * 100.0).round() / 100.0
                 };
-                *text = crate::export::number(share).replace(',', "");
+                *text = crate::export::number(share, crate::ui::i18n::language()).replace(',', "");
             }
         }
         let last = d.last_year.as_ref().filter(|_| sums);
@@ -654,7 +658,7 @@ fn figure_entry(
         form.filled_from = Some((form.unit.clone(), period));
         form.value = current
             .and_then(|r| r.value)
-            .map(crate::export::number)
+            .map(|v| crate::export::number(v, crate::ui::i18n::language()))
             .unwrap_or_default()
             .replace(',', "");
         form.progress = current.map(|r| r.progress.clone()).unwrap_or_default();
@@ -923,8 +927,11 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
         .on_hover_text("状态按此目标计算");
         if i.revision.is_some() {
             ui.label(
-                RichText::new(crate::export::revision_words(i))
-                    .color(Color32::from_rgb(0x6a, 0x1b, 0x9a)),
+                RichText::new(crate::export::revision_words(
+                    i,
+                    crate::ui::i18n::language(),
+                ))
+                .color(Color32::from_rgb(0x6a, 0x1b, 0x9a)),
             );
         }
         ui.separator();
@@ -944,8 +951,14 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
         if let Some(p) = &e.pace_needed {
             ui.separator();
             ui.label(
-                RichText::new(crate::export::pace(p, i.better, i.kind, unit))
-                    .color(widgets::status_color(crate::domain::Status::Behind)),
+                RichText::new(crate::export::pace(
+                    p,
+                    i.better,
+                    i.kind,
+                    unit,
+                    crate::ui::i18n::language(),
+                ))
+                .color(widgets::status_color(crate::domain::Status::Behind)),
             );
         }
         ui.separator();
@@ -956,8 +969,14 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
         }
     });
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(crate::export::reporting_words(i)).weak())
-            .on_hover_text(format!("计入单位：{}", i.reporting_units.join("、")));
+        ui.label(
+            RichText::new(crate::export::reporting_words(
+                i,
+                crate::ui::i18n::language(),
+            ))
+            .weak(),
+        )
+        .on_hover_text(format!("计入单位：{}", i.reporting_units.join("、")));
         if let Some(due) = e.period_due {
             ui.separator();
             let owed = &e.not_reported;
@@ -1055,7 +1074,7 @@ fn city_chart(
                 "{}　{}　{}{}\n{}{}",
                 r.unit,
                 widgets::period(r.period),
-                scale.label(r.value.unwrap_or_default()),
+                scale.label(r.value.unwrap_or_default(), crate::ui::i18n::language()),
                 i.unit
                     .as_deref()
                     .filter(|_| scale != Scale::Percent)
@@ -1084,7 +1103,7 @@ fn city_chart(
         });
     let y_axis = egui_plot::AxisHints::new_y()
         .label_spacing(14.0..=24.0)
-        .formatter(move |mark, _| scale.label(mark.value));
+        .formatter(move |mark, _| scale.label(mark.value, crate::ui::i18n::language()));
     let plot = Plot::new(("indicator-plot", i.id))
         .height(height)
         .include_x(0.0)
@@ -1126,7 +1145,10 @@ fn city_chart(
                 if *plot_name == "各单位报送" {
                     labels.get(*index).cloned()
                 } else {
-                    Some(format!("{plot_name}\n{}", scale.label(position.y)))
+                    Some(format!(
+                        "{plot_name}\n{}",
+                        scale.label(position.y, crate::ui::i18n::language())
+                    ))
                 }
             }
             _ => None,
@@ -1236,7 +1258,9 @@ fn unit_bars(ui: &mut Ui, chart: &ChartData, height: f32) {
                         ));
                     }
                     let value = match b.value {
-                        Some(v) => chart.bar_scale.label(v) + if b.stale { "*" } else { "" },
+                        Some(v) => {
+                            chart.bar_scale.label(v, chart.lang) + if b.stale { "*" } else { "" }
+                        }
                         None => "未报送".into(),
                     };
                     ui.label(if b.value.is_some() {
@@ -1248,10 +1272,10 @@ fn unit_bars(ui: &mut Ui, chart: &ChartData, height: f32) {
                         "{}：{}",
                         b.unit,
                         b.value
-                            .map_or("未报送".into(), |v| chart.bar_scale.label(v))
+                            .map_or("未报送".into(), |v| chart.bar_scale.label(v, chart.lang))
                     );
                     if let Some(t) = b.target {
-                        hover.push_str(&format!("　目标 {}", chart.bar_scale.label(t)));
+                        hover.push_str(&format!("　目标 {}", chart.bar_scale.label(t, chart.lang)));
                     }
                     if b.stale {
                         hover.push_str("　（早于应报期）");

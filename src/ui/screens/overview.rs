@@ -171,7 +171,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         .on_hover_text(format!(
                             "任务 {}\n{}",
                             i.task.as_deref().unwrap_or("—"),
-                            crate::export::reporting_words(i)
+                            crate::export::reporting_words(i, crate::ui::i18n::language())
                         ))
                         .clicked()
                     {

@@ -452,7 +452,7 @@ fn draft_fields(
 /// A number that may be absent, typed as text.
 fn optional_number(ui: &mut Ui, v: &mut Option<f64>, hint: &str) {
     let mut text = v
-        .map(|x| crate::export::number(x).replace(',', ""))
+        .map(|x| crate::export::number(x, crate::ui::i18n::language()).replace(',', ""))
         .unwrap_or_default();
     let r = ui.add(
         egui::TextEdit::singleline(&mut text)
