@@ -45,6 +45,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("plan", include_str!("../../assets/i18n/plan.txt")),
     ("audit", include_str!("../../assets/i18n/audit.txt")),
     ("fields", include_str!("../../assets/i18n/fields.txt")),
+    ("export", include_str!("../../assets/i18n/export.txt")),
 ];
 
 /// A language of the interface.

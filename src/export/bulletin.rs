@@ -3,7 +3,16 @@
 //! overdue; the lagging ones by name with their figures and the pace they
 //! need; the units that have not reported the period due.
 
-use super::{figure, pace, period};
+use crate::domain::words::Language;
+
+// The bulletin is a Chinese document: its figures and periods in Chinese.
+fn figure(v: Option<f64>, unit: Option<&str>) -> String {
+    super::figure(v, unit, Language::Chinese)
+}
+
+fn period(p: crate::domain::Period) -> String {
+    super::period(p, Language::Chinese)
+}
 use crate::domain::{Scope, Status};
 use crate::store::{IndicatorStatus, StatusReport};
 use std::fmt::Write;
@@ -23,13 +32,13 @@ fn line(i: &IndicatorStatus) -> String {
             "{}（目标每个单位{}{}，{met}/{total}个单位达标",
             i.label,
             figure(Some(i.target), unit),
-            super::revision_words(i)
+            super::revision_words(i, Language::Chinese)
         ),
         _ => format!(
             "{}（目标{}{}，实际{}",
             i.label,
             figure(Some(i.target), unit),
-            super::revision_words(i),
+            super::revision_words(i, Language::Chinese),
             figure(e.actual, unit)
         ),
     };
@@ -45,7 +54,11 @@ fn line(i: &IndicatorStatus) -> String {
         pct(e.expected)
     );
     if let Some(p) = &e.pace_needed {
-        let _ = write!(s, "，{}", pace(p, i.better, i.kind, unit));
+        let _ = write!(
+            s,
+            "，{}",
+            super::pace(p, i.better, i.kind, unit, Language::Chinese)
+        );
     }
     s.push('）');
     s

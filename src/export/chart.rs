@@ -16,6 +16,7 @@
 //! * one number format on both (万 from 100,000 up), % on percentage axes.
 
 use super::{ExportError, number, period};
+use crate::domain::words::{Language, fill};
 use crate::domain::{Date, Kind, Period, Scope, Status};
 use crate::store::IndicatorStatus;
 
@@ -28,7 +29,8 @@ pub const FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Taizhang-s
 pub enum Scale {
     /// 1,234 (and 1.35)
     Plain,
-    /// 4.5万: every tick in 万 once the figures reach 100,000
+    /// 4.5万: every tick in 万 once the figures reach 100,000 (in
+    /// English written out: 45,000)
     Wan,
     /// 40%: a percentage, in percent points
     Percent,
@@ -49,14 +51,32 @@ impl Scale {
     /// A tick or value label.
     ///
     /// ```
+    /// use taizhang::domain::words::Language::{Chinese, English};
     /// use taizhang::export::chart::Scale;
-    /// assert_eq!(Scale::Wan.label(45_000.0), "4.5万");
-    /// assert_eq!(Scale::Percent.label(40.0), "40%");
-    /// assert_eq!(Scale::Plain.label(24_280.0), "24,280");
+    /// assert_eq!(Scale::Wan.label(45_000.0, Chinese), "4.5万");
+    /// assert_eq!(Scale::Wan.label(45_000.0, English), "45,000");
+    /// assert_eq!(Scale::Percent.label(40.0, Chinese), "40%");
+    /// assert_eq!(Scale::Plain.label(24_280.0, Chinese), "24,280");
     /// ```
-    pub fn label(self, v: f64) -> String {
+    pub fn label(self, v: f64, lang: Language) -> String {
         match self {
-            Scale::Plain => number(v),
+            Scale::Plain => number(v, lang),
+            Scale::Wan if lang == Language::English => {
+                // Every figure written out, as the numbers in English are.
+                let whole = (v.round() as i64).unsigned_abs().to_string();
+                let mut out = String::new();
+                for (i, c) in whole.chars().enumerate() {
+                    if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                        out.push(',');
+                    }
+                    out.push(c);
+                }
+                if v.round() < 0.0 {
+                    format!("-{out}")
+                } else {
+                    out
+                }
+            }
             Scale::Wan => {
                 let w = format!("{:.2}", v / 10_000.0);
                 format!("{}万", w.trim_end_matches('0').trim_end_matches('.'))
@@ -101,9 +121,12 @@ pub struct Line {
     pub points: Vec<[f64; 2]>,
 }
 
-/// Everything a chart shows, decided once from the status.
+/// Everything a chart shows, decided once from the status, in one language
+/// (the chart file's is Chinese; the window's, the reader's).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartData {
+    /// The language of the chart's words.
+    pub lang: Language,
     /// The indicator's name as shown (with 全市 / 各区县 where needed).
     pub title: String,
     /// Target, figure, status, as-of, in one line.
@@ -150,12 +173,13 @@ fn date_x(first: Period, d: Date) -> f64 {
 impl ChartData {
     /// The chart of one indicator at the status's date, from its series
     /// (the city's line by period, as the rules give it) and the year's
-    /// first day.
+    /// first day, worded in `lang`.
     pub fn new(
         i: &IndicatorStatus,
         series: &[(Period, f64)],
         year_start: Date,
         as_of: Date,
+        lang: Language,
     ) -> ChartData {
         let e = &i.evaluation;
         let first = year_start.period();
@@ -163,41 +187,66 @@ impl ChartData {
         let percent_unit = matches!(i.unit.as_deref(), Some("%") | Some("％"));
         let per_unit = i.scope == Scope::PerUnit;
         let unit = i.unit.as_deref().unwrap_or("");
-        let status = super::report::status_name(e.status);
+        let status = lang.t(e.status.key());
         let figure = match (per_unit, e.units_met, e.units_total) {
-            (true, Some(m), Some(n)) => format!("{m}/{n} 个单位达标"),
-            _ => e
-                .actual
-                .map_or("未报送".into(), |v| format!("实际 {}{unit}", number(v))),
+            (true, Some(m), Some(n)) => {
+                fill(lang.t("export.units-met"), &[("met", &m), ("total", &n)])
+            }
+            _ => e.actual.map_or_else(
+                || lang.t("export.not-reported").to_string(),
+                |v| {
+                    fill(
+                        lang.t("export.chart-actual"),
+                        &[("value", &format!("{}{unit}", number(v, lang)))],
+                    )
+                },
+            ),
         };
-        let target_words = format!(
-            "{}目标 {}{}{unit}",
-            if per_unit { "每个单位" } else { "" },
+        let target = format!(
+            "{}{}{unit}",
             super::sign(i.comparator),
-            number(i.target)
+            number(i.target, lang)
         );
-        let mut subtitle = format!("{target_words}　{figure}　{status}");
-        if let Some(c) = e.completion {
-            subtitle.push_str(&format!("（完成 {:.1}%）", c * 100.0));
-        }
+        let target_words = if per_unit {
+            fill(lang.t("export.chart-target-each"), &[("target", &target)])
+        } else {
+            fill(lang.t("export.chart-target"), &[("target", &target)])
+        };
+        let status = match e.completion {
+            Some(c) => fill(
+                lang.t("export.chart-status-completion"),
+                &[("status", &status), ("pct", &format!("{:.1}", c * 100.0))],
+            ),
+            None => status.to_string(),
+        };
+        // The parts of the line apart: a full-width space in Chinese.
+        let gap = match lang {
+            Language::Chinese => "\u{3000}",
+            Language::English => "   ",
+        };
+        let mut parts = vec![target_words, figure, status];
         if e.stale
             && let Some(p) = e.latest_period
         {
-            subtitle.push_str(&format!("　{}数据", period(p)));
+            parts.push(fill(
+                lang.t("export.chart-data-of"),
+                &[("period", &period(p, lang))],
+            ));
         }
-        subtitle.push_str(&format!("　截至 {as_of}"));
+        parts.push(fill(lang.t("export.chart-as-of"), &[("date", &as_of)]));
+        let subtitle = parts.join(gap);
 
         let (actual_name, points, target, target_name, scale): (_, Vec<[f64; 2]>, _, _, _) =
             if per_unit {
                 let required = 100.0 * i.required_share;
                 (
-                    "达标单位占比",
+                    lang.t("export.series-share-met"),
                     series
                         .iter()
                         .map(|(p, v)| [month_x(first, *p), v * 100.0])
                         .collect(),
                     required,
-                    "应达标占比",
+                    lang.t("export.series-share-required"),
                     Scale::Percent,
                 )
             } else {
@@ -207,16 +256,16 @@ impl ChartData {
                     .fold(i.target.abs(), f64::max);
                 (
                     match i.kind {
-                        Kind::Cumulative => "累计实际",
-                        Kind::New | Kind::CountOfEvents => "年内累计",
-                        Kind::Level => "实际",
+                        Kind::Cumulative => lang.t("export.series-cumulative"),
+                        Kind::New | Kind::CountOfEvents => lang.t("export.series-year-to-date"),
+                        Kind::Level => lang.t("export.series-actual"),
                     },
                     series
                         .iter()
                         .map(|(p, v)| [month_x(first, *p), *v])
                         .collect(),
                     i.target,
-                    "目标",
+                    lang.t("export.series-target"),
                     Scale::for_values(max, percent_unit),
                 )
             };
@@ -227,13 +276,13 @@ impl ChartData {
                 i.baseline.unwrap_or(0.0)
             };
             Line {
-                name: "序时进度",
+                name: lang.t("export.series-expected"),
                 points: vec![[0.0, base], [months, target]],
             }
         });
         let forecast = match (&e.forecast, points.last()) {
             (Some(f), Some(last)) if !per_unit => Some(Line {
-                name: "预测",
+                name: lang.t("export.series-forecast"),
                 points: vec![*last, [months, f.value]],
             }),
             _ => None,
@@ -264,18 +313,19 @@ impl ChartData {
             .collect();
         let bar_max = bar_max(&bars);
         let bar_caption = if per_unit {
-            "各单位完成情况（◆ 为各单位目标）".to_string()
+            lang.t("export.bars-each-target").to_string()
         } else if bars.iter().any(|b| b.target.is_some()) {
-            "各单位完成情况（◆ 为目标）".to_string()
+            lang.t("export.bars-target").to_string()
         } else {
             match (e.source, &i.city_reporter) {
                 (Some(crate::domain::CitySource::Reporter), Some(r)) => {
-                    format!("各单位报送情况（全市数为{r}报送数）")
+                    fill(lang.t("export.bars-reporter"), &[("unit", r)])
                 }
-                _ => "各单位报送情况（合计为全市数）".to_string(),
+                _ => lang.t("export.bars-sum").to_string(),
             }
         };
         ChartData {
+            lang,
             title: i.label.clone(),
             subtitle,
             scale,
@@ -317,9 +367,9 @@ impl ChartData {
             p = p.next();
         }
         if p.month() == 1 && k > 1 {
-            format!("{}年{}月", p.year(), p.month())
+            period(p, self.lang)
         } else {
-            format!("{}月", p.month())
+            super::month(p.month(), self.lang).to_string()
         }
     }
 
@@ -598,7 +648,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
             String::new()
         }
     };
-    let y_label = |v: &f64| scale.label(*v);
+    let y_label = |v: &f64| scale.label(*v, data.lang);
     chart
         .configure_mesh()
         .x_labels((months.ceil() as usize + 1).min(25))
@@ -662,7 +712,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
     if let Some(last) = pts.last() {
         chart
             .draw_series(std::iter::once(Text::new(
-                scale.label(last.1),
+                scale.label(last.1, data.lang),
                 (last.0, last.1),
                 text(22.0, colour::ACTUAL),
             )))
@@ -671,7 +721,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
     if pts.is_empty() {
         let (pw, ph) = left.dim_in_pixel();
         left.draw(&Text::new(
-            "尚无报送数据".to_string(),
+            data.lang.t("export.chart-no-figures").to_string(),
             (pw as i32 / 2 - 70, ph as i32 / 2),
             text(28.0, (0x9e, 0x9e, 0x9e)),
         ))
@@ -691,7 +741,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
     if data.bars.is_empty() {
         right
             .draw(&Text::new(
-                "尚无单位报送".to_string(),
+                data.lang.t("export.chart-no-units").to_string(),
                 (10, 50),
                 text(22.0, (0x9e, 0x9e, 0x9e)),
             ))
@@ -733,7 +783,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
                     rgb(colour::tone(b.tone)).filled(),
                 ))
                 .map_err(e)?;
-            let mut label = data.bar_scale.label(v);
+            let mut label = data.bar_scale.label(v, data.lang);
             if b.stale {
                 label.push('*');
             }
@@ -747,7 +797,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
         } else {
             right
                 .draw(&Text::new(
-                    "未报送".to_string(),
+                    data.lang.t("export.not-reported").to_string(),
                     (bar_left + 4, mid - size as i32 / 2 - 2),
                     text(size, (0x9e, 0x9e, 0x9e)),
                 ))
@@ -766,7 +816,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
     if data.bars.iter().any(|b| b.stale) {
         right
             .draw(&Text::new(
-                "* 数据早于应报期".to_string(),
+                data.lang.t("export.chart-stale-note").to_string(),
                 (10, top + n * row + 6),
                 text(16.0, (0x75, 0x75, 0x75)),
             ))
@@ -798,6 +848,13 @@ pub fn for_indicator(
         .iter()
         .find(|i| i.id == ind.id)
         .expect("every indicator is judged");
-    let data = ChartData::new(line, &series, settings.year_start(plan.year), as_of);
+    // The chart file is a Chinese document.
+    let data = ChartData::new(
+        line,
+        &series,
+        settings.year_start(plan.year),
+        as_of,
+        Language::Chinese,
+    );
     render(&data, &plan.title, format)
 }

@@ -8,6 +8,8 @@ pub mod report;
 pub mod targets;
 pub mod template;
 
+use crate::domain::words::{Language, fill};
+
 /// Why an export could not be made.
 #[derive(Debug)]
 pub enum ExportError {
@@ -53,17 +55,21 @@ pub fn column_width<'a>(texts: impl IntoIterator<Item = &'a str>, min: f64, max:
     (texts.into_iter().map(text_width).fold(min, f64::max) + 2.0).min(max)
 }
 
-/// A figure for people: whole numbers with thousands separators, 万 from
-/// 100,000 up (47万, 4.5万), at most two decimals. The one number format of
-/// the window, the bulletin and the workbooks.
+/// A figure for people: whole numbers with thousands separators, at most
+/// two decimals; in Chinese in 万 from 100,000 up (47万, 4.5万), in English
+/// written out in full (470,000). The one number format of the window, the
+/// bulletin and the workbooks (which pass [`Language::Chinese`]).
 ///
 /// ```
+/// use taizhang::domain::words::Language::{Chinese, English};
 /// use taizhang::export::number;
-/// assert_eq!(number(24280.0), "24,280");
-/// assert_eq!(number(470000.0), "47万");
-/// assert_eq!(number(1.3767), "1.38");
+/// assert_eq!(number(24280.0, Chinese), "24,280");
+/// assert_eq!(number(470000.0, Chinese), "47万");
+/// assert_eq!(number(470000.0, English), "470,000");
+/// assert_eq!(number(1234567.891, English), "1,234,567.89");
+/// assert_eq!(number(1.3767, English), "1.38");
 /// ```
-pub fn number(v: f64) -> String {
+pub fn number(v: f64, lang: Language) -> String {
     fn trim(s: String) -> String {
         if s.contains('.') {
             s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -83,7 +89,23 @@ pub fn number(v: f64) -> String {
         if n < 0 { format!("-{out}") } else { out }
     }
     if v.abs() >= 100_000.0 {
-        return format!("{}万", trim(format!("{:.2}", v / 10_000.0)));
+        return match lang {
+            // 万 is how Chinese writes numbers, not a word to translate.
+            Language::Chinese => format!("{}万", trim(format!("{:.2}", v / 10_000.0))),
+            Language::English => {
+                // The whole part grouped, the decimals (at most two) after.
+                let fixed = trim(format!("{:.2}", v.abs()));
+                let (whole, decimals) = fixed.split_once('.').unwrap_or((&fixed, ""));
+                let whole: i64 = whole.parse().unwrap_or(0);
+                let sign = if v < 0.0 { "-" } else { "" };
+                let mut out = format!("{sign}{}", group(whole));
+                if !decimals.is_empty() {
+                    out.push('.');
+                    out.push_str(decimals);
+                }
+                out
+            }
+        };
     }
     if v.fract() == 0.0 {
         return group(v as i64);
@@ -91,36 +113,58 @@ pub fn number(v: f64) -> String {
     trim(format!("{v:.2}"))
 }
 
-/// A figure with its unit of measure; 未报送 for none.
-pub fn figure(v: Option<f64>, unit: Option<&str>) -> String {
-    v.map_or("未报送".into(), |v| {
-        format!("{}{}", number(v), unit.unwrap_or(""))
-    })
+/// A figure with its unit of measure; 未报送 (not reported) for none.
+pub fn figure(v: Option<f64>, unit: Option<&str>, lang: Language) -> String {
+    v.map_or_else(
+        || lang.t("export.not-reported").to_string(),
+        |v| format!("{}{}", number(v, lang), unit.unwrap_or("")),
+    )
 }
 
 /// A revised target's words beside the revised one (调整后): the plan's
-/// target and why — `（原目标≥75个，调整原因：…）`; empty when the target is
-/// the plan's.
-pub fn revision_words(i: &crate::store::IndicatorStatus) -> String {
+/// target and why — `（调整后；原目标≥75个，调整原因：…）`; empty when the
+/// target is the plan's.
+pub fn revision_words(i: &crate::store::IndicatorStatus, lang: Language) -> String {
     match &i.revision {
         None => String::new(),
         Some(r) => {
-            let mut s = format!(
-                "（调整后；原目标{}",
-                figure(Some(r.original), i.unit.as_deref())
-            );
-            if !r.reason.is_empty() {
-                s.push_str(&format!("，调整原因：{}", r.reason));
+            let original = figure(Some(r.original), i.unit.as_deref(), lang);
+            if r.reason.is_empty() {
+                fill(lang.t("export.revised"), &[("original", &original)])
+            } else {
+                fill(
+                    lang.t("export.revised-because"),
+                    &[("original", &original), ("reason", &r.reason)],
+                )
             }
-            s.push('）');
-            s
         }
     }
 }
 
-/// A period as people write it: 2023年6月.
-pub fn period(p: crate::domain::Period) -> String {
-    format!("{}年{}月", p.year(), p.month())
+/// The name of a month: 6月, Jun.
+pub fn month(m: u32, lang: Language) -> &'static str {
+    match m {
+        1 => lang.t("export.month-1"),
+        2 => lang.t("export.month-2"),
+        3 => lang.t("export.month-3"),
+        4 => lang.t("export.month-4"),
+        5 => lang.t("export.month-5"),
+        6 => lang.t("export.month-6"),
+        7 => lang.t("export.month-7"),
+        8 => lang.t("export.month-8"),
+        9 => lang.t("export.month-9"),
+        10 => lang.t("export.month-10"),
+        11 => lang.t("export.month-11"),
+        _ => lang.t("export.month-12"),
+    }
+}
+
+/// A period as people write it: 2023年6月, Jun 2023.
+pub fn period(p: crate::domain::Period, lang: Language) -> String {
+    fill(
+        lang.t("export.period"),
+        &[("year", &p.year()), ("month", &month(p.month(), lang))],
+    )
 }
 
 /// The pace needed in words: 尚需每月新增6.3个（剩余6个月）, 尚需每季度降低0.02.
@@ -129,49 +173,52 @@ pub fn pace(
     better: crate::domain::Better,
     kind: crate::domain::Kind,
     unit: Option<&str>,
+    lang: Language,
 ) -> String {
     use crate::domain::{Better, Cycle, Kind};
-    let (every, left) = match p.cycle {
-        Cycle::Monthly => ("每月", format!("{}个月", p.periods)),
-        Cycle::Quarterly => ("每季度", format!("{}个季度", p.periods)),
-        Cycle::HalfYearly => ("每半年", format!("{}个半年", p.periods)),
-    };
-    let verb = match (better, kind) {
-        (Better::Lower, _) => "降低",
-        (Better::Higher, Kind::Level) => "提高",
-        (Better::Higher, _) => "新增",
-    };
+    let n = number(p.per_period, lang);
     // A rate rises by percentage points, not by per cent.
-    let unit = match unit {
-        Some("%") | Some("％") => "个百分点",
-        u => u.unwrap_or(""),
+    let amount = match unit {
+        Some("%") | Some("％") => fill(lang.t("export.percentage-points"), &[("n", &n)]),
+        u => format!("{n}{}", u.unwrap_or("")),
     };
-    format!(
-        "尚需{every}{verb}{}{unit}（剩余{left}）",
-        number(p.per_period)
-    )
+    let template = match (p.cycle, better, kind) {
+        (Cycle::Monthly, Better::Lower, _) => lang.t("export.pace-monthly-lower"),
+        (Cycle::Monthly, Better::Higher, Kind::Level) => lang.t("export.pace-monthly-raise"),
+        (Cycle::Monthly, Better::Higher, _) => lang.t("export.pace-monthly-add"),
+        (Cycle::Quarterly, Better::Lower, _) => lang.t("export.pace-quarterly-lower"),
+        (Cycle::Quarterly, Better::Higher, Kind::Level) => lang.t("export.pace-quarterly-raise"),
+        (Cycle::Quarterly, Better::Higher, _) => lang.t("export.pace-quarterly-add"),
+        (Cycle::HalfYearly, Better::Lower, _) => lang.t("export.pace-half-yearly-lower"),
+        (Cycle::HalfYearly, Better::Higher, Kind::Level) => lang.t("export.pace-half-yearly-raise"),
+        (Cycle::HalfYearly, Better::Higher, _) => lang.t("export.pace-half-yearly-add"),
+    };
+    fill(template, &[("amount", &amount), ("left", &p.periods)])
 }
 
 /// Where an indicator's city figure comes from, in a coordinator's words:
 /// 全市数：淄博市大数据局报送数；未报送时为11个区县合计.
-pub fn reporting_words(i: &crate::store::IndicatorStatus) -> String {
+pub fn reporting_words(i: &crate::store::IndicatorStatus, lang: Language) -> String {
     use crate::domain::{Aggregation, Scope};
     let n = i.reporting_units.len();
     if i.scope == Scope::PerUnit {
-        return format!("{n}个单位各自对照目标，统计达标单位数");
+        return fill(lang.t("export.city-per-unit"), &[("n", &n)]);
     }
     let combined = match i.aggregation {
-        Aggregation::Sum => format!("{n}个单位合计"),
-        Aggregation::Mean => format!("{n}个单位平均"),
-        Aggregation::Min => format!("{n}个单位中最低值"),
-        Aggregation::Max => format!("{n}个单位中最高值"),
+        Aggregation::Sum => fill(lang.t("export.combined-sum"), &[("n", &n)]),
+        Aggregation::Mean => fill(lang.t("export.combined-mean"), &[("n", &n)]),
+        Aggregation::Min => fill(lang.t("export.combined-min"), &[("n", &n)]),
+        Aggregation::Max => fill(lang.t("export.combined-max"), &[("n", &n)]),
         Aggregation::Single => String::new(),
     };
     match (i.aggregation, i.city_reporter.as_deref()) {
-        (Aggregation::Single, Some(r)) => format!("全市数：由{r}报送"),
-        (Aggregation::Single, None) => "全市数：未指定报送单位".to_string(),
-        (_, Some(r)) => format!("全市数：{r}报送数；未报送时为{combined}"),
-        (_, None) => format!("全市数：{combined}"),
+        (Aggregation::Single, Some(r)) => fill(lang.t("export.city-reported-by"), &[("unit", &r)]),
+        (Aggregation::Single, None) => lang.t("export.city-no-reporter").to_string(),
+        (_, Some(r)) => fill(
+            lang.t("export.city-reported-or-combined"),
+            &[("unit", &r), ("combined", &combined)],
+        ),
+        (_, None) => fill(lang.t("export.city-combined"), &[("combined", &combined)]),
     }
 }
 

@@ -4,6 +4,7 @@
 //! Shown in the window and written to the meeting workbook.
 
 use crate::domain::Status;
+use crate::domain::words::Language;
 use crate::store::StatusReport;
 use std::collections::HashMap;
 
@@ -131,10 +132,11 @@ pub fn rank(status: &StatusReport, previous: Option<&StatusReport>) -> Ranking {
     now
 }
 
-/// A rank change as people read it: ↑2, ↓1, — (unchanged), 新 (first rank).
-pub fn change(rank: usize, previous: Option<usize>) -> String {
+/// A rank change as people read it: ↑2, ↓1, — (unchanged), 新 (new: first
+/// ranked).
+pub fn change(rank: usize, previous: Option<usize>, lang: Language) -> String {
     match previous {
-        None => "新".into(),
+        None => lang.t("export.rank-new").into(),
         Some(p) if p > rank => format!("↑{}", p - rank),
         Some(p) if p < rank => format!("↓{}", rank - p),
         Some(_) => "—".into(),

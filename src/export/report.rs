@@ -6,6 +6,7 @@
 //! a formula.
 
 use super::ExportError;
+use crate::domain::words::Language;
 use crate::domain::{Date, Status};
 use crate::store::{IndicatorStatus, Store};
 use rust_xlsxwriter::{
@@ -15,7 +16,7 @@ use rust_xlsxwriter::{
 /// The Chinese name of a status (as in the window): the workbook and the
 /// bulletin are Chinese documents.
 pub fn status_name(s: Status) -> &'static str {
-    crate::domain::words::Language::Chinese.t(s.key())
+    Language::Chinese.t(s.key())
 }
 
 /// The fill colour of a status cell.
@@ -92,9 +93,9 @@ fn table(
             format!(
                 "{}{}{}{}",
                 super::sign(i.comparator),
-                super::number(i.target),
+                super::number(i.target, Language::Chinese),
                 i.unit.as_deref().unwrap_or(""),
-                super::revision_words(i)
+                super::revision_words(i, Language::Chinese)
             ),
             &f.text,
         )?;
@@ -259,7 +260,7 @@ pub fn report(store: &Store, plan: Option<i64>, as_of: Date) -> Result<Vec<u8>, 
         for (k, r) in ranking.ranked.iter().enumerate() {
             let row = 3 + k as u32;
             ws.write_number_with_format(row, 0, r.rank as f64, &f.text)?;
-            let change = super::ranking::change(r.rank, r.previous_rank);
+            let change = super::ranking::change(r.rank, r.previous_rank, Language::Chinese);
             ws.write_string_with_format(row, 1, change, &f.text)?;
             ws.write_string_with_format(row, 2, &r.unit, &f.text)?;
             match r.score {

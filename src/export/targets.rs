@@ -85,7 +85,7 @@ pub fn workbook(store: &Store, plan: Option<i64>) -> Result<Vec<u8>, ExportError
             ind.code.clone(),
             ind.name.clone(),
             ind.unit.clone().unwrap_or_default(),
-            super::number(ind.target),
+            super::number(ind.target, crate::domain::words::Language::Chinese),
         ];
         for (c, text) in fixed.iter().enumerate() {
             ws.write_string_with_format(row, c as u16, text, &cell)?;

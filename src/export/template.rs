@@ -122,7 +122,7 @@ pub fn template(
         let target_text = format!(
             "{}{}{}",
             super::sign(ind.comparator),
-            super::number(target),
+            super::number(target, crate::domain::words::Language::Chinese),
             match (own, ind.scope) {
                 (Some(_), _) => "",
                 (None, crate::domain::Scope::PerUnit) => "（每个单位）",

@@ -537,7 +537,7 @@ pub fn save_figure(entry: crate::store::ReportEntry) -> Job {
             "{what}{}{}的数据：{}。",
             r.unit,
             crate::ui::widgets::period(r.period),
-            crate::export::figure(r.value, None)
+            crate::export::figure(r.value, None, crate::ui::i18n::language())
         )))
     })
 }
@@ -712,7 +712,7 @@ pub fn revert_edit(line: i64) -> Job {
             "已撤回第{line}条修改：{}{}的数据恢复为{}。",
             r.unit,
             crate::ui::widgets::period(r.period),
-            crate::export::figure(r.value, None)
+            crate::export::figure(r.value, None, crate::ui::i18n::language())
         )))
     })
 }

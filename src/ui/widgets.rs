@@ -1,9 +1,10 @@
 //! Small drawing helpers shared by the screens: status colours and names,
-//! numbers in 万 where a Chinese reader expects them, the completion bar with
-//! its 序时 mark, and the sparkline.
+//! numbers in 万 where a Chinese reader expects them (written out for an
+//! English one), the completion bar with its 序时 mark, and the sparkline.
 
 use crate::domain::{Period, Status};
-use crate::ui::i18n::t;
+use crate::tf;
+use crate::ui::i18n::{language, t};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
 /// The traffic-light colour of a status (the charts' colours).
@@ -36,9 +37,9 @@ pub fn target(c: crate::domain::Comparator, v: f64, unit: Option<&str>) -> Strin
 }
 
 /// A figure for people: whole numbers with separators, 万 from 100,000 up
-/// (4.5万), at most two decimals (the exports' format).
+/// (4.5万; in English 45,000), at most two decimals (the exports' format).
 pub fn number(v: f64) -> String {
-    crate::export::number(v)
+    crate::export::number(v, language())
 }
 
 /// A figure with its unit of measure.
@@ -56,7 +57,7 @@ pub fn actual(i: &crate::store::IndicatorStatus) -> String {
     let e = &i.evaluation;
     match (i.scope, e.units_met, e.units_total) {
         (crate::domain::Scope::PerUnit, Some(met), Some(total)) => {
-            format!("{met}/{total} 个单位达标")
+            tf!("widgets.units-met", met = met, total = total)
         }
         _ => with_unit(e.actual, i.unit.as_deref()),
     }
@@ -92,26 +93,26 @@ pub fn comparator_name(c: crate::domain::Comparator) -> &'static str {
 /// before and after (enumerations said as in the editor).
 pub fn field_change(field: &str, before: &str, after: &str) -> String {
     let name = match field {
-        "name" => "名称",
-        "unit" => "计量单位",
-        "comparator" => "比较",
-        "target" => "目标值",
-        "target_max" => "上限",
-        "baseline" => "基数",
-        "better" => "方向",
-        "kind" => "类型",
-        "scope" => "目标范围",
-        "deadline" => "完成时限",
-        "aggregation" => "全市数的算法",
-        "reporting_units" => "计入的单位",
-        "city_reporter" => "全市数报送单位",
+        "name" => t("widgets.field-name"),
+        "unit" => t("widgets.field-unit"),
+        "comparator" => t("widgets.field-comparator"),
+        "target" => t("widgets.field-target"),
+        "target_max" => t("widgets.field-target-max"),
+        "baseline" => t("widgets.field-baseline"),
+        "better" => t("widgets.field-better"),
+        "kind" => t("widgets.field-kind"),
+        "scope" => t("widgets.field-scope"),
+        "deadline" => t("widgets.field-deadline"),
+        "aggregation" => t("widgets.aggregation"),
+        "reporting_units" => t("widgets.reporting-units"),
+        "city_reporter" => t("widgets.city-reporter"),
         other => other,
     };
     let say = |v: &str| -> String {
         if v.is_empty() {
             return match field {
-                "aggregation" | "reporting_units" | "city_reporter" => "按规则".into(),
-                _ => "（空）".into(),
+                "aggregation" | "reporting_units" | "city_reporter" => t("widgets.by-rules").into(),
+                _ => t("widgets.empty").into(),
             };
         }
         let named = match field {
@@ -124,7 +125,12 @@ pub fn field_change(field: &str, before: &str, after: &str) -> String {
         };
         named.map_or_else(|| v.to_string(), str::to_string)
     };
-    format!("{name}：{} → {}", say(before), say(after))
+    tf!(
+        "widgets.field-change",
+        field = name,
+        before = say(before),
+        after = say(after)
+    )
 }
 
 /// What a line of the audit log records, in words.
@@ -132,9 +138,9 @@ pub fn audit_action(a: crate::domain::AuditAction) -> &'static str {
     t(a.key())
 }
 
-/// A period as people write it: 2023年6月.
+/// A period as people write it: 2023年6月, Jun 2023.
 pub fn period(p: Period) -> String {
-    crate::export::period(p)
+    crate::export::period(p, language())
 }
 
 /// The completion bar: filled to `completion`, a dark tick at `expected`
@@ -167,10 +173,10 @@ pub fn completion_bar(
             Stroke::new(2.0, ui.visuals().strong_text_color()),
         );
     }
-    response.on_hover_text(format!(
-        "完成 {}　序时进度 {}",
-        percent(completion),
-        percent(expected)
+    response.on_hover_text(tf!(
+        "widgets.completion-hover",
+        done = percent(completion),
+        expected = percent(expected)
     ));
 }
 
@@ -217,39 +223,43 @@ pub fn reporting_rows(
     rules: Option<&crate::domain::Reporting>,
 ) {
     let by_rules = |what: Option<String>| match what {
-        Some(w) => format!("按规则（{w}）"),
-        None => "按规则".to_string(),
+        Some(w) => tf!("widgets.by-rules-giving", what = w),
+        None => t("widgets.by-rules").to_string(),
     };
-    ui.label("全市数的算法");
+    ui.label(t("widgets.aggregation"));
     egui::ComboBox::from_id_salt((salt, "aggregation"))
         .selected_text(match aggregation {
             None => by_rules(rules.map(|r| aggregation_name(r.aggregation).to_string())),
             Some(a) => aggregation_name(*a).to_string(),
         })
         .show_ui(ui, |ui| {
-            ui.selectable_value(aggregation, None, "按规则");
+            ui.selectable_value(aggregation, None, t("widgets.by-rules"));
             for a in crate::domain::Aggregation::ALL {
                 ui.selectable_value(aggregation, Some(*a), aggregation_name(*a));
             }
         });
     ui.end_row();
-    ui.label("全市数报送单位");
+    ui.label(t("widgets.city-reporter"));
     egui::ComboBox::from_id_salt((salt, "reporter"))
         .selected_text(match city_reporter {
-            None => by_rules(rules.map(|r| r.city_reporter.clone().unwrap_or_else(|| "无".into()))),
+            None => by_rules(rules.map(|r| {
+                r.city_reporter
+                    .clone()
+                    .unwrap_or_else(|| t("widgets.no-city-reporter").into())
+            })),
             Some(u) => u.clone(),
         })
         .show_ui(ui, |ui| {
-            ui.selectable_value(city_reporter, None, "按规则");
+            ui.selectable_value(city_reporter, None, t("widgets.by-rules"));
             for u in catalogue {
                 ui.selectable_value(city_reporter, Some(u.clone()), u.as_str());
             }
         });
     ui.end_row();
-    ui.label("计入的单位");
+    ui.label(t("widgets.reporting-units"));
     ui.vertical(|ui| {
         let mut left = units.is_none();
-        let label = by_rules(rules.map(|r| format!("{} 个单位", r.units.len())));
+        let label = by_rules(rules.map(|r| tf!("widgets.n-units", n = r.units.len())));
         if ui.checkbox(&mut left, label).changed() {
             // Choosing starts from what the rules give today.
             *units = (!left).then(|| rules.map(|r| r.units.to_vec()).unwrap_or_default());

@@ -185,8 +185,8 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         }
                         None => tf!(
                             "audit.figures",
-                            before = figure(l.before),
-                            after = figure(l.after)
+                            before = crate::ui::widgets::with_unit(l.before, None),
+                            after = crate::ui::widgets::with_unit(l.after, None)
                         ),
                     });
                 });
@@ -279,12 +279,4 @@ fn task_change(l: &crate::store::AuditEntry) -> String {
         before = say(l.before_text.as_deref()),
         after = say(l.after_text.as_deref())
     )
-}
-
-/// A figure as the log shows it: the number, or — for none.
-fn figure(v: Option<f64>) -> String {
-    match v {
-        Some(v) => crate::export::number(v),
-        None => "—".into(),
-    }
 }

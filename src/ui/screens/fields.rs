@@ -70,15 +70,11 @@ pub fn plain(v: f64) -> String {
 /// 万 or 亿 as a Chinese reader writes it (4.5万 is 45000).
 pub fn parse_figure(text: &str) -> Option<f64> {
     let text = text.trim().trim_end_matches(['%', '％']); // i18n: data
-    let (text, scale) = if let Some(t) = text.strip_suffix('万') {
-        // i18n: data
-        (t, 1e4)
-    } else if let Some(t) = text.strip_suffix('亿') {
-        // i18n: data
-        (t, 1e8)
-    } else {
-        (text, 1.0)
-    };
+    const MULTIPLES: [(char, f64); 2] = [('万', 1e4), ('亿', 1e8)]; // i18n: data
+    let (text, scale) = MULTIPLES
+        .iter()
+        .find_map(|(c, m)| text.strip_suffix(*c).map(|t| (t, *m)))
+        .unwrap_or((text, 1.0));
     let t: String = text
         .chars()
         .filter(|c| !matches!(c, ',' | '，' | ' ')) // i18n: data

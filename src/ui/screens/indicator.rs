@@ -58,6 +58,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         plan.series.get(&id).map(Vec::as_slice).unwrap_or(&[]),
         data.settings.year_start(plan.summary.year),
         as_of,
+        crate::ui::i18n::language(),
     );
     let tx = app.tx.clone();
     header(ui, plan, i, &data.locked, &tx);
@@ -157,8 +158,11 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                             let own = d.own_targets.iter().find(|(n, _)| n == u);
                             (
                                 u.clone(),
-                                own.map(|(_, t)| crate::export::number(*t).replace(',', ""))
-                                    .unwrap_or_default(),
+                                own.map(|(_, t)| {
+                                    crate::export::number(*t, crate::ui::i18n::language())
+                                        .replace(',', "")
+                                })
+                                .unwrap_or_default(),
                             )
                         })
                         .collect(),
@@ -416,7 +420,7 @@ fn targets(
                         egui::TextEdit::singleline(text)
                             .desired_width(100.0)
                             .hint_text(if per_unit {
-                                crate::export::number(i.target)
+                                crate::export::number(i.target, crate::ui::i18n::language())
                             } else {
                                 String::new()
                             })
@@ -490,7 +494,7 @@ fn targets(
                 } else {
                     (i.target / n as f64 * 100.0).round() / 100.0
                 };
-                *text = crate::export::number(share).replace(',', "");
+                *text = crate::export::number(share, crate::ui::i18n::language()).replace(',', "");
             }
         }
         let last = d.last_year.as_ref().filter(|_| sums);
@@ -633,7 +637,7 @@ fn figure_entry(
         form.filled_from = Some((form.unit.clone(), period));
         form.value = current
             .and_then(|r| r.value)
-            .map(crate::export::number)
+            .map(|v| crate::export::number(v, crate::ui::i18n::language()))
             .unwrap_or_default()
             .replace(',', "");
         form.progress = current.map(|r| r.progress.clone()).unwrap_or_default();
@@ -898,8 +902,11 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
         .on_hover_text(t("indicator.target-hover"));
         if i.revision.is_some() {
             ui.label(
-                RichText::new(crate::export::revision_words(i))
-                    .color(Color32::from_rgb(0x6a, 0x1b, 0x9a)),
+                RichText::new(crate::export::revision_words(
+                    i,
+                    crate::ui::i18n::language(),
+                ))
+                .color(Color32::from_rgb(0x6a, 0x1b, 0x9a)),
             );
         }
         ui.separator();
@@ -925,8 +932,14 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
         if let Some(p) = &e.pace_needed {
             ui.separator();
             ui.label(
-                RichText::new(crate::export::pace(p, i.better, i.kind, unit))
-                    .color(widgets::status_color(crate::domain::Status::Behind)),
+                RichText::new(crate::export::pace(
+                    p,
+                    i.better,
+                    i.kind,
+                    unit,
+                    crate::ui::i18n::language(),
+                ))
+                .color(widgets::status_color(crate::domain::Status::Behind)),
             );
         }
         ui.separator();
@@ -937,11 +950,17 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
         }
     });
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(crate::export::reporting_words(i)).weak())
-            .on_hover_text(tf!(
-                "indicator.counted-units",
-                units = list(&i.reporting_units)
-            ));
+        ui.label(
+            RichText::new(crate::export::reporting_words(
+                i,
+                crate::ui::i18n::language(),
+            ))
+            .weak(),
+        )
+        .on_hover_text(tf!(
+            "indicator.counted-units",
+            units = list(&i.reporting_units)
+        ));
         if let Some(due) = e.period_due {
             ui.separator();
             let owed = &e.not_reported;
@@ -1041,7 +1060,7 @@ fn city_chart(
                 .unwrap_or(t("indicator.by-hand"));
             let value = format!(
                 "{}{}",
-                scale.label(r.value.unwrap_or_default()),
+                scale.label(r.value.unwrap_or_default(), crate::ui::i18n::language()),
                 i.unit
                     .as_deref()
                     .filter(|_| scale != Scale::Percent)
@@ -1075,7 +1094,7 @@ fn city_chart(
         });
     let y_axis = egui_plot::AxisHints::new_y()
         .label_spacing(14.0..=24.0)
-        .formatter(move |mark, _| scale.label(mark.value));
+        .formatter(move |mark, _| scale.label(mark.value, crate::ui::i18n::language()));
     let plot = Plot::new(("indicator-plot", i.id))
         .height(height)
         .include_x(0.0)
@@ -1117,7 +1136,10 @@ fn city_chart(
                 if *plot_name == t("indicator.unit-points") {
                     labels.get(*index).cloned()
                 } else {
-                    Some(format!("{plot_name}\n{}", scale.label(position.y)))
+                    Some(format!(
+                        "{plot_name}\n{}",
+                        scale.label(position.y, crate::ui::i18n::language())
+                    ))
                 }
             }
             _ => None,
@@ -1227,7 +1249,9 @@ fn unit_bars(ui: &mut Ui, chart: &ChartData, height: f32) {
                         ));
                     }
                     let value = match b.value {
-                        Some(v) => chart.bar_scale.label(v) + if b.stale { "*" } else { "" },
+                        Some(v) => {
+                            chart.bar_scale.label(v, chart.lang) + if b.stale { "*" } else { "" }
+                        }
                         None => t("indicator.not-reported-short").into(),
                     };
                     ui.label(if b.value.is_some() {
@@ -1238,9 +1262,12 @@ fn unit_bars(ui: &mut Ui, chart: &ChartData, height: f32) {
                     let shown = b
                         .value
                         .map_or(t("indicator.not-reported-short").into(), |v| {
-                            chart.bar_scale.label(v)
+                            chart.bar_scale.label(v, chart.lang)
                         });
-                    let hover = match (b.target.map(|x| chart.bar_scale.label(x)), b.stale) {
+                    let hover = match (
+                        b.target.map(|x| chart.bar_scale.label(x, chart.lang)),
+                        b.stale,
+                    ) {
                         (None, false) => tf!("indicator.bar-hover", unit = b.unit, value = shown),
                         (None, true) => {
                             tf!("indicator.bar-hover-stale", unit = b.unit, value = shown)

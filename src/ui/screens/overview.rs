@@ -169,7 +169,8 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                         .on_hover_text(tf!(
                             "overview.row-hover",
                             task = i.task.as_deref().unwrap_or("—"),
-                            reporting = crate::export::reporting_words(i)
+                            reporting =
+                                crate::export::reporting_words(i, crate::ui::i18n::language())
                         ))
                         .clicked()
                     {

@@ -14,10 +14,7 @@ use egui_extras::{Column, TableBuilder};
 /// The rank change with its colour: up green, down red; new in the
 /// ranking: 新.
 pub fn rank_change(rank: usize, previous: Option<usize>) -> (String, Color32) {
-    let text = match previous {
-        None => t("units.rank-new").to_string(),
-        Some(_) => crate::export::ranking::change(rank, previous),
-    };
+    let text = crate::export::ranking::change(rank, previous, crate::ui::i18n::language());
     let color = match previous {
         Some(p) if p > rank => Color32::from_rgb(0x2e, 0x7d, 0x32),
         Some(p) if p < rank => Color32::from_rgb(0xe5, 0x39, 0x35),
