@@ -92,7 +92,15 @@ pub fn comparator_name(c: crate::domain::Comparator) -> &'static str {
 /// An indicator's field that changed, in words: its name and its values
 /// before and after (enumerations said as in the editor).
 pub fn field_change(field: &str, before: &str, after: &str) -> String {
+    if field == "retired" {
+        return if after == "1" {
+            t("widgets.retired").to_string()
+        } else {
+            t("widgets.unretired").to_string()
+        };
+    }
     let name = match field {
+        "task" => t("widgets.field-task"),
         "name" => t("widgets.field-name"),
         "unit" => t("widgets.field-unit"),
         "comparator" => t("widgets.field-comparator"),

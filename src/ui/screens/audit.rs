@@ -69,6 +69,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         .map(|p| {
             p.indicators
                 .iter()
+                .chain(&p.retired)
                 .map(|i| (i.code.as_str(), i.name.as_str()))
                 .collect()
         })
@@ -96,14 +97,14 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         .id_salt("audit-table")
         .striped(true)
         .column(Column::exact(130.0))
-        .column(Column::exact(90.0))
+        .column(Column::exact(120.0))
         .column(Column::initial(220.0).at_least(120.0))
         .column(Column::exact(110.0))
         .column(Column::exact(80.0))
         .column(Column::initial(200.0).at_least(120.0))
         .column(Column::remainder().at_least(140.0))
         .column(Column::exact(70.0))
-        .column(Column::exact(50.0))
+        .column(Column::exact(64.0))
         .header(22.0, |mut h| {
             for head in [
                 t("audit.col-at"),
@@ -150,18 +151,6 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 row.col(|ui| {
                     ui.label(match &l.field {
                         Some(_) if l.action == AuditAction::Task => task_change(l),
-                        Some(f) if f == "retired" => {
-                            if l.after_text.as_deref() == Some("1") {
-                                t("audit.retired").to_string()
-                            } else {
-                                t("audit.unretired").to_string()
-                            }
-                        }
-                        Some(f) if f == "task" => tf!(
-                            "audit.moved",
-                            from = dash(l.before_text.as_deref()),
-                            to = dash(l.after_text.as_deref())
-                        ),
                         Some(field) if l.action == AuditAction::Unit => tf!(
                             "audit.change",
                             field = match field.as_str() {
