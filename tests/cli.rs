@@ -1236,4 +1236,39 @@ fn tasks_are_edited_indicators_retired_and_moved_and_changes_reverted_by_line() 
     assert_eq!(r["reverted"], "indicator");
     let err = fails(&db, &["indicator", "move", &first, "--task", "九十九/9"]);
     assert!(err.contains("no task"), "{err}");
+
+    // An indicator the reading missed, added from its passage and by fields.
+    let added = json(
+        &db,
+        &[
+            "indicator",
+            "add",
+            "--task",
+            &path,
+            "--text",
+            "全年新增5G基站不少于3000个",
+        ],
+    );
+    assert_eq!(added["target"], 3000.0);
+    assert_eq!(added["task"], path.as_str());
+    let by_fields = json(
+        &db,
+        &[
+            "indicator",
+            "add",
+            "--name",
+            "政务服务好评率",
+            "--target",
+            "95",
+            "--unit",
+            "%",
+            "--kind",
+            "level",
+        ],
+    );
+    assert_eq!(by_fields["kind"], "level");
+    let status = json(&db, &["status", "--as-of", "2023-06-30"]);
+    assert_eq!(status["indicators"].as_array().unwrap().len(), n + 2);
+    let err = fails(&db, &["indicator", "add", "--text", "加快推进数字政府建设"]);
+    assert!(err.contains("no target"), "{err}");
 }

@@ -1287,3 +1287,58 @@ fn tasks_are_edited_indicators_retired_and_moved_and_every_change_reverts_from_i
     assert!(s.revert_line(lock_line).is_err());
     s.integrity_check().unwrap();
 }
+
+#[test]
+fn an_indicator_added_or_retired_by_hand_outlives_a_reimport_of_the_document() {
+    let mut s = ledger();
+    let plan = s.plans().unwrap()[0].id;
+    let n = s.indicators(plan).unwrap().len();
+    let task = s.tasks(plan).unwrap()[3].path.clone();
+    let mut found =
+        taizhang::plan_text::indicators_in("全年新增5G基站不少于3000个", 2023, Some(&task));
+    assert_eq!(found.len(), 1);
+    let new = found.remove(0);
+    let added = s.add_indicator(plan, &new).unwrap();
+    assert_eq!(added.target, 3000.0);
+    assert_eq!(added.task.as_deref(), Some(task.as_str()));
+    assert!(
+        added.code.ends_with(&format!("{:03}", n + 1)),
+        "{}",
+        added.code
+    );
+    assert_eq!(s.indicators(plan).unwrap().len(), n + 1);
+    let mut blank = new.clone();
+    blank.name = " ".into();
+    assert!(s.add_indicator(plan, &blank).is_err());
+    // Another one retired by hand.
+    let first = s.indicators(plan).unwrap()[0].clone();
+    s.set_retired(first.id, true, "并入其他指标").unwrap();
+    // The document imported again: the added one stays, the retired one too.
+    s.import_plan(&gold_002(), None).unwrap();
+    let now = s.indicators(plan).unwrap();
+    assert!(
+        now.iter().any(|i| i.id == added.id),
+        "the added indicator is kept"
+    );
+    assert!(
+        now.iter().all(|i| i.id != first.id),
+        "the retired one stays retired"
+    );
+    assert_eq!(now.len(), n);
+    // Reverting the line that added it retires it.
+    let line = s
+        .audit_log(Some(added.id), 10)
+        .unwrap()
+        .into_iter()
+        .find(|l| l.field.as_deref() == Some("added"))
+        .unwrap()
+        .id;
+    s.revert_line(line).unwrap();
+    assert!(s.indicators(plan).unwrap().iter().all(|i| i.id != added.id));
+    assert!(
+        s.retired_indicators(plan)
+            .unwrap()
+            .iter()
+            .any(|i| i.id == added.id)
+    );
+}

@@ -1299,4 +1299,24 @@ fn a_task_is_edited_on_the_plan_screen_reverted_from_the_log_and_an_indicator_re
     settle(&mut h);
     assert_eq!(loaded(h.state()).status.indicators.len(), n);
     assert!(loaded(h.state()).retired.is_empty());
+
+    // An indicator the reading missed, added to the saved plan from a
+    // pasted passage.
+    press(&mut h, "添加指标…");
+    h.get_by_label("或粘贴原文").focus();
+    h.run_steps(1);
+    h.get_by_label("或粘贴原文")
+        .type_text("全年新增5G基站不少于3000个");
+    h.run_steps(2);
+    press(&mut h, "据此填写");
+    press(&mut h, "保存指标");
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(loaded(h.state()).status.indicators.len(), n + 1);
+    let added = loaded(h.state())
+        .indicators
+        .iter()
+        .find(|i| i.target == 3000.0)
+        .expect("the added indicator");
+    assert_eq!(added.unit.as_deref(), Some("个"));
 }

@@ -308,6 +308,9 @@ pub enum IndicatorCommand {
         #[arg(long)]
         plan: Option<i64>,
     },
+    /// Add an indicator to a saved plan (one the reading of its document
+    /// missed): from a passage of the plan (`--text`), or by its fields.
+    Add(IndicatorAddArgs),
     /// Bring a retired indicator back.
     Restore {
         /// The indicator's code.
@@ -323,6 +326,39 @@ pub enum IndicatorCommand {
         #[arg(long)]
         plan: Option<i64>,
     },
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct IndicatorAddArgs {
+    /// The plan (default: the newest).
+    #[arg(long)]
+    pub plan: Option<i64>,
+    /// The task it belongs to (see `plan tasks`).
+    #[arg(long)]
+    pub task: Option<String>,
+    /// A passage of the plan stating the target (全年新增5G基站不少于3000个):
+    /// the indicator is read from it as from the document.
+    #[arg(long, conflicts_with_all = ["name", "target"])]
+    pub text: Option<String>,
+    #[arg(long, required_unless_present = "text")]
+    pub name: Option<String>,
+    #[arg(long, allow_hyphen_values = true, required_unless_present = "text")]
+    pub target: Option<f64>,
+    /// >=, >, <=, < or = (default >=).
+    #[arg(long)]
+    pub comparator: Option<crate::domain::Comparator>,
+    /// Unit of measure (个, %, 万人…).
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// cumulative, new, level or count_of_events (default new).
+    #[arg(long)]
+    pub kind: Option<crate::domain::Kind>,
+    /// city or per_unit (default city).
+    #[arg(long)]
+    pub scope: Option<crate::domain::Scope>,
+    /// The deadline (YYYY-MM-DD; default the end of the plan year).
+    #[arg(long, value_parser = parse_date)]
+    pub deadline: Option<Date>,
 }
 
 #[derive(ClapArgs, Debug)]

@@ -288,6 +288,57 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                 },
             )
         }
+        Command::Indicator(IndicatorCommand::Add(a)) => {
+            let mut store = open(db)?;
+            let plan = store.plan_or_latest(a.plan)?;
+            let task = a.task.as_deref().map(str::trim).filter(|t| !t.is_empty());
+            let ind = match &a.text {
+                Some(text) => {
+                    let mut found = plan_text::indicators_in(text, plan.year, task);
+                    match found.len() {
+                        0 => {
+                            return Err(CliError::new(
+                                "no target was found in --text; give --name and --target instead",
+                            ));
+                        }
+                        1 => found.remove(0),
+                        n => {
+                            return Err(CliError::new(format!(
+                                "--text states {n} targets; give a passage with one, or --name and --target"
+                            )));
+                        }
+                    }
+                }
+                None => crate::domain::PlanIndicator {
+                    id: None,
+                    task: task.map(str::to_string),
+                    phrase: String::new(),
+                    name: a.name.clone().unwrap_or_default(),
+                    comparator: a.comparator.unwrap_or(crate::domain::Comparator::Ge),
+                    target: a.target.unwrap_or_default(),
+                    target_max: None,
+                    unit: a.unit.clone(),
+                    better: None,
+                    baseline: None,
+                    scope: a.scope.unwrap_or(crate::domain::Scope::City),
+                    kind: a.kind.unwrap_or(crate::domain::Kind::New),
+                    aggregation: None,
+                    reporting_units: None,
+                    city_reporter: None,
+                    deadline: a.deadline,
+                    confidence: None,
+                },
+            };
+            let added = store.add_indicator(plan.id, &ind)?;
+            emit(json, &added, |i| {
+                format!(
+                    "added {} {} (target {})\n",
+                    i.code,
+                    i.name,
+                    text::number(Some(i.target))
+                )
+            })
+        }
         Command::Indicator(IndicatorCommand::Restore { indicator }) => {
             let mut store = open(db)?;
             let id = store.indicator_id_by_code(&indicator)?;

@@ -265,7 +265,7 @@ impl Store {
         let tx = self.conn.transaction().context("starting the change")?;
         let at = now(&tx)?;
         tx.execute(
-            "UPDATE indicators SET retired = ?2 WHERE id = ?1",
+            "UPDATE indicators SET retired = ?2, retired_by_hand = ?2 WHERE id = ?1",
             params![id, retired],
         )
         .context("retiring the indicator")?;
@@ -401,6 +401,14 @@ impl Store {
                 })?;
                 let ind = self.indicator(id)?;
                 match field.as_str() {
+                    // An indicator added by hand is reverted by retiring it
+                    // (its figures, if any, are kept).
+                    "added" => {
+                        if self.is_retired(id)? {
+                            return Err(changed_since(&format!("indicator {}", ind.code)));
+                        }
+                        self.set_retired(id, true, &reason)?;
+                    }
                     "retired" => {
                         let now_retired = self.is_retired(id)?;
                         if now_retired != (after_text == "1") {

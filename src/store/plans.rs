@@ -199,7 +199,8 @@ impl Store {
             let mut st = tx
                 .prepare(
                     "SELECT i.id, i.ref_id, t.path, i.name FROM indicators i
-                     LEFT JOIN tasks t ON t.id = i.task_id WHERE i.plan_id = ?1 ORDER BY i.position",
+                     LEFT JOIN tasks t ON t.id = i.task_id WHERE i.plan_id = ?1 AND i.added_by_hand = 0
+                     ORDER BY i.position",
                 )
                 .context("reading the plan's indicators")?;
             st.query_map([plan_id], |r| {
@@ -267,7 +268,9 @@ impl Store {
                            baseline = COALESCE(?10, baseline), better = ?11, kind = ?12, scope = ?13,
                            aggregation = COALESCE(?14, aggregation),
                            aggregation_set = CASE WHEN ?14 IS NULL THEN aggregation_set ELSE 1 END,
-                           deadline = ?15, phrase = ?16, confidence = ?17, retired = 0
+                           deadline = ?15, phrase = ?16, confidence = ?17,
+                           -- retired by hand: stays so
+                           retired = retired_by_hand
                          WHERE id = ?18",
                         rusqlite::params_from_iter(p.iter().copied().chain(std::iter::once(&id as &dyn rusqlite::ToSql))),
                     )
@@ -662,6 +665,104 @@ impl Store {
 /// indicator (what it leaves out stays as it was: a re-imported document
 /// keeps the user's choices). Names go through the units catalogue; one it
 /// does not know is an error that says how to add it.
+impl Store {
+    /// Adds an indicator to a saved plan (one the document's reading
+    /// missed): the next code of the plan, its task by path, logged as
+    /// added. A re-import of the plan's document keeps it.
+    pub fn add_indicator(&mut self, plan_id: i64, ind: &PlanIndicator) -> Result<Indicator> {
+        let plan = self.plan(plan_id)?;
+        let name = ind.name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("a new indicator needs a name".into()));
+        }
+        if !ind.target.is_finite() || ind.target_max.is_some_and(|m| m.is_nan() || m < ind.target) {
+            return Err(StoreError::Invalid(format!(
+                "indicator '{name}': the target or its range is not valid"
+            )));
+        }
+        let actor = self.actor.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .context("starting the new indicator")?;
+        let task_id: Option<i64> =
+            match ind.task.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                Some(path) => Some(
+                    tx.query_row(
+                        "SELECT id FROM tasks WHERE plan_id = ?1 AND path = ?2",
+                        params![plan_id, path],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .context("finding the task")?
+                    .ok_or_else(|| StoreError::NotFound(format!("the plan has no task {path}")))?,
+                ),
+                None => None,
+            };
+        let (seq, position): (i64, i64) = {
+            let mut st = tx
+                .prepare("SELECT code, position FROM indicators WHERE plan_id = ?1")
+                .context("reading indicator codes")?;
+            let rows: Vec<(String, i64)> = st
+                .query_map([plan_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .context("reading indicator codes")?
+                .collect::<rusqlite::Result<_>>()
+                .context("reading indicator codes")?;
+            (
+                rows.iter()
+                    .filter_map(|(c, _)| c.rsplit('-').next()?.parse::<i64>().ok())
+                    .max()
+                    .unwrap_or(0)
+                    + 1,
+                rows.iter().map(|(_, p)| *p).max().unwrap_or(-1) + 1,
+            )
+        };
+        let code = indicator_code(plan.year, plan_id, seq);
+        let deadline = ind
+            .deadline
+            .unwrap_or_else(|| Date::end_of_year(plan.year))
+            .to_string();
+        tx.execute(
+            "INSERT INTO indicators (plan_id, task_id, ref_id, position, name, unit, comparator, target,
+               target_max, baseline, better, kind, scope, aggregation, deadline, phrase, confidence, code,
+               aggregation_set, added_by_hand)
+             VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, COALESCE(?13, 'sum'), ?14, ?15, NULL, ?16,
+               ?13 IS NOT NULL, 1)",
+            params![
+                plan_id,
+                task_id,
+                position,
+                name,
+                ind.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()),
+                ind.comparator.as_str(),
+                ind.target,
+                ind.target_max,
+                ind.baseline,
+                ind.better().as_str(),
+                ind.kind.as_str(),
+                ind.scope.as_str(),
+                ind.aggregation.map(|a| a.as_str()),
+                deadline,
+                ind.phrase,
+                code,
+            ],
+        )
+        .context("adding the indicator")?;
+        let id = tx.last_insert_rowid();
+        let catalogue = super::units::units_of(&tx)?;
+        set_reporting(&tx, &catalogue, id, ind)?;
+        let at = super::reports::now(&tx)?;
+        tx.execute(
+            "INSERT INTO audit_log (actor, action, indicator_id, indicator_code, unit_name, field, before_text, after_text, at)
+             VALUES (?1, 'indicator', ?2, ?3, '', 'added', '', ?4, ?5)",
+            params![actor, id, code, name, at],
+        )
+        .context("writing the audit log")?;
+        tx.commit().context("committing the new indicator")?;
+        self.indicator(id)
+    }
+}
+
 fn set_reporting(
     tx: &Transaction,
     catalogue: &[crate::domain::Unit],

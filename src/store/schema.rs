@@ -60,7 +60,7 @@ pub static MIGRATIONS: &[Migration] = &[
         sql: v9,
     },
     Migration {
-        description: "the audit log also records edits to a plan's tasks (title, deadline, responsible units)",
+        description: "the audit log also records edits to a plan's tasks (title, deadline, responsible units); indicators retired or added by hand outlive a re-import",
         sql: v10,
     },
 ];
@@ -391,7 +391,11 @@ fn v10() -> String {
          SELECT id, at, actor, action, indicator_id, indicator_code, unit_id, unit_name, period, before, after, batch_id, note, covers_batch, field, before_text, after_text FROM audit_log;
      DROP TABLE audit_log;
      ALTER TABLE audit_log_v10 RENAME TO audit_log;
-     CREATE INDEX audit_indicator ON audit_log(indicator_id, period);"
+     CREATE INDEX audit_indicator ON audit_log(indicator_id, period);
+     -- An indicator retired or added by hand: a re-import of the plan's
+     -- document leaves the one retired and keeps the one added.
+     ALTER TABLE indicators ADD COLUMN retired_by_hand INTEGER NOT NULL DEFAULT 0 CHECK (retired_by_hand IN (0, 1));
+     ALTER TABLE indicators ADD COLUMN added_by_hand INTEGER NOT NULL DEFAULT 0 CHECK (added_by_hand IN (0, 1));"
         .into()
 }
 

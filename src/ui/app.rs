@@ -205,6 +205,15 @@ pub struct IndicatorForm {
     pub reason: String,
 }
 
+/// An indicator being added to a saved plan: its fields as typed, its
+/// task, and the plan's passage it may be read from.
+#[derive(Clone, Debug)]
+pub struct NewIndicator {
+    pub form: super::screens::fields::FieldsForm,
+    pub task: Option<String>,
+    pub passage: String,
+}
+
 /// A task being edited, of a draft or of the saved plan (an edit buffer).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaskForm {
@@ -324,6 +333,8 @@ pub struct State {
     pub target_form: Option<TargetForm>,
     /// The indicator being edited on the indicator screen.
     pub indicator_form: Option<IndicatorForm>,
+    /// An indicator being added to the saved plan.
+    pub new_indicator: Option<NewIndicator>,
     /// The task being edited on the plan screen (saved plan or draft).
     pub task_form: Option<TaskForm>,
     /// Why the indicator on screen is retired (as typed).

@@ -763,6 +763,20 @@ pub fn edit_task(plan_id: i64, path: String, fields: crate::store::TaskFields) -
     })
 }
 
+/// Adds an indicator to the saved plan.
+pub fn add_indicator(plan_id: i64, ind: crate::domain::PlanIndicator) -> Job {
+    Job::new("添加指标", move |cx| {
+        let added = cx
+            .store()?
+            .add_indicator(plan_id, &ind)
+            .map_err(|e| format!("指标未能添加：{}", data::explain(&e.to_string())))?;
+        Ok(Event::Done(format!(
+            "已添加指标{}“{}”，已记入修改记录。",
+            added.code, added.name
+        )))
+    })
+}
+
 /// Retires an indicator (its figures kept) or brings it back.
 pub fn set_retired(id: i64, retired: bool, reason: String) -> Job {
     Job::new("停用指标", move |cx| {

@@ -6,7 +6,7 @@ use super::fields::{self, FieldsForm};
 use crate::domain::{PlanSection, Role};
 use crate::plan_text::Review;
 use crate::tf;
-use crate::ui::app::{App, Command, CommandSender, TaskForm};
+use crate::ui::app::{App, Command, CommandSender, NewIndicator, TaskForm};
 use crate::ui::i18n::t;
 use crate::ui::widgets;
 use egui::{Color32, RichText, Ui};
@@ -33,6 +33,18 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             .weak(),
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button(t("plan.add-indicator"))
+                .on_hover_text(t("plan.add-indicator-hover"))
+                .clicked()
+                && app.state.new_indicator.is_none()
+            {
+                app.state.new_indicator = Some(NewIndicator {
+                    form: FieldsForm::of_draft(&blank_indicator(None)),
+                    task: None,
+                    passage: String::new(),
+                });
+            }
             if ui
                 .button(t("plan.import-another"))
                 .on_hover_text(t("plan.import-another-hover"))
@@ -73,9 +85,11 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         .unwrap_or_default();
     let tx = app.tx.clone();
     let form = &mut app.state.task_form;
+    let adding = &mut app.state.new_indicator;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            new_indicator(ui, adding, plan, &units, &tx);
             for section in &doc.sections {
                 section_ui(ui, section, "", &latest, &mut open, plan, form, &units, &tx);
             }
@@ -729,4 +743,109 @@ fn retired(ui: &mut Ui, plan: &crate::ui::data::Loaded, tx: &CommandSender) {
             });
         }
     });
+}
+
+/// An indicator added to the saved plan: read from a passage of the plan
+/// (pasted), or typed in the fields editor; its task chosen.
+fn new_indicator(
+    ui: &mut Ui,
+    adding: &mut Option<NewIndicator>,
+    plan: &crate::ui::data::Loaded,
+    units: &[String],
+    tx: &CommandSender,
+) {
+    let Some(n) = adding.as_mut() else {
+        return;
+    };
+    let mut close = false;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.strong(t("plan.add-indicator-title"));
+        ui.horizontal(|ui| {
+            let label = ui.label(t("plan.paste"));
+            ui.add(
+                egui::TextEdit::singleline(&mut n.passage)
+                    .desired_width(420.0)
+                    .id_salt("new-passage"),
+            )
+            .labelled_by(label.id);
+            let found = crate::plan_text::indicators_in(
+                n.passage.trim(),
+                plan.summary.year,
+                n.task.as_deref(),
+            );
+            if ui
+                .add_enabled(
+                    found.len() == 1,
+                    egui::Button::new(t("plan.fill-from-passage")),
+                )
+                .on_hover_text(t("plan.fill-from-passage-hover"))
+                .clicked()
+            {
+                n.form = FieldsForm::of_draft(&found[0]);
+            }
+        });
+        let tasks = plan.doc.tasks_with_paths();
+        ui.horizontal(|ui| {
+            let label = ui.label(t("plan.field-task"));
+            let shown = n
+                .task
+                .as_deref()
+                .and_then(|p| tasks.iter().find(|(x, _)| x == p))
+                .map(|(p, task)| tf!("indicator.task-choice", path = p, title = task.title))
+                .unwrap_or_else(|| t("plan.no-task").into());
+            egui::ComboBox::from_id_salt("new-task")
+                .selected_text(shown)
+                .width(480.0)
+                .truncate()
+                .height(300.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut n.task, None, t("plan.no-task"));
+                    for (p, task) in &tasks {
+                        ui.selectable_value(
+                            &mut n.task,
+                            Some(p.clone()),
+                            tf!("indicator.task-choice", path = p, title = task.title),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        fields::editor(ui, "new", &mut n.form, units, None, true);
+        let problems = n.form.check(false).problems;
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(
+                    problems.is_empty(),
+                    egui::Button::new(RichText::new(t("plan.add-indicator-save")).strong()),
+                )
+                .clicked()
+            {
+                let mut ind = blank_indicator(n.task.clone());
+                n.form.apply_to_draft(&mut ind);
+                ind.phrase = n.passage.trim().to_string();
+                tx.run(crate::ui::jobs::add_indicator(plan.summary.id, ind));
+                close = true;
+            }
+            if ui.button(t("common.cancel")).clicked() {
+                close = true;
+            }
+            if !problems.is_empty() {
+                ui.label(
+                    RichText::new(
+                        problems
+                            .iter()
+                            .map(|p| p.words())
+                            .collect::<Vec<_>>()
+                            .join(t("fields.problem-separator")),
+                    )
+                    .weak(),
+                );
+            }
+        });
+    });
+    if close {
+        *adding = None;
+    }
+    ui.add_space(8.0);
 }
