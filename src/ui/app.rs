@@ -429,7 +429,7 @@ impl App {
         while let Ok(event) = self.worker.events.try_recv() {
             match event {
                 Event::Progress(what, f) => {
-                    self.state.progress = Some((what, f));
+                    self.state.progress = Some((crate::ui::i18n::words(&what), f));
                     continue;
                 }
                 Event::Verified | Event::Quiet => {}
@@ -498,14 +498,33 @@ impl App {
                     let ok = results.iter().filter(|r| r.1.is_ok()).count();
                     let failed: Vec<String> = results
                         .iter()
-                        .filter_map(|(f, r)| r.as_ref().err().map(|e| format!("{f}：{e}")))
+                        .filter_map(|(f, r)| {
+                            let e = r.as_ref().err()?;
+                            Some(crate::tf!(
+                                "jobs.file-not-imported",
+                                file = f,
+                                error = crate::ui::i18n::words(e)
+                            ))
+                        })
                         .collect();
                     self.state.message = Some((
                         failed.is_empty(),
                         if failed.is_empty() {
-                            format!("已导入 {ok} 个文件。")
+                            crate::tf!("jobs.files-imported", n = ok)
                         } else {
-                            format!("已导入 {ok} 个文件；未导入：{}", failed.join("；"))
+                            crate::tf!(
+                                "jobs.files-imported-some",
+                                n = ok,
+                                failed = failed
+                                    .iter()
+                                    .cloned()
+                                    .reduce(|list, item| crate::tf!(
+                                        "jobs.failed-more",
+                                        list = list,
+                                        item = item
+                                    ))
+                                    .unwrap_or_default()
+                            )
                         },
                     ));
                     if failed.is_empty() {
@@ -514,15 +533,20 @@ impl App {
                     self.reload();
                 }
                 Event::Done(msg) => {
-                    self.state.message = Some((true, msg));
+                    self.state.message = Some((true, crate::ui::i18n::words(&msg)));
                     self.reload();
                 }
                 Event::PlanSaved(id, msg) => {
-                    self.state.message = Some((true, msg));
+                    self.state.message = Some((true, crate::ui::i18n::words(&msg)));
                     self.select_plan(Some(id));
                 }
-                Event::Failed(msg) => self.state.message = Some((false, msg)),
-                Event::Cancelled => self.state.message = Some((true, "已取消。".into())),
+                Event::Failed(msg) => {
+                    self.state.message = Some((false, crate::ui::i18n::words(&msg)))
+                }
+                Event::Cancelled => {
+                    self.state.message =
+                        Some((true, crate::ui::i18n::t("jobs.cancelled").to_string()))
+                }
             }
             self.worker.running = self.worker.running.saturating_sub(1);
             if !self.worker.busy() {
