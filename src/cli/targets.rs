@@ -3,7 +3,7 @@
 //! to an indicator of the plan by its code (else its name), each column to a
 //! unit of the catalogue, then written all or none.
 
-use crate::store::{Store, TargetChange, TargetsSet};
+use crate::store::{Store, StoreError, TargetChange, TargetsSet};
 use serde::Serialize;
 
 /// What importing a table did, and what it could not use.
@@ -19,12 +19,52 @@ pub struct TargetsImport {
     pub bad_cells: Vec<(usize, String, String)>,
 }
 
+/// Why a table set no targets.
+#[derive(Debug)]
+pub enum TargetsError {
+    /// The ledger refused (no plan, a locked period, the disk …).
+    Store(StoreError),
+    /// The file is not a table of targets.
+    Table(String),
+    /// Nothing in the table could be used.
+    NothingUsable {
+        sheet: String,
+        rows: usize,
+        units: usize,
+        cells: usize,
+    },
+}
+
+impl std::fmt::Display for TargetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TargetsError::Store(e) => write!(f, "{e}"),
+            TargetsError::Table(e) => f.write_str(e),
+            TargetsError::NothingUsable {
+                sheet,
+                rows,
+                units,
+                cells,
+            } => write!(
+                f,
+                "no target in sheet '{sheet}' could be used ({rows} rows not in the plan, {units} columns not in the units catalogue, {cells} cells not numbers)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TargetsError {}
+
 /// Reads a table and sets the targets it gives (empty cells and dashes
 /// change nothing). Refused whole when nothing in it can be used, or when
 /// the store refuses a target.
-pub fn import(store: &mut Store, plan: Option<i64>, bytes: &[u8]) -> Result<TargetsImport, String> {
-    let plan = store.plan_or_latest(plan).map_err(|e| e.to_string())?;
-    let table = crate::returns::targets::read(bytes).map_err(|e| e.0)?;
+pub fn import(
+    store: &mut Store,
+    plan: Option<i64>,
+    bytes: &[u8],
+) -> Result<TargetsImport, TargetsError> {
+    let plan = store.plan_or_latest(plan).map_err(TargetsError::Store)?;
+    let table = crate::returns::targets::read(bytes).map_err(|e| TargetsError::Table(e.0))?;
     let mut out = TargetsImport::default();
     let units: Vec<Option<String>> = table
         .units
@@ -60,16 +100,15 @@ pub fn import(store: &mut Store, plan: Option<i64>, bytes: &[u8]) -> Result<Targ
         }
     }
     if changes.is_empty() {
-        return Err(format!(
-            "no target in sheet '{}' could be used ({} rows not in the plan, {} columns not in the units catalogue, {} cells not numbers)",
-            table.sheet,
-            out.unknown_rows.len(),
-            out.unknown_units.len(),
-            out.bad_cells.len()
-        ));
+        return Err(TargetsError::NothingUsable {
+            sheet: table.sheet,
+            rows: out.unknown_rows.len(),
+            units: out.unknown_units.len(),
+            cells: out.bad_cells.len(),
+        });
     }
     out.set = store
         .set_unit_targets(&changes)
-        .map_err(|e| e.to_string())?;
+        .map_err(TargetsError::Store)?;
     Ok(out)
 }

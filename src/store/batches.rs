@@ -92,7 +92,7 @@ impl Store {
             .filter(|u| name.starts_with(&u.name) || u.aliases.iter().any(|a| name.starts_with(a.as_str())))
             .max_by_key(|u| u.name.len())
             .ok_or_else(|| {
-                StoreError::NotFound(format!(
+                StoreError::UnknownUnit(format!(
                     "unit '{name}' is not in the units catalogue (add it with `taizhang units import FILE.json`, or give --unit)"
                 ))
             })
@@ -502,20 +502,20 @@ impl Import<'_> {
         if !self.units.contains_key(b.unit) {
             let found = match self.store.reporting_unit(b.unit) {
                 Ok(u) => Ok(u),
-                Err(StoreError::NotFound(m)) => Err(m),
+                Err(StoreError::UnknownUnit(m)) => Err(m),
                 Err(e) => return Err(e),
             };
             self.units.insert(b.unit.to_string(), found);
         }
         let unit = match &self.units[b.unit] {
             Ok(u) => u,
-            Err(e) => return Ok(Err(StoreError::NotFound(e.clone()))),
+            Err(e) => return Ok(Err(StoreError::UnknownUnit(e.clone()))),
         };
         let sha = sha256_hex(b.bytes);
         if !b.force
             && let Some(earlier) = self.seen.get(&sha)
         {
-            return Ok(Err(StoreError::Invalid(format!(
+            return Ok(Err(StoreError::AlreadyImported(format!(
                 "{}: the same file is given twice in this import (as {earlier} too); use --force to import it again",
                 b.file_name
             ))));
@@ -588,7 +588,7 @@ fn check_batch<'a>(
             })
             .context("looking for an earlier import")?
     {
-        return Ok(Err(StoreError::Invalid(format!(
+        return Ok(Err(StoreError::AlreadyImported(format!(
             "{}: the same file was already imported as batch {} ({}, {}); undo it first or use --force",
             b.file_name, earlier.0, earlier.1, earlier.2
         ))));

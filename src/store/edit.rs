@@ -138,7 +138,7 @@ impl Store {
         let catalogue = self.units()?;
         let resolve = |n: &str| {
             resolve_unit(n, &catalogue).map(|u| u.id).ok_or_else(|| {
-                StoreError::Invalid(format!(
+                StoreError::UnknownUnit(format!(
                     "indicator {}: unit '{}' is not in the units catalogue",
                     ind.code,
                     n.trim()

@@ -58,6 +58,19 @@ pub enum StoreError {
     NotFound(String),
     /// A figure would change in a period locked before a meeting.
     Locked(String),
+    /// The file is empty (0 bytes): not a ledger, perhaps an emptied one.
+    Empty(PathBuf),
+    /// A Taizhang file with no known schema version.
+    NoVersion { path: PathBuf, version: i64 },
+    /// The ledger, or a file beside it, cannot be written by this user
+    /// where opening must write.
+    CannotWrite(String),
+    /// An imported figure is corrected without a reason.
+    NeedsReason(String),
+    /// The same file was imported before, or is given twice in one import.
+    AlreadyImported(String),
+    /// A unit that is not in the units catalogue.
+    UnknownUnit(String),
     /// SQLite refused; `context` says what we were doing.
     Sql {
         context: String,
@@ -89,9 +102,23 @@ impl fmt::Display for StoreError {
                 path.display()
             ),
             StoreError::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::Locked(m) => {
-                f.write_str(m)
-            }
+            StoreError::Empty(p) => write!(
+                f,
+                "{}: the file is empty (0 bytes), so it is not a ledger; if it was one, it has been emptied — open a backup copy (*.bak) instead; to start a new ledger, choose a file name that does not exist yet",
+                p.display()
+            ),
+            StoreError::NoVersion { path, version } => write!(
+                f,
+                "{}: a Taizhang file with no known schema version ({version}); it was left untouched — open a backup copy (*.bak)",
+                path.display()
+            ),
+            StoreError::Invalid(m)
+            | StoreError::NotFound(m)
+            | StoreError::Locked(m)
+            | StoreError::CannotWrite(m)
+            | StoreError::NeedsReason(m)
+            | StoreError::AlreadyImported(m)
+            | StoreError::UnknownUnit(m) => f.write_str(m),
             StoreError::Sql { context, source } => match trouble(source) {
                 Some(Trouble::DiskFull) => write!(
                     f,
@@ -331,7 +358,7 @@ impl Store {
             }
             let shm = PathBuf::from(format!("{}-shm", path.display()));
             if shm.exists() && std::fs::OpenOptions::new().write(true).open(&shm).is_err() {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::CannotWrite(format!(
                     "{}: its shared-memory file {} cannot be written (it belongs to another user, or is read-only); close Taizhang for that user, then delete {} (it only mirrors the ledger) or give it write access",
                     path.display(),
                     shm.display(),
@@ -351,7 +378,7 @@ impl Store {
                 .as_ref()
                 .is_some_and(|f| f.version < LATEST_VERSION)
             {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::CannotWrite(format!(
                     "{}: the ledger needs an upgrade, but it or its folder cannot be written by this user; ask for write access, or copy it to a folder you can write to",
                     path.display()
                 )));
@@ -583,10 +610,7 @@ fn inspect(path: &Path, journal: Journal) -> Result<Option<Found>> {
     if meta.len() == 0 {
         // SQLite would make it a new ledger; an emptied ledger must not be
         // silently replaced by an empty one.
-        return Err(StoreError::Invalid(format!(
-            "{}: the file is empty (0 bytes), so it is not a ledger; if it was one, it has been emptied — open a backup copy (*.bak) instead; to start a new ledger, choose a file name that does not exist yet",
-            path.display()
-        )));
+        return Err(StoreError::Empty(path.to_path_buf()));
     }
     let mut head = [0u8; 100];
     {
@@ -658,10 +682,10 @@ fn inspect(path: &Path, journal: Journal) -> Result<Option<Found>> {
         return Err(StoreError::Foreign(path.to_path_buf()));
     }
     if has_tables && version <= 0 {
-        return Err(StoreError::Invalid(format!(
-            "{}: a Taizhang file with no known schema version ({version}); it was left untouched — open a backup copy (*.bak)",
-            path.display()
-        )));
+        return Err(StoreError::NoVersion {
+            path: path.to_path_buf(),
+            version,
+        });
     }
     if version > LATEST_VERSION {
         return Err(StoreError::TooNew {

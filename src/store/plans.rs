@@ -773,7 +773,7 @@ fn set_reporting(
         crate::domain::reporting::resolve_unit(name, catalogue)
             .map(|u| u.id)
             .ok_or_else(|| {
-                StoreError::Invalid(format!(
+                StoreError::UnknownUnit(format!(
                     "indicator '{}': unit '{}' is not in the units catalogue (import the units first: `taizhang units import FILE.json`)",
                     ind.name.trim(),
                     name.trim()

@@ -184,7 +184,7 @@ pub(super) fn write_report(
         .unwrap_or((None, None));
     let reason = origin.reason.map(str::trim).filter(|r| !r.is_empty());
     if let (Some(file), None) = (&imported_from, reason) {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::NeedsReason(format!(
             "the figure of '{}' for {unit_name} in {p} was imported from '{file}'; correcting it needs a reason (taizhang report correct … --reason TEXT)",
             ind.name
         )));

@@ -328,7 +328,7 @@ impl Store {
     /// how to add it.
     pub fn require_unit(&self, name: &str) -> Result<Unit> {
         self.find_unit(name)?.ok_or_else(|| {
-            StoreError::NotFound(format!(
+            StoreError::UnknownUnit(format!(
                 "unit '{}' is not in the units catalogue (add it with `taizhang units import FILE.json`)",
                 name.trim()
             ))

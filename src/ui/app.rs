@@ -77,16 +77,6 @@ impl Default for Settings {
     }
 }
 
-impl Settings {
-    /// Picks the Chinese or the English text.
-    pub fn tr<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        match self.language {
-            Language::Chinese => zh,
-            Language::English => en,
-        }
-    }
-}
-
 /// Items as a list in the window's language (`template`: its words for
 /// a list and one more item, `t("app.list")`): 甲、乙、丙 or A, B, C.
 pub fn join_list<S: AsRef<str>>(items: &[S], template: &str) -> String {
@@ -455,7 +445,7 @@ impl App {
         while let Ok(event) = self.worker.events.try_recv() {
             match event {
                 Event::Progress(what, f) => {
-                    self.state.progress = Some((what, f));
+                    self.state.progress = Some((crate::ui::i18n::words(&what), f));
                     continue;
                 }
                 Event::Verified | Event::Quiet => {}
@@ -527,9 +517,13 @@ impl App {
                     let failed: Vec<String> = results
                         .iter()
                         .filter_map(|(f, r)| {
-                            r.as_ref()
-                                .err()
-                                .map(|e| tf!("app.file-not-imported", file = f, error = e))
+                            r.as_ref().err().map(|e| {
+                                tf!(
+                                    "app.file-not-imported",
+                                    file = f,
+                                    error = crate::ui::i18n::words(e)
+                                )
+                            })
                         })
                         .collect();
                     self.state.message = Some((
@@ -550,14 +544,16 @@ impl App {
                     self.reload();
                 }
                 Event::Done(msg) => {
-                    self.state.message = Some((true, msg));
+                    self.state.message = Some((true, crate::ui::i18n::words(&msg)));
                     self.reload();
                 }
                 Event::PlanSaved(id, msg) => {
-                    self.state.message = Some((true, msg));
+                    self.state.message = Some((true, crate::ui::i18n::words(&msg)));
                     self.select_plan(Some(id));
                 }
-                Event::Failed(msg) => self.state.message = Some((false, msg)),
+                Event::Failed(msg) => {
+                    self.state.message = Some((false, crate::ui::i18n::words(&msg)))
+                }
                 Event::Cancelled => self.state.message = Some((true, t("app.cancelled").into())),
             }
             self.worker.running = self.worker.running.saturating_sub(1);

@@ -2,10 +2,11 @@
 //! its status at the as-of date, each indicator's series and figures, the
 //! unit ranking and who has not reported. Screens only read this.
 
+use crate::domain::words::Text;
 use crate::domain::{
     Date, Indicator, Period, PlanDoc, PlanSummary, ProgressSettings, Report, Unit,
 };
-use crate::store::{BatchInfo, StatusReport, Store};
+use crate::store::{BatchInfo, StatusReport, Store, StoreError};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -46,21 +47,16 @@ pub struct Detail {
 
 /// Loads one indicator's figures up to the as-of date (on the worker):
 /// figures of later periods are not shown.
-pub fn load_detail(store: &Store, indicator_id: i64, as_of: Date) -> Result<Detail, String> {
-    let mut reports = store
-        .indicator_reports(indicator_id)
-        .map_err(|e| explain(&e.to_string()))?;
+pub fn load_detail(store: &Store, indicator_id: i64, as_of: Date) -> Result<Detail, Text> {
+    let e = |e: StoreError| explain(&e);
+    let mut reports = store.indicator_reports(indicator_id).map_err(e)?;
     reports.retain(|r| r.period <= as_of.period());
-    let history = store
-        .audit_log(Some(indicator_id), 2000)
-        .map_err(|e| explain(&e.to_string()))?;
-    let ind = store
-        .indicator(indicator_id)
-        .map_err(|e| explain(&e.to_string()))?;
-    let last_year = last_years_targets(store, &ind).map_err(|e| explain(&e.to_string()))?;
+    let history = store.audit_log(Some(indicator_id), 2000).map_err(e)?;
+    let ind = store.indicator(indicator_id).map_err(e)?;
+    let last_year = last_years_targets(store, &ind).map_err(e)?;
     let own_targets = store
         .indicator_unit_targets(indicator_id)
-        .map_err(|e| explain(&e.to_string()))?
+        .map_err(e)?
         .into_iter()
         .map(|t| (t.unit, t.target))
         .collect();
@@ -75,7 +71,26 @@ pub fn load_detail(store: &Store, indicator_id: i64, as_of: Date) -> Result<Deta
 
 /// Where last year's split comes from (`2022年 2022-02-018`), and each
 /// unit's target then.
-pub type LastYear = (String, Vec<(String, f64)>);
+pub type LastYear = (LastYearFrom, Vec<(String, f64)>);
+
+/// Last year's indicator a split comes from: its plan's year and its code,
+/// said in the window's language where it is shown (`2022年 2022-02-018`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LastYearFrom {
+    pub year: i32,
+    pub code: String,
+}
+
+impl std::fmt::Display for LastYearFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Shown by the window, on its thread: in its language.
+        f.write_str(&crate::tf!(
+            "data.last-year-from",
+            year = self.year,
+            code = self.code
+        ))
+    }
+}
 
 /// The units' own targets of the same indicator (same name) in the ledger's
 /// plan of the year before, with that indicator's code; none when there is
@@ -99,7 +114,11 @@ fn last_years_targets(store: &Store, ind: &Indicator) -> crate::store::Result<Op
             .map(|t| (t.unit, t.target))
             .collect();
         if !targets.is_empty() {
-            return Ok(Some((format!("{}年 {}", plan.year, before.code), targets)));
+            let from = LastYearFrom {
+                year: plan.year,
+                code: before.code,
+            };
+            return Ok(Some((from, targets)));
         }
     }
     Ok(None)
@@ -151,39 +170,36 @@ pub fn plan_year(settings: &ProgressSettings, year: i32) -> (Date, Date) {
     )
 }
 
-/// Turns a store error into a sentence for the window.
-pub fn explain(e: &str) -> String {
-    if e.contains("no space left on the disk") {
-        format!("磁盘空间不足，台账未作任何更改。请清理磁盘空间后重试（{e}）。")
-    } else if e.contains("read-only") || e.contains("cannot be written") {
-        format!(
-            "台账文件或其所在文件夹不能写入，台账未作任何更改。请申请写入权限，或将台账复制到可写入的文件夹后再打开（{e}）。"
-        )
-    } else if e.contains("being changed by another program") {
-        format!("台账正被其他程序或另一个台账窗口修改，本次操作未执行。请待其完成后重试（{e}）。")
-    } else if e.contains("the file is empty (0 bytes)") {
-        format!(
-            "该文件是空文件（0 字节），不是台账。若原为台账，说明已被清空，请打开备份（*.bak）；新建台账请另取一个不存在的文件名（{e}）。"
-        )
-    } else if e.contains("correcting it needs a reason") {
-        format!("该数据来自导入的报表，更正须填写理由；原数据保留在修改记录中（{e}）。")
-    } else if e.contains("locked") {
-        format!(
-            "该期别已锁定，数据不能再变动（{e}）。如需修改，请先在“设置”的“期别锁定”中解锁该期别。"
-        )
-    } else if e.contains("already imported") || e.contains("given twice") {
-        format!("同一文件已导入过（{e}）。如需重新导入，请先撤销原批次。")
-    } else if e.contains("not in the units catalogue") {
-        format!("填报单位不在单位名录中（{e}）。请在预览中选择单位。")
-    } else if e.contains("newer") || e.contains("version") {
-        format!("数据库由更新版本的台账创建，请升级本软件后再打开（{e}）。")
-    } else if e.contains("not a database") || e.contains("damaged") || e.contains("integrity") {
-        format!(
-            "数据库文件已损坏或不是台账文件，文件未作任何改动（{e}）。请打开备份（*.bak）或另选文件。"
-        )
-    } else {
-        e.to_string()
-    }
+/// A store error as a sentence for the window: what happened and what to
+/// do, by the kind of error, with the error itself (one plain line) inside.
+pub fn explain(e: &StoreError) -> Text {
+    use crate::store::Trouble;
+    let text = match e {
+        _ if e.trouble() == Some(Trouble::DiskFull) => Text::new("data.disk-full"),
+        _ if e.trouble() == Some(Trouble::ReadOnly) => Text::new("data.read-only"),
+        StoreError::CannotWrite(_) => Text::new("data.read-only"),
+        _ if e.trouble() == Some(Trouble::Busy) => Text::new("data.busy"),
+        StoreError::Empty(_) => Text::new("data.empty"),
+        StoreError::NeedsReason(_) => Text::new("data.needs-reason"),
+        StoreError::Locked(_) => Text::new("data.locked"),
+        StoreError::AlreadyImported(_) => Text::new("data.already-imported"),
+        StoreError::UnknownUnit(_) => Text::new("data.unknown-unit"),
+        StoreError::TooNew { .. } => Text::new("data.too-new"),
+        StoreError::NotADatabase(_)
+        | StoreError::Foreign(_)
+        | StoreError::Damaged { .. }
+        | StoreError::NoVersion { .. } => Text::new("data.damaged"),
+        StoreError::Sql { source, .. }
+            if matches!(
+                source.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+            ) =>
+        {
+            Text::new("data.damaged")
+        }
+        _ => Text::new("data.error"),
+    };
+    text.arg("error", e)
 }
 
 /// The date a ledger opens at when none was chosen: today, or the last day
@@ -220,7 +236,7 @@ impl Steps {
 
 /// Loads the snapshot (on the worker) at the chosen date, or at the one
 /// the ledger opens at: [`load_first`] and then [`Rest::finish`].
-pub fn load(store: &Store, as_of: Option<Date>, plan: Option<i64>) -> Result<Snapshot, String> {
+pub fn load(store: &Store, as_of: Option<Date>, plan: Option<i64>) -> Result<Snapshot, Text> {
     let (mut snapshot, rest) = load_first(store, as_of, plan)?;
     if let (Some(rest), Some(plan)) = (rest, snapshot.plan.as_mut()) {
         rest.finish().apply(plan);
@@ -236,9 +252,9 @@ pub fn load_first(
     store: &Store,
     as_of: Option<Date>,
     plan: Option<i64>,
-) -> Result<(Snapshot, Option<Rest>), String> {
+) -> Result<(Snapshot, Option<Rest>), Text> {
     let mut steps = Steps::new();
-    let e = |e: crate::store::StoreError| explain(&e.to_string());
+    let e = |e: StoreError| explain(&e);
     let plans = store.plans().map_err(e)?;
     let units = store.units().map_err(e)?;
     let batches = store.batches().map_err(e)?;
@@ -373,5 +389,33 @@ impl Finished {
             plan.series = self.series;
             plan.ranking = self.ranking;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::words::Language;
+
+    #[test]
+    fn a_store_error_is_explained_by_its_kind_in_both_languages() {
+        let e = StoreError::Empty(PathBuf::from("x.sqlite3"));
+        let t = explain(&e);
+        assert!(
+            t.words(Language::Chinese)
+                .starts_with("该文件是空文件（0 字节）")
+        );
+        assert!(
+            t.words(Language::English)
+                .contains("x.sqlite3: the file is empty")
+        );
+        let e = StoreError::AlreadyImported("f.xlsx: the same file was already imported".into());
+        assert!(
+            explain(&e)
+                .words(Language::Chinese)
+                .starts_with("同一文件已导入过（f.xlsx")
+        );
+        let e = StoreError::Invalid("an empty alias".into());
+        assert_eq!(explain(&e).words(Language::English), "an empty alias");
     }
 }

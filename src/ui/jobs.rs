@@ -6,10 +6,12 @@
 //! the store's writes are single transactions).
 
 use super::data::{self, Snapshot};
-use crate::domain::{Date, PlanDoc, ProgressSettings};
+use crate::domain::words::Text;
+use crate::domain::{Date, Period, PlanDoc, ProgressSettings};
 use crate::plan_text::PlanDraft;
 use crate::returns::{FileResult, Overrides};
 use crate::store::{BatchInfo, NewBatch, Store};
+use crate::text;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,36 +34,76 @@ pub struct Reviewed {
     pub aliases: Vec<(String, i64)>,
 }
 
-/// Work for the worker: what it is (for the progress line) and the function
-/// that does it with the ledger. Every action of the window that reads or
+/// Work for the worker: what it is (a catalogue key, worded where shown)
+/// and the function that does it with the ledger. Every action of the window that reads or
 /// writes the ledger is one constructor below; a screen sends it with
 /// [`CommandSender::run`](super::command::CommandSender::run) and nothing
 /// else needs to know about it.
 pub struct Job {
-    pub what: &'static str,
+    what: Text,
     run: Box<JobFn>,
 }
 
 /// What a job does: its work on the ledger, ending in one event for the
-/// window or a message (in Chinese, saying what to do) when it fails.
-type JobFn = dyn FnOnce(&mut JobCx<'_>) -> Result<Event, String> + Send;
+/// window or a message (a [`Text`], saying what to do) when it fails. Jobs
+/// never word anything: the window words their texts in its language.
+type JobFn = dyn FnOnce(&mut JobCx<'_>) -> Result<Event, Text> + Send;
 
 impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Job({})", self.what)
+        write!(f, "Job({})", self.what.key)
     }
 }
 
 impl Job {
     /// A job named `what` that runs `run` on the worker.
     pub fn new(
-        what: &'static str,
-        run: impl FnOnce(&mut JobCx<'_>) -> Result<Event, String> + Send + 'static,
+        what: Text,
+        run: impl FnOnce(&mut JobCx<'_>) -> Result<Event, Text> + Send + 'static,
     ) -> Job {
         Job {
             what,
             run: Box::new(run),
         }
+    }
+
+    /// What the job is, in the window's language (on the window's thread).
+    pub fn what(&self) -> String {
+        super::i18n::words(&self.what)
+    }
+}
+
+/// A period in the reader's language (2023年6月).
+fn period(p: Period) -> Text {
+    const MONTHS: [&str; 12] = [
+        "export.month-1",
+        "export.month-2",
+        "export.month-3",
+        "export.month-4",
+        "export.month-5",
+        "export.month-6",
+        "export.month-7",
+        "export.month-8",
+        "export.month-9",
+        "export.month-10",
+        "export.month-11",
+        "export.month-12",
+    ];
+    Text::new("export.period")
+        .arg("year", p.year())
+        .arg_text("month", Text::new(MONTHS[(p.month() as usize - 1) % 12]))
+}
+
+/// A store error shown as it is (one plain line).
+fn plain(e: impl std::fmt::Display) -> Text {
+    text!("data.error", error = e)
+}
+
+/// An export's error: a store error with its advice, others as they are.
+fn export_error(e: &crate::export::ExportError) -> Text {
+    match e {
+        crate::export::ExportError::Store(e) => data::explain(e),
+        e => plain(e),
     }
 }
 
@@ -81,14 +123,14 @@ impl JobCx<'_> {
     /// The ledger, opened on first use: the very first open shows the data
     /// before the page check (a [`verify`] job follows it), any later one
     /// checks first.
-    pub fn store(&mut self) -> Result<&mut Store, String> {
+    pub fn store(&mut self) -> Result<&mut Store, Text> {
         if self.store.is_none() {
             let opened = if std::mem::take(self.first) {
                 Store::open_check_later(self.db)
             } else {
                 Store::open(self.db)
             };
-            *self.store = Some(opened.map_err(|e| data::explain(&e.to_string()))?);
+            *self.store = Some(opened.map_err(|e| data::explain(&e))?);
         }
         Ok(self.store.as_mut().expect("opened above"))
     }
@@ -99,37 +141,37 @@ impl JobCx<'_> {
     }
 
     /// Reports a step of the job: what, and how far (0..=1).
-    pub fn progress(&self, what: impl Into<String>, fraction: f32) {
-        (self.send)(Event::Progress(what.into(), fraction));
+    pub fn progress(&self, what: Text, fraction: f32) {
+        (self.send)(Event::Progress(what, fraction));
     }
 
     /// The plan the window shows (the newest when the one chosen is gone).
-    pub fn plan(&mut self) -> Result<crate::domain::PlanSummary, String> {
+    pub fn plan(&mut self) -> Result<crate::domain::PlanSummary, Text> {
         let chosen = self.plan;
         let s = self.store()?;
         chosen
             .and_then(|id| s.plan(id).ok())
             .map_or_else(|| s.plan_or_latest(None), Ok)
-            .map_err(|_| "台账中还没有计划：请先导入计划文件或打开演示数据。".to_string())
+            .map_err(|_| Text::new("jobs.no-plan"))
     }
 
     /// The id of the plan the window shows.
-    pub fn plan_id(&mut self) -> Result<Option<i64>, String> {
+    pub fn plan_id(&mut self) -> Result<Option<i64>, Text> {
         Ok(Some(self.plan()?.id))
     }
 
     /// Writes an exported file, with advice the user can follow when it
     /// cannot be written.
-    fn write(&self, path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    fn write(&self, path: &std::path::Path, bytes: &[u8]) -> Result<(), Text> {
         std::fs::write(path, bytes)
-            .map_err(|e| format!("无法写入 {}：{e}。请换一个位置保存。", path.display()))
+            .map_err(|e| text!("jobs.cannot-write", path = path.display(), error = e))
     }
 }
 
-/// What the worker reports.
+/// What the worker reports; its texts are worded by the window.
 pub enum Event {
     /// A step of the running job: what, and how far (0..=1).
-    Progress(String, f32),
+    Progress(Text, f32),
     Loaded(Box<Snapshot>),
     /// What the first frame needs, while the load goes on (not the end of
     /// the job).
@@ -147,13 +189,13 @@ pub enum Event {
     Quiet,
     Draft(Box<PlanDraft>, Option<String>),
     Read(Vec<ReadFile>),
-    Committed(Vec<(String, Result<BatchInfo, String>)>),
+    Committed(Vec<(String, Result<BatchInfo, Text>)>),
     /// A job finished with a message for the status line.
-    Done(String),
+    Done(Text),
     /// A plan was saved: the window turns to it.
-    PlanSaved(i64, String),
-    /// A job failed; the text is for people (Chinese) and says what to do.
-    Failed(String),
+    PlanSaved(i64, Text),
+    /// A job failed; the text is for people and says what to do.
+    Failed(Text),
     Cancelled,
 }
 
@@ -201,10 +243,7 @@ impl Worker {
                         Ok(Err(msg)) => send(Event::Failed(msg)),
                         Err(_) => {
                             store = None;
-                            send(Event::Failed(
-                                "内部错误：操作意外中止，数据未作更改。请重试；若仍出现，请联系维护人员。"
-                                    .into(),
-                            ))
+                            send(Event::Failed(Text::new("jobs.internal-error")))
                         }
                     }
                 }
@@ -246,8 +285,8 @@ impl Worker {
 /// Reloads everything the screens show, at the date (`None`: the date the
 /// ledger opens at).
 pub fn load(as_of: Option<Date>) -> Job {
-    Job::new("读取台账", move |cx| {
-        cx.progress("读取台账…", 0.2);
+    Job::new(Text::new("jobs.load"), move |cx| {
+        cx.progress(Text::new("jobs.loading"), 0.2);
         let chosen = cx.plan;
         let t = std::time::Instant::now();
         let s = cx.store()?;
@@ -279,13 +318,13 @@ pub fn load(as_of: Option<Date>) -> Job {
 /// Finishes the check of the ledger's pages that opening deferred; until it
 /// passes, the ledger refuses writes.
 pub fn verify() -> Job {
-    Job::new("检查台账", |cx| {
+    Job::new(Text::new("jobs.verify"), |cx| {
         let s = cx.store()?;
         match s.verify() {
             Ok(()) => Ok(Event::Verified),
             Err(e) => {
                 *cx.store = None;
-                Err(data::explain(&e.to_string()))
+                Err(data::explain(&e))
             }
         }
     })
@@ -293,19 +332,19 @@ pub fn verify() -> Job {
 
 /// Each indicator's latest 进展情况 up to the date, for the plan screen.
 pub fn latest_progress(as_of: Date) -> Job {
-    Job::new("读取进展情况", move |cx| {
+    Job::new(Text::new("jobs.latest-progress"), move |cx| {
         let plan = cx.plan()?;
         Ok(Event::LatestProgress(
             cx.store()?
                 .latest_progress(plan.id, Some(as_of.period()))
-                .map_err(|e| data::explain(&e.to_string()))?,
+                .map_err(|e| data::explain(&e))?,
         ))
     })
 }
 
 /// One indicator's figures up to the date, for its screen.
 pub fn detail(indicator: i64, as_of: Date) -> Job {
-    Job::new("读取指标", move |cx| {
+    Job::new(Text::new("jobs.detail"), move |cx| {
         Ok(Event::Detail(data::load_detail(
             cx.store()?,
             indicator,
@@ -316,25 +355,19 @@ pub fn detail(indicator: i64, as_of: Date) -> Job {
 
 /// Builds the demonstration data into the open ledger.
 pub fn demo() -> Job {
-    Job::new("生成演示数据", |cx| {
-        cx.progress("生成演示数据…", 0.3);
-        crate::cli::demo(cx.store()?).map_err(|e| format!("演示数据未能生成：{e}"))?;
-        Ok(Event::Done(
-            "演示数据已载入：淄博市2023年计划、单位名录和5份报表。".into(),
-        ))
+    Job::new(Text::new("jobs.demo"), |cx| {
+        cx.progress(Text::new("jobs.making-demo"), 0.3);
+        crate::cli::demo(cx.store()?).map_err(|e| text!("jobs.demo-failed", error = e))?;
+        Ok(Event::Done(Text::new("jobs.demo-loaded")))
     })
 }
 
 /// Reads a plan document into a draft for review.
 pub fn extract_plan(path: PathBuf) -> Job {
-    Job::new("识别计划文件", move |cx| {
-        cx.progress("识别计划文件…", 0.3);
-        let text = crate::plan_text::read_file(&path).map_err(|e| {
-            format!(
-                "无法读取计划文件 {}：{e}。请选择 .txt 或 .docx 文件。",
-                path.display()
-            )
-        })?;
+    Job::new(Text::new("jobs.extract-plan"), move |cx| {
+        cx.progress(Text::new("jobs.extracting-plan"), 0.3);
+        let text = crate::plan_text::read_file(&path)
+            .map_err(|e| text!("jobs.plan-unreadable", path = path.display(), error = e))?;
         let draft = crate::plan_text::extract(
             &text,
             &crate::plan_text::ExtractOptions {
@@ -342,24 +375,24 @@ pub fn extract_plan(path: PathBuf) -> Job {
                 document: path.file_name().map(|n| n.to_string_lossy().into_owned()),
             },
         )
-        .map_err(|e| format!("未能从文件中识别出计划：{e}"))?;
+        .map_err(|e| text!("jobs.plan-not-found", error = e))?;
         Ok(Event::Draft(Box::new(draft), Some(text)))
     })
 }
 
 /// Saves a reviewed plan.
 pub fn save_plan(plan: PlanDoc, source: Option<String>) -> Job {
-    Job::new("保存计划", move |cx| {
+    Job::new(Text::new("jobs.save-plan"), move |cx| {
         let done = cx
             .store()?
             .import_plan(&plan, source.as_deref())
-            .map_err(|e| format!("计划未能保存：{e}"))?;
+            .map_err(|e| text!("jobs.plan-not-saved", error = e))?;
         Ok(Event::PlanSaved(
             done.plan_id,
-            format!(
-                "计划已保存：{} 项任务，{} 个指标。",
-                done.tasks,
-                done.indicators_added + done.indicators_updated
+            text!(
+                "jobs.plan-saved",
+                tasks = done.tasks,
+                indicators = done.indicators_added + done.indicators_updated
             ),
         ))
     })
@@ -367,13 +400,13 @@ pub fn save_plan(plan: PlanDoc, source: Option<String>) -> Job {
 
 /// Reads and matches returns (nothing is written).
 pub fn read_returns(files: Vec<PathBuf>, over: Overrides) -> Job {
-    Job::new("读取报表", move |cx| {
+    Job::new(Text::new("jobs.read-returns"), move |cx| {
         let plan = cx.plan()?;
         let s = cx.store()?;
-        let indicators = s.indicators(plan.id).map_err(|e| e.to_string())?;
-        let units = s.units().map_err(|e| e.to_string())?;
-        let aliases = s.indicator_aliases(plan.id).map_err(|e| e.to_string())?;
-        let history = s.figure_history(plan.id).map_err(|e| e.to_string())?;
+        let indicators = s.indicators(plan.id).map_err(plain)?;
+        let units = s.units().map_err(plain)?;
+        let aliases = s.indicator_aliases(plan.id).map_err(plain)?;
+        let history = s.figure_history(plan.id).map_err(plain)?;
         let ctx = crate::returns::Context::new(&indicators, &units, &aliases, plan.year, &history);
         let mut out = Vec::new();
         for (i, path) in files.iter().enumerate() {
@@ -381,9 +414,10 @@ pub fn read_returns(files: Vec<PathBuf>, over: Overrides) -> Job {
                 return Ok(Event::Cancelled);
             }
             cx.progress(
-                format!(
-                    "读取 {}",
-                    path.file_name()
+                text!(
+                    "jobs.reading-file",
+                    file = path
+                        .file_name()
                         .map(|n| n.to_string_lossy())
                         .unwrap_or_default()
                 ),
@@ -405,31 +439,24 @@ pub fn read_returns(files: Vec<PathBuf>, over: Overrides) -> Job {
 
 /// Commits reviewed files, one batch each.
 pub fn commit(files: Vec<Reviewed>) -> Job {
-    Job::new("写入台账", move |cx| {
+    Job::new(Text::new("jobs.commit"), move |cx| {
         let plan = cx.plan()?;
         if cx.cancelled() {
             return Ok(Event::Cancelled);
         }
-        cx.progress("写入台账…", 0.5);
-        let mut out: Vec<(String, Result<BatchInfo, String>)> = Vec::new();
+        cx.progress(Text::new("jobs.committing"), 0.5);
+        let mut out: Vec<(String, Result<BatchInfo, Text>)> = Vec::new();
         let mut pending = Vec::new();
         for f in &files {
             let r = &f.result;
             let period = r.period.as_deref().and_then(|p| p.parse().ok());
             match (&r.unit, period) {
-                _ if r.rows.is_empty() => out.push((
-                    r.file.clone(),
-                    Err("没有可导入的行：文件中没有与计划指标对应的行。".into()),
-                )),
+                _ if r.rows.is_empty() => {
+                    out.push((r.file.clone(), Err(Text::new("jobs.no-rows"))))
+                }
                 (Some(_), Some(p)) => pending.push((f, p, r.batch_rows())),
-                (None, _) => out.push((
-                    r.file.clone(),
-                    Err("未识别填报单位：请在预览中选择单位。".into()),
-                )),
-                (_, None) => out.push((
-                    r.file.clone(),
-                    Err("未识别报送期：请在预览中填写期别（如 2023-06）。".into()),
-                )),
+                (None, _) => out.push((r.file.clone(), Err(Text::new("jobs.no-unit")))),
+                (_, None) => out.push((r.file.clone(), Err(Text::new("jobs.no-period")))),
             }
         }
         let batches: Vec<NewBatch> = pending
@@ -448,18 +475,14 @@ pub fn commit(files: Vec<Reviewed>) -> Job {
         let s = cx.store()?;
         let results = s
             .commit_batches(&batches)
-            .map_err(|e| format!("写入失败，台账未作更改：{e}"))?;
+            .map_err(|e| text!("jobs.commit-failed", error = e))?;
         for ((f, ..), r) in pending.iter().zip(results) {
             if r.is_ok() {
                 for (alias, id) in &f.aliases {
-                    s.add_indicator_alias(alias, *id)
-                        .map_err(|e| e.to_string())?;
+                    s.add_indicator_alias(alias, *id).map_err(plain)?;
                 }
             }
-            out.push((
-                f.result.file.clone(),
-                r.map_err(|e| data::explain(&e.to_string())),
-            ));
+            out.push((f.result.file.clone(), r.map_err(|e| data::explain(&e))));
         }
         Ok(Event::Committed(out))
     })
@@ -468,77 +491,78 @@ pub fn commit(files: Vec<Reviewed>) -> Job {
 /// Takes a batch's figures out of the ledger (they are kept, and the batch
 /// can be restored).
 pub fn undo_batch(id: i64) -> Job {
-    Job::new("撤销批次", move |cx| {
+    Job::new(Text::new("jobs.undo-batch"), move |cx| {
         let b = cx
             .store()?
             .undo_batch(id)
-            .map_err(|e| format!("未能撤销：{}", data::explain(&e.to_string())))?;
-        Ok(Event::Done(format!(
-            "已撤销批次 {}（{}），可在批次列表中点“恢复”。",
-            b.id, b.file_name
+            .map_err(|e| Text::new("jobs.not-undone").arg_text("error", data::explain(&e)))?;
+        Ok(Event::Done(text!(
+            "jobs.undone",
+            id = b.id,
+            file = b.file_name
         )))
     })
 }
 
 /// Brings an undone batch's figures back.
 pub fn restore_batch(id: i64) -> Job {
-    Job::new("恢复批次", move |cx| {
+    Job::new(Text::new("jobs.restore-batch"), move |cx| {
         let r = cx
             .store()?
             .restore_batch(id)
-            .map_err(|e| format!("未能恢复：{}", data::explain(&e.to_string())))?;
-        let mut msg = format!(
-            "已恢复批次 {}（{}）：{} 个数据重新计入。",
-            r.batch.id, r.batch.file_name, r.restored
-        );
-        if r.kept_newer > 0 {
-            msg.push_str(&format!(
-                "另有 {} 个数据此后已有更新的数值，保留新值。",
-                r.kept_newer
-            ));
-        }
-        Ok(Event::Done(msg))
+            .map_err(|e| Text::new("jobs.not-restored").arg_text("error", data::explain(&e)))?;
+        let msg = if r.kept_newer > 0 {
+            Text::new("jobs.restored-kept-newer").arg("kept", r.kept_newer)
+        } else {
+            Text::new("jobs.restored")
+        };
+        Ok(Event::Done(
+            msg.arg("id", r.batch.id)
+                .arg("file", r.batch.file_name)
+                .arg("n", r.restored),
+        ))
     })
 }
 
 /// Locks a period (its figures stop moving) or unlocks it.
 pub fn set_period_lock(period: crate::domain::Period, lock: bool) -> Job {
-    Job::new("期别锁定", move |cx| {
+    Job::new(Text::new("jobs.period-lock"), move |cx| {
         let s = cx.store()?;
         let changed = if lock {
             s.lock_period(period)
         } else {
             s.unlock_period(period)
         }
-        .map_err(|e| data::explain(&e.to_string()))?;
-        let p = crate::ui::widgets::period(period);
-        Ok(Event::Done(match (lock, changed) {
-            (true, true) => format!("{p}已锁定：该期数据不能再导入、修改或撤销。"),
-            (true, false) => format!("{p}原已锁定。"),
-            (false, true) => format!("{p}已解锁。"),
-            (false, false) => format!("{p}原未锁定。"),
-        }))
+        .map_err(|e| data::explain(&e))?;
+        let done = match (lock, changed) {
+            (true, true) => Text::new("jobs.locked"),
+            (true, false) => Text::new("jobs.already-locked"),
+            (false, true) => Text::new("jobs.unlocked"),
+            (false, false) => Text::new("jobs.not-locked"),
+        };
+        Ok(Event::Done(done.arg_text("period", self::period(period))))
     })
 }
 
 /// Records a figure entered or corrected by hand.
 pub fn save_figure(entry: crate::store::ReportEntry) -> Job {
-    Job::new("保存数据", move |cx| {
+    // Numbers are worded in the window's language, read here on its thread.
+    let lang = crate::ui::i18n::language();
+    Job::new(Text::new("jobs.save-figure"), move |cx| {
         let r = cx
             .store()?
             .add_report(&entry)
-            .map_err(|e| format!("数据未能保存：{}", data::explain(&e.to_string())))?;
-        let what = if entry.reason.is_some() {
-            "已更正"
+            .map_err(|e| Text::new("jobs.figure-not-saved").arg_text("error", data::explain(&e)))?;
+        let done = if entry.reason.is_some() {
+            Text::new("jobs.figure-corrected")
         } else {
-            "已录入"
+            Text::new("jobs.figure-entered")
         };
-        Ok(Event::Done(format!(
-            "{what}{}{}的数据：{}。",
-            r.unit,
-            crate::ui::widgets::period(r.period),
-            crate::export::figure(r.value, None, crate::ui::i18n::language())
-        )))
+        Ok(Event::Done(
+            done.arg("unit", &r.unit)
+                .arg_text("period", period(r.period))
+                .arg("value", crate::export::figure(r.value, None, lang)),
+        ))
     })
 }
 
@@ -548,18 +572,17 @@ pub fn edit_indicator(
     fields: crate::store::IndicatorFields,
     how: Option<crate::store::TargetEdit>,
 ) -> Job {
-    Job::new("修改指标", move |cx| {
-        let changes = cx
-            .store()?
-            .edit_indicator(id, &fields, how)
-            .map_err(|e| format!("指标未能修改：{}", data::explain(&e.to_string())))?;
+    Job::new(Text::new("jobs.edit-indicator"), move |cx| {
+        let changes = cx.store()?.edit_indicator(id, &fields, how).map_err(|e| {
+            Text::new("jobs.indicator-not-edited").arg_text("error", data::explain(&e))
+        })?;
         Ok(Event::Done(if changes.is_empty() {
-            "指标没有改动。".into()
+            Text::new("jobs.indicator-unchanged")
         } else {
-            format!(
-                "已修改指标“{}”：{} 处改动，已记入修改记录。",
-                fields.name,
-                changes.len()
+            text!(
+                "jobs.indicator-edited",
+                name = fields.name,
+                n = changes.len()
             )
         }))
     })
@@ -567,55 +590,74 @@ pub fn edit_indicator(
 
 /// Sets units' own targets (任务分解), all or none.
 pub fn set_targets(changes: Vec<crate::store::TargetChange>) -> Job {
-    Job::new("保存分解目标", move |cx| {
-        let done = cx
-            .store()?
-            .set_unit_targets(&changes)
-            .map_err(|e| format!("分解目标未能保存：{}", data::explain(&e.to_string())))?;
-        Ok(Event::Done(format!(
-            "分解目标已保存：{} 个单位调整，{} 个单位恢复按计划目标考核。",
-            done.changed, done.cleared
+    Job::new(Text::new("jobs.set-targets"), move |cx| {
+        let done = cx.store()?.set_unit_targets(&changes).map_err(|e| {
+            Text::new("jobs.targets-not-saved").arg_text("error", data::explain(&e))
+        })?;
+        Ok(Event::Done(text!(
+            "jobs.targets-saved",
+            changed = done.changed,
+            cleared = done.cleared
         )))
     })
 }
 
 /// Writes the 任务分解表 of the plan.
 pub fn export_targets(path: PathBuf) -> Job {
-    Job::new("导出任务分解表", move |cx| {
+    Job::new(Text::new("jobs.export-targets"), move |cx| {
         let plan = cx.plan_id()?;
-        let bytes = crate::export::targets::workbook(cx.store()?, plan)
-            .map_err(|e| format!("任务分解表未能生成：{e}"))?;
+        let bytes = crate::export::targets::workbook(cx.store()?, plan).map_err(|e| {
+            Text::new("jobs.targets-table-failed").arg_text("error", export_error(&e))
+        })?;
         cx.write(&path, &bytes)?;
-        Ok(Event::Done(format!(
-            "任务分解表已保存到 {}",
-            path.display()
+        Ok(Event::Done(text!(
+            "jobs.targets-table-saved",
+            path = path.display()
         )))
     })
 }
 
 /// Sets the targets a filled-in 任务分解表 gives.
 pub fn import_targets(path: PathBuf) -> Job {
-    Job::new("导入任务分解表", move |cx| {
+    Job::new(Text::new("jobs.import-targets"), move |cx| {
         let bytes = crate::returns::read::read_path(&path)
-            .map_err(|e| format!("无法读取 {}：{}", path.display(), e.0))?;
+            .map_err(|e| text!("jobs.file-unreadable", path = path.display(), error = e.0))?;
         let plan = cx.plan_id()?;
-        let done = crate::cli::targets::import(cx.store()?, plan, &bytes)
-            .map_err(|e| format!("任务分解表未能导入：{}", data::explain(&e)))?;
-        let mut msg = format!(
-            "任务分解表已导入：{} 个目标调整，{} 个不变。",
-            done.set.changed, done.set.unchanged
+        let done = crate::cli::targets::import(cx.store()?, plan, &bytes).map_err(|e| {
+            let why = match &e {
+                crate::cli::targets::TargetsError::Store(e) => data::explain(e),
+                e => plain(e),
+            };
+            Text::new("jobs.targets-table-not-imported").arg_text("error", why)
+        })?;
+        let mut msg = text!(
+            "jobs.targets-table-imported",
+            changed = done.set.changed,
+            unchanged = done.set.unchanged
         );
-        if !done.unknown_units.is_empty() {
-            msg.push_str(&format!(
-                "单位名录中没有：{}。",
-                done.unknown_units.join("、")
-            ));
+        // Each further sentence follows the one before.
+        let then = |msg: Text, next: Text| {
+            Text::new("jobs.then")
+                .arg_text("first", msg)
+                .arg_text("next", next)
+        };
+        if let Some((first, rest)) = done.unknown_units.split_first() {
+            let list = rest
+                .iter()
+                .fold(text!("jobs.list-one", name = first), |l, u| {
+                    Text::new("jobs.list-more")
+                        .arg_text("list", l)
+                        .arg("name", u)
+                });
+            msg = then(msg, Text::new("jobs.unknown-units").arg_text("units", list));
         }
         if !done.unknown_rows.is_empty() {
-            msg.push_str(&format!("{} 行不是计划中的指标。", done.unknown_rows.len()));
+            let n = done.unknown_rows.len();
+            msg = then(msg, text!("jobs.unknown-rows", n = n));
         }
         if !done.bad_cells.is_empty() {
-            msg.push_str(&format!("{} 格不是数字，未导入。", done.bad_cells.len()));
+            let n = done.bad_cells.len();
+            msg = then(msg, text!("jobs.bad-cells", n = n));
         }
         Ok(Event::Done(msg))
     })
@@ -638,43 +680,50 @@ pub enum UnitChange {
 
 /// Changes the units catalogue.
 pub fn unit_change(change: UnitChange) -> Job {
-    Job::new("修改单位名录", move |cx| {
+    Job::new(Text::new("jobs.unit-change"), move |cx| {
         let s = cx.store()?;
         let fail = |e: crate::store::StoreError| {
-            format!("单位名录未能修改：{}", data::explain(&e.to_string()))
+            Text::new("jobs.units-not-changed").arg_text("error", data::explain(&e))
         };
         let msg = match change {
             UnitChange::Add(name, kind) => {
                 let u = s.add_unit(&name, kind).map_err(fail)?;
-                format!("已添加单位“{}”。", u.name)
+                text!("jobs.unit-added", name = u.name)
             }
             UnitChange::Rename(name, to) => {
                 let u = s.rename_unit(&name, &to).map_err(fail)?;
-                format!("“{name}”已改名为“{}”，原名称保留为别名。", u.name)
+                text!("jobs.unit-renamed", name = name, to = u.name)
             }
             UnitChange::Kind(name, kind) => {
                 s.set_unit_kind(&name, kind).map_err(fail)?;
-                format!("已修改“{name}”的类型。")
+                text!("jobs.unit-kind-set", name = name)
             }
             UnitChange::Alias(name, alias, true) => {
                 s.set_unit_alias(&name, &alias, true).map_err(fail)?;
-                format!("已为“{name}”添加别名“{alias}”。")
+                text!("jobs.alias-added", name = name, alias = alias)
             }
             UnitChange::Alias(name, alias, false) => {
                 s.set_unit_alias(&name, &alias, false).map_err(fail)?;
-                format!("已删除“{name}”的别名“{alias}”。")
+                text!("jobs.alias-removed", name = name, alias = alias)
             }
             UnitChange::Merge(from, into) => {
                 let u = s.merge_units(&from, &into).map_err(fail)?;
-                format!("“{from}”已并入“{}”。", u.name)
+                text!("jobs.units-merged", from = from, into = u.name)
             }
             UnitChange::Import(path) => {
-                let units = crate::cli::read_catalogue(&path)
-                    .map_err(|e| format!("无法读取单位名录 {}：{e}", path.display()))?;
+                let units = crate::cli::read_catalogue(&path).map_err(|e| {
+                    text!(
+                        "jobs.catalogue-unreadable",
+                        path = path.display(),
+                        error = e
+                    )
+                })?;
                 let done = s.import_units(&units).map_err(fail)?;
-                format!(
-                    "单位名录已导入：新增 {} 个，更新 {} 个，别名 {} 个。",
-                    done.added, done.updated, done.aliases_added
+                text!(
+                    "jobs.catalogue-imported",
+                    added = done.added,
+                    updated = done.updated,
+                    aliases = done.aliases_added
                 )
             }
         };
@@ -684,7 +733,7 @@ pub fn unit_change(change: UnitChange) -> Job {
 
 /// Names who makes the changes from now on (the account stays beside it).
 pub fn display_name(name: String) -> Job {
-    Job::new("操作人", move |cx| {
+    Job::new(Text::new("jobs.display-name"), move |cx| {
         cx.store()?.set_display_name(&name);
         Ok(Event::Quiet)
     })
@@ -692,158 +741,165 @@ pub fn display_name(name: String) -> Job {
 
 /// The ledger's change log (the newest 5,000 lines).
 pub fn audit() -> Job {
-    Job::new("读取修改记录", |cx| {
+    Job::new(Text::new("jobs.audit"), |cx| {
         Ok(Event::Audit(
             cx.store()?
                 .audit_log(None, 5000)
-                .map_err(|e| data::explain(&e.to_string()))?,
+                .map_err(|e| data::explain(&e))?,
         ))
     })
 }
 
 /// Reverts one hand change of a figure.
 pub fn revert_edit(line: i64) -> Job {
-    Job::new("撤回修改", move |cx| {
+    // Numbers are worded in the window's language, read here on its thread.
+    let lang = crate::ui::i18n::language();
+    Job::new(Text::new("jobs.revert"), move |cx| {
         let r = cx
             .store()?
             .revert_edit(line)
-            .map_err(|e| format!("未能撤回：{}", data::explain(&e.to_string())))?;
-        Ok(Event::Done(format!(
-            "已撤回第{line}条修改：{}{}的数据恢复为{}。",
-            r.unit,
-            crate::ui::widgets::period(r.period),
-            crate::export::figure(r.value, None, crate::ui::i18n::language())
-        )))
+            .map_err(|e| Text::new("jobs.not-reverted").arg_text("error", data::explain(&e)))?;
+        let done = text!("jobs.reverted-edit", line = line, unit = &r.unit);
+        Ok(Event::Done(
+            done.arg_text("period", period(r.period))
+                .arg("value", crate::export::figure(r.value, None, lang)),
+        ))
     })
 }
 
 /// Reverts one line of the change log: a hand figure, a field of an
 /// indicator or a task, a unit's own target, a unit's name, kind or alias.
 pub fn revert_line(line: i64) -> Job {
-    Job::new("撤回修改", move |cx| {
+    Job::new(Text::new("jobs.revert"), move |cx| {
         let r = cx
             .store()?
             .revert_line(line)
-            .map_err(|e| format!("未能撤回：{}", data::explain(&e.to_string())))?;
+            .map_err(|e| Text::new("jobs.not-reverted").arg_text("error", data::explain(&e)))?;
         use crate::store::Reverted as R;
-        let what = match &r {
-            R::Figure { indicator, unit } => format!("{unit}在指标{indicator}的数据"),
+        let done = match &r {
+            R::Figure { indicator, unit } => {
+                text!("jobs.reverted-figure", unit = unit, indicator = indicator)
+            }
             R::Indicator { indicator, field } if field == "retired" => {
-                format!("指标{indicator}的停用状态")
+                text!("jobs.reverted-retired", indicator = indicator)
             }
             R::Indicator { indicator, field } if field == "task" => {
-                format!("指标{indicator}所属的任务")
+                text!("jobs.reverted-indicator-task", indicator = indicator)
             }
-            R::Indicator { indicator, .. } => format!("指标{indicator}"),
-            R::Target { indicator, unit } => format!("{unit}在指标{indicator}的分解目标"),
-            R::Task { task, .. } => format!("任务{task}"),
-            R::Unit { unit, .. } => format!("单位“{unit}”"),
+            R::Indicator { indicator, .. } => {
+                text!("jobs.reverted-indicator", indicator = indicator)
+            }
+            R::Target { indicator, unit } => {
+                text!("jobs.reverted-target", unit = unit, indicator = indicator)
+            }
+            R::Task { task, .. } => text!("jobs.reverted-task", task = task),
+            R::Unit { unit, .. } => text!("jobs.reverted-unit", unit = unit),
         };
-        Ok(Event::Done(format!(
-            "已撤回第{line}条修改：{what}恢复为修改前，撤回本身也已记入修改记录。"
-        )))
+        Ok(Event::Done(done.arg("line", line)))
     })
 }
 
 /// Changes a task of the saved plan.
 pub fn edit_task(plan_id: i64, path: String, fields: crate::store::TaskFields) -> Job {
-    Job::new("修改任务", move |cx| {
+    Job::new(Text::new("jobs.edit-task"), move |cx| {
         let changes = cx
             .store()?
             .edit_task(plan_id, &path, &fields)
-            .map_err(|e| format!("任务未能修改：{}", data::explain(&e.to_string())))?;
+            .map_err(|e| Text::new("jobs.task-not-edited").arg_text("error", data::explain(&e)))?;
         Ok(Event::Done(if changes.is_empty() {
-            "任务没有改动。".into()
+            Text::new("jobs.task-unchanged")
         } else {
-            format!(
-                "已修改任务{path}：{} 处改动，已记入修改记录。",
-                changes.len()
-            )
+            text!("jobs.task-edited", path = path, n = changes.len())
         }))
     })
 }
 
 /// Adds an indicator to the saved plan.
 pub fn add_indicator(plan_id: i64, ind: crate::domain::PlanIndicator) -> Job {
-    Job::new("添加指标", move |cx| {
+    Job::new(Text::new("jobs.add-indicator"), move |cx| {
         let added = cx
             .store()?
             .add_indicator(plan_id, &ind)
-            .map_err(|e| format!("指标未能添加：{}", data::explain(&e.to_string())))?;
-        Ok(Event::Done(format!(
-            "已添加指标{}“{}”，已记入修改记录。",
-            added.code, added.name
+            .map_err(|e| Text::new("jobs.not-added").arg_text("error", data::explain(&e)))?;
+        Ok(Event::Done(text!(
+            "jobs.indicator-added",
+            code = added.code,
+            name = added.name
         )))
     })
 }
 
 /// Retires an indicator (its figures kept) or brings it back.
 pub fn set_retired(id: i64, retired: bool, reason: String) -> Job {
-    Job::new("停用指标", move |cx| {
+    Job::new(Text::new("jobs.set-retired"), move |cx| {
         let s = cx.store()?;
         let code = s.indicator(id).map(|i| i.code).unwrap_or_default();
         s.set_retired(id, retired, &reason)
-            .map_err(|e| format!("未能完成：{}", data::explain(&e.to_string())))?;
+            .map_err(|e| Text::new("jobs.not-done").arg_text("error", data::explain(&e)))?;
         Ok(Event::Done(if retired {
-            format!("指标{code}已停用：不再计入总览、模板与导出，已报数据保留；可在“计划”页恢复。")
+            text!("jobs.indicator-retired", code = code)
         } else {
-            format!("指标{code}已恢复。")
+            text!("jobs.indicator-restored", code = code)
         }))
     })
 }
 
 /// Moves an indicator to another task of its plan.
 pub fn move_indicator(id: i64, task: Option<String>) -> Job {
-    Job::new("移动指标", move |cx| {
+    Job::new(Text::new("jobs.move-indicator"), move |cx| {
         cx.store()?
             .move_indicator(id, task.as_deref())
-            .map_err(|e| format!("指标未能移动：{}", data::explain(&e.to_string())))?;
+            .map_err(|e| Text::new("jobs.not-moved").arg_text("error", data::explain(&e)))?;
         Ok(Event::Done(match task {
-            Some(t) => format!("指标已移到任务{t}。"),
-            None => "指标已不属于任何任务。".into(),
+            Some(t) => text!("jobs.moved", task = t),
+            None => Text::new("jobs.moved-out"),
         }))
     })
 }
 
 /// Saves the progress thresholds, cycle and due day.
 pub fn save_progress_settings(p: ProgressSettings) -> Job {
-    Job::new("保存设置", move |cx| {
+    Job::new(Text::new("jobs.save-settings"), move |cx| {
         cx.store()?
             .set_progress_settings(&p)
-            .map_err(|e| format!("设置未能保存：{e}"))?;
-        Ok(Event::Done("设置已保存。".into()))
+            .map_err(|e| text!("jobs.settings-not-saved", error = e))?;
+        Ok(Event::Done(Text::new("jobs.settings-saved")))
     })
 }
 
 /// Writes the meeting workbook for the date.
 pub fn export_report(path: PathBuf, as_of: Date) -> Job {
-    Job::new("生成会议材料", move |cx| {
-        cx.progress("生成会议材料…", 0.5);
+    Job::new(Text::new("jobs.export-report"), move |cx| {
+        cx.progress(Text::new("jobs.making-report"), 0.5);
         let plan = cx.plan_id()?;
         let bytes = crate::export::report::report(cx.store()?, plan, as_of)
-            .map_err(|e| format!("会议材料未能生成：{e}"))?;
+            .map_err(|e| Text::new("jobs.report-failed").arg_text("error", export_error(&e)))?;
         cx.write(&path, &bytes)?;
-        Ok(Event::Done(format!("会议材料已保存到 {}", path.display())))
+        Ok(Event::Done(text!(
+            "jobs.report-saved",
+            path = path.display()
+        )))
     })
 }
 
 /// Writes a unit's fill-in template for a period.
 pub fn export_template(path: PathBuf, unit: String, period: crate::domain::Period) -> Job {
-    Job::new("生成填报模板", move |cx| {
+    Job::new(Text::new("jobs.export-template"), move |cx| {
         let plan = cx.plan_id()?;
         let bytes = crate::export::template::template(cx.store()?, plan, &unit, period)
-            .map_err(|e| format!("填报模板未能生成：{e}"))?;
+            .map_err(|e| Text::new("jobs.template-failed").arg_text("error", export_error(&e)))?;
         cx.write(&path, &bytes)?;
-        Ok(Event::Done(format!(
-            "{unit}的填报模板已保存到 {}",
-            path.display()
+        Ok(Event::Done(text!(
+            "jobs.template-saved",
+            unit = unit,
+            path = path.display()
         )))
     })
 }
 
 /// Draws an indicator's chart (by code) at the date to a .png or .svg file.
 pub fn save_chart(path: PathBuf, indicator: String, as_of: Date) -> Job {
-    Job::new("保存图表", move |cx| {
+    Job::new(Text::new("jobs.save-chart"), move |cx| {
         use crate::export::chart;
         let (format, path) = match chart::Format::of(&path) {
             Some(f) => (f, path),
@@ -851,30 +907,30 @@ pub fn save_chart(path: PathBuf, indicator: String, as_of: Date) -> Job {
         };
         let plan = cx.plan_id()?;
         let bytes = chart::for_indicator(cx.store()?, plan, &indicator, as_of, format)
-            .map_err(|e| format!("图表未能生成：{e}"))?;
+            .map_err(|e| Text::new("jobs.chart-failed").arg_text("error", export_error(&e)))?;
         cx.write(&path, &bytes)?;
-        Ok(Event::Done(format!("图表已保存到 {}", path.display())))
+        Ok(Event::Done(text!(
+            "jobs.chart-saved",
+            path = path.display()
+        )))
     })
 }
 
 /// Composes the bulletin for the date.
 pub fn bulletin(as_of: Date) -> Job {
-    Job::new("生成通报", move |cx| {
+    Job::new(Text::new("jobs.bulletin"), move |cx| {
         let plan = cx.plan()?;
-        let status = cx
-            .store()?
-            .status(plan.id, as_of)
-            .map_err(|e| e.to_string())?;
+        let status = cx.store()?.status(plan.id, as_of).map_err(plain)?;
         Ok(Event::Bulletin(crate::export::bulletin::bulletin(&status)))
     })
 }
 
 /// Copies the ledger to a backup file.
 pub fn backup(dest: PathBuf) -> Job {
-    Job::new("备份", move |cx| {
+    Job::new(Text::new("jobs.backup"), move |cx| {
         cx.store()?
             .backup_to(&dest)
-            .map_err(|e| format!("备份失败：{e}"))?;
-        Ok(Event::Done(format!("已备份到 {}", dest.display())))
+            .map_err(|e| text!("jobs.backup-failed", error = e))?;
+        Ok(Event::Done(text!("jobs.backed-up", path = dest.display())))
     })
 }
