@@ -52,3 +52,17 @@ yshot() { # name tab
 yshot indicator-targets targets
 yshot indicator-history history
 yshot indicator-edit edit
+# A saved plan's task edited and an indicator retired (计划), the change log
+# with them (留痕), the review of a plan document with its fields editor,
+# and two screens in English.
+year plan task 一/1 --deadline 2023-10-31 --lead 张店区 --support 市大数据局
+year indicator retire 2023-01-001 --reason 并入2023-01-002
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+    "$bin" --db "$work/year.sqlite3" --screenshot assets/screenshots/audit.png --view audit
+echo assets/screenshots/audit.png
+shot plan-review plan --import seeds/004_ab0cb6b6d6a23def.txt
+shot overview-en overview --lang en
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+    "$bin" --db "$work/year.sqlite3" --screenshot assets/screenshots/indicator-edit-en.png --view indicator \
+    --indicator 2023-01-018 --indicator-tab edit --as-of 2023-12-31 --lang en
+echo assets/screenshots/indicator-edit-en.png
