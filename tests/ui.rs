@@ -570,6 +570,25 @@ fn a_plan_document_is_reviewed_then_saved() {
     press(&mut h, "开展次数");
     press(&mut h, "每个单位一个目标");
     press(&mut h, "越低越好");
+    // Target, unit of measure, baseline and deadline typed in the editor a
+    // saved indicator has.
+    {
+        let f = &mut h.state_mut().state.draft_form.as_mut().unwrap().1;
+        f.target.clear();
+        f.unit.clear();
+        f.deadline.clear();
+    }
+    for (label, text) in [
+        ("目标值", "12"),
+        ("计量单位", "次"),
+        ("基数（起点）", "3"),
+        ("完成时限", "2022-11-30"),
+    ] {
+        h.get_by_label(label).focus();
+        h.run_steps(1);
+        h.get_by_label(label).type_text(text);
+        h.run_steps(1);
+    }
     // A target the extractor missed, from a passage of the document.
     h.get_by_label("或粘贴原文").focus();
     h.run_steps(1);
@@ -607,6 +626,10 @@ fn a_plan_document_is_reviewed_then_saved() {
     assert_eq!(edited.kind, taizhang::domain::Kind::CountOfEvents);
     assert_eq!(edited.scope, taizhang::domain::Scope::PerUnit);
     assert_eq!(edited.better, taizhang::domain::Better::Lower);
+    assert_eq!(edited.target, 12.0);
+    assert_eq!(edited.unit.as_deref(), Some("次"));
+    assert_eq!(edited.baseline, Some(3.0));
+    assert_eq!(edited.deadline, "2022-11-30".parse().unwrap());
     let added = plan
         .indicators
         .iter()
