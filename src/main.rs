@@ -13,19 +13,44 @@ fn main() -> ExitCode {
     steady_heap();
     // The spreadsheet readers' panics on malformed files are caught and
     // reported as refused files; keep their messages off the user's screen.
+    // Any other panic is a bug: one plain line for the user (the full
+    // report with RUST_BACKTRACE set), never a backtrace on their screen.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let in_reader = info
             .location()
             .is_some_and(|l| l.file().contains("calamine"));
-        if !in_reader {
+        if in_reader {
+            return;
+        }
+        if std::env::var_os("RUST_BACKTRACE").is_some() {
             default_hook(info);
+        } else {
+            let what = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let at = info
+                .location()
+                .map(|l| format!(" ({}:{})", l.file(), l.line()))
+                .unwrap_or_default();
+            eprintln!("taizhang: internal error{at}: {what}");
         }
     }));
     attach_console();
     let args = Args::parse();
     if args.command.is_some() {
-        return cli::run(args);
+        // A command that panics has written only whole changes (each is one
+        // transaction); say so and fail.
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(args)))
+            .unwrap_or_else(|_| {
+                eprintln!(
+                    "taizhang: the command stopped on an internal error (a bug: please report it with the command and its input); each change is written whole or not at all, so the ledger holds only changes completed before it stopped"
+                );
+                ExitCode::from(1)
+            });
     }
     window(args, started)
 }

@@ -137,19 +137,56 @@ pub fn extract(text: &str, opts: &ExtractOptions) -> Result<PlanDraft, ReadError
             ReadError("the plan year is not stated in the document: give it with --year".into())
         })?;
     let levels = outline::levels(&items);
-    let task_level = *levels.last().expect("items exist");
+    let level_of = |item: &Item| {
+        levels
+            .iter()
+            .position(|m| *m == item.marker)
+            .expect("listed")
+    };
+    // The lowest numbered item of its branch is a task, whatever its
+    // numbering ((一) items are tasks in one plan, sections holding 1. items
+    // in another); a top-level heading with nothing numbered under it is a
+    // section whose paragraph may state targets (一、主要目标).
+    let is_task: Vec<bool> = items
+        .iter()
+        .enumerate()
+        .map(|(k, item)| {
+            let level = level_of(item);
+            let has_child = items.get(k + 1).is_some_and(|next| level_of(next) > level);
+            !has_child && (level > 0 || levels.len() == 1)
+        })
+        .collect();
     let mask = quantity::quoted(&src.text);
 
     let mut roots: Vec<PlanSection> = Vec::new();
     let mut stack: Vec<(usize, PlanSection)> = Vec::new();
     let mut indicators = Vec::new();
     let mut non_targets = Vec::new();
-    for item in &items {
-        let level = levels
-            .iter()
-            .position(|m| *m == item.marker)
-            .expect("listed");
-        if item.marker == task_level {
+    // Targets stated before the first heading (the preamble) or in a
+    // section's own paragraph: the plan's headline targets.
+    let mut headline: Vec<usize> = Vec::new();
+    if preamble_end > 0 {
+        let preamble = Item {
+            marker: outline::Marker::Han,
+            number: String::new(),
+            start: 0,
+            end: preamble_end,
+        };
+        let before = indicators.len();
+        task_indicators(
+            &src,
+            &preamble,
+            "",
+            year,
+            &mask,
+            &mut indicators,
+            &mut non_targets,
+        );
+        headline.extend(before..indicators.len());
+    }
+    for (k, item) in items.iter().enumerate() {
+        let level = level_of(item);
+        if is_task[k] {
             if stack.is_empty() {
                 stack.push((
                     0,
@@ -182,8 +219,25 @@ pub fn extract(text: &str, opts: &ExtractOptions) -> Result<PlanDraft, ReadError
             while stack.last().is_some_and(|(l, _)| *l >= level) {
                 close(&mut stack, &mut roots);
             }
-            let end = outline::title_end(&src.text, item.start, item.end);
+            let end = outline::section_title_end(&src.text, item.start, item.end);
             let title = src.clean(item.start, end).trim().to_string();
+            let path = stack
+                .iter()
+                .map(|(_, s)| s.number.as_str())
+                .chain(std::iter::once(item.number.as_str()))
+                .collect::<Vec<_>>()
+                .join("/");
+            let before = indicators.len();
+            task_indicators(
+                &src,
+                item,
+                &path,
+                year,
+                &mask,
+                &mut indicators,
+                &mut non_targets,
+            );
+            headline.extend(before..indicators.len());
             stack.push((
                 level,
                 PlanSection {
@@ -198,6 +252,25 @@ pub fn extract(text: &str, opts: &ExtractOptions) -> Result<PlanDraft, ReadError
     while !stack.is_empty() {
         close(&mut stack, &mut roots);
     }
+    // The same target stated as a headline and in a task is one indicator,
+    // kept at the task.
+    let restated = |h: &PlanIndicator| {
+        indicators.iter().enumerate().any(|(k, t)| {
+            !headline.contains(&k)
+                && t.target == h.target
+                && t.unit == h.unit
+                && t.comparator == h.comparator
+                && same_metric(&t.name, &h.name)
+        })
+    };
+    let drop: Vec<bool> = (0..indicators.len())
+        .map(|k| headline.contains(&k) && restated(&indicators[k]))
+        .collect();
+    let mut k = 0;
+    indicators.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
     let n = indicators.len();
     Ok(PlanDraft {
         plan: PlanDoc {
@@ -212,6 +285,26 @@ pub fn extract(text: &str, opts: &ExtractOptions) -> Result<PlanDraft, ReadError
         non_targets,
         review: vec![Review::Proposed; n],
     })
+}
+
+/// Whether two names speak of one metric: one holds the other, or most of
+/// the shorter one's characters are in the longer (网上可办率 / 政务服务事项
+/// 网上可办率), not merely the same number.
+fn same_metric(a: &str, b: &str) -> bool {
+    let (short, long) = if a.chars().count() <= b.chars().count() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    if short.is_empty() {
+        return false;
+    }
+    if long.contains(short) {
+        return true;
+    }
+    let n = short.chars().count();
+    let shared = short.chars().filter(|c| long.contains(*c)).count();
+    shared * 10 >= n * 7
 }
 
 fn close(stack: &mut Vec<(usize, PlanSection)>, roots: &mut Vec<PlanSection>) {
@@ -426,7 +519,9 @@ fn task_indicators(
                 (prev.comparator, prev.explicit, q.start)
             } else if let Some(v) = quantity::leading_verb(text, cs, q.start).filter(|_| {
                 let rest: String = text[q.end..ce].iter().collect();
-                q.unit.is_some() && !q.chinese && matches!(rest.trim(), "" | "左右" | "以上")
+                q.unit.is_some()
+                    && (!q.chinese || q.value >= 10.0)
+                    && matches!(rest.trim(), "" | "左右" | "以上")
             }) {
                 (Comparator::Ge, false, v)
             } else {
@@ -437,7 +532,20 @@ fn task_indicators(
                 });
                 continue;
             };
-            if q.chinese && !explicit {
+            // 10余个: more than ten; a rate cannot exceed 100% (达100% is =).
+            let comparator = match comparator {
+                Comparator::Ge | Comparator::Eq if q.over => Comparator::Gt,
+                Comparator::Ge | Comparator::Gt
+                    if q.unit.as_deref() == Some("%") && q.value == 100.0 =>
+                {
+                    Comparator::Eq
+                }
+                c => c,
+            };
+            // A Chinese numeral counts as a number (rule 7) when a verb or a
+            // target word governs it and it is not a small structure count
+            // (三项机制, 两个拓展).
+            if q.chinese && !explicit && q.value < 10.0 {
                 non_targets.push(NonTarget {
                     task: Some(path.to_string()),
                     phrase: src.original(q.start, q.end),

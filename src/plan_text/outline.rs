@@ -90,7 +90,12 @@ pub fn items(src: &Source) -> (Vec<Item>, usize) {
     let mut items: Vec<Item> = Vec::new();
     let mut preamble_end = src.text.len();
     let mut closed = false;
-    for (s, e) in src.lines() {
+    let lines: Vec<(usize, usize)> = src
+        .lines()
+        .into_iter()
+        .flat_map(|(s, e)| inline_headings(&src.text, s, e))
+        .collect();
+    for (s, e) in lines {
         let line = &src.text[s..e];
         if let Some((m, number, len)) = marker(line) {
             if items.is_empty() {
@@ -120,6 +125,66 @@ pub fn items(src: &Source) -> (Vec<Item>, usize) {
         last.end = trim_end(src, last.start, last.end);
     }
     (items, preamble_end)
+}
+
+/// A line cut where a heading stands inside it: text copied from a web page
+/// often loses its line breaks, the whole plan arriving as one paragraph
+/// (`…如下: 一、总体要求 坚持… 二、重点任务 (一)大力… 1.加大…`). A heading is
+/// recognised inside a line after a sentence's end or a blank, and only
+/// when it continues the numbering seen so far in the line (一 after 一's
+/// start, (二) after (一) …), so that 1. in "完成1.5万个" or a list such as
+/// "一、二季度" is left alone.
+pub fn inline_headings(text: &[char], s: usize, e: usize) -> Vec<(usize, usize)> {
+    let mut cuts = vec![s];
+    // The last number seen per kind of heading in this line, to accept
+    // only the next one (or a first one of a deeper kind).
+    let mut last: Vec<(Marker, u32)> = Vec::new();
+    if let Some((m, n, _)) = marker(&text[s..e]) {
+        last.push((m, ordinal(&n)));
+    }
+    let mut i = s + 1;
+    while i < e {
+        let prev = text[i - 1];
+        let boundary = matches!(prev, '。' | ';' | ':' | '!' | '?') || prev.is_whitespace();
+        if boundary
+            && !text[i].is_whitespace()
+            && let Some((m, n, len)) = marker(&text[i..e])
+        {
+            let k = ordinal(&n);
+            let fits = match last.iter().rev().find(|(x, _)| *x == m) {
+                Some((_, before)) => k == before + 1,
+                None => k == 1,
+            };
+            if fits {
+                last.retain(|(x, _)| *x != m);
+                last.push((m, k));
+                cuts.push(i);
+                i += len;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    cuts.iter()
+        .enumerate()
+        .map(|(k, &a)| (a, cuts.get(k + 1).copied().unwrap_or(e)))
+        .collect()
+}
+
+/// A heading's number as a count (一 → 1, (12) → 12, ⑤ → 5).
+fn ordinal(number: &str) -> u32 {
+    let inner: Vec<char> = number.chars().filter(|c| !matches!(c, '(' | ')')).collect();
+    if let Some(c) = inner.first()
+        && ('①'..='⑳').contains(c)
+    {
+        return *c as u32 - '①' as u32 + 1;
+    }
+    let digits: String = inner.iter().collect();
+    digits
+        .parse()
+        .ok()
+        .or_else(|| super::quantity::han_number(&inner).map(|v| v as u32))
+        .unwrap_or(0)
 }
 
 fn trim_end(src: &Source, start: usize, mut end: usize) -> usize {
@@ -168,6 +233,21 @@ pub fn title_end(text: &[char], start: usize, end: usize) -> usize {
         e -= 1;
     }
     e
+}
+
+/// Where a section's heading ends: as a task's title, and also at a blank
+/// followed by more words (a heading whose paragraph lost its line break:
+/// `一、总体要求 坚持…`).
+pub fn section_title_end(text: &[char], start: usize, end: usize) -> usize {
+    let e = title_end(text, start, end);
+    let lead = text[start..e]
+        .iter()
+        .take_while(|c| c.is_whitespace())
+        .count();
+    match text[start + lead..e].iter().position(|c| c.is_whitespace()) {
+        Some(p) => start + lead + p,
+        None => e,
+    }
 }
 
 /// Facts stated at the head of the document.

@@ -143,6 +143,11 @@ pub const STOCK_CUES: &[&str] = &[
 /// Verbs that, right before an Arabic number with a unit, state an amount to
 /// deliver (打造50个 → at least 50).
 const ACTION_VERBS: &[&str] = &[
+    "新认证",
+    "新认定",
+    "认证",
+    "增加",
+    "推广",
     "新建",
     "新增",
     "新接入",
@@ -325,6 +330,8 @@ pub struct Quantity {
     /// A 万 or 亿 with no unit after it, already multiplied in: money names
     /// (金额, 产值 …) take it back as 万元/亿元.
     pub bare_multiplier: Option<char>,
+    /// 余 or 多 after the number (10余个, 100多家): more than it.
+    pub over: bool,
 }
 
 /// Why a number was not taken as a target.
@@ -490,6 +497,14 @@ pub fn quantities(
             i += 1;
             continue;
         };
+        // 10余个, 100多家: more than the number.
+        let over = matches!(text.get(j), Some('余') | Some('多'))
+            && text
+                .get(j + 1)
+                .is_some_and(|c| *c == '万' || *c == '亿' || unit_at(text, j + 1).is_some());
+        if over {
+            j += 1;
+        }
         let j0 = j;
         let reject = |why: &'static str, to: usize, rejected: &mut Vec<Rejected>| {
             rejected.push(Rejected {
@@ -602,6 +617,7 @@ pub fn quantities(
             unit,
             chinese,
             bare_multiplier,
+            over,
         });
         i = j.max(i + 1);
     }
@@ -652,6 +668,9 @@ pub fn leading_verb(text: &[char], clause_start: usize, at: usize) -> Option<usi
 pub fn cue_after(text: &[char], at: usize, unit: Option<&str>) -> Option<Comparator> {
     if starts_with_at(text, at, "以上") || starts_with_at(text, at, "及以上") {
         Some(Comparator::Ge)
+    } else if starts_with_at(text, at, "左右") {
+        // approximate: the number itself
+        Some(Comparator::Eq)
     } else if starts_with_at(text, at, "以内")
         || starts_with_at(text, at, "以下")
         || starts_with_at(text, at, "之内")
@@ -715,11 +734,12 @@ pub fn trim_name(s: &str) -> String {
                 s = rest.to_string();
             }
         }
-        // A leading year or deadline: 2023年底前, 2023年.
+        // A leading year or deadline: 2023年底前, 2023年, 11月底前.
         let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
         if digits == 4 && s[digits..].starts_with('年') {
             s = s[digits + '年'.len_utf8()..].to_string();
         }
+
         // A leading count of the group the metric is held by (7个试点区县
         // 智慧社区覆盖率): the name is the metric, the group its scope.
         if (1..=2).contains(&digits)
@@ -727,6 +747,12 @@ pub fn trim_name(s: &str) -> String {
             && s[digits..].chars().count() > 4
         {
             s = s[digits + '个'.len_utf8()..].to_string();
+        }
+        // A leading month deadline: 11月底前 (the digits read again: the
+        // string may have changed above).
+        let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
+        if (1..=2).contains(&digits) && s[digits..].starts_with("月底") {
+            s = s[digits + "月底".len()..].to_string();
         }
         s = s
             .trim_start_matches(|c: char| c == ',' || c == '、' || c.is_whitespace())
