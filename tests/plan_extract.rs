@@ -431,7 +431,8 @@ fn phrasing_from_other_plans() {
         ("二/3", 500.0, Some("家"), ">=", "2024-12-31"),
         ("二/3", 3.0, Some("次"), ">=", "2024-12-31"),
         ("二/4", 20.0, Some("家"), ">=", "2024-12-31"),
-        ("二/4", 10.0, Some("个"), ">=", "2024-12-31"),
+        // 建设10个左右: approximate, the number itself (PLAN_RULES rule 6)
+        ("二/4", 10.0, Some("个"), "=", "2024-12-31"),
         ("二/4", 50.0, Some("%"), ">=", "2024-12-31"),
         ("二/4", 20.0, Some("个"), ">=", "2024-12-31"),
         ("二/5", 1.0, Some("次"), ">=", "2024-12-31"),
@@ -493,5 +494,117 @@ fn phrasing_from_other_plans() {
             .any(|n| n.phrase.contains("十四五") || n.phrase.contains("5G")),
         "{:?}",
         d.non_targets
+    );
+}
+
+/// (task, target, unit, comparator) of every indicator of a text.
+fn targets_of(text: &str) -> Vec<(String, f64, Option<String>, String)> {
+    let d = plan_text::extract(text, &ExtractOptions::default()).unwrap();
+    d.plan
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.task.clone().unwrap_or_default(),
+                i.target,
+                i.unit.clone(),
+                i.comparator.to_string(),
+            )
+        })
+        .collect()
+}
+
+fn t(task: &str, target: f64, unit: &str, cmp: &str) -> (String, f64, Option<String>, String) {
+    (
+        task.to_string(),
+        target,
+        Some(unit.to_string()),
+        cmp.to_string(),
+    )
+}
+
+#[test]
+fn headline_targets_in_the_preamble_and_a_sections_paragraph_are_read_once() {
+    let text = "某县2024年数字经济工作要点\n\
+        今年，全县数字经济核心产业营业收入增长不低于12%。\n\
+        一、发展目标\n\
+        到2024年底，全县累计建成5G基站不少于1800个，工业企业上云率达到45%，政务数据共享率达到100%。\n\
+        二、重点工作\n\
+        1.加快网络建设。年内新建5G基站300个，全县累计建成5G基站不少于1800个。\n";
+    assert_eq!(
+        targets_of(text),
+        [
+            t("", 12.0, "%", ">="),
+            t("一", 45.0, "%", ">="),
+            t("一", 100.0, "%", "="),
+            t("二/1", 300.0, "个", ">="),
+            t("二/1", 1800.0, "个", ">="),
+        ],
+        "the 1800 of the goals section is kept at the task that restates it"
+    );
+}
+
+#[test]
+fn a_plan_that_lost_its_line_breaks_has_the_same_tree() {
+    let broken = "某区2023年大数据工作要点 现将要点印发如下: 一、总体要求 坚持数据赋能。全年数据共享调用量达到2000万次。 二、重点任务 (一)夯实数据底座 1.完善目录。编制数据目录不少于3000条。 2.提升质量。完成1.5万条数据治理。 (二)深化应用 3.拓展场景。打造8个以上应用场景。";
+    let lined = broken
+        .replace(" 一、", "\n一、")
+        .replace(" 二、", "\n二、")
+        .replace(" (一)", "\n(一)")
+        .replace(" (二)", "\n(二)")
+        .replace(" 1.", "\n1.")
+        .replace(" 2.", "\n2.")
+        .replace(" 3.", "\n3.");
+    let a = plan_text::extract(broken, &ExtractOptions::default()).unwrap();
+    let b = plan_text::extract(&lined, &ExtractOptions::default()).unwrap();
+    let tree = |d: &PlanDraft| {
+        d.plan
+            .tasks_with_paths()
+            .into_iter()
+            .map(|(p, t)| (p, t.title.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        tree(&a),
+        [
+            ("二/(一)/1".to_string(), "完善目录".to_string()),
+            ("二/(一)/2".to_string(), "提升质量".to_string()),
+            ("二/(二)/3".to_string(), "拓展场景".to_string()),
+        ]
+    );
+    assert_eq!(tree(&a), tree(&b));
+    assert_eq!(a.plan.sections[0].title, "总体要求");
+    assert_eq!(targets_of(broken), targets_of(&lined));
+    assert_eq!(
+        targets_of(broken),
+        [
+            t("一", 2e7, "次", ">="),
+            t("二/(一)/1", 3000.0, "条", ">="),
+            t("二/(一)/2", 15000.0, "条", ">="),
+            t("二/(二)/3", 8.0, "个", ">="),
+        ],
+        "1.5万 inside a sentence is not a heading"
+    );
+}
+
+#[test]
+fn counts_after_verbs_and_the_comparators_of_rule_6() {
+    let text = "某市2025年数据工作方案\n一、重点任务\n\
+        1.扩大开放。增加开放数据集800项，推广15个数据应用案例，新认证6个数据管理能力成熟度企业。\n\
+        2.培育生态。培育数据服务商三十家，引进数商20余家，建设数据标注基地3个左右。\n\
+        3.提升质量。数据按需归集率达100%，问题数据处理时限压缩到5个工作日以内，出台两项制度。\n";
+    assert_eq!(
+        targets_of(text),
+        [
+            t("一/1", 800.0, "项", ">="),
+            t("一/1", 15.0, "个", ">="),
+            t("一/1", 6.0, "个", ">="),
+            t("一/2", 30.0, "家", ">="),
+            t("一/2", 20.0, "家", ">"),
+            t("一/2", 3.0, "个", "="),
+            t("一/3", 100.0, "%", "="),
+            t("一/3", 5.0, "个工作日", "<="),
+        ],
+        "两项制度 is a small structure count, not a target"
     );
 }
