@@ -6,7 +6,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use taizhang::domain::{PlanDoc, UnitsFile};
-use taizhang::returns::{self, Context, FileResult, Overrides};
+use taizhang::returns::{self, Context, FileResult, Overrides, RowStatus, Why};
 use taizhang::store::{NewBatch, Store};
 
 fn shared(rel: &str) -> PathBuf {
@@ -70,11 +70,15 @@ fn compare(got: &FileResult, exp: &Value) -> Vec<String> {
             Some(i) => {
                 let r = rows.remove(i);
                 if !close(r.value, er["value"].as_f64())
-                    || r.status != er["status"].as_str().unwrap_or("accepted")
+                    || r.status().as_str() != er["status"].as_str().unwrap_or("accepted")
                 {
                     problems.push(format!(
                         "row {name}: expected {} {} got {:?} {} ({})",
-                        er["value"], er["status"], r.value, r.status, r.why
+                        er["value"],
+                        er["status"],
+                        r.value,
+                        r.status(),
+                        r.why()
                     ));
                 }
                 if let Some(t) = er["text"].as_str()
@@ -94,7 +98,7 @@ fn compare(got: &FileResult, exp: &Value) -> Vec<String> {
         if !got
             .rejects
             .iter()
-            .any(|r| r.row == row && r.why.split(':').next() == Some(cat))
+            .any(|r| r.row == row && r.why.category() == cat)
         {
             problems.push(format!(
                 "reject row {row} {cat} missing; got {:?}",
@@ -283,12 +287,19 @@ fn a_weak_match_is_rejected_naming_the_nearest_and_a_numbered_section_is_skipped
     );
     let reject = &got.rejects[0];
     assert_eq!(reject.row, 6);
+    match &reject.why {
+        Why::NotInPlan { name, nearest } => {
+            assert_eq!(name, "政务服务满意度");
+            assert!(nearest.is_some(), "the nearest candidate is named");
+        }
+        other => panic!("{other}"),
+    }
     assert!(
-        reject.why.starts_with("not_in_plan: '政务服务满意度'"),
-        "{}",
-        reject.why
+        reject
+            .why
+            .to_string()
+            .starts_with("not_in_plan: '政务服务满意度'")
     );
-    assert!(reject.why.contains("the nearest, '"), "{}", reject.why);
     let kept = reject
         .unmatched
         .as_ref()
@@ -315,13 +326,17 @@ fn a_harder_return_is_read_by_the_general_rules() {
     assert_eq!(row("“爱山东”淄博分厅日均活跃用户数").value, Some(46000.0));
     assert_eq!(row("数据中心标准机架总数").value, Some(6500.0));
     assert_eq!(row("试点区县智慧社区覆盖率").value, Some(35.0));
-    assert_eq!(row("攻防演练次数").status, "warned");
-    assert!(row("攻防演练次数").why.starts_with("absurd:"));
+    assert_eq!(row("攻防演练次数").status(), RowStatus::Warned);
+    assert!(matches!(
+        row("攻防演练次数").warnings[..],
+        [Why::AboveOwnTarget { .. }]
+    ));
+    assert!(row("攻防演练次数").why().starts_with("absurd:"));
     assert_eq!(row("新建智慧社区数").text, "12个社区完成改造");
     let reject = |cat: &str| {
         got.rejects
             .iter()
-            .filter(|r| r.why.starts_with(cat))
+            .filter(|r| r.why.category() == cat.trim_end_matches(':'))
             .map(|r| r.row)
             .collect::<Vec<_>>()
     };
@@ -554,14 +569,14 @@ fn a_confirmed_alias_is_used_next_time() {
     let first = &got
         .rows
         .first()
-        .map(|r| (r.indicator_id, r.status))
+        .map(|r| (r.indicator_id, r.status().as_str()))
         .or(got.rejects.first().map(|_| (0, "rejected")));
     store.add_indicator_alias("爱山东日活", id).unwrap();
     let again = import(&store, "a.csv", csv.as_bytes(), &Overrides::default());
     assert_eq!(again.rows.len(), 1, "{again:?} (first: {first:?})");
     assert_eq!(
-        (again.rows[0].indicator_id, again.rows[0].status),
-        (id, "accepted")
+        (again.rows[0].indicator_id, again.rows[0].status()),
+        (id, RowStatus::Accepted)
     );
 }
 
@@ -834,12 +849,16 @@ fn a_figure_far_from_the_units_previous_period_is_warned() {
     };
     let near = july(base * 1.5);
     assert_eq!(
-        (near.rows[0].status, near.rows[0].why.as_str()),
-        ("accepted", "")
+        (near.rows[0].status(), near.rows[0].why().as_str()),
+        (RowStatus::Accepted, "")
     );
     let far = july(base * 8.0);
-    assert_eq!(far.rows[0].status, "warned");
-    assert!(far.rows[0].why.starts_with("jump:"), "{}", far.rows[0].why);
+    assert_eq!(far.rows[0].status(), RowStatus::Warned);
+    assert!(
+        matches!(far.rows[0].warnings[..], [Why::Jump { .. }]),
+        "{}",
+        far.rows[0].why()
+    );
     // Another unit's June figure is not this unit's past.
     let other = import(
         &store,
@@ -847,7 +866,12 @@ fn a_figure_far_from_the_units_previous_period_is_warned() {
         &csv(base * 8.0),
         &Overrides::default(),
     );
-    assert_eq!(other.rows[0].status, "accepted", "{}", other.rows[0].why);
+    assert_eq!(
+        other.rows[0].status(),
+        RowStatus::Accepted,
+        "{}",
+        other.rows[0].why()
+    );
 }
 
 /// An .xlsx package put together by hand: the workbook's sheets (name, the

@@ -143,13 +143,13 @@ pub fn render(outcomes: &[Outcome]) -> String {
                 s,
                 "  row {:>3}  {:<8} {}  = {}{}",
                 row.row,
-                row.status,
+                row.status().as_str(),
                 row.indicator,
                 super::text::number(row.value),
-                if row.why.is_empty() {
+                if row.warnings.is_empty() {
                     String::new()
                 } else {
-                    format!("  ({})", row.why)
+                    format!("  ({})", row.why())
                 }
             );
         }

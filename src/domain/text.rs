@@ -40,6 +40,16 @@ pub fn fold_char(c: char) -> char {
         '\u{3000}' => ' ',
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{2014}' | '\u{2013}' | '\u{2012}' | '\u{2212}' => '-',
+        // Small form variants (1﹒, 3﹐000): the plain punctuation.
+        '\u{FE50}' => ',',
+        '\u{FE51}' => '、',
+        '\u{FE52}' => '.',
+        '\u{FE54}' => ';',
+        '\u{FE55}' => ':',
+        '\u{FE56}' => '?',
+        '\u{FE57}' => '!',
+        '\u{FE59}' => '(',
+        '\u{FE5A}' => ')',
         '〜' => '~',
         c if (c as u32) >= 0x3400 => {
             let t = table();

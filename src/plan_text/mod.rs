@@ -153,7 +153,9 @@ pub fn extract(text: &str, opts: &ExtractOptions) -> Result<PlanDraft, ReadError
         .map(|(k, item)| {
             let level = level_of(item);
             let has_child = items.get(k + 1).is_some_and(|next| level_of(next) > level);
-            !has_child && (level > 0 || levels.len() == 1)
+            let title_end = outline::section_title_end(&src.text, item.start, item.end);
+            let title: String = src.text[item.start..title_end].iter().collect();
+            !has_child && (level > 0 || levels.len() == 1) && !outline::is_goals_heading(&title)
         })
         .collect();
     let mask = quantity::quoted(&src.text);
@@ -253,10 +255,19 @@ pub fn extract(text: &str, opts: &ExtractOptions) -> Result<PlanDraft, ReadError
         close(&mut stack, &mut roots);
     }
     // The same target stated as a headline and in a task is one indicator,
-    // kept at the task.
-    let restated = |h: &PlanIndicator| {
-        indicators.iter().enumerate().any(|(k, t)| {
-            !headline.contains(&k)
+    // kept at the task; stated in the preamble and in a section's
+    // paragraph, kept at the section.
+    let depth = |k: usize| -> u8 {
+        match indicators[k].task.as_deref() {
+            Some("") | None => 0,
+            _ if headline.contains(&k) => 1,
+            _ => 2,
+        }
+    };
+    let restated = |k: usize| {
+        let h = &indicators[k];
+        indicators.iter().enumerate().any(|(j, t)| {
+            depth(j) > depth(k)
                 && t.target == h.target
                 && t.unit == h.unit
                 && t.comparator == h.comparator
@@ -264,7 +275,7 @@ pub fn extract(text: &str, opts: &ExtractOptions) -> Result<PlanDraft, ReadError
         })
     };
     let drop: Vec<bool> = (0..indicators.len())
-        .map(|k| headline.contains(&k) && restated(&indicators[k]))
+        .map(|k| depth(k) < 2 && restated(k))
         .collect();
     let mut k = 0;
     indicators.retain(|_| {

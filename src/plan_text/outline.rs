@@ -6,72 +6,7 @@
 use super::source::Source;
 use crate::domain::{Date, ResponsibleUnit, Role};
 
-/// The kinds of heading number, in no particular order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Marker {
-    /// 一、
-    Han,
-    /// （一） or (一)
-    ParenHan,
-    /// 1. or 1、
-    Arabic,
-    /// （1） or (1)
-    ParenArabic,
-    /// ①
-    Circled,
-}
-
-const HAN_DIGITS: &str = "〇零一二三四五六七八九十百";
-
-/// Recognises a heading number at the start of a folded line: its kind, the
-/// number as written (normalised: `一`, `(一)`, `1`, `(1)`, `①`) and the
-/// length of the marker in characters (including leading blanks).
-pub fn marker(line: &[char]) -> Option<(Marker, String, usize)> {
-    let lead = line.iter().take_while(|c| c.is_whitespace()).count();
-    let l = &line[lead..];
-    let han_run = |s: &[char]| s.iter().take_while(|c| HAN_DIGITS.contains(**c)).count();
-    let digit_run = |s: &[char]| s.iter().take_while(|c| c.is_ascii_digit()).count();
-    let first = *l.first()?;
-    if HAN_DIGITS.contains(first) {
-        let n = han_run(l);
-        if n <= 3 && l.get(n) == Some(&'、') {
-            return Some((Marker::Han, l[..n].iter().collect(), lead + n + 1));
-        }
-    }
-    if first == '(' {
-        let n = han_run(&l[1..]);
-        if (1..=3).contains(&n) && l.get(1 + n) == Some(&')') {
-            return Some((
-                Marker::ParenHan,
-                format!("({})", l[1..1 + n].iter().collect::<String>()),
-                lead + n + 2,
-            ));
-        }
-        let n = digit_run(&l[1..]);
-        if (1..=3).contains(&n) && l.get(1 + n) == Some(&')') {
-            return Some((
-                Marker::ParenArabic,
-                format!("({})", l[1..1 + n].iter().collect::<String>()),
-                lead + n + 2,
-            ));
-        }
-    }
-    if first.is_ascii_digit() {
-        let n = digit_run(l);
-        let sep = l.get(n).copied();
-        let after = l.get(n + 1).copied();
-        if n <= 3
-            && matches!(sep, Some('.') | Some('、'))
-            && !after.is_some_and(|c| c.is_ascii_digit())
-        {
-            return Some((Marker::Arabic, l[..n].iter().collect(), lead + n + 1));
-        }
-    }
-    if ('①'..='⑳').contains(&first) {
-        return Some((Marker::Circled, first.to_string(), lead + 1));
-    }
-    None
-}
+pub use crate::domain::lexicon::{Marker, heading_marker as marker};
 
 /// A numbered item found in the text.
 #[derive(Clone, Debug)]
@@ -183,7 +118,7 @@ fn ordinal(number: &str) -> u32 {
     digits
         .parse()
         .ok()
-        .or_else(|| super::quantity::han_number(&inner).map(|v| v as u32))
+        .or_else(|| crate::domain::lexicon::han_number(&inner).map(|v| v as u32))
         .unwrap_or(0)
 }
 
@@ -248,6 +183,24 @@ pub fn section_title_end(text: &[char], start: usize, end: usize) -> usize {
         Some(p) => start + lead + p,
         None => e,
     }
+}
+
+/// The headings under which a plan states its headline targets (主要目标,
+/// 总体要求 …): a section with a paragraph, never a task.
+pub fn is_goals_heading(title: &str) -> bool {
+    const GOALS: &[&str] = &[
+        "主要目标",
+        "工作目标",
+        "发展目标",
+        "总体目标",
+        "预期目标",
+        "总体要求",
+        "目标任务",
+        "指导思想",
+        "基本原则",
+    ];
+    let t = title.trim();
+    GOALS.iter().any(|g| t.starts_with(g)) && t.chars().count() <= 12
 }
 
 /// Facts stated at the head of the document.

@@ -8,65 +8,14 @@
 
 use crate::domain::{Better, Comparator, Confidence, Kind, Scope};
 
-/// Units of measure, longest first so that 个工作日 wins over 个.
-const UNITS: &[&str] = &[
-    "个百分点",
-    "个工作日",
-    "工作日",
-    "万人次",
-    "亿人次",
-    "万人",
-    "万元",
-    "亿元",
-    "万亿元",
-    "人次",
-    "小时",
-    "分钟",
-    "毫秒",
-    "公里",
-    "千米",
-    "平方米",
-    "户",
-    "个",
-    "项",
-    "家",
-    "次",
-    "轮",
-    "场",
-    "件",
-    "条",
-    "套",
-    "所",
-    "座",
-    "台",
-    "处",
-    "类",
-    "份",
-    "名",
-    "人",
-    "元",
-    "天",
-    "秒",
-    "%",
-    "倍",
-    "张",
-    "期",
-    "批",
-    "篇",
-    "部",
-    "本",
-    "款",
-    "G",
-    "T",
-    "PB",
-    "TB",
-];
+/// Units of measure, longest first (the shared lexicon).
+const UNITS: &[&str] = crate::domain::lexicon::MEASURE_WORDS;
 /// Units that count events.
 const EVENT_UNITS: &[&str] = &["次", "轮", "场", "期"];
 /// Units of time: a limit in them is better lower.
 const TIME_UNITS: &[&str] = &["个工作日", "工作日", "天", "小时", "分钟", "秒", "毫秒"];
 /// Units that stand for plain counts which 万 or 亿 multiply (4.5万个 → 45000 个);
-/// 万人 and 亿元 stay units of their own.
+/// 亿元 and 万元 stay units of their own; 万人 multiplies out to 人 (rule 7).
 const COUNT_UNITS: &[&str] = &[
     "户", "个", "项", "家", "次", "件", "条", "套", "所", "座", "台", "处", "份", "名", "人", "张",
     "篇", "部", "本", "款",
@@ -88,6 +37,8 @@ const CUES_BEFORE: &[(&str, Comparator)] = &[
     ("增长至", Comparator::Ge),
     ("扩大至", Comparator::Ge),
     ("增至", Comparator::Ge),
+    // a growth rate stated bare: 增加值年均增长10%
+    ("增长", Comparator::Ge),
     ("至少", Comparator::Ge),
     ("分别达", Comparator::Ge),
     ("均达", Comparator::Ge),
@@ -143,6 +94,8 @@ pub const STOCK_CUES: &[&str] = &[
 /// Verbs that, right before an Arabic number with a unit, state an amount to
 /// deliver (打造50个 → at least 50).
 const ACTION_VERBS: &[&str] = &[
+    "申报",
+    "挖掘",
     "新认证",
     "新认定",
     "认证",
@@ -353,53 +306,8 @@ fn ends_with_at(text: &[char], end: usize, w: &str) -> bool {
     end >= n && starts_with_at(text, end - n, w)
 }
 
-fn han_digit(c: char) -> Option<u32> {
-    Some(match c {
-        '〇' | '零' => 0,
-        '一' => 1,
-        '二' | '两' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
-}
-
-/// The value of a run of Chinese numerals (二十, 一百五十, 两千, 3 万 is handled by the caller).
-pub fn han_number(s: &[char]) -> Option<f64> {
-    if s.is_empty() {
-        return None;
-    }
-    let mut total = 0.0;
-    let mut section = 0.0;
-    let mut digit: Option<f64> = None;
-    for &c in s {
-        if let Some(d) = han_digit(c) {
-            digit = Some(f64::from(d));
-            continue;
-        }
-        let unit = match c {
-            '十' => 10.0,
-            '百' => 100.0,
-            '千' => 1000.0,
-            '万' => 10_000.0,
-            '亿' => 100_000_000.0,
-            _ => return None,
-        };
-        if unit >= 10_000.0 {
-            section += digit.take().unwrap_or(0.0);
-            total = (total + section) * unit;
-            section = 0.0;
-        } else {
-            section += digit.take().unwrap_or(1.0) * unit;
-        }
-    }
-    Some(total + section + digit.unwrap_or(0.0))
-}
+use crate::domain::lexicon::han_digit;
+pub use crate::domain::lexicon::han_number;
 
 /// Reads the number at `i` (Arabic with decimals and thousands separators, or
 /// Chinese numerals); returns its value, where it ends and whether it was Chinese.
@@ -432,7 +340,12 @@ fn number_at(text: &[char], i: usize) -> Option<(f64, usize, bool)> {
         }
         return s.parse().ok().map(|v| (v, j, false));
     }
-    if han_digit(c).is_some() || c == '十' || c == '百' {
+    // 千 on its own counts (超千项) but not in 千兆 (gigabit).
+    if han_digit(c).is_some()
+        || c == '十'
+        || c == '百'
+        || c == '千' && text.get(i + 1) != Some(&'兆')
+    {
         let n = text[i..]
             .iter()
             .take_while(|c| han_digit(**c).is_some() || "十百千".contains(**c))
@@ -534,6 +447,8 @@ pub fn quantities(
                     || c.is_ascii_alphabetic()
                         && !starts_with_at(text, j, "PB")
                         && !starts_with_at(text, j, "TB")
+                        // a unit in letters: 62Tbps, 5EFLOPS (not 5G)
+                        && unit_at(text, j).is_none_or(|u| u.chars().count() < 4)
             })
         {
             reject(
@@ -556,6 +471,17 @@ pub fn quantities(
         if let Some(&m) = text.get(j).filter(|c| **c == '万' || **c == '亿') {
             let factor = if m == '万' { 1e4 } else { 1e8 };
             match unit_at(text, j) {
+                // 60万人 → 600000 人, 3万人次 → 30000 人次 (rule 7); 万元 and
+                // 亿元 stay units of their own.
+                Some(u)
+                    if u.starts_with(m)
+                        && (COUNT_UNITS.contains(&&u[m.len_utf8()..])
+                            || &u[m.len_utf8()..] == "人次") =>
+                {
+                    value *= factor;
+                    unit = Some(u[m.len_utf8()..].to_string());
+                    j += u.chars().count();
+                }
                 Some(u) if u.starts_with(m) => {
                     unit = Some(u.to_string());
                     j += u.chars().count();
@@ -633,7 +559,12 @@ pub fn cue_before(
 ) -> Option<(Comparator, usize, bool, &'static str)> {
     let mut end = at;
     loop {
-        if let Some((w, c)) = CUES_BEFORE.iter().find(|(w, _)| ends_with_at(text, end, w)) {
+        // The longest cue ending here: 不超过 is not 超过.
+        if let Some((w, c)) = CUES_BEFORE
+            .iter()
+            .filter(|(w, _)| ends_with_at(text, end, w))
+            .max_by_key(|(w, _)| w.chars().count())
+        {
             let s = end - w.chars().count();
             if s >= clause_start {
                 return Some((*c, s, true, w));
@@ -941,8 +872,11 @@ pub fn confidence(explicit: bool, q: &Quantity, enumerated: bool) -> Confidence 
 pub fn enumerated(text: &[char], clause_start: usize, at: usize) -> bool {
     let window = &text[clause_start.max(at.saturating_sub(8))..at];
     let s: String = window.iter().collect();
-    if s.contains('等') {
-        return true;
+    if let Some(p) = s.rfind('等') {
+        // 公安、城管等10余个项目 counts the list; 在…等领域打造10个案例 names
+        // where, and the verb after it states the target.
+        let after = &s[p + '等'.len_utf8()..];
+        return !ACTION_VERBS.iter().any(|v| after.contains(v));
     }
     let before: String = text[clause_start..at].iter().collect();
     let tail = before.rsplit([',', '。']).next().unwrap_or("");
@@ -999,7 +933,7 @@ mod tests {
         assert_eq!(qs("达到3.5万个"), vec![(35000.0, None, Some("个".into()))]);
         assert_eq!(qs("超47万"), vec![(470000.0, None, None)]);
         assert_eq!(qs("1000亿元"), vec![(1000.0, None, Some("亿元".into()))]);
-        assert_eq!(qs("60万人"), vec![(60.0, None, Some("万人".into()))]);
+        assert_eq!(qs("60万人"), vec![(600000.0, None, Some("人".into()))]);
         assert_eq!(qs("2-3个区"), vec![(2.0, Some(3.0), Some("个".into()))]);
         assert_eq!(qs("25%以上"), vec![(25.0, None, Some("%".into()))]);
         assert_eq!(

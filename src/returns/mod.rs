@@ -15,6 +15,7 @@ pub mod read;
 pub mod table;
 pub mod targets;
 pub mod value;
+pub mod verdict;
 mod xlsx;
 
 use crate::domain::{BatchRow, FigureHistory, Indicator, Period, Unit, UnitKind};
@@ -24,6 +25,7 @@ use serde::Serialize;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use table::Role;
+pub use verdict::Why;
 
 /// What the importer knows of the ledger, prepared once for many files.
 pub struct Context<'a> {
@@ -193,7 +195,7 @@ pub struct Overrides {
 }
 
 /// One imported row.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     /// The indicator's name in the plan.
     pub indicator: String,
@@ -202,29 +204,78 @@ pub struct Row {
     pub value: Option<f64>,
     /// 进展情况, as written.
     pub text: String,
-    /// `accepted` or `warned`.
-    pub status: &'static str,
-    /// For warned rows, a category word and a colon, then why.
-    pub why: String,
+    /// What to look at before committing it; none: accepted as read.
+    pub warnings: Vec<Why>,
+    /// Matched to its indicator by the person reviewing the import.
+    pub by_hand: bool,
     /// The sheet row (1-based, as Excel shows it).
     pub row: usize,
-    #[serde(skip)]
     pub indicator_id: i64,
-    #[serde(skip)]
     pub problems: String,
-    #[serde(skip)]
     pub next_steps: String,
     /// What the row said, for re-matching.
-    #[serde(skip)]
     pub source_name: String,
+}
+
+/// Whether a row goes in as read or with warnings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowStatus {
+    Accepted,
+    Warned,
+}
+
+impl RowStatus {
+    /// The word of the JSON (`accepted`, `warned`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::Accepted => "accepted",
+            RowStatus::Warned => "warned",
+        }
+    }
+}
+
+impl std::fmt::Display for RowStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Row {
+    pub fn status(&self) -> RowStatus {
+        if self.warnings.is_empty() {
+            RowStatus::Accepted
+        } else {
+            RowStatus::Warned
+        }
+    }
+
+    /// The warnings on one line, as the JSON's `why` says them.
+    pub fn why(&self) -> String {
+        verdict::joined(&self.warnings)
+    }
+}
+
+impl Serialize for Row {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Row", 7)?;
+        st.serialize_field("indicator", &self.indicator)?;
+        st.serialize_field("code", &self.code)?;
+        st.serialize_field("value", &self.value)?;
+        st.serialize_field("text", &self.text)?;
+        st.serialize_field("status", self.status().as_str())?;
+        st.serialize_field("why", &self.why())?;
+        st.serialize_field("row", &self.row)?;
+        st.end()
+    }
 }
 
 /// A row that was not imported.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Reject {
     pub row: usize,
-    /// A category word (`not_in_plan`, `duplicate`, `negative`, `unreadable`), a colon, then why.
-    pub why: String,
+    /// Why (the JSON says `category: detail`).
+    pub why: Why,
     /// For a row that names no indicator of the plan: the row as read, with
     /// no indicator (`indicator_id` 0), so that a person can match it by hand.
     #[serde(skip)]
@@ -232,10 +283,10 @@ pub struct Reject {
 }
 
 impl Reject {
-    fn new(row: usize, why: impl Into<String>) -> Reject {
+    fn new(row: usize, why: Why) -> Reject {
         Reject {
             row,
-            why: why.into(),
+            why,
             unmatched: None,
         }
     }
@@ -289,14 +340,6 @@ impl FileResult {
 
 fn cell(row: &[Cell], col: Option<usize>) -> Option<&Cell> {
     col.and_then(|c| row.get(c)).filter(|c| !c.is_empty())
-}
-
-fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}")
-    }
 }
 
 /// Imports one file's bytes (nothing is written).
@@ -382,10 +425,7 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
             .unwrap_or(Cell::Empty);
         if name.is_empty() && code.is_none() {
             if !raw_value.is_empty() {
-                rejects.push(Reject::new(
-                    row_no,
-                    "not_in_plan: the row names no indicator",
-                ));
+                rejects.push(Reject::new(row_no, Why::NoIndicator));
             }
             continue;
         }
@@ -397,21 +437,19 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
                 runner_up,
             } => (
                 index,
-                Some(format!(
-                    "match: '{name}' may be '{}' (score {score:.2}){}; confirm or re-match",
-                    ctx.indicators[index].name,
-                    runner_up
-                        .map(|r| format!(" or '{}'", ctx.indicators[r].name))
-                        .unwrap_or_default()
-                )),
+                Some(Why::Unsure {
+                    name: name.clone(),
+                    candidate: ctx.indicators[index].name.clone(),
+                    score,
+                    runner_up: runner_up.map(|r| ctx.indicators[r].name.clone()),
+                }),
             ),
             m @ (Match::None | Match::Weak { .. }) => {
                 let nearest = match m {
-                    Match::Weak { index, score } => format!(
-                        " (the nearest, '{}', scores only {score:.2}; re-match the row to take it)",
-                        ctx.indicators[index].name
-                    ),
-                    _ => String::new(),
+                    Match::Weak { index, score } => {
+                        Some((ctx.indicators[index].name.clone(), score))
+                    }
+                    _ => None,
                 };
                 let shown = if name.is_empty() {
                     code.clone().unwrap_or_default()
@@ -428,8 +466,8 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
                     code: String::new(),
                     value: reading.map(|rd| value::normalise(rd, row_unit.as_deref(), false)),
                     text: text(Role::Progress),
-                    status: "accepted",
-                    why: String::new(),
+                    warnings: Vec::new(),
+                    by_hand: false,
                     row: row_no,
                     indicator_id: 0,
                     problems: text(Role::Problems),
@@ -438,9 +476,10 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
                 });
                 rejects.push(Reject {
                     row: row_no,
-                    why: format!(
-                        "not_in_plan: '{shown}' matches no indicator of the plan{nearest}"
-                    ),
+                    why: Why::NotInPlan {
+                        name: shown,
+                        nearest,
+                    },
                     unmatched,
                 });
                 continue;
@@ -463,38 +502,33 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
         if let Some(v) = v
             && v < 0.0
         {
-            rejects.push(Reject::new(
-                row_no,
-                format!("negative: {} is below 0", fmt_num(v)),
-            ));
+            rejects.push(Reject::new(row_no, Why::Negative { value: v }));
             continue;
         }
         if let Some(first) = rows.iter().find(|x| x.indicator_id == ind.id) {
             rejects.push(Reject::new(
                 row_no,
-                format!(
-                    "duplicate: '{}' was already given in row {}",
-                    ind.name, first.row
-                ),
+                Why::Duplicate {
+                    indicator: ind.name.clone(),
+                    first_row: first.row,
+                },
             ));
             continue;
         }
         let target = cell(r, col(Role::Target))
             .and_then(|c| value::parse(c).ok().flatten())
             .map(|rd| value::normalise(rd, row_unit.as_deref(), percent));
-        let mut warnings: Vec<String> = unsure.into_iter().collect();
+        let mut warnings: Vec<Why> = unsure.into_iter().collect();
         if let Some(v) = v {
             if percent && v > 100.0 {
-                warnings.push(format!("absurd: {}% is above 100%", fmt_num(v)));
+                warnings.push(Why::AboveHundred { value: v });
             } else if let Some(tg) = target.filter(|t| *t > 0.0)
                 && v >= 10.0 * tg
             {
-                warnings.push(format!(
-                    "absurd: {} is {:.0}x the row's own annual target {}",
-                    fmt_num(v),
-                    v / tg,
-                    fmt_num(tg)
-                ));
+                warnings.push(Why::AboveOwnTarget {
+                    value: v,
+                    target: tg,
+                });
             }
             if let (Some(p), Some(unit)) = (period, found_unit.as_ref())
                 && let Some(prev) = ctx
@@ -504,12 +538,27 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
                 && prev.1 > 0.0
                 && (v > 5.0 * prev.1 || v < prev.1 / 5.0)
             {
-                warnings.push(format!(
-                    "jump: {} is far from {} reported for {}",
-                    fmt_num(v),
-                    fmt_num(prev.1),
-                    prev.0
-                ));
+                warnings.push(Why::Jump {
+                    value: v,
+                    previous: prev.1,
+                    period: prev.0.to_string(),
+                });
+            }
+            // A running total cannot fall below what the unit reported for
+            // an earlier period (warned, never changed).
+            if ind.kind == crate::domain::Kind::Cumulative
+                && let (Some(p), Some(unit)) = (period, found_unit.as_ref())
+                && let Some(prev) = ctx
+                    .history
+                    .get(&(ind.id, unit.0.clone()))
+                    .and_then(|h| h.iter().filter(|(q, _)| *q < p).max_by_key(|(q, _)| *q))
+                && v < prev.1
+            {
+                warnings.push(Why::Decrease {
+                    value: v,
+                    previous: prev.1,
+                    period: prev.0.to_string(),
+                });
             }
         } else if let (Some(p), Some(unit)) = (period, found_unit.as_ref())
             && let Some(prev) = ctx
@@ -519,10 +568,22 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
         {
             // A row with no number would replace the figure already in the
             // ledger for this unit and period: said, never done silently.
-            warnings.push(format!(
-                "cleared: the row has no number; it would replace {} already reported for {p}",
-                fmt_num(prev.1)
-            ));
+            warnings.push(Why::Cleared {
+                previous: prev.1,
+                period: p.to_string(),
+            });
+        }
+        // A unit of measure that contradicts the indicator's (a count given
+        // for a rate): the number may be another metric's.
+        if let (Some(row_u), Some(ind_u)) = (row_unit.as_deref(), ind.unit.as_deref()) {
+            use crate::domain::lexicon::{UnitClass, unit_class};
+            let (a, b) = (unit_class(row_u), unit_class(ind_u));
+            if a != b && a != UnitClass::Other && b != UnitClass::Other {
+                warnings.push(Why::UnitMismatch {
+                    row: row_u.to_string(),
+                    indicator: ind_u.to_string(),
+                });
+            }
         }
         let text = |role: Role| cell(r, col(role)).map(Cell::text).unwrap_or_default();
         rows.push(Row {
@@ -530,12 +591,8 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
             code: ind.code.clone(),
             value: v,
             text: text(Role::Progress),
-            status: if warnings.is_empty() {
-                "accepted"
-            } else {
-                "warned"
-            },
-            why: warnings.join("; "),
+            warnings,
+            by_hand: false,
             row: row_no,
             indicator_id: ind.id,
             problems: text(Role::Problems),

@@ -340,18 +340,17 @@ pub fn is_furniture(row: &[Cell], table: &Table) -> bool {
 }
 
 /// 一、… / 一.… / （一）… / a bare 一: how plans and returns number their
-/// sections (data rows are numbered 1, 2, 3).
+/// sections (data rows are numbered 1, 2, 3). The heading numbers are the
+/// plan reader's ([`crate::domain::lexicon::heading_marker`]).
 fn section_heading(text: &str) -> bool {
-    const NUMERALS: &str = "一二三四五六七八九十";
-    let f = fold(text);
-    let f = f.trim();
-    let count = |s: &str| s.chars().take_while(|c| NUMERALS.contains(*c)).count();
-    if let Some(inner) = f.strip_prefix('(') {
-        let n = count(inner);
-        return n > 0 && inner.chars().nth(n) == Some(')');
+    use crate::domain::lexicon::{HAN_DIGITS, Marker, heading_marker};
+    let f: Vec<char> = fold(text).trim().chars().collect();
+    if let Some((Marker::Han | Marker::ParenHan, _, _)) = heading_marker(&f) {
+        return true;
     }
-    let n = count(f);
-    n > 0 && matches!(f.chars().nth(n), None | Some('、' | '.'))
+    // 一. and a bare 一 (a section row of a table).
+    let n = f.iter().take_while(|c| HAN_DIGITS.contains(**c)).count();
+    n > 0 && n <= 3 && matches!(f.get(n), None | Some('.'))
 }
 
 #[cfg(test)]

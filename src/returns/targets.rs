@@ -115,7 +115,7 @@ fn table(sheet: &read::Sheet) -> Option<TargetTable> {
                     Ok(Some(v)) => Some(Ok(v.value)),
                     Ok(None) if c.is_empty() => None,
                     Ok(None) => Some(Err(format!("'{t}' is not a number"))),
-                    Err(e) => Some(Err(e)),
+                    Err(e) => Some(Err(e.detail())),
                 }
             })
             .collect();

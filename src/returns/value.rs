@@ -15,46 +15,9 @@ pub struct Reading {
     pub scaled: bool,
 }
 
-/// Unit words that may follow a number, longest first.
-const UNIT_WORDS: &[&str] = &[
-    "个工作日",
-    "工作日",
-    "个百分点",
-    "人次",
-    "小时",
-    "分钟",
-    "毫秒",
-    "个",
-    "项",
-    "次",
-    "轮",
-    "类",
-    "场",
-    "人",
-    "户",
-    "家",
-    "件",
-    "条",
-    "套",
-    "所",
-    "座",
-    "台",
-    "处",
-    "份",
-    "名",
-    "天",
-    "秒",
-    "张",
-    "篇",
-    "部",
-    "本",
-    "款",
-    "元",
-];
-
 /// Reads a cell. `Ok(None)` for a cell with no number (empty, 已完成, —);
 /// an error for a number that cannot be read with confidence (3-5个).
-pub fn parse(cell: &Cell) -> Result<Option<Reading>, String> {
+pub fn parse(cell: &Cell) -> Result<Option<Reading>, super::Why> {
     let raw = match cell {
         Cell::Empty => return Ok(None),
         Cell::Number(v) => {
@@ -91,7 +54,7 @@ pub fn parse(cell: &Cell) -> Result<Option<Reading>, String> {
             percent = true;
             t = x.trim_end().to_string();
         }
-        if let Some(u) = UNIT_WORDS.iter().find(|u| t.ends_with(**u)) {
+        if let Some(u) = crate::domain::lexicon::plain_measure_words().find(|u| t.ends_with(*u)) {
             t = t[..t.len() - u.len()].trim_end().to_string();
         }
         if t.len() == before {
@@ -121,7 +84,9 @@ pub fn parse(cell: &Cell) -> Result<Option<Reading>, String> {
             percent,
             scaled,
         })),
-        _ => Err(format!("unreadable: '{}' is not a number", raw.trim())),
+        _ => Err(super::Why::Unreadable {
+            text: raw.trim().to_string(),
+        }),
     }
 }
 
@@ -155,7 +120,7 @@ pub fn bracket_unit(name: &str) -> Option<String> {
         .unwrap_or(inner)
         .trim();
     let known = inner == "%"
-        || UNIT_WORDS.contains(&inner.trim_start_matches(['万', '亿']))
+        || crate::domain::lexicon::MEASURE_WORDS.contains(&inner.trim_start_matches(['万', '亿']))
         || inner == "万"
         || inner == "亿";
     (known && !inner.is_empty()).then(|| inner.to_string())

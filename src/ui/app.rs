@@ -797,7 +797,7 @@ impl App {
                     let r = f.result.rows.remove(row);
                     f.result.rejects.push(crate::returns::Reject {
                         row: r.row,
-                        why: format!("dropped: {}", t("app.row-dropped")),
+                        why: crate::returns::Why::Dropped,
                         unmatched: None,
                     });
                 }
@@ -873,7 +873,7 @@ impl App {
                     return;
                 };
                 f.result.rejects.remove(i);
-                row.status = "accepted";
+                row.warnings.clear();
                 f.result.rows.push(row);
                 f.result.rows.sort_by_key(|r| r.row);
                 let at = f.result.rows.iter().position(|r| r.indicator_id == 0);
@@ -884,8 +884,8 @@ impl App {
         row.indicator_id = ind.id;
         row.indicator = ind.name.clone();
         row.code = ind.code.clone();
-        row.status = "accepted";
-        row.why = t("app.matched-by-hand").into();
+        row.warnings.clear();
+        row.by_hand = true;
         if !row.source_name.is_empty() && row.source_name != ind.name {
             review.aliases[file].push((row.source_name.clone(), ind.id));
         }

@@ -4,6 +4,7 @@
 //! commit; and the batch history with undo.
 
 use crate::domain::Period;
+use crate::returns::Why;
 use crate::tf;
 use crate::ui::app::{App, Command, CommandSender, ImportCommand, Rematch};
 use crate::ui::i18n::t;
@@ -176,18 +177,24 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                         review_open(&tx, fi, Rematch::Row(ri));
                                     }
                                     ui.label(widgets::with_unit(row.value, None));
-                                    let (text, color) = if row.status == "warned" {
+                                    let (text, color) = if !row.warnings.is_empty() {
                                         (
-                                            tf!("import.row-check", why = explain_row(&row.why)),
+                                            tf!(
+                                                "import.row-check",
+                                                why = explain_warnings(&row.warnings)
+                                            ),
                                             Color32::from_rgb(0xf9, 0xa8, 0x25),
                                         )
-                                    } else if row.why.is_empty() {
+                                    } else if row.by_hand {
+                                        (
+                                            t("app.matched-by-hand").to_string(),
+                                            Color32::from_rgb(0x2e, 0x7d, 0x32),
+                                        )
+                                    } else {
                                         (
                                             t("import.row-passed").to_string(),
                                             Color32::from_rgb(0x2e, 0x7d, 0x32),
                                         )
-                                    } else {
-                                        (row.why.clone(), Color32::from_rgb(0x2e, 0x7d, 0x32))
                                     };
                                     ui.label(RichText::new(text).color(color));
                                     if ui.small_button(t("import.remove")).clicked() {
@@ -279,21 +286,110 @@ fn review_open(tx: &CommandSender, file: usize, which: Rematch) {
     tx.import(ImportCommand::OpenRematch { file, which });
 }
 
-/// A row's verdict in the window's language, keeping the detail (names and
-/// figures) in brackets; a verdict without a known word stays as it is.
-pub fn explain_row(why: &str) -> String {
-    let (word, detail) = word_and_detail(why);
-    match word {
-        "not_in_plan" => tf!("import.why-not-in-plan", detail = detail),
-        "duplicate" => tf!("import.why-duplicate", detail = detail),
-        "negative" => tf!("import.why-negative", detail = detail),
-        "unreadable" => tf!("import.why-unreadable", detail = detail),
-        "absurd" => tf!("import.why-absurd", detail = detail),
-        "jump" => tf!("import.why-jump", detail = detail),
-        "cleared" => tf!("import.why-cleared", detail = detail),
-        "match" => tf!("import.why-match", detail = detail),
-        _ => why.to_string(),
+/// Why a row is warned about or refused, in the window's language.
+pub fn explain_row(why: &Why) -> String {
+    let n = crate::returns::verdict::num;
+    let score = |s: f64| format!("{s:.2}");
+    match why {
+        Why::NoIndicator => t("import.why-no-indicator").to_string(),
+        Why::NotInPlan {
+            name,
+            nearest: None,
+        } => tf!("import.why-not-in-plan", name = name),
+        Why::NotInPlan {
+            name,
+            nearest: Some((nearest, s)),
+        } => tf!(
+            "import.why-not-in-plan-nearest",
+            name = name,
+            nearest = nearest,
+            score = score(*s)
+        ),
+        Why::Unsure {
+            name,
+            candidate,
+            score: s,
+            runner_up: None,
+        } => tf!(
+            "import.why-unsure",
+            name = name,
+            candidate = candidate,
+            score = score(*s)
+        ),
+        Why::Unsure {
+            name,
+            candidate,
+            score: s,
+            runner_up: Some(other),
+        } => tf!(
+            "import.why-unsure-two",
+            name = name,
+            candidate = candidate,
+            score = score(*s),
+            other = other
+        ),
+        Why::Duplicate {
+            indicator,
+            first_row,
+        } => tf!(
+            "import.why-duplicate",
+            indicator = indicator,
+            row = first_row
+        ),
+        Why::Negative { value } => tf!("import.why-negative", value = n(*value)),
+        Why::Unreadable { text } => tf!("import.why-unreadable", text = text),
+        Why::AboveHundred { value } => tf!("import.why-above-hundred", value = n(*value)),
+        Why::AboveOwnTarget { value, target } => tf!(
+            "import.why-above-target",
+            value = n(*value),
+            target = n(*target),
+            times = format!("{:.0}", value / target)
+        ),
+        Why::Jump {
+            value,
+            previous,
+            period,
+        } => tf!(
+            "import.why-jump",
+            value = n(*value),
+            previous = n(*previous),
+            period = period_words(period)
+        ),
+        Why::Decrease {
+            value,
+            previous,
+            period,
+        } => tf!(
+            "import.why-decrease",
+            value = n(*value),
+            previous = n(*previous),
+            period = period_words(period)
+        ),
+        Why::UnitMismatch { row, indicator } => {
+            tf!("import.why-unit", row = row, indicator = indicator)
+        }
+        Why::Cleared { previous, period } => tf!(
+            "import.why-cleared",
+            previous = n(*previous),
+            period = period_words(period)
+        ),
+        Why::Dropped => t("import.why-dropped").to_string(),
     }
+}
+
+/// A row's warnings, one after another.
+pub fn explain_warnings(whys: &[Why]) -> String {
+    whys.iter()
+        .map(explain_row)
+        .reduce(|list, item| tf!("import.why-list", list = list, item = item))
+        .unwrap_or_default()
+}
+
+/// A period (2023-06) as the window says it.
+fn period_words(p: &str) -> String {
+    p.parse()
+        .map(widgets::period)
+        .unwrap_or_else(|_: crate::domain::DateError| p.to_string())
 }
 
 /// A refused file's reason in the window's language, keeping the detail.
@@ -383,12 +479,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn verdicts_and_refusals_are_said_in_chinese_with_their_detail() {
+    fn verdicts_and_refusals_are_said_in_chinese_with_their_data() {
         assert_eq!(
-            explain_row("duplicate: '新建智慧社区数' was already given in row 9"),
-            "与前面的行重复，只取第一行（'新建智慧社区数' was already given in row 9）"
+            explain_row(&Why::Duplicate {
+                indicator: "新建智慧社区数".into(),
+                first_row: 9
+            }),
+            "“新建智慧社区数”已在第 9 行填报，只取第一行"
         );
-        assert_eq!(explain_row("已手动对应"), "已手动对应");
+        assert_eq!(
+            explain_warnings(&[
+                Why::AboveHundred { value: 120.5 },
+                Why::Jump {
+                    value: 80.0,
+                    previous: 10.0,
+                    period: "2023-05".into()
+                }
+            ]),
+            "百分比 120.5% 超过100%；数值 80 与本单位2023年5月报送的 10 相差过大"
+        );
         assert_eq!(
             explain_file_error("corrupt: invalid zip header"),
             "文件已损坏或不是表格文件（invalid zip header）"
@@ -400,13 +509,22 @@ mod tests {
     }
 
     #[test]
-    fn verdicts_and_refusals_are_said_in_english_with_their_detail() {
+    fn verdicts_and_refusals_are_said_in_english_with_their_data() {
         use crate::domain::words::Language;
         crate::ui::i18n::set_language(Language::English);
-        let row = explain_row("negative: -3");
+        let row = explain_row(&Why::Negative { value: -3.0 });
+        let decrease = explain_row(&Why::Decrease {
+            value: 40.0,
+            previous: 52.0,
+            period: "2023-06".into(),
+        });
         let file = explain_file_error("unreadable: No such file");
         crate::ui::i18n::set_language(Language::Chinese);
-        assert_eq!(row, "Negative value (-3)");
+        assert_eq!(row, "The value -3 is below zero");
+        assert_eq!(
+            decrease,
+            "The running total 40 is below the 52 this unit reported for Jun 2023"
+        );
         assert_eq!(file, "Cannot be read (No such file)");
     }
 }

@@ -1,0 +1,169 @@
+//! What the importer says about a row: a warning on a row it imports, or
+//! the reason it refuses one. Each is a variant with its data; the command
+//! line's JSON and text say it as `category: detail` (the category word is
+//! what scripts read), the window words it through its catalogue. Nothing
+//! reads these words back.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// Why a row is warned about or refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Why {
+    /// A value in a row that names no indicator.
+    NoIndicator,
+    /// The row's name matches no indicator of the plan; the nearest one and
+    /// its score when there is one.
+    NotInPlan {
+        name: String,
+        nearest: Option<(String, f64)>,
+    },
+    /// The row's name may be an indicator, not surely (a warning).
+    Unsure {
+        name: String,
+        candidate: String,
+        score: f64,
+        runner_up: Option<String>,
+    },
+    /// The indicator was already given in an earlier row.
+    Duplicate { indicator: String, first_row: usize },
+    /// A figure below zero.
+    Negative { value: f64 },
+    /// The cell is not a number.
+    Unreadable { text: String },
+    /// A percentage above 100%.
+    AboveHundred { value: f64 },
+    /// Ten times the row's own annual target or more.
+    AboveOwnTarget { value: f64, target: f64 },
+    /// Far (five times) from the unit's figure of an earlier period.
+    Jump {
+        value: f64,
+        previous: f64,
+        period: String,
+    },
+    /// A cumulative figure below the unit's figure of an earlier period.
+    Decrease {
+        value: f64,
+        previous: f64,
+        period: String,
+    },
+    /// The row's unit of measure is not the indicator's (个 against %).
+    UnitMismatch { row: String, indicator: String },
+    /// No number, where the ledger holds one for this unit and period.
+    Cleared { previous: f64, period: String },
+    /// Removed from the import by the person reviewing it.
+    Dropped,
+}
+
+impl Why {
+    /// The category word scripts read (`not_in_plan`, `absurd` …).
+    pub fn category(&self) -> &'static str {
+        match self {
+            Why::NoIndicator | Why::NotInPlan { .. } => "not_in_plan",
+            Why::Unsure { .. } => "match",
+            Why::Duplicate { .. } => "duplicate",
+            Why::Negative { .. } => "negative",
+            Why::Unreadable { .. } => "unreadable",
+            Why::AboveHundred { .. } | Why::AboveOwnTarget { .. } => "absurd",
+            Why::Jump { .. } => "jump",
+            Why::Decrease { .. } => "decrease",
+            Why::UnitMismatch { .. } => "unit",
+            Why::Cleared { .. } => "cleared",
+            Why::Dropped => "dropped",
+        }
+    }
+
+    /// The plain English detail (the command line's).
+    pub fn detail(&self) -> String {
+        match self {
+            Why::NoIndicator => "the row names no indicator".into(),
+            Why::NotInPlan { name, nearest } => format!(
+                "'{name}' matches no indicator of the plan{}",
+                nearest
+                    .as_ref()
+                    .map(|(n, s)| format!(
+                        " (the nearest, '{n}', scores only {s:.2}; re-match the row to take it)"
+                    ))
+                    .unwrap_or_default()
+            ),
+            Why::Unsure {
+                name,
+                candidate,
+                score,
+                runner_up,
+            } => format!(
+                "'{name}' may be '{candidate}' (score {score:.2}){}; confirm or re-match",
+                runner_up
+                    .as_ref()
+                    .map(|r| format!(" or '{r}'"))
+                    .unwrap_or_default()
+            ),
+            Why::Duplicate {
+                indicator,
+                first_row,
+            } => format!("'{indicator}' was already given in row {first_row}"),
+            Why::Negative { value } => format!("{} is below 0", num(*value)),
+            Why::Unreadable { text } => format!("'{text}' is not a number"),
+            Why::AboveHundred { value } => format!("{}% is above 100%", num(*value)),
+            Why::AboveOwnTarget { value, target } => format!(
+                "{} is {:.0}x the row's own annual target {}",
+                num(*value),
+                value / target,
+                num(*target)
+            ),
+            Why::Jump {
+                value,
+                previous,
+                period,
+            } => format!(
+                "{} is far from {} reported for {period}",
+                num(*value),
+                num(*previous)
+            ),
+            Why::Decrease {
+                value,
+                previous,
+                period,
+            } => format!(
+                "{} is below {} reported for {period}, and the figure is a running total",
+                num(*value),
+                num(*previous)
+            ),
+            Why::UnitMismatch { row, indicator } => {
+                format!("the row is in '{row}', the indicator in '{indicator}'")
+            }
+            Why::Cleared { previous, period } => format!(
+                "the row has no number; it would replace {} already reported for {period}",
+                num(*previous)
+            ),
+            Why::Dropped => "removed from the import by hand".into(),
+        }
+    }
+}
+
+impl fmt::Display for Why {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.category(), self.detail())
+    }
+}
+
+impl Serialize for Why {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A row's warnings said on one line (`absurd: …; jump: …`), empty for none.
+pub fn joined(whys: &[Why]) -> String {
+    whys.iter()
+        .map(Why::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A number as the details write it: no needless zeros.
+pub fn num(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
