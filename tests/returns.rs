@@ -874,6 +874,96 @@ fn a_figure_far_from_the_units_previous_period_is_warned() {
     );
 }
 
+#[test]
+fn a_running_total_that_falls_and_a_unit_of_another_kind_are_warned_never_changed() {
+    let mut store = ledger();
+    let inds = store.indicators(1).unwrap();
+    let cumulative = inds
+        .iter()
+        .find(|i| i.kind == taizhang::domain::Kind::Cumulative && !i.is_percent())
+        .expect("a cumulative count");
+    let rate = inds
+        .iter()
+        .find(|i| i.is_percent())
+        .expect("a rate")
+        .clone();
+    let csv = |name: &str, value: &str, unit: &str| {
+        format!("指标名称,计量单位,完成值\n{name},{unit},{value}\n").into_bytes()
+    };
+    commit(
+        &mut store,
+        "张店区_2023年6月.csv",
+        &csv(
+            &cumulative.name,
+            "40",
+            cumulative.unit.as_deref().unwrap_or("个"),
+        ),
+        false,
+    )
+    .unwrap();
+    let unit = cumulative.unit.clone().unwrap_or_else(|| "个".into());
+    let july = import(
+        &store,
+        "张店区_2023年7月.csv",
+        &csv(&cumulative.name, "35", &unit),
+        &Overrides::default(),
+    );
+    assert_eq!(july.rows[0].value, Some(35.0), "the figure is kept as sent");
+    assert_eq!(
+        july.rows[0].warnings,
+        [Why::Decrease {
+            value: 35.0,
+            previous: 40.0,
+            period: "2023-06".into()
+        }]
+    );
+    assert!(july.rows[0].why().starts_with("decrease: 35 is below 40"));
+    // Rising again: no warning.
+    let rising = import(
+        &store,
+        "张店区_2023年7月.csv",
+        &csv(&cumulative.name, "44", &unit),
+        &Overrides::default(),
+    );
+    assert_eq!(
+        rising.rows[0].status(),
+        RowStatus::Accepted,
+        "{}",
+        rising.rows[0].why()
+    );
+    // A count (个) sent for a rate (%): said, the number kept.
+    let counted = import(
+        &store,
+        "张店区_2023年7月.csv",
+        &csv(&rate.name, "12", "个"),
+        &Overrides::default(),
+    );
+    assert_eq!(counted.rows[0].value, Some(12.0));
+    assert!(
+        counted.rows[0].warnings.contains(&Why::UnitMismatch {
+            row: "个".into(),
+            indicator: rate.unit.clone().unwrap()
+        }),
+        "{}",
+        counted.rows[0].why()
+    );
+    // The same measure in another word (家 for 个) is not a contradiction.
+    let other_word = import(
+        &store,
+        "张店区_2023年7月.csv",
+        &csv(&cumulative.name, "45", "家"),
+        &Overrides::default(),
+    );
+    assert!(
+        !other_word.rows[0]
+            .warnings
+            .iter()
+            .any(|w| matches!(w, Why::UnitMismatch { .. })),
+        "{}",
+        other_word.rows[0].why()
+    );
+}
+
 /// An .xlsx package put together by hand: the workbook's sheets (name, the
 /// sheet's XML inside `<worksheet>`, and its relationship type and target),
 /// and the shared strings' XML inside `<sst>`.
