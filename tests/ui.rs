@@ -185,8 +185,12 @@ fn a_return_goes_through_the_preview_into_the_ledger_and_is_undone() {
             f.result.rejects[0].why
         );
     }
-    // The window says why in Chinese.
-    h.get(egui_kittest::kittest::by().label_contains("未导入：计划中没有对应的指标"));
+    // The window says why in Chinese, naming the row.
+    h.get(
+        egui_kittest::kittest::by().label_contains(
+            "未导入：计划中没有与“智慧应用场景（新型智慧城市优秀案例）数”对应的指标",
+        ),
+    );
     // The coordinator takes it for the plan's 上榜案例数.
     let cases = loaded(h.state())
         .indicators
