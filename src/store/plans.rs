@@ -610,6 +610,17 @@ impl Store {
             .collect())
     }
 
+    /// The text of the plan's document as it was read, if it was kept.
+    pub fn plan_source_text(&self, id: i64) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT source_text FROM plans WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .context("reading the plan's text")
+            .map(Option::flatten)
+    }
+
     /// One indicator by id (retired or not).
     pub fn indicator(&self, id: i64) -> Result<Indicator> {
         let sql = format!("{INDICATOR_SELECT} WHERE i.id = ?1");

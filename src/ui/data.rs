@@ -28,6 +28,8 @@ pub struct Loaded {
     pub ranking: crate::export::ranking::Ranking,
     /// The plan's retired indicators (figures kept), to bring back.
     pub retired: Vec<Indicator>,
+    /// The plan document's text, for the editor's view of it.
+    pub source_text: Option<String>,
 }
 
 /// One indicator's current figures with their words and provenance.
@@ -306,6 +308,7 @@ pub fn load_first(
     let indicators: Vec<Indicator> = inputs.iter().map(|(ind, _)| ind.clone()).collect();
     let doc = store.plan_doc(latest_plan.id).map_err(e)?;
     let retired = store.retired_indicators(latest_plan.id).map_err(e)?;
+    let source_text = store.plan_source_text(latest_plan.id).map_err(e)?;
     steps.done("the plan document");
     let batch_files = snapshot
         .batches
@@ -331,6 +334,7 @@ pub fn load_first(
         batch_files,
         ranking: Default::default(),
         retired,
+        source_text,
     });
     Ok((snapshot, Some(rest)))
 }

@@ -186,11 +186,35 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 }),
             };
             let reason = &mut app.state.retire_reason;
-            egui::ScrollArea::vertical().id_salt("edit").show(ui, |ui| {
-                editor(ui, form, ind, &data.units, &tx);
-                ui.separator();
-                placement(ui, ind, &plan.doc, reason, &tx);
-            });
+            let edit = |ui: &mut Ui, form: &mut IndicatorForm, reason: &mut String| {
+                egui::ScrollArea::vertical().id_salt("edit").show(ui, |ui| {
+                    editor(ui, form, ind, &data.units, &tx);
+                    ui.separator();
+                    placement(ui, ind, &plan.doc, reason, &tx);
+                });
+            };
+            match plan.source_text.as_deref() {
+                // The plan's text beside the editor, its phrase highlighted
+                // (as in the review of a draft).
+                Some(text) => {
+                    ui.columns(2, |cols| {
+                        edit(&mut cols[0], form, reason);
+                        cols[1].strong(t("indicator.plan-text"));
+                        egui::ScrollArea::vertical()
+                            .id_salt(("indicator-source", ind.id))
+                            .auto_shrink([false, false])
+                            .show(&mut cols[1], |ui| {
+                                super::plan::highlighted_text(
+                                    ui,
+                                    text,
+                                    Some(&ind.phrase),
+                                    "indicator-source",
+                                );
+                            });
+                    });
+                }
+                None => edit(ui, form, reason),
+            }
         }
         IndicatorTab::History => history(ui, i, plan, reports.is_empty()),
     }

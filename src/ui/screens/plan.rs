@@ -444,6 +444,61 @@ fn draft_fields(
     *ind != before
 }
 
+/// A plan's text with a phrase highlighted and brought into view the first
+/// time it is shown; returns the text selected in it, if any. The draft
+/// review and the saved indicator's editor both show the plan this way.
+pub fn highlighted_text(
+    ui: &mut Ui,
+    text: &str,
+    phrase: Option<&str>,
+    salt: &str,
+) -> Option<String> {
+    let phrase = phrase.map(str::trim).filter(|p| !p.is_empty());
+    let at = phrase.and_then(|p| text.find(p));
+    let mut layouter = |ui: &Ui, buf: &dyn egui::TextBuffer, wrap: f32| {
+        let s = buf.as_str();
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let normal = egui::TextFormat::simple(font.clone(), ui.visuals().text_color());
+        let mut mark = egui::TextFormat::simple(font, ui.visuals().strong_text_color());
+        mark.background = egui::Color32::from_rgb(0xff, 0xe0, 0x82);
+        let mut job = egui::text::LayoutJob::default();
+        match at.zip(phrase) {
+            Some((a, p)) if a + p.len() <= s.len() => {
+                job.append(&s[..a], 0.0, normal.clone());
+                job.append(&s[a..a + p.len()], 0.0, mark);
+                job.append(&s[a + p.len()..], 0.0, normal);
+            }
+            _ => job.append(s, 0.0, normal),
+        }
+        job.wrap.max_width = wrap;
+        ui.fonts_mut(|f| f.layout_job(job))
+    };
+    let mut shown = text;
+    let out = egui::TextEdit::multiline(&mut shown)
+        .desired_width(f32::INFINITY)
+        .layouter(&mut layouter)
+        .id_salt(salt)
+        .show(ui);
+    if let Some(a) = at {
+        // Bring the phrase into view the first time it is shown.
+        let chars = text[..a].chars().count();
+        let rect = out
+            .galley
+            .pos_from_cursor(egui::text::CCursor::new(chars))
+            .translate(out.galley_pos.to_vec2());
+        let id = ui.scope_id().with(("scrolled", a));
+        if !ui.data(|d| d.get_temp::<bool>(id).unwrap_or(false)) {
+            ui.scroll_to_rect(rect, Some(egui::Align::Center));
+            ui.data_mut(|d| d.insert_temp(id, true));
+        }
+    }
+    out.cursor_range.and_then(|r| {
+        let [a, b] = r.sorted_cursors();
+        let (a, b): (usize, usize) = (a.index.into(), b.index.into());
+        (b > a).then(|| text.chars().skip(a).take(b - a).collect::<String>())
+    })
+}
+
 /// The plan's text, the chosen indicator's phrase highlighted; text selected
 /// here becomes a new indicator.
 fn plan_text(
@@ -462,57 +517,12 @@ fn plan_text(
     let task = selected
         .and_then(|i| draft.plan.indicators.get(i))
         .and_then(|i| i.task.clone());
-    let phrase = phrase.map(str::trim).filter(|p| !p.is_empty());
-    let at = phrase.and_then(|p| text.find(p));
     let output = egui::ScrollArea::vertical()
-        .id_salt(("plan-text", at))
+        .id_salt(("plan-text", phrase.and_then(|p| text.find(p.trim()))))
         .auto_shrink([false, false])
         // Room below for the passage and the button that adds it.
         .max_height((ui.available_height() - 64.0).max(120.0))
-        .show(ui, |ui| {
-            let mut layouter = |ui: &Ui, buf: &dyn egui::TextBuffer, wrap: f32| {
-                let s = buf.as_str();
-                let font = egui::TextStyle::Body.resolve(ui.style());
-                let normal = egui::TextFormat::simple(font.clone(), ui.visuals().text_color());
-                let mut mark = egui::TextFormat::simple(font, ui.visuals().strong_text_color());
-                mark.background = egui::Color32::from_rgb(0xff, 0xe0, 0x82);
-                let mut job = egui::text::LayoutJob::default();
-                match at.zip(phrase) {
-                    Some((a, p)) if a + p.len() <= s.len() => {
-                        job.append(&s[..a], 0.0, normal.clone());
-                        job.append(&s[a..a + p.len()], 0.0, mark);
-                        job.append(&s[a + p.len()..], 0.0, normal);
-                    }
-                    _ => job.append(s, 0.0, normal),
-                }
-                job.wrap.max_width = wrap;
-                ui.fonts_mut(|f| f.layout_job(job))
-            };
-            let mut shown = text;
-            let out = egui::TextEdit::multiline(&mut shown)
-                .desired_width(f32::INFINITY)
-                .layouter(&mut layouter)
-                .id_salt("plan-source")
-                .show(ui);
-            if let Some(a) = at {
-                // Bring the phrase into view the first time it is shown.
-                let chars = text[..a].chars().count();
-                let rect = out
-                    .galley
-                    .pos_from_cursor(egui::text::CCursor::new(chars))
-                    .translate(out.galley_pos.to_vec2());
-                let id = ui.scope_id().with(("scrolled", a));
-                if !ui.data(|d| d.get_temp::<bool>(id).unwrap_or(false)) {
-                    ui.scroll_to_rect(rect, Some(egui::Align::Center));
-                    ui.data_mut(|d| d.insert_temp(id, true));
-                }
-            }
-            out.cursor_range.and_then(|r| {
-                let [a, b] = r.sorted_cursors();
-                let (a, b): (usize, usize) = (a.index.into(), b.index.into());
-                (b > a).then(|| text.chars().skip(a).take(b - a).collect::<String>())
-            })
-        });
+        .show(ui, |ui| highlighted_text(ui, text, phrase, "plan-source"));
     // The selection is reported while the text has the focus; clicking the
     // button takes the focus, so the last one is kept until the text is
     // clicked again.
