@@ -875,7 +875,7 @@ fn targets_command(db: &Path, json: bool, cmd: TargetsCommand) -> Result<()> {
         }
         TargetsCommand::Import { plan, file } => {
             let bytes = crate::returns::read::read_path(&file)
-                .map_err(|e| CliError::new(format!("{}: {}", file.display(), e.0)))?;
+                .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
             let done = targets::import(&mut store, plan, &bytes)
                 .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
             emit(json, &done, |d| {
@@ -907,9 +907,9 @@ pub fn read_catalogue(file: &Path) -> Result<Vec<crate::domain::UnitSpec>> {
         return Ok(units.units);
     }
     let bytes = crate::returns::read::read_path(file)
-        .map_err(|e| CliError::new(format!("{}: {}", file.display(), e.0)))?;
+        .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
     crate::returns::catalogue::read(&bytes)
-        .map_err(|e| CliError::new(format!("{}: {}", file.display(), e.0)))
+        .map_err(|e| CliError::new(format!("{}: {e}", file.display())))
 }
 
 /// Whether a file is plan JSON (by its extension, or by its first character).

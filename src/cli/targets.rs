@@ -64,7 +64,8 @@ pub fn import(
     bytes: &[u8],
 ) -> Result<TargetsImport, TargetsError> {
     let plan = store.plan_or_latest(plan).map_err(TargetsError::Store)?;
-    let table = crate::returns::targets::read(bytes).map_err(|e| TargetsError::Table(e.0))?;
+    let table =
+        crate::returns::targets::read(bytes).map_err(|e| TargetsError::Table(e.to_string()))?;
     let mut out = TargetsImport::default();
     let units: Vec<Option<String>> = table
         .units

@@ -60,7 +60,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<UnitSpec>, FileError> {
             return Ok(out);
         }
     }
-    Err(FileError(
-        "no_table: no sheet has a 单位名称 (or 名称) column with units under it".into(),
+    Err(FileError::new(
+        read::FileErrorKind::NoTable,
+        "no sheet has a 单位名称 (or 名称) column with units under it".into(),
     ))
 }

@@ -4,6 +4,8 @@
 //! runs out; a pointer past the table makes it index out of bounds. Both are
 //! refused here as corrupt. (Found by the `header` fuzz target.)
 
+use super::read::{FileError, FileErrorKind};
+
 const FREE_OR_SPECIAL: u32 = 0xFFFF_FFFA;
 const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 
@@ -50,10 +52,37 @@ fn table_is_sound(table: &[u32]) -> bool {
 /// which DIMENSIONS records that claim more cells than a sheet may hold are
 /// zeroed (WPS writes wrong ones; a hostile one would make calamine reserve
 /// memory it cannot have). `Err` says what is wrong.
-pub fn sanitize(bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub fn sanitize(bytes: &[u8]) -> Result<Vec<u8>, FileError> {
+    sanitized(bytes).map_err(|e| match e {
+        Refusal::TooLarge(d) => FileError::new(FileErrorKind::TooLarge, d),
+        Refusal::Encrypted(d) => FileError::new(FileErrorKind::Encrypted, d),
+        Refusal::Corrupt(d) => FileError::new(FileErrorKind::Corrupt, d),
+    })
+}
+
+/// Why a compound file is refused.
+enum Refusal {
+    Corrupt(String),
+    TooLarge(String),
+    Encrypted(String),
+}
+
+impl From<&str> for Refusal {
+    fn from(s: &str) -> Self {
+        Refusal::Corrupt(s.to_string())
+    }
+}
+
+impl From<String> for Refusal {
+    fn from(s: String) -> Self {
+        Refusal::Corrupt(s)
+    }
+}
+
+fn sanitized(bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
     let shift = u16_at(bytes, 30).ok_or("too short for its header")?;
     if shift != 9 && shift != 12 {
-        return Err(format!("sector size 2^{shift} is not 512 or 4096"));
+        return Err(format!("sector size 2^{shift} is not 512 or 4096").into());
     }
     let ss = 1usize << shift;
     if bytes.len() < ss {
@@ -96,7 +125,7 @@ pub fn sanitize(bytes: &[u8]) -> Result<Vec<u8>, String> {
         return Err("the directory or mini table starts outside the allocation table".into());
     }
     // Follow a chain (now known to be finite) and collect its sectors.
-    let chain = |start: u32| -> Result<Vec<u8>, String> {
+    let chain = |start: u32| -> Result<Vec<u8>, Refusal> {
         let mut out = Vec::new();
         let mut cur = start;
         while cur < FREE_OR_SPECIAL {
@@ -188,7 +217,9 @@ pub fn sanitize(bytes: &[u8]) -> Result<Vec<u8>, String> {
     starts.sort_unstable();
     starts.dedup();
     if starts.len() > 4096 {
-        return Err("too_large: the workbook lists more than 4096 sheets".into());
+        return Err(Refusal::TooLarge(
+            "the workbook lists more than 4096 sheets".into(),
+        ));
     }
     for start in starts {
         walk(&offsets, start, true, &mut out, &mut Vec::new(), bytes)?;
@@ -210,7 +241,7 @@ fn walk(
     out: &mut [u8],
     starts: &mut Vec<usize>,
     bytes: &[u8],
-) -> Result<(), String> {
+) -> Result<(), Refusal> {
     let at = |i: usize| offsets.get(i).map(|&o| bytes[o]);
     let u16_in = |i: usize| u16::from_le_bytes([at(i).unwrap_or(0), at(i + 1).unwrap_or(0)]) as u64;
     let mut extent: Option<(u64, u64, u64, u64)> = None;
@@ -220,10 +251,10 @@ fn walk(
         })
     };
     let refuse = || {
-        Err(format!(
-            "too_large: a sheet's cells spread over more than {} cells",
+        Err(Refusal::TooLarge(format!(
+            "a sheet's cells spread over more than {} cells",
             super::read::MAX_CELLS
-        ))
+        )))
     };
     let mut seen_bof = false;
     let mut nested = 0usize;
@@ -246,10 +277,9 @@ fn walk(
             // FILEPASS: the records after it are encrypted (a workbook saved
             // with a password); their bytes would read as nonsense.
             0x002F if !one_sheet => {
-                return Err(
-                    "encrypted: the workbook is protected by a password; save an unprotected copy"
-                        .into(),
-                );
+                return Err(Refusal::Encrypted(
+                    "the workbook is protected by a password; save an unprotected copy".into(),
+                ));
             }
             // BOF / EOF: a sheet's records begin and end.
             0x0809 | 0x000A if !one_sheet => {

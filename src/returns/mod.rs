@@ -19,6 +19,7 @@ pub mod verdict;
 mod xlsx;
 
 use crate::domain::{BatchRow, FigureHistory, Indicator, Period, Unit, UnitKind};
+use crate::returns::read::FileErrorKind;
 use matcher::{Match, Matcher};
 use read::{Cell, FileError};
 use serde::Serialize;
@@ -300,7 +301,7 @@ pub struct FileResult {
     pub period: Option<String>,
     pub rows: Vec<Row>,
     pub rejects: Vec<Reject>,
-    pub file_error: Option<String>,
+    pub file_error: Option<FileError>,
     #[serde(skip)]
     pub unit_kind: Option<UnitKind>,
     #[serde(skip)]
@@ -331,7 +332,7 @@ impl FileResult {
             period: None,
             rows: Vec::new(),
             rejects: Vec::new(),
-            file_error: Some(e.0),
+            file_error: Some(e),
             unit_kind: None,
             sheet: None,
         }
@@ -351,9 +352,9 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
     let Some(t) = table::find(&sheets) else {
         return FileResult::refused(
             file_name,
-            FileError(
-                "empty: no data table found (a header with an indicator column and a value column)"
-                    .into(),
+            FileError::new(
+                FileErrorKind::Empty,
+                "no data table found (a header with an indicator column and a value column)".into(),
             ),
         );
     };

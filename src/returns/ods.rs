@@ -12,13 +12,15 @@
 //! A covered cell of a merge keeps what it holds (as calamine reads it).
 
 use super::read::{Cell, Cells, FileError};
+use crate::returns::read::FileErrorKind;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Cursor, Read};
 
 fn corrupt(e: impl std::fmt::Display) -> FileError {
-    FileError(format!(
-        "corrupt: the file cannot be read as a spreadsheet ({e})"
-    ))
+    FileError::new(
+        FileErrorKind::Corrupt,
+        format!("the file cannot be read as a spreadsheet ({e})"),
+    )
 }
 
 /// Whether the package is encrypted (its manifest describes encryption
@@ -61,8 +63,9 @@ struct Open {
 pub fn read(bytes: &[u8], cells: &mut Cells) -> Result<(), FileError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     if encrypted(&mut zip) {
-        return Err(FileError(
-            "encrypted: the workbook is protected by a password; save an unprotected copy".into(),
+        return Err(FileError::new(
+            FileErrorKind::Encrypted,
+            "the workbook is protected by a password; save an unprotected copy".into(),
         ));
     }
     let content = zip.by_name("content.xml").map_err(corrupt)?;
@@ -173,10 +176,10 @@ pub fn read(bytes: &[u8], cells: &mut Cells) -> Result<(), FileError> {
                 if let Some(c) = cell.as_mut().filter(|_| in_paragraph > 0) {
                     c.text.push_str(&t.xml10_content());
                     if c.text.len() > MAX_CELL_TEXT {
-                        return Err(FileError(format!(
-                            "too_large: a cell holds more than {} KB of text",
-                            MAX_CELL_TEXT / 1024
-                        )));
+                        return Err(FileError::new(
+                            FileErrorKind::TooLarge,
+                            format!("a cell holds more than {} KB of text", MAX_CELL_TEXT / 1024),
+                        ));
                     }
                 }
             }

@@ -55,20 +55,72 @@ pub struct Sheet {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// Why a whole file was refused; the text starts with a category word.
+/// Why a whole file was refused: what kind of refusal, and the plain
+/// detail. Said as `kind: detail` on the command line and in JSON; the
+/// window words the kind in its language.
 #[derive(Clone, Debug, PartialEq)]
-pub struct FileError(pub String);
+pub struct FileError {
+    pub kind: FileErrorKind,
+    pub detail: String,
+}
+
+/// The kinds of refused file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileErrorKind {
+    /// Not a spreadsheet, or a damaged one.
+    Corrupt,
+    /// No content, or no filled cell.
+    Empty,
+    /// Protected by a password.
+    Encrypted,
+    /// Over one of the reading limits.
+    TooLarge,
+    /// A kind of file no reader takes.
+    Unsupported,
+    /// The file could not be opened.
+    Unreadable,
+    /// No sheet has the table looked for (a catalogue, a 任务分解表).
+    NoTable,
+}
+
+impl FileErrorKind {
+    /// The category word of the JSON and the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileErrorKind::Corrupt => "corrupt",
+            FileErrorKind::Empty => "empty",
+            FileErrorKind::Encrypted => "encrypted",
+            FileErrorKind::TooLarge => "too_large",
+            FileErrorKind::Unsupported => "unsupported",
+            FileErrorKind::Unreadable => "unreadable",
+            FileErrorKind::NoTable => "no_table",
+        }
+    }
+}
+
+impl FileError {
+    pub fn new(kind: FileErrorKind, detail: String) -> FileError {
+        FileError { kind, detail }
+    }
+}
 
 impl std::fmt::Display for FileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        write!(f, "{}: {}", self.kind.as_str(), self.detail)
+    }
+}
+
+impl serde::Serialize for FileError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
 fn corrupt(e: impl std::fmt::Display) -> FileError {
-    FileError(format!(
-        "corrupt: the file cannot be read as a spreadsheet ({e})"
-    ))
+    FileError::new(
+        FileErrorKind::Corrupt,
+        format!("the file cannot be read as a spreadsheet ({e})"),
+    )
 }
 
 /// What the first bytes say the file is.
@@ -100,8 +152,9 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, FileError> {
         } else if names.iter().any(|n| n == "content.xml") {
             Ok(Format::Ods)
         } else {
-            Err(FileError(
-                "corrupt: a zip file, but not a workbook (no xl/ or content.xml inside)".into(),
+            Err(FileError::new(
+                FileErrorKind::Corrupt,
+                "a zip file, but not a workbook (no xl/ or content.xml inside)".into(),
             ))
         };
     }
@@ -112,9 +165,9 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, FileError> {
             .flat_map(|u| u.to_le_bytes())
             .collect();
         if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
-            return Err(FileError(
-                "encrypted: the workbook is protected by a password; save an unprotected copy"
-                    .into(),
+            return Err(FileError::new(
+                FileErrorKind::Encrypted,
+                "the workbook is protected by a password; save an unprotected copy".into(),
             ));
         }
         return Ok(Format::Xls);
@@ -135,14 +188,20 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, FileError> {
 /// Reads every sheet of a file.
 pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
     if bytes.is_empty() {
-        return Err(FileError("empty: the file has no content".into()));
+        return Err(FileError::new(
+            FileErrorKind::Empty,
+            "the file has no content".into(),
+        ));
     }
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(FileError(format!(
-            "too_large: {} MB; a return is at most {} MB",
-            bytes.len() / 1024 / 1024,
-            MAX_FILE_BYTES / 1024 / 1024
-        )));
+        return Err(FileError::new(
+            FileErrorKind::TooLarge,
+            format!(
+                "{} MB; a return is at most {} MB",
+                bytes.len() / 1024 / 1024,
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
+        ));
     }
     let format = sniff(bytes)?;
     if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
@@ -150,15 +209,19 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
     }
     // A reader that panics on a malformed file must not take the program down.
     let sheets = std::panic::catch_unwind(|| read_format(format, bytes)).unwrap_or_else(|_| {
-        Err(FileError(
-            "corrupt: the spreadsheet reader could not make sense of the file".into(),
+        Err(FileError::new(
+            FileErrorKind::Corrupt,
+            "the spreadsheet reader could not make sense of the file".into(),
         ))
     })?;
     if sheets
         .iter()
         .all(|s| s.rows.iter().all(|r| r.iter().all(Cell::is_empty)))
     {
-        return Err(FileError("empty: the workbook has no filled cells".into()));
+        return Err(FileError::new(
+            FileErrorKind::Empty,
+            "the workbook has no filled cells".into(),
+        ));
     }
     Ok(sheets)
 }
@@ -173,19 +236,14 @@ fn read_format(format: Format, bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
             cells.into_sheets()?
         }
         Format::Xls => {
-            let clean = super::cfb::sanitize(bytes).map_err(|e| {
-                FileError(
-                    if e.starts_with("too_large:") || e.starts_with("encrypted:") {
-                        e
-                    } else {
-                        format!("corrupt: {e}")
-                    },
-                )
-            })?;
+            let clean = super::cfb::sanitize(bytes)?;
             workbook(calamine::Xls::new(Cursor::new(clean)).map_err(|e| {
                 let s = e.to_string();
                 if s.to_ascii_lowercase().contains("password") {
-                    FileError("encrypted: the workbook is protected by a password; save an unprotected copy".into())
+                    FileError::new(
+                        FileErrorKind::Encrypted,
+                        "the workbook is protected by a password; save an unprotected copy".into(),
+                    )
                 } else {
                     corrupt(s)
                 }
@@ -203,9 +261,12 @@ pub const MAX_ROWS: u32 = 200_000;
 pub const MAX_COLS: u32 = 2_000;
 
 fn too_large_sheet(name: &str) -> FileError {
-    FileError(format!(
-        "too_large: sheet {name} spreads over more than {MAX_ROWS} rows, {MAX_COLS} columns or {MAX_CELLS} cells"
-    ))
+    FileError::new(
+        FileErrorKind::TooLarge,
+        format!(
+            "sheet {name} spreads over more than {MAX_ROWS} rows, {MAX_COLS} columns or {MAX_CELLS} cells"
+        ),
+    )
 }
 
 /// An .xlsx: read directly (see [`super::xlsx`]), or by calamine cell by
@@ -377,7 +438,10 @@ impl Cells {
         }
         self.total += 1;
         if self.total > MAX_CELLS {
-            return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
+            return Err(FileError::new(
+                FileErrorKind::TooLarge,
+                format!("more than {MAX_CELLS} cells"),
+            ));
         }
         cells.push((r, col, v));
         Ok(())
@@ -419,19 +483,22 @@ fn check_zip(bytes: &[u8]) -> Result<(), FileError> {
     for i in 0..zip.len() {
         let f = zip.by_index_raw(i).map_err(corrupt)?;
         if f.encrypted() {
-            return Err(FileError(
-                "encrypted: the workbook is protected by a password; save an unprotected copy"
-                    .into(),
+            return Err(FileError::new(
+                FileErrorKind::Encrypted,
+                "the workbook is protected by a password; save an unprotected copy".into(),
             ));
         }
         total = total.saturating_add(f.size());
     }
     if total > MAX_UNZIPPED_BYTES {
-        return Err(FileError(format!(
-            "too_large: the workbook unpacks to {} MB (at most {} MB)",
-            total / 1024 / 1024,
-            MAX_UNZIPPED_BYTES / 1024 / 1024
-        )));
+        return Err(FileError::new(
+            FileErrorKind::TooLarge,
+            format!(
+                "the workbook unpacks to {} MB (at most {} MB)",
+                total / 1024 / 1024,
+                MAX_UNZIPPED_BYTES / 1024 / 1024
+            ),
+        ));
     }
     Ok(())
 }
@@ -452,7 +519,10 @@ where
         let (h, w) = range.get_size();
         cells = cells.saturating_add(h.saturating_mul(w));
         if cells > MAX_CELLS {
-            return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
+            return Err(FileError::new(
+                FileErrorKind::TooLarge,
+                format!("more than {MAX_CELLS} cells"),
+            ));
         }
         let first_row = range.start().map_or(1, |(r, _)| r as usize + 1);
         let first_col = range.start().map_or(0, |(_, c)| c as usize);
@@ -487,7 +557,10 @@ fn decode_text(bytes: &[u8], html: bool) -> Result<String, FileError> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (cow, bad) = enc.decode_without_bom_handling(&bytes[bom..]);
         if bad {
-            return Err(FileError(format!("corrupt: not valid {} text", enc.name())));
+            return Err(FileError::new(
+                FileErrorKind::Corrupt,
+                format!("not valid {} text", enc.name()),
+            ));
         }
         return Ok(cow.into_owned());
     }
@@ -510,8 +583,9 @@ fn decode_text(bytes: &[u8], html: bool) -> Result<String, FileError> {
     }
     let (cow, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     if bad || cow.contains('\0') {
-        return Err(FileError(
-            "corrupt: not a spreadsheet, nor text in UTF-8, UTF-16 or GBK".into(),
+        return Err(FileError::new(
+            FileErrorKind::Corrupt,
+            "not a spreadsheet, nor text in UTF-8, UTF-16 or GBK".into(),
         ));
     }
     Ok(cow.into_owned())
@@ -526,7 +600,10 @@ fn decode_text(bytes: &[u8], html: bool) -> Result<String, FileError> {
 /// cells exist.
 pub fn csv(text: &str) -> Result<Sheet, FileError> {
     if text.contains('\0') {
-        return Err(FileError("corrupt: binary content, not CSV text".into()));
+        return Err(FileError::new(
+            FileErrorKind::Corrupt,
+            "binary content, not CSV text".into(),
+        ));
     }
     let sep = [',', '\t', ';', '，']
         .into_iter()
@@ -544,18 +621,25 @@ pub fn csv(text: &str) -> Result<Sheet, FileError> {
         cells += 1;
         width += 1;
         if width > MAX_COLS as usize {
-            return Err(FileError(format!(
-                "too_large: row {row_no} has more than {MAX_COLS} columns"
-            )));
+            return Err(FileError::new(
+                FileErrorKind::TooLarge,
+                format!("row {row_no} has more than {MAX_COLS} columns"),
+            ));
         }
         if cells > MAX_CELLS {
-            return Err(FileError(format!("too_large: more than {MAX_CELLS} cells")));
+            return Err(FileError::new(
+                FileErrorKind::TooLarge,
+                format!("more than {MAX_CELLS} cells"),
+            ));
         }
         if end_of_row {
             width = 0;
             row_no += 1;
             if row_no > MAX_ROWS as usize + 1 {
-                return Err(FileError(format!("too_large: more than {MAX_ROWS} rows")));
+                return Err(FileError::new(
+                    FileErrorKind::TooLarge,
+                    format!("more than {MAX_ROWS} rows"),
+                ));
             }
         }
         Ok(())
@@ -658,9 +742,12 @@ fn csv_fields(
         }
     }
     if quoted {
-        return Err(FileError(format!(
-            "corrupt: a quote (\") opened in row {quote_row} is never closed, so the rows after it cannot be told apart; close it and import again"
-        )));
+        return Err(FileError::new(
+            FileErrorKind::Corrupt,
+            format!(
+                "a quote (\") opened in row {quote_row} is never closed, so the rows after it cannot be told apart; close it and import again"
+            ),
+        ));
     }
     if any {
         done(field.map(std::mem::take), true)?;
@@ -691,9 +778,12 @@ pub fn html(text: &str) -> Result<Vec<Sheet>, FileError> {
         }
     };
     let too_many = || {
-        FileError(format!(
-            "too_large: the page's table spreads over more than {MAX_ROWS} rows, {MAX_COLS} columns or {MAX_CELLS} cells"
-        ))
+        FileError::new(
+            FileErrorKind::TooLarge,
+            format!(
+                "the page's table spreads over more than {MAX_ROWS} rows, {MAX_COLS} columns or {MAX_CELLS} cells"
+            ),
+        )
     };
     // Ends the open cell at `at` (the start of the tag that ends it).
     let close_cell = |cell: &mut Option<(usize, usize, usize)>,
@@ -815,7 +905,10 @@ pub fn html(text: &str) -> Result<Vec<Sheet>, FileError> {
     close_cell(&mut cell, &mut row, &mut carry, bytes.len())?;
     close_row(&mut row, &mut carry, &mut rows)?;
     if rows.is_empty() {
-        return Err(FileError("empty: the page has no table rows".into()));
+        return Err(FileError::new(
+            FileErrorKind::Empty,
+            "the page has no table rows".into(),
+        ));
     }
     Ok(vec![Sheet {
         name: String::new(),
@@ -878,18 +971,22 @@ fn html_text(raw: &str) -> String {
 
 /// Reads a file from disk with the size limit applied before reading it whole.
 pub fn read_path(path: &std::path::Path) -> Result<Vec<u8>, FileError> {
-    let meta = std::fs::metadata(path).map_err(|e| FileError(format!("unreadable: {e}")))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| FileError::new(FileErrorKind::Unreadable, format!("{e}")))?;
     if meta.len() as usize > MAX_FILE_BYTES {
-        return Err(FileError(format!(
-            "too_large: {} MB; a return is at most {} MB",
-            meta.len() / 1024 / 1024,
-            MAX_FILE_BYTES / 1024 / 1024
-        )));
+        return Err(FileError::new(
+            FileErrorKind::TooLarge,
+            format!(
+                "{} MB; a return is at most {} MB",
+                meta.len() / 1024 / 1024,
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
+        ));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(path)
         .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| FileError(format!("unreadable: {e}")))?;
+        .map_err(|e| FileError::new(FileErrorKind::Unreadable, format!("{e}")))?;
     Ok(bytes)
 }
 
@@ -938,12 +1035,10 @@ mod tests {
     fn sniffing_ignores_the_extension() {
         assert_eq!(sniff(b"<html><table>").unwrap(), Format::Html);
         assert_eq!(sniff("序号,指标".as_bytes()).unwrap(), Format::Text);
-        assert!(
-            sniff(b"PK\x03\x04broken")
-                .unwrap_err()
-                .0
-                .starts_with("corrupt:")
+        assert_eq!(
+            sniff(b"PK\x03\x04broken").unwrap_err().kind,
+            FileErrorKind::Corrupt
         );
-        assert!(read(b"").unwrap_err().0.starts_with("empty:"));
+        assert_eq!(read(b"").unwrap_err().kind, FileErrorKind::Empty);
     }
 }

@@ -58,8 +58,9 @@ pub fn read(bytes: &[u8]) -> Result<TargetTable, FileError> {
             return Ok(t);
         }
     }
-    Err(FileError(
-        "no_table: no sheet has a header row with 指标 (or 指标名称) and unit columns".into(),
+    Err(FileError::new(
+        read::FileErrorKind::NoTable,
+        "no sheet has a header row with 指标 (or 指标名称) and unit columns".into(),
     ))
 }
 

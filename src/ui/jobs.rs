@@ -621,7 +621,7 @@ pub fn export_targets(path: PathBuf) -> Job {
 pub fn import_targets(path: PathBuf) -> Job {
     Job::new(Text::new("jobs.import-targets"), move |cx| {
         let bytes = crate::returns::read::read_path(&path)
-            .map_err(|e| text!("jobs.file-unreadable", path = path.display(), error = e.0))?;
+            .map_err(|e| text!("jobs.file-unreadable", path = path.display(), error = e))?;
         let plan = cx.plan_id()?;
         let done = crate::cli::targets::import(cx.store()?, plan, &bytes).map_err(|e| {
             let why = match &e {

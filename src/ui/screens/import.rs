@@ -393,22 +393,17 @@ fn period_words(p: &str) -> String {
 }
 
 /// A refused file's reason in the window's language, keeping the detail.
-pub fn explain_file_error(e: &str) -> String {
-    let (word, detail) = word_and_detail(e);
-    match word {
-        "corrupt" => tf!("import.file-corrupt", detail = detail),
-        "empty" => tf!("import.file-empty", detail = detail),
-        "encrypted" => tf!("import.file-encrypted", detail = detail),
-        "too_large" => tf!("import.file-too-large", detail = detail),
-        "unsupported" => tf!("import.file-unsupported", detail = detail),
-        _ => tf!("import.file-unreadable", detail = detail),
+pub fn explain_file_error(e: &crate::returns::read::FileError) -> String {
+    use crate::returns::read::FileErrorKind as K;
+    let detail = e.detail.as_str();
+    match e.kind {
+        K::Corrupt => tf!("import.file-corrupt", detail = detail),
+        K::Empty => tf!("import.file-empty", detail = detail),
+        K::Encrypted => tf!("import.file-encrypted", detail = detail),
+        K::TooLarge => tf!("import.file-too-large", detail = detail),
+        K::Unsupported => tf!("import.file-unsupported", detail = detail),
+        K::Unreadable | K::NoTable => tf!("import.file-unreadable", detail = detail),
     }
-}
-
-/// `word: detail` split at the first colon (no colon: no word, all detail).
-fn word_and_detail(text: &str) -> (&str, &str) {
-    let (word, rest) = text.split_once(':').unwrap_or(("", text));
-    (word, rest.trim())
 }
 
 fn history(app: &mut App, ui: &mut Ui) {
@@ -477,6 +472,7 @@ fn history(app: &mut App, ui: &mut Ui) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::returns::read::{FileError, FileErrorKind};
 
     #[test]
     fn verdicts_and_refusals_are_said_in_chinese_with_their_data() {
@@ -499,11 +495,17 @@ mod tests {
             "百分比 120.5% 超过100%；数值 80 与本单位2023年5月报送的 10 相差过大"
         );
         assert_eq!(
-            explain_file_error("corrupt: invalid zip header"),
+            explain_file_error(&FileError::new(
+                FileErrorKind::Corrupt,
+                "invalid zip header".into()
+            )),
             "文件已损坏或不是表格文件（invalid zip header）"
         );
         assert_eq!(
-            explain_file_error("unreadable: No such file"),
+            explain_file_error(&FileError::new(
+                FileErrorKind::Unreadable,
+                "No such file".into()
+            )),
             "无法读取（No such file）"
         );
     }
@@ -518,7 +520,10 @@ mod tests {
             previous: 52.0,
             period: "2023-06".into(),
         });
-        let file = explain_file_error("unreadable: No such file");
+        let file = explain_file_error(&FileError::new(
+            FileErrorKind::Unreadable,
+            "No such file".into(),
+        ));
         crate::ui::i18n::set_language(Language::Chinese);
         assert_eq!(row, "The value -3 is below zero");
         assert_eq!(
