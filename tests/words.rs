@@ -18,6 +18,15 @@ fn catalogue() -> Vec<words::Entry> {
 #[test]
 fn every_key_has_both_languages_with_the_same_arguments() {
     let mut faults = Vec::new();
+    // A file without its last line end invites the next entry appended to
+    // it to be read as part of the last text.
+    for (file, text) in words::FILES {
+        if !text.is_empty() && !text.ends_with('\n') {
+            faults.push(format!(
+                "assets/i18n/{file}.txt: no line end after its last text"
+            ));
+        }
+    }
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for e in catalogue() {
         let at = format!("assets/i18n/{}.txt:{} {}", e.file, e.line, e.key);

@@ -266,15 +266,9 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             let mut store = open(db)?;
             let ind = store.find_indicator(&indicator, plan)?;
             let changed = store.set_retired(ind.id, true, &reason)?;
-            #[derive(Serialize)]
-            struct Done<'a> {
-                indicator: &'a str,
-                retired: bool,
-                changed: bool,
-            }
             emit(
                 json,
-                &Done {
+                &Retirement {
                     indicator: &ind.code,
                     retired: true,
                     changed,
@@ -343,15 +337,9 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             let mut store = open(db)?;
             let id = store.indicator_id_by_code(&indicator)?;
             let changed = store.set_retired(id, false, "")?;
-            #[derive(Serialize)]
-            struct Done<'a> {
-                indicator: &'a str,
-                retired: bool,
-                changed: bool,
-            }
             emit(
                 json,
-                &Done {
+                &Retirement {
                     indicator: &indicator,
                     retired: false,
                     changed,
@@ -656,6 +644,14 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             })
         }
     }
+}
+
+/// What `indicator retire` and `indicator restore` did.
+#[derive(Serialize)]
+struct Retirement<'a> {
+    indicator: &'a str,
+    retired: bool,
+    changed: bool,
 }
 
 fn edit_task(db: &Path, json: bool, a: args::TaskEditArgs) -> Result<()> {

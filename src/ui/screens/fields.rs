@@ -59,6 +59,11 @@ impl Problem {
     }
 }
 
+/// What keeps a form from being saved, on one line (甲；乙 / A; B).
+pub fn problems_line<S: AsRef<str>>(items: &[S]) -> String {
+    crate::ui::app::join_list(items, t("fields.problem-list"))
+}
+
 /// A number as typed back into a field: the digits only (no separators,
 /// no 万, no needless zeros), so that it reads back as it was.
 pub fn plain(v: f64) -> String {

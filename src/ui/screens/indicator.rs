@@ -298,11 +298,7 @@ fn placement(
 
 /// Names in a list (units), joined as the language joins them.
 fn list(names: &[String]) -> String {
-    names
-        .iter()
-        .cloned()
-        .reduce(|a, b| tf!("indicator.list-pair", a = a, b = b))
-        .unwrap_or_default()
+    crate::ui::app::join_list(names, t("app.list"))
 }
 
 /// A figure's file and, when known, its row.
@@ -387,12 +383,7 @@ fn editor(
             tx.run(jobs::edit_indicator(ind.id, fields, how));
         }
         if !problems.is_empty() {
-            let all = problems
-                .iter()
-                .cloned()
-                .reduce(|a, b| tf!("indicator.problems-pair", a = a, b = b))
-                .unwrap_or_default();
-            ui.label(RichText::new(all).weak());
+            ui.label(RichText::new(fields::problems_line(&problems)).weak());
         }
     });
 }

@@ -431,13 +431,9 @@ fn draft_fields(
     let problems = f.check(false).problems;
     if !problems.is_empty() {
         ui.label(
-            RichText::new(
-                problems
-                    .iter()
-                    .map(|p| p.words())
-                    .collect::<Vec<_>>()
-                    .join(t("fields.problem-separator")),
-            )
+            RichText::new(fields::problems_line(
+                &problems.iter().map(|p| p.words()).collect::<Vec<_>>(),
+            ))
             .weak(),
         );
     }
@@ -842,13 +838,9 @@ fn new_indicator(
             }
             if !problems.is_empty() {
                 ui.label(
-                    RichText::new(
-                        problems
-                            .iter()
-                            .map(|p| p.words())
-                            .collect::<Vec<_>>()
-                            .join(t("fields.problem-separator")),
-                    )
+                    RichText::new(fields::problems_line(
+                        &problems.iter().map(|p| p.words()).collect::<Vec<_>>(),
+                    ))
                     .weak(),
                 );
             }
