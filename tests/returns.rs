@@ -696,6 +696,8 @@ fn files_committed_together_are_batched_one_by_one() {
                 problems: String::new(),
                 next_steps: "=继续推进".into(),
                 row: i as i64 + 3,
+                period: None,
+                unit: None,
             })
             .collect()
     };
@@ -1221,4 +1223,249 @@ fn a_workbook_with_a_chart_sheet_is_read() {
     let calamine = calamine.unwrap();
     assert_eq!(calamine.len(), 1, "the chart sheet is left out");
     assert_eq!(direct.unwrap().unwrap(), calamine);
+}
+
+#[test]
+fn month_columns_under_a_group_header_give_the_period_and_the_earlier_periods() {
+    let mut store = ledger();
+    let inds = store.indicators(1).unwrap();
+    let count = inds
+        .iter()
+        .find(|i| i.kind == taizhang::domain::Kind::Cumulative && !i.is_percent())
+        .expect("a cumulative count")
+        .clone();
+    // Filled quarterly up to June, under a group header; the title names no
+    // period, so the last filled column says it.
+    let csv = format!(
+        "张店区重点指标月度进展\n\
+         指标名称,年度目标,截至各月底累计完成值,,,,,,,,,,,,进展情况\n\
+         ,,1月,2月,3月,4月,5月,6月,7月,8月,9月,10月,11月,12月,\n\
+         {},100,,,12,,,30,,,,,,,按计划推进\n",
+        count.name
+    );
+    let got = import(
+        &store,
+        "张店区进展.csv",
+        csv.as_bytes(),
+        &Overrides::default(),
+    );
+    assert_eq!(got.file_error, None);
+    assert_eq!(got.period.as_deref(), Some("2023-06"));
+    let row = &got.rows[0];
+    assert_eq!((row.value, row.text.as_str()), (Some(30.0), "按计划推进"));
+    assert_eq!(row.earlier, [("2023-03".parse().unwrap(), 12.0)]);
+    assert_eq!(row.status(), RowStatus::Accepted, "{}", row.why());
+    let json = serde_json::to_value(row).unwrap();
+    assert_eq!(
+        json["earlier"],
+        serde_json::json!([{"period": "2023-03", "value": 12.0}])
+    );
+
+    // Committed, both figures are in the ledger under their own periods, in
+    // one batch; undoing the batch takes both out.
+    let batch = commit(&mut store, "张店区进展.csv", csv.as_bytes(), false).unwrap();
+    assert_eq!(batch.rows, 2);
+    let series = |store: &Store| {
+        let mut h = store
+            .figure_history(1)
+            .unwrap()
+            .remove(&(count.id, "张店区".to_string()))
+            .unwrap_or_default();
+        h.sort_by_key(|(p, _)| *p);
+        h.into_iter()
+            .map(|(p, v)| (p.to_string(), v))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        series(&store),
+        [("2023-03".to_string(), 12.0), ("2023-06".to_string(), 30.0)]
+    );
+    store.undo_batch(batch.id).unwrap();
+    assert_eq!(series(&store), []);
+
+    // A running total that falls inside the file's own series is warned.
+    let falling = csv.replace(",,12,,,30,", ",,40,,,30,");
+    let got = import(
+        &store,
+        "张店区进展.csv",
+        falling.as_bytes(),
+        &Overrides::default(),
+    );
+    assert_eq!(
+        got.rows[0].warnings,
+        [Why::Decrease {
+            value: 30.0,
+            previous: 40.0,
+            period: "2023-03".into()
+        }]
+    );
+
+    // Running totals by quarter (1-3月累计 | 1-6月累计 …) with the period in
+    // the title: the later columns are not read, the earlier ones are.
+    let quarters = format!(
+        "张店区2023年前三季度进展\n指标名称,1-3月累计,1-6月累计,1-9月累计,1-12月累计\n{},5,9,14,\n",
+        count.name
+    );
+    let got = import(&store, "q.csv", quarters.as_bytes(), &Overrides::default());
+    assert_eq!(got.period.as_deref(), Some("2023-09"));
+    assert_eq!(got.rows[0].value, Some(14.0));
+    assert_eq!(
+        got.rows[0].earlier,
+        [
+            ("2023-03".parse().unwrap(), 5.0),
+            ("2023-06".parse().unwrap(), 9.0)
+        ]
+    );
+}
+
+#[test]
+fn a_summary_table_of_several_units_gives_each_row_its_unit_in_either_orientation() {
+    let mut store = ledger();
+    let inds = store.indicators(1).unwrap();
+    let by_name = |n: &str| inds.iter().find(|i| i.name == n).unwrap().clone();
+    let communities = by_name("新建智慧社区数");
+    let racks = by_name("数据中心标准机架总数");
+    // One row per district, one column per indicator, a 合计 row below.
+    let rows_csv = "2023年6月各区县重点指标进展汇总\n\
+        区县,新建智慧社区数（个）,数据中心标准机架总数（个）,备注\n\
+        张店区,10,1200,\n\
+        淄川区大数据局,5,800,\n\
+        某某开发区,3,1,\n\
+        合计,12,2000,\n";
+    let got = import(
+        &store,
+        "汇总.csv",
+        rows_csv.as_bytes(),
+        &Overrides::default(),
+    );
+    assert_eq!(got.file_error, None);
+    assert_eq!(
+        (got.unit.as_deref(), got.period.as_deref()),
+        (None, Some("2023-06"))
+    );
+    let seen: Vec<(Option<&str>, &str, Option<f64>, usize)> = got
+        .rows
+        .iter()
+        .map(|r| (r.unit.as_deref(), r.indicator.as_str(), r.value, r.row))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Some("张店区"), communities.name.as_str(), Some(10.0), 3),
+            (Some("张店区"), racks.name.as_str(), Some(1200.0), 3),
+            (Some("淄川区"), communities.name.as_str(), Some(5.0), 4),
+            (Some("淄川区"), racks.name.as_str(), Some(800.0), 4),
+        ]
+    );
+    assert_eq!(
+        got.rejects
+            .iter()
+            .map(|j| (j.row, j.why.category()))
+            .collect::<Vec<_>>(),
+        [(5, "unknown_unit")]
+    );
+    // The districts add up to 15 new communities against the file's own 12;
+    // the racks add up to their total.
+    if communities.reporting.aggregation == taizhang::domain::Aggregation::Sum {
+        for r in got.rows.iter().filter(|r| r.indicator_id == communities.id) {
+            assert!(
+                r.warnings.iter().any(|w| matches!(w, Why::SumAbove { sum, total, .. } if *sum == 15.0 && *total == 12.0)),
+                "{}",
+                r.why()
+            );
+        }
+    }
+    assert!(
+        got.rows
+            .iter()
+            .filter(|r| r.indicator_id == racks.id)
+            .all(|r| r.warnings.is_empty())
+    );
+    let json = serde_json::to_value(&got).unwrap();
+    assert_eq!(json["unit"], serde_json::Value::Null);
+    assert_eq!(json["rows"][2]["unit"], "淄川区");
+
+    // The other orientation: one row per indicator, one column per unit.
+    let cols_csv = "各区县2023年6月进展\n指标名称,张店区,淄川区,合计\n新建智慧社区数,10,5,15\n数据中心标准机架总数,1200,800,2000\n";
+    let got2 = import(
+        &store,
+        "汇总2.csv",
+        cols_csv.as_bytes(),
+        &Overrides::default(),
+    );
+    let mut seen2: Vec<(Option<&str>, &str, Option<f64>)> = got2
+        .rows
+        .iter()
+        .map(|r| (r.unit.as_deref(), r.indicator.as_str(), r.value))
+        .collect();
+    seen2.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let mut want: Vec<(Option<&str>, &str, Option<f64>)> =
+        seen.iter().map(|(u, i, v, _)| (*u, *i, *v)).collect();
+    want.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    assert_eq!(seen2, want);
+    assert!(
+        got2.rows.iter().all(|r| r.warnings.is_empty()),
+        "{:?}",
+        got2.rows
+    );
+
+    // Committed as one batch, each figure under its own unit.
+    let rows = got.batch_rows();
+    let batch = store
+        .commit_batch(&NewBatch {
+            file_name: "汇总.csv",
+            bytes: rows_csv.as_bytes(),
+            plan_id: 1,
+            unit: "",
+            period: "2023-06".parse().unwrap(),
+            sheet: got.sheet.as_deref(),
+            rows: &rows,
+            force: false,
+        })
+        .unwrap();
+    assert_eq!((batch.rows, batch.unit), (4, None));
+    let history = store.figure_history(1).unwrap();
+    assert_eq!(history[&(communities.id, "淄川区".to_string())][0].1, 5.0);
+    assert_eq!(history[&(racks.id, "张店区".to_string())][0].1, 1200.0);
+    let log = store.audit_log(None, 10).unwrap();
+    let mut units: Vec<&str> = log.iter().map(|e| e.unit.as_str()).collect();
+    units.sort();
+    assert_eq!(units, ["张店区", "张店区", "淄川区", "淄川区"]);
+
+    // The city's reporter then gives fewer than the districts already have.
+    if communities.reporting.aggregation == taizhang::domain::Aggregation::Sum
+        && let Some(city) = communities.reporting.city_reporter.clone()
+    {
+        let csv = "指标名称,完成值\n新建智慧社区数,12\n";
+        let over = Overrides {
+            unit: Some(city.clone()),
+            period: Some("2023-06".parse().unwrap()),
+        };
+        let got = import(&store, "市级.csv", csv.as_bytes(), &over);
+        assert_eq!(
+            got.rows[0].warnings,
+            [Why::SumAbove {
+                sum: 15.0,
+                total: 12.0,
+                whole: city
+            }]
+        );
+    } else {
+        panic!("the plan's new-community count is a sum with a city reporter");
+    }
+}
+
+#[test]
+fn a_row_that_speaks_of_a_later_month_than_the_file_is_warned() {
+    let store = ledger();
+    let csv = "张店区2023年6月进展\n指标名称,完成值,进展情况\n新建智慧社区数,10,截至8月底已建成10个\n数据中心标准机架总数,1200,预计截至8月底投产1200个\n";
+    let got = import(&store, "张店区.csv", csv.as_bytes(), &Overrides::default());
+    assert_eq!(
+        got.rows[0].warnings,
+        [Why::LaterThanPeriod {
+            said: "截至8月".into(),
+            period: "2023-06".into()
+        }]
+    );
+    assert!(got.rows[1].warnings.is_empty(), "{}", got.rows[1].why());
 }

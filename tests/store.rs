@@ -685,6 +685,8 @@ fn figure(indicator_id: i64, value: f64) -> [taizhang::domain::BatchRow; 1] {
         problems: String::new(),
         next_steps: String::new(),
         row: 3,
+        period: None,
+        unit: None,
     }]
 }
 

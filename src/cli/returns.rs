@@ -111,7 +111,7 @@ fn commit_target(r: &FileResult) -> std::result::Result<Period, String> {
             "nothing to import: no row of the file matched an indicator of the plan".into(),
         );
     }
-    if r.unit.is_none() {
+    if !r.units_known() {
         return Err("the reporting unit is not stated in the file: give it with --unit".into());
     }
     r.period
@@ -131,7 +131,11 @@ pub fn render(outcomes: &[Outcome]) -> String {
             s,
             "{}  unit {}  period {}",
             r.file,
-            r.unit.as_deref().unwrap_or("?"),
+            match (&r.unit, r.units_known()) {
+                (Some(u), _) => u.as_str(),
+                (None, true) => "(several: each row names its own)",
+                (None, false) => "?",
+            },
             r.period.as_deref().unwrap_or("?")
         );
         if let Some(e) = &r.file_error {
@@ -141,9 +145,13 @@ pub fn render(outcomes: &[Outcome]) -> String {
         for row in &r.rows {
             let _ = writeln!(
                 s,
-                "  row {:>3}  {:<8} {}  = {}{}",
+                "  row {:>3}  {:<8} {}{}  = {}{}",
                 row.row,
                 row.status().as_str(),
+                row.unit
+                    .as_ref()
+                    .map(|u| format!("{u}: "))
+                    .unwrap_or_default(),
                 row.indicator,
                 super::text::number(row.value),
                 if row.warnings.is_empty() {

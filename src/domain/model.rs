@@ -475,6 +475,12 @@ pub struct BatchRow {
     pub problems: String,
     pub next_steps: String,
     pub row: i64,
+    /// The figure's own period when it is not the batch's (an earlier month
+    /// of a file's series).
+    pub period: Option<Period>,
+    /// The figure's own unit when the file holds several (a summary table
+    /// with one row per district).
+    pub unit: Option<String>,
 }
 
 /// Figures already in the ledger, by (indicator id, unit name): each

@@ -48,20 +48,8 @@ pub fn unit_in(text: &str, units: &[Unit]) -> Option<(String, UnitKind)> {
     if t.is_empty() {
         return None;
     }
-    let exact = |s: &str| {
-        units
-            .iter()
-            .find(|u| fold(&u.name) == s || u.aliases.iter().any(|a| fold(a) == s))
-    };
-    if let Some(u) = exact(&t) {
-        return Some((u.name.clone(), u.kind));
-    }
-    for suf in ORG_SUFFIXES {
-        if let Some(stem) = t.strip_suffix(suf)
-            && let Some(u) = exact(stem)
-        {
-            return Some((u.name.clone(), u.kind));
-        }
+    if let Some(found) = unit_named(&t, units) {
+        return Some(found);
     }
     // The longest catalogue name or alias inside the text.
     let mut best: Option<(&Unit, usize, usize)> = None;
@@ -94,6 +82,27 @@ pub fn unit_in(text: &str, units: &[Unit]) -> Option<(String, UnitKind)> {
         }
     }
     Some((u.name.clone(), u.kind))
+}
+
+/// The unit a cell is the name of, canonical: a catalogue name or alias,
+/// alone or with an office's suffix (张店区大数据局); not a text that only
+/// mentions one (张店区新建智慧社区数).
+pub fn unit_named(text: &str, units: &[Unit]) -> Option<(String, UnitKind)> {
+    let t: String = fold(text).chars().filter(|c| !c.is_whitespace()).collect();
+    // A leading sequence number (1.张店区) is not part of the name.
+    let t = t.trim_start_matches(|c: char| c.is_ascii_digit() || ".、 ".contains(c));
+    let exact = |s: &str| {
+        units
+            .iter()
+            .find(|u| fold(&u.name) == s || u.aliases.iter().any(|a| fold(a) == s))
+    };
+    if let Some(u) = exact(t) {
+        return Some((u.name.clone(), u.kind));
+    }
+    ORG_SUFFIXES.iter().find_map(|suf| {
+        let u = exact(t.strip_suffix(suf)?)?;
+        Some((u.name.clone(), u.kind))
+    })
 }
 
 /// The text after a label in a cell: "填报单位：张店区大数据局  填报时间：…" → 张店区大数据局.

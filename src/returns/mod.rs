@@ -216,6 +216,14 @@ pub struct Row {
     pub next_steps: String,
     /// What the row said, for re-matching.
     pub source_name: String,
+    /// The same row's figures for earlier periods, from a file with one
+    /// column per period (1月 … 12月, 1-3月累计 …), oldest first: imported
+    /// with the row, each as a figure of its own period.
+    pub earlier: Vec<(Period, f64)>,
+    /// The row's reporting unit, in a file of several units (a summary
+    /// table with one row or column per district); `None` in a file of one
+    /// unit (the file's).
+    pub unit: Option<String>,
 }
 
 /// Whether a row goes in as read or with warnings.
@@ -259,7 +267,7 @@ impl Row {
 impl Serialize for Row {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Row", 7)?;
+        let mut st = s.serialize_struct("Row", 9)?;
         st.serialize_field("indicator", &self.indicator)?;
         st.serialize_field("code", &self.code)?;
         st.serialize_field("value", &self.value)?;
@@ -267,6 +275,28 @@ impl Serialize for Row {
         st.serialize_field("status", self.status().as_str())?;
         st.serialize_field("why", &self.why())?;
         st.serialize_field("row", &self.row)?;
+        match &self.unit {
+            Some(u) => st.serialize_field("unit", u)?,
+            None => st.skip_field("unit")?,
+        }
+        if !self.earlier.is_empty() {
+            #[derive(Serialize)]
+            struct Earlier {
+                period: String,
+                value: f64,
+            }
+            let list: Vec<Earlier> = self
+                .earlier
+                .iter()
+                .map(|(p, v)| Earlier {
+                    period: p.to_string(),
+                    value: *v,
+                })
+                .collect();
+            st.serialize_field("earlier", &list)?;
+        } else {
+            st.skip_field("earlier")?;
+        }
         st.end()
     }
 }
@@ -309,19 +339,38 @@ pub struct FileResult {
 }
 
 impl FileResult {
-    /// The rows to commit (accepted and warned), for the store.
+    /// The rows to commit (accepted and warned), for the store: each row's
+    /// figure for the file's period, then its earlier periods' figures.
     pub fn batch_rows(&self) -> Vec<BatchRow> {
-        self.rows
-            .iter()
-            .map(|x| BatchRow {
+        let now = self.rows.iter().map(|x| BatchRow {
+            indicator_id: x.indicator_id,
+            value: x.value,
+            progress: x.text.clone(),
+            problems: x.problems.clone(),
+            next_steps: x.next_steps.clone(),
+            row: x.row as i64,
+            period: None,
+            unit: x.unit.clone(),
+        });
+        let earlier = self.rows.iter().flat_map(|x| {
+            x.earlier.iter().map(|(p, v)| BatchRow {
                 indicator_id: x.indicator_id,
-                value: x.value,
-                progress: x.text.clone(),
-                problems: x.problems.clone(),
-                next_steps: x.next_steps.clone(),
+                value: Some(*v),
+                progress: String::new(),
+                problems: String::new(),
+                next_steps: String::new(),
                 row: x.row as i64,
+                period: Some(*p),
+                unit: x.unit.clone(),
             })
-            .collect()
+        });
+        now.chain(earlier).collect()
+    }
+
+    /// Whether every row's reporting unit is known: the file's, or in a
+    /// file of several units each row's own.
+    pub fn units_known(&self) -> bool {
+        self.unit.is_some() || (!self.rows.is_empty() && self.rows.iter().all(|r| r.unit.is_some()))
     }
 
     /// A file refused whole.
@@ -339,6 +388,29 @@ impl FileResult {
     }
 }
 
+/// The period of a file that says none, from its series: the last period
+/// column with a figure in it (a sheet filled quarterly up to June runs to
+/// June).
+fn latest_filled_month(
+    sheet: &read::Sheet,
+    t: &table::Table,
+    months: &[(u32, usize)],
+    year: i32,
+) -> Option<Period> {
+    let data = sheet.rows.get(t.data_start()..)?;
+    months
+        .iter()
+        .filter(|(_, c)| {
+            data.iter().any(|r| {
+                r.get(*c)
+                    .is_some_and(|x| value::parse(x).is_ok_and(|v| v.is_some()))
+            })
+        })
+        .map(|(m, _)| *m)
+        .max()
+        .and_then(|m| Period::new(year, m))
+}
+
 fn cell(row: &[Cell], col: Option<usize>) -> Option<&Cell> {
     col.and_then(|c| row.get(c)).filter(|c| !c.is_empty())
 }
@@ -349,7 +421,11 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
         Ok(s) => s,
         Err(e) => return FileResult::refused(file_name, e),
     };
-    let Some(t) = table::find(&sheets) else {
+    if let Some(found) = units_as_rows(file_name, &sheets, ctx, over) {
+        return found;
+    }
+    let is_unit = |h: &str| meta::unit_named(h, ctx.units).is_some();
+    let Some(t) = table::find_with(&sheets, &is_unit) else {
         return FileResult::refused(
             file_name,
             FileError::new(
@@ -392,38 +468,156 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
         Some(u) => meta::unit_in(u, ctx.units).or_else(|| Some((u.clone(), UnitKind::Department))),
         None => meta::unit(&above, &sheet.name, &stem, ctx.units),
     };
+    let months = t.months();
     let period = over
         .period
-        .or_else(|| meta::period(&above, &notes, &sheet.name, &stem, ctx.year));
+        .or_else(|| meta::period(&above, &notes, &sheet.name, &stem, ctx.year))
+        .or_else(|| latest_filled_month(sheet, &t, &months, ctx.year));
     let unit_kind = found_unit.as_ref().map(|u| u.1);
-    let matcher = &ctx.matcher;
-
     let col = |r: Role| t.column(r);
     let month_col = period.and_then(|p| {
-        t.months()
-            .into_iter()
+        months
+            .iter()
             .find(|(m, _)| *m == p.month())
-            .map(|(_, c)| c)
+            .map(|(_, c)| *c)
     });
+    // The series: the period columns before the file's period, each its own
+    // period of the same year.
+    let earlier_cols: Vec<(Period, usize)> = period
+        .map(|p| {
+            months
+                .iter()
+                .filter(|(m, _)| *m < p.month())
+                .filter_map(|(m, c)| Some((Period::new(p.year(), *m)?, *c)))
+                .collect()
+        })
+        .unwrap_or_default();
     let value_col = col(Role::Value).or(month_col);
-    let value_header_unit = value_col
-        .and_then(|c| t.headers.get(c))
-        .and_then(|h| value::bracket_unit(h));
-    let mut rows: Vec<Row> = Vec::new();
-    let mut rejects: Vec<Reject> = Vec::new();
-    for (i, r) in sheet.rows.iter().enumerate().skip(t.data_start()) {
-        if table::is_furniture(r, &t) {
-            continue;
-        }
-        let row_no = sheet.first_row + i;
-        let name = cell(r, col(Role::Indicator))
+    let header_unit = |c: Option<usize>| {
+        c.and_then(|c| t.headers.get(c))
+            .and_then(|h| value::bracket_unit(h))
+    };
+    let data_rows = || {
+        sheet
+            .rows
+            .iter()
+            .enumerate()
+            .skip(t.data_start())
+            .filter(|(_, r)| !table::is_furniture(r, &t))
+            .map(|(i, r)| (sheet.first_row + i, r))
+    };
+    let text = |r: &[Cell], role: Role| cell(r, col(role)).map(Cell::text).unwrap_or_default();
+    let line = |row_no: usize, r: &[Cell], value: Option<usize>| Line {
+        row_no,
+        name: text(r, Role::Indicator),
+        code: cell(r, col(Role::Code)).map(Cell::text),
+        value: value.and_then(|c| r.get(c)).cloned().unwrap_or(Cell::Empty),
+        target: cell(r, col(Role::Target)).cloned(),
+        measure: cell(r, col(Role::Unit))
             .map(Cell::text)
-            .unwrap_or_default();
-        let code = cell(r, col(Role::Code)).map(Cell::text);
-        let raw_value = value_col
-            .and_then(|c| r.get(c))
-            .cloned()
-            .unwrap_or(Cell::Empty);
+            .or_else(|| value::bracket_unit(&text(r, Role::Indicator)))
+            .or(header_unit(value)),
+        progress: text(r, Role::Progress),
+        problems: text(r, Role::Problems),
+        next_steps: text(r, Role::NextSteps),
+        earlier: earlier_cols
+            .iter()
+            .filter_map(|(q, c)| Some((*q, r.get(*c)?.clone())))
+            .collect(),
+    };
+    // A summary table of several units, one column each (指标 | 张店区 | 淄川区 …).
+    let reporters: Vec<(usize, (String, UnitKind))> = if over.unit.is_none() {
+        t.roles
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| **r == Role::Reporter)
+            .filter_map(|(c, _)| Some((c, meta::unit_named(&t.headers[c], ctx.units)?)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (mut rows, mut rejects) = (Vec::new(), Vec::new());
+    if reporters.is_empty() || value_col.is_some() {
+        let lines: Vec<Line> = data_rows().map(|(n, r)| line(n, r, value_col)).collect();
+        read_lines(
+            &lines,
+            ctx,
+            found_unit.as_ref(),
+            period,
+            &mut rows,
+            &mut rejects,
+        );
+    } else {
+        for (c, unit) in &reporters {
+            let lines: Vec<Line> = data_rows().map(|(n, r)| line(n, r, Some(*c))).collect();
+            read_unit_lines(&lines, ctx, unit, period, &mut rows, &mut rejects);
+        }
+        // The file's own total column (合计 / 全市), one figure per row.
+        if let Some(tc) = t.headers.iter().position(|h| is_total(h)) {
+            let totals: Vec<(usize, Cell)> = data_rows()
+                .filter_map(|(n, r)| Some((n, r.get(tc)?.clone())))
+                .collect();
+            check_totals(
+                &mut rows,
+                ctx,
+                |row: &Row| {
+                    totals
+                        .iter()
+                        .find(|(n, _)| *n == row.row)
+                        .map(|(_, c)| c.clone())
+                },
+                &t.headers[tc],
+            );
+        }
+        return several_units(file_name, &sheet.name, period, rows, rejects);
+    }
+    FileResult {
+        file: file_name.to_string(),
+        unit: found_unit.as_ref().map(|u| u.0.clone()),
+        period: period.map(|p| p.to_string()),
+        rows,
+        rejects,
+        file_error: None,
+        unit_kind,
+        sheet: Some(sheet.name.clone()),
+    }
+}
+
+/// One data row as read, whatever the table's shape: what names the
+/// indicator, the cell with the figure and the row's other words.
+struct Line {
+    row_no: usize,
+    name: String,
+    code: Option<String>,
+    value: Cell,
+    target: Option<Cell>,
+    /// The unit of measure the row gives (a 单位 column, the name's or the
+    /// value column's brackets).
+    measure: Option<String>,
+    progress: String,
+    problems: String,
+    next_steps: String,
+    /// Cells of earlier periods (a series).
+    earlier: Vec<(Period, Cell)>,
+}
+
+/// Matches and checks one unit's lines: each becomes a row, or a reject.
+fn read_lines(
+    lines: &[Line],
+    ctx: &Context,
+    found_unit: Option<&(String, UnitKind)>,
+    period: Option<Period>,
+    rows: &mut Vec<Row>,
+    rejects: &mut Vec<Reject>,
+) {
+    let matcher = &ctx.matcher;
+    let unit_kind = found_unit.map(|u| u.1);
+    let first = rows.len();
+    for l in lines {
+        let row_no = l.row_no;
+        let name = l.name.clone();
+        let code = l.code.clone();
+        let raw_value = l.value.clone();
         if name.is_empty() && code.is_none() {
             if !raw_value.is_empty() {
                 rejects.push(Reject::new(row_no, Why::NoIndicator));
@@ -457,23 +651,21 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
                 } else {
                     name.clone()
                 };
-                let row_unit = cell(r, col(Role::Unit))
-                    .map(Cell::text)
-                    .or_else(|| value::bracket_unit(&name))
-                    .or(value_header_unit.clone());
-                let text = |role: Role| cell(r, col(role)).map(Cell::text).unwrap_or_default();
+                let row_unit = l.measure.clone();
                 let unmatched = value::parse(&raw_value).ok().map(|reading| Row {
                     indicator: String::new(),
                     code: String::new(),
                     value: reading.map(|rd| value::normalise(rd, row_unit.as_deref(), false)),
-                    text: text(Role::Progress),
+                    text: l.progress.clone(),
                     warnings: Vec::new(),
                     by_hand: false,
                     row: row_no,
                     indicator_id: 0,
-                    problems: text(Role::Problems),
-                    next_steps: text(Role::NextSteps),
+                    problems: l.problems.clone(),
+                    next_steps: l.next_steps.clone(),
                     source_name: name.clone(),
+                    earlier: Vec::new(),
+                    unit: None,
                 });
                 rejects.push(Reject {
                     row: row_no,
@@ -487,10 +679,7 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
             }
         };
         let ind = &ctx.indicators[index];
-        let row_unit = cell(r, col(Role::Unit))
-            .map(Cell::text)
-            .or_else(|| value::bracket_unit(&name))
-            .or(value_header_unit.clone());
+        let row_unit = l.measure.clone();
         let reading = match value::parse(&raw_value) {
             Ok(v) => v,
             Err(why) => {
@@ -506,7 +695,7 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
             rejects.push(Reject::new(row_no, Why::Negative { value: v }));
             continue;
         }
-        if let Some(first) = rows.iter().find(|x| x.indicator_id == ind.id) {
+        if let Some(first) = rows[first..].iter().find(|x| x.indicator_id == ind.id) {
             rejects.push(Reject::new(
                 row_no,
                 Why::Duplicate {
@@ -516,10 +705,23 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
             ));
             continue;
         }
-        let target = cell(r, col(Role::Target))
+        let target = l
+            .target
+            .as_ref()
             .and_then(|c| value::parse(c).ok().flatten())
             .map(|rd| value::normalise(rd, row_unit.as_deref(), percent));
         let mut warnings: Vec<Why> = unsure.into_iter().collect();
+        // The unit's earlier periods from the same row (a cell that reads
+        // as no number is skipped: the series is sparse).
+        let earlier: Vec<(Period, f64)> = l
+            .earlier
+            .iter()
+            .filter_map(|(q, c)| {
+                let rd = value::parse(c).ok()??;
+                let x = value::normalise(rd, row_unit.as_deref(), percent);
+                (x >= 0.0).then_some((*q, x))
+            })
+            .collect();
         if let Some(v) = v {
             if percent && v > 100.0 {
                 warnings.push(Why::AboveHundred { value: v });
@@ -546,20 +748,27 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
                 });
             }
             // A running total cannot fall below what the unit reported for
-            // an earlier period (warned, never changed).
+            // an earlier period, in the ledger or in the file's own series
+            // (warned, never changed).
             if ind.kind == crate::domain::Kind::Cumulative
-                && let (Some(p), Some(unit)) = (period, found_unit.as_ref())
-                && let Some(prev) = ctx
-                    .history
-                    .get(&(ind.id, unit.0.clone()))
-                    .and_then(|h| h.iter().filter(|(q, _)| *q < p).max_by_key(|(q, _)| *q))
-                && v < prev.1
+                && let Some(p) = period
             {
-                warnings.push(Why::Decrease {
-                    value: v,
-                    previous: prev.1,
-                    period: prev.0.to_string(),
+                let from_ledger = found_unit.as_ref().and_then(|unit| {
+                    ctx.history
+                        .get(&(ind.id, unit.0.clone()))
+                        .and_then(|h| h.iter().filter(|(q, _)| *q < p).max_by_key(|(q, _)| *q))
+                        .copied()
                 });
+                let prev = earlier.last().copied().or(from_ledger);
+                if let Some(prev) = prev
+                    && v < prev.1
+                {
+                    warnings.push(Why::Decrease {
+                        value: v,
+                        previous: prev.1,
+                        period: prev.0.to_string(),
+                    });
+                }
             }
         } else if let (Some(p), Some(unit)) = (period, found_unit.as_ref())
             && let Some(prev) = ctx
@@ -571,6 +780,17 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
             // ledger for this unit and period: said, never done silently.
             warnings.push(Why::Cleared {
                 previous: prev.1,
+                period: p.to_string(),
+            });
+        }
+        if let (Some(v), Some(p), Some(unit)) = (v, period, found_unit.as_ref()) {
+            warnings.extend(sum_above(ind, &unit.0, p, v, ctx.history));
+        }
+        if let Some(p) = period
+            && let Some(said) = later_than(&l.progress, p)
+        {
+            warnings.push(Why::LaterThanPeriod {
+                said,
                 period: p.to_string(),
             });
         }
@@ -586,29 +806,333 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
                 });
             }
         }
-        let text = |role: Role| cell(r, col(role)).map(Cell::text).unwrap_or_default();
         rows.push(Row {
             indicator: ind.name.clone(),
             code: ind.code.clone(),
             value: v,
-            text: text(Role::Progress),
+            text: l.progress.clone(),
             warnings,
             by_hand: false,
             row: row_no,
             indicator_id: ind.id,
-            problems: text(Role::Problems),
-            next_steps: text(Role::NextSteps),
+            problems: l.problems.clone(),
+            next_steps: l.next_steps.clone(),
             source_name: name,
+            earlier,
+            unit: None,
         });
     }
+}
+
+/// [`read_lines`] for one unit of a file of several: its rows and the
+/// figures of its rejected rows say whose they are.
+fn read_unit_lines(
+    lines: &[Line],
+    ctx: &Context,
+    unit: &(String, UnitKind),
+    period: Option<Period>,
+    rows: &mut Vec<Row>,
+    rejects: &mut Vec<Reject>,
+) {
+    let (r0, j0) = (rows.len(), rejects.len());
+    read_lines(lines, ctx, Some(unit), period, rows, rejects);
+    for r in &mut rows[r0..] {
+        r.unit = Some(unit.0.clone());
+    }
+    for j in &mut rejects[j0..] {
+        if let Some(u) = &mut j.unmatched {
+            u.unit = Some(unit.0.clone());
+        }
+    }
+}
+
+/// The result for a file of several units: no unit of its own, each row
+/// naming its unit, in sheet order.
+fn several_units(
+    file_name: &str,
+    sheet: &str,
+    period: Option<Period>,
+    mut rows: Vec<Row>,
+    mut rejects: Vec<Reject>,
+) -> FileResult {
+    rows.sort_by_key(|r| r.row);
+    rejects.sort_by_key(|r| r.row);
     FileResult {
         file: file_name.to_string(),
-        unit: found_unit.as_ref().map(|u| u.0.clone()),
+        unit: None,
         period: period.map(|p| p.to_string()),
         rows,
         rejects,
         file_error: None,
-        unit_kind,
-        sheet: Some(sheet.name.clone()),
+        unit_kind: None,
+        sheet: Some(sheet.to_string()),
     }
+}
+
+/// The parts against the whole, for an indicator whose city figure is the
+/// districts' sum: a district's figure that takes the districts' sum for the
+/// period above what the city's reporter gave for it, or the city's figure
+/// below the districts' sum already in the ledger. Only figures of the same
+/// period count.
+fn sum_above(
+    ind: &Indicator,
+    unit: &str,
+    p: Period,
+    v: f64,
+    history: &FigureHistory,
+) -> Option<Why> {
+    use crate::domain::Aggregation;
+    if ind.reporting.aggregation != Aggregation::Sum || ind.is_percent() {
+        return None;
+    }
+    let city = ind.reporting.city_reporter.as_deref()?;
+    let at = |u: &str| {
+        history
+            .get(&(ind.id, u.to_string()))
+            .and_then(|h| h.iter().find(|(q, _)| *q == p))
+            .map(|(_, x)| *x)
+    };
+    let parts = |but: Option<&str>| -> f64 {
+        ind.reporting
+            .units
+            .iter()
+            .filter(|u| Some(u.as_str()) != but && u.as_str() != city)
+            .filter_map(|u| at(u))
+            .sum()
+    };
+    let (sum, total) = if unit == city {
+        (parts(None), v)
+    } else if ind.reporting.units.iter().any(|u| u == unit) {
+        (parts(Some(unit)) + v, at(city)?)
+    } else {
+        return None;
+    };
+    (sum > total * (1.0 + 1e-9) && sum > 0.0).then(|| Why::SumAbove {
+        sum,
+        total,
+        whole: city.to_string(),
+    })
+}
+
+/// A month the row's words say the figure runs to (截至8月底, 截止2023年8月)
+/// when it is after the file's period; not a plan (预计/计划/力争 截至…).
+fn later_than(text: &str, p: Period) -> Option<String> {
+    let t = crate::domain::text::fold(text);
+    for mark in ["截至", "截止"] {
+        let mut from = 0;
+        while let Some(at) = t[from..].find(mark).map(|i| i + from) {
+            from = at + mark.len();
+            let before: String = t[..at].chars().rev().take(4).collect();
+            if ["计预", "划计", "争力", "标目"]
+                .iter()
+                .any(|w| before.starts_with(w))
+            {
+                continue;
+            }
+            let said: String = t[from..].chars().take(10).collect();
+            // Up to the month: 2023年8月底, 8月.
+            let Some(end) = said.find('月') else {
+                continue;
+            };
+            let said = &said[..end + '月'.len_utf8()];
+            if !said
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '年' || c == '月')
+            {
+                continue;
+            }
+            let Some((y, m)) = meta::period_in(said) else {
+                continue;
+            };
+            let q = Period::new(y.unwrap_or(p.year()), m)?;
+            if q > p {
+                return Some(format!("{mark}{said}"));
+            }
+        }
+    }
+    None
+}
+
+/// A cell that names the whole of a table of several units.
+fn is_total(text: &str) -> bool {
+    let t: String = crate::domain::text::fold(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    [
+        "合计",
+        "总计",
+        "全市",
+        "全市合计",
+        "全市总计",
+        "总数",
+        "合计数",
+    ]
+    .contains(&t.as_str())
+}
+
+/// Warns every row of an indicator whose units' figures in the file add up
+/// to more than the file's own total for it. `total_of` gives the total cell
+/// for a row read.
+fn check_totals(
+    rows: &mut [Row],
+    ctx: &Context,
+    total_of: impl Fn(&Row) -> Option<Cell>,
+    whole: &str,
+) {
+    let mut by_indicator: std::collections::BTreeMap<i64, (f64, Option<f64>)> = Default::default();
+    for r in rows.iter() {
+        let Some(ind) = ctx.indicators.iter().find(|i| i.id == r.indicator_id) else {
+            continue;
+        };
+        if ind.is_percent() || ind.reporting.aggregation != crate::domain::Aggregation::Sum {
+            continue;
+        }
+        let e = by_indicator.entry(r.indicator_id).or_default();
+        e.0 += r.value.unwrap_or(0.0);
+        if e.1.is_none() {
+            let measure = value::bracket_unit(&r.source_name);
+            e.1 = total_of(r)
+                .and_then(|c| value::parse(&c).ok().flatten())
+                .map(|rd| value::normalise(rd, measure.as_deref(), false));
+        }
+    }
+    for r in rows.iter_mut() {
+        if let Some((sum, Some(total))) = by_indicator.get(&r.indicator_id)
+            && *sum > total * (1.0 + 1e-9)
+        {
+            r.warnings.push(Why::SumAbove {
+                sum: *sum,
+                total: *total,
+                whole: whole.to_string(),
+            });
+        }
+    }
+}
+
+/// A summary table with one row per unit and one column per indicator
+/// (区县 | 新建智慧社区数 | 机架数 …), as the bureau and departments circulate:
+/// found when two or more column headers are surely indicators of the plan
+/// and a column below names two or more units of the catalogue. Each unit's
+/// row is read as that unit's return; a 合计 / 全市 row is the file's own
+/// total, checked against the units' sum.
+fn units_as_rows(
+    file_name: &str,
+    sheets: &[read::Sheet],
+    ctx: &Context,
+    over: &Overrides,
+) -> Option<FileResult> {
+    if over.unit.is_some() || ctx.indicators.is_empty() {
+        return None;
+    }
+    for sheet in sheets {
+        for h in 0..sheet.rows.len().min(40) {
+            let header: Vec<String> = sheet.rows[h].iter().map(Cell::text).collect();
+            if header.iter().filter(|x| !x.is_empty()).count() < 3 {
+                continue;
+            }
+            let indicator_cols: Vec<usize> = header
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| !x.is_empty() && !is_total(x))
+                .filter(|(_, x)| {
+                    matches!(
+                        ctx.matcher.find(None, x, Some(UnitKind::District)),
+                        Match::Found { .. }
+                    )
+                })
+                .map(|(c, _)| c)
+                .collect();
+            if indicator_cols.len() < 2 {
+                continue;
+            }
+            let below = &sheet.rows[h + 1..];
+            let unit_col = (0..header.len())
+                .filter(|c| !indicator_cols.contains(c))
+                .find(|c| {
+                    let mut seen = std::collections::HashSet::new();
+                    for r in below {
+                        if let Some(u) = r
+                            .get(*c)
+                            .and_then(|x| meta::unit_named(&x.text(), ctx.units))
+                        {
+                            seen.insert(u.0);
+                        }
+                    }
+                    seen.len() >= 2
+                })?;
+            let line_text = |row: &[Cell]| {
+                row.iter()
+                    .map(Cell::text)
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            };
+            let above: Vec<String> = sheet.rows[..h].iter().map(|r| line_text(r)).collect();
+            let notes: Vec<String> = sheets
+                .iter()
+                .filter(|s| !std::ptr::eq(*s, sheet))
+                .flat_map(|s| s.rows.iter().map(|r| line_text(r)))
+                .collect();
+            let stem = std::path::Path::new(file_name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let period = over
+                .period
+                .or_else(|| meta::period(&above, &notes, &sheet.name, &stem, ctx.year));
+            let (mut rows, mut rejects) = (Vec::new(), Vec::new());
+            let mut total_row = None;
+            for (i, r) in below.iter().enumerate() {
+                let row_no = sheet.first_row + h + 1 + i;
+                let name = r.get(unit_col).map(Cell::text).unwrap_or_default();
+                let has_figures = indicator_cols
+                    .iter()
+                    .any(|c| r.get(*c).is_some_and(|x| !x.is_empty()));
+                if is_total(&name) {
+                    total_row = Some(r);
+                    continue;
+                }
+                let Some(unit) = meta::unit_named(&name, ctx.units) else {
+                    if has_figures && !name.trim().is_empty() {
+                        rejects.push(Reject::new(row_no, Why::UnknownUnit { name }));
+                    }
+                    continue;
+                };
+                let lines: Vec<Line> = indicator_cols
+                    .iter()
+                    .map(|c| Line {
+                        row_no,
+                        name: header[*c].clone(),
+                        code: None,
+                        value: r.get(*c).cloned().unwrap_or(Cell::Empty),
+                        target: None,
+                        measure: value::bracket_unit(&header[*c]),
+                        progress: String::new(),
+                        problems: String::new(),
+                        next_steps: String::new(),
+                        earlier: Vec::new(),
+                    })
+                    .collect();
+                read_unit_lines(&lines, ctx, &unit, period, &mut rows, &mut rejects);
+            }
+            if let Some(total) = total_row {
+                let whole = total.get(unit_col).map(Cell::text).unwrap_or_default();
+                // An indicator's total is in the column its rows came from.
+                check_totals(
+                    &mut rows,
+                    ctx,
+                    |r: &Row| {
+                        let c = indicator_cols
+                            .iter()
+                            .find(|c| header[**c] == r.source_name)?;
+                        total.get(*c).cloned()
+                    },
+                    &whole,
+                );
+            }
+            return Some(several_units(file_name, &sheet.name, period, rows, rejects));
+        }
+    }
+    None
 }

@@ -24,6 +24,9 @@ pub enum Role {
     Unit,
     Remark,
     Month(u32),
+    /// A unit's own column in a table of several units (张店区 | 淄川区 …):
+    /// the unit's figures.
+    Reporter,
     Other,
 }
 
@@ -102,25 +105,91 @@ pub fn role_of(header: &str) -> Role {
     if h == "单位" {
         return Role::Unit;
     }
-    let month = h.trim_end_matches('份').trim_end_matches('底');
-    if let Some(m) = month.strip_suffix('月')
-        && let Ok(m) = m.parse::<u32>()
-        && (1..=12).contains(&m)
-    {
+    // A group header over a sub-header: the sub-header decides (完成情况/数值,
+    // 截至各月底累计完成值/3月).
+    let last = h.rsplit('/').next().unwrap_or(&h);
+    if let Some(m) = period_column(last) {
         return Role::Month(m);
     }
     if h.contains("责任") || h.contains("填报") || h.contains("联系") || h.contains("时限")
     {
         return Role::Other;
     }
-    // A group header over a sub-header: the sub-header decides (完成情况/数值).
-    let last = h.rsplit('/').next().unwrap_or(&h);
-    for key in [last, h.as_str()] {
+    words_role(&h)
+}
+
+/// The role the header's words give, leaving periods aside.
+fn words_role(h: &str) -> Role {
+    let last = h.rsplit('/').next().unwrap_or(h);
+    for key in [last, h] {
         if let Some((_, r)) = LEXICON.iter().find(|(w, _)| key.contains(w)) {
             return *r;
         }
     }
     Role::Other
+}
+
+/// The month a period column's figures run to, when the header says a
+/// period and nothing else: 3月, 3月底, 3月份, 1-3月, 1-3月累计, 1～6月,
+/// 一季度, 上半年, 前三季度, 全年 (with 截至 before or 累计/完成/数 after).
+/// Not 截至9月底完成值 with other words in it, nor 年度目标.
+pub fn period_column(key: &str) -> Option<u32> {
+    let mut k = key.trim();
+    for head in ["截至", "截止", "至"] {
+        k = k.strip_prefix(head).unwrap_or(k);
+    }
+    // Words that may follow a period and say nothing more.
+    loop {
+        let before = k;
+        for tail in [
+            "累计完成值",
+            "累计值",
+            "累计",
+            "完成值",
+            "完成数",
+            "完成",
+            "末",
+            "底",
+            "份",
+            "止",
+        ] {
+            k = k.strip_suffix(tail).unwrap_or(k);
+        }
+        if k == before {
+            break;
+        }
+    }
+    const SPANS: &[(&str, u32)] = &[
+        ("前三季度", 9),
+        ("第一季度", 3),
+        ("第二季度", 6),
+        ("第三季度", 9),
+        ("第四季度", 12),
+        ("一季度", 3),
+        ("二季度", 6),
+        ("三季度", 9),
+        ("四季度", 12),
+        ("上半年", 6),
+        ("全年", 12),
+    ];
+    if let Some((_, m)) = SPANS.iter().find(|(w, _)| *w == k) {
+        return Some(*m);
+    }
+    let k = k.strip_suffix('月')?;
+    // 1-3, 1～3, 1月-3, 1至3: the range's end.
+    let end = k
+        .rsplit(['-', '~', '～', '至', '—', '–'])
+        .next()
+        .unwrap_or(k);
+    let start = &k[..k.len() - end.len()];
+    let start_ok = start.is_empty()
+        || start
+            .trim_end_matches(['-', '~', '～', '至', '—', '–'])
+            .trim_end_matches('月')
+            .parse::<u32>()
+            .is_ok_and(|s| s == 1);
+    let m = end.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?;
+    start_ok.then_some(m)
 }
 
 /// A data table found in a sheet.
@@ -197,7 +266,18 @@ fn combine(top: &[String], bottom: Option<&[String]>) -> Vec<String> {
         .collect()
 }
 
-fn resolve(mut roles: Vec<Role>) -> Vec<Role> {
+fn resolve(headers: &[String], mut roles: Vec<Role>) -> Vec<Role> {
+    // One period column (全年完成值, 截至9月) is what its words say when they
+    // name a value; a series takes two or more.
+    let periods = roles.iter().filter(|r| matches!(r, Role::Month(_))).count();
+    if periods == 1
+        && let Some(c) = roles.iter().position(|r| matches!(r, Role::Month(_)))
+    {
+        let words = words_role(&header_key(&headers[c]));
+        if matches!(words, Role::Value | Role::MaybeValue) {
+            roles[c] = words;
+        }
+    }
     if roles.contains(&Role::Value) {
         for r in roles.iter_mut().filter(|r| **r == Role::MaybeValue) {
             *r = Role::Other;
@@ -225,8 +305,9 @@ fn resolve(mut roles: Vec<Role>) -> Vec<Role> {
 }
 
 fn score(roles: &[Role]) -> Option<usize> {
-    let has_value =
-        roles.contains(&Role::Value) || roles.iter().any(|r| matches!(r, Role::Month(_)));
+    let has_value = roles
+        .iter()
+        .any(|r| matches!(r, Role::Value | Role::Month(_) | Role::Reporter));
     (roles.contains(&Role::Indicator) && has_value)
         .then(|| roles.iter().filter(|r| **r != Role::Other).count())
 }
@@ -234,6 +315,21 @@ fn score(roles: &[Role]) -> Option<usize> {
 /// Finds the best table across sheets: a header row in the first 40 rows
 /// with an indicator column and a value column (or month columns).
 pub fn find(sheets: &[Sheet]) -> Option<Table> {
+    find_with(sheets, &|_| false)
+}
+
+/// [`find`], with the columns whose header is a unit's name (`is_unit`) read
+/// as that unit's figures ([`Role::Reporter`]): a summary table of several
+/// units, one column each.
+pub fn find_with(sheets: &[Sheet], is_unit: &dyn Fn(&str) -> bool) -> Option<Table> {
+    let reporters = |headers: &[String], mut roles: Vec<Role>| {
+        for (r, h) in roles.iter_mut().zip(headers) {
+            if *r == Role::Other && is_unit(h.rsplit('/').next().unwrap_or(h)) {
+                *r = Role::Reporter;
+            }
+        }
+        roles
+    };
     let mut best: Option<(usize, Table)> = None;
     for (si, sheet) in sheets.iter().enumerate() {
         // Once a sheet has a header, only the rows right after it (a second
@@ -257,7 +353,7 @@ pub fn find(sheets: &[Sheet]) -> Option<Table> {
             let top_roles: Vec<Role> = top.iter().map(|h| role_of(h)).collect();
             // Two header rows: the top one must itself read as a header.
             let top_known = top_roles.iter().filter(|r| **r != Role::Other).count();
-            let single = resolve(top_roles);
+            let single = reporters(&top, resolve(&top, top_roles));
             let mut options = vec![(1, top.clone(), single)];
             if let Some(b) = &bottom
                 && top_known >= 2
@@ -267,7 +363,10 @@ pub fn find(sheets: &[Sheet]) -> Option<Table> {
                     .any(|c| matches!(c, Cell::Number(_)))
             {
                 let headers = combine(&top, Some(b));
-                let roles = resolve(headers.iter().map(|h| role_of(h)).collect());
+                let roles = reporters(
+                    &headers,
+                    resolve(&headers, headers.iter().map(|h| role_of(h)).collect()),
+                );
                 options.push((2, headers, roles));
             }
             for (rows, headers, roles) in options {
@@ -386,7 +485,6 @@ mod tests {
         assert_eq!(role_of("指标名称"), Role::Indicator);
         assert_eq!(role_of("量化指标"), Role::Indicator);
         assert_eq!(role_of("截至目前完成值"), Role::Value);
-        assert_eq!(role_of("截至9月底完成值"), Role::Value);
         assert_eq!(role_of("完成情况/数值"), Role::Value);
         assert_eq!(role_of("完成情况/完成率"), Role::Rate);
         assert_eq!(role_of("年度目标（个）"), Role::Target);
@@ -394,6 +492,30 @@ mod tests {
         assert_eq!(role_of("单位"), Role::Unit);
         assert_eq!(role_of("责任单位"), Role::Other);
         assert_eq!(role_of("9月"), Role::Month(9));
+        assert_eq!(role_of("截至各月底累计完成值/3月"), Role::Month(3));
+        assert_eq!(role_of("1-6月累计"), Role::Month(6));
+        assert_eq!(role_of("1月-9月"), Role::Month(9));
+        assert_eq!(role_of("前三季度"), Role::Month(9));
+        assert_eq!(role_of("截至12月底"), Role::Month(12));
+        assert_eq!(
+            role_of("4-6月"),
+            Role::Other,
+            "a quarter's increment is not a running total"
+        );
+        assert_eq!(role_of("年度目标"), Role::Target);
+        assert_eq!(role_of("13月"), Role::Other);
+        // One period column that names a value is the value column; two or
+        // more are a series.
+        let one: Vec<String> = ["指标名称", "截至9月底完成值", "全年目标"]
+            .map(String::from)
+            .to_vec();
+        let roles = resolve(&one, one.iter().map(|h| role_of(h)).collect());
+        assert_eq!(roles, [Role::Indicator, Role::Value, Role::Target]);
+        let series: Vec<String> = ["指标名称", "1-3月累计", "1-6月累计"]
+            .map(String::from)
+            .to_vec();
+        let roles = resolve(&series, series.iter().map(|h| role_of(h)).collect());
+        assert_eq!(roles, [Role::Indicator, Role::Month(3), Role::Month(6)]);
         assert_eq!(role_of("存在问题"), Role::Problems);
         assert_eq!(role_of("下步打算"), Role::NextSteps);
     }

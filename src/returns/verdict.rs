@@ -51,6 +51,15 @@ pub enum Why {
     UnitMismatch { row: String, indicator: String },
     /// No number, where the ledger holds one for this unit and period.
     Cleared { previous: f64, period: String },
+    /// The parts add up to more than the whole: the districts' figures for
+    /// the period sum to `sum`, above the `total` that `whole` gives (the
+    /// city's reporter in the ledger, or the file's own 合计 line).
+    SumAbove { sum: f64, total: f64, whole: String },
+    /// The row speaks of a time after the file's period (截至8月底 in a June
+    /// return): the figure may belong to another period.
+    LaterThanPeriod { said: String, period: String },
+    /// A row of a table of several units whose unit is not in the catalogue.
+    UnknownUnit { name: String },
     /// Removed from the import by the person reviewing it.
     Dropped,
 }
@@ -69,6 +78,9 @@ impl Why {
             Why::Decrease { .. } => "decrease",
             Why::UnitMismatch { .. } => "unit",
             Why::Cleared { .. } => "cleared",
+            Why::SumAbove { .. } => "sum",
+            Why::LaterThanPeriod { .. } => "date",
+            Why::UnknownUnit { .. } => "unknown_unit",
             Why::Dropped => "dropped",
         }
     }
@@ -136,6 +148,17 @@ impl Why {
                 "the row has no number; it would replace {} already reported for {period}",
                 num(*previous)
             ),
+            Why::SumAbove { sum, total, whole } => format!(
+                "the districts' figures add up to {}, above the {} of {whole} for the same period",
+                num(*sum),
+                num(*total)
+            ),
+            Why::LaterThanPeriod { said, period } => {
+                format!("the row speaks of {said}, after the file's period {period}")
+            }
+            Why::UnknownUnit { name } => {
+                format!("'{name}' is not a unit of the catalogue")
+            }
             Why::Dropped => "removed from the import by hand".into(),
         }
     }

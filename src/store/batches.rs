@@ -17,7 +17,8 @@ pub struct NewBatch<'a> {
     pub file_name: &'a str,
     pub bytes: &'a [u8],
     pub plan_id: i64,
-    /// The unit as understood (a department's section keeps its full name).
+    /// The unit as understood (a department's section keeps its full name);
+    /// empty for a file of several units, whose rows each name theirs.
     pub unit: &'a str,
     pub period: Period,
     pub sheet: Option<&'a str>,
@@ -499,18 +500,48 @@ impl Import<'_> {
                 .collect();
             self.indicators.insert(b.plan_id, by_id);
         }
-        if !self.units.contains_key(b.unit) {
-            let found = match self.store.reporting_unit(b.unit) {
-                Ok(u) => Ok(u),
-                Err(StoreError::UnknownUnit(m)) => Err(m),
-                Err(e) => return Err(e),
-            };
-            self.units.insert(b.unit.to_string(), found);
+        // The file's unit, and each row's own when the file holds several.
+        let names = std::iter::once(b.unit)
+            .filter(|u| !u.is_empty())
+            .chain(b.rows.iter().filter_map(|r| r.unit.as_deref()));
+        for name in names {
+            if !self.units.contains_key(name) {
+                let found = match self.store.reporting_unit(name) {
+                    Ok(u) => Ok(u),
+                    Err(StoreError::UnknownUnit(m)) => Err(m),
+                    Err(e) => return Err(e),
+                };
+                self.units.insert(name.to_string(), found);
+            }
         }
-        let unit = match &self.units[b.unit] {
-            Ok(u) => u,
-            Err(e) => return Ok(Err(StoreError::UnknownUnit(e.clone()))),
+        let lookup = |name: &str| match &self.units[name] {
+            Ok(u) => Ok(u),
+            Err(e) => Err(StoreError::UnknownUnit(e.clone())),
         };
+        let unit = if b.unit.is_empty() {
+            None
+        } else {
+            match lookup(b.unit) {
+                Ok(u) => Some(u),
+                Err(e) => return Ok(Err(e)),
+            }
+        };
+        let mut row_units = Vec::with_capacity(b.rows.len());
+        for r in b.rows {
+            match r.unit.as_deref().map(lookup) {
+                Some(Ok(u)) => row_units.push(u),
+                Some(Err(e)) => return Ok(Err(e)),
+                None => match unit {
+                    Some(u) => row_units.push(u),
+                    None => {
+                        return Ok(Err(StoreError::UnknownUnit(format!(
+                            "{}: row {} names no reporting unit",
+                            b.file_name, r.row
+                        ))));
+                    }
+                },
+            }
+        }
         let sha = sha256_hex(b.bytes);
         if !b.force
             && let Some(earlier) = self.seen.get(&sha)
@@ -521,7 +552,7 @@ impl Import<'_> {
             ))));
         }
         let conn = &self.store.conn;
-        let checked = match check_batch(conn, b, &sha, &self.indicators[&b.plan_id])? {
+        let checked = match check_batch(conn, b, &sha, &self.indicators[&b.plan_id], &row_units)? {
             Ok(checked) => checked,
             Err(refused) => return Ok(Err(refused)),
         };
@@ -529,7 +560,7 @@ impl Import<'_> {
             conn,
             b,
             &sha,
-            unit,
+            (unit, &row_units),
             checked,
             (&self.store.actor, &self.at),
             &mut self.sql,
@@ -576,6 +607,7 @@ fn check_batch<'a>(
     b: &'a NewBatch,
     sha: &str,
     indicators: &'a HashMap<i64, crate::domain::Indicator>,
+    row_units: &[&Unit],
 ) -> Result<Result<Checked<'a>>> {
     if !b.force
         && let Some(earlier) = tx
@@ -593,20 +625,25 @@ fn check_batch<'a>(
             b.file_name, earlier.0, earlier.1, earlier.2
         ))));
     }
-    match check_unlocked(tx, &b.period.to_string()) {
-        Err(e @ StoreError::Locked(_)) => return Ok(Err(e)),
-        other => other?,
+    // Every period the file writes (a series writes earlier months too).
+    let mut periods = std::collections::BTreeSet::from([b.period]);
+    periods.extend(b.rows.iter().filter_map(|r| r.period));
+    for p in &periods {
+        match check_unlocked(tx, &p.to_string()) {
+            Err(e @ StoreError::Locked(_)) => return Ok(Err(e)),
+            other => other?,
+        }
     }
     let mut seen = std::collections::HashSet::new();
     let mut checked = Vec::with_capacity(b.rows.len());
-    for row in b.rows {
+    for (row, unit) in b.rows.iter().zip(row_units) {
         let Some(ind) = indicators.get(&row.indicator_id) else {
             return Ok(Err(StoreError::Invalid(format!(
                 "indicator {} is not in plan {}",
                 row.indicator_id, b.plan_id
             ))));
         };
-        if !seen.insert(ind.id) {
+        if !seen.insert((ind.id, unit.id, row.period.unwrap_or(b.period))) {
             return Ok(Err(StoreError::Invalid(format!(
                 "{}: two rows give '{}'; keep one",
                 b.file_name, ind.name
@@ -629,7 +666,7 @@ fn write_batch(
     tx: &Connection,
     b: &NewBatch,
     sha: &str,
-    unit: &Unit,
+    (unit, row_units): (Option<&Unit>, &[&Unit]),
     mut checked: Checked,
     (actor, at): (&str, &str),
     sql: &mut HashMap<usize, String>,
@@ -640,22 +677,38 @@ fn write_batch(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'committed', 1)",
     )
     .and_then(|mut st| {
-        st.execute(params![b.file_name, b.bytes, sha, b.bytes.len() as i64, b.plan_id, unit.id, b.unit, period, b.sheet, actor, at])
+        st.execute(params![b.file_name, b.bytes, sha, b.bytes.len() as i64, b.plan_id, unit.map(|u| u.id), unit.map(|_| b.unit), period, b.sheet, actor, at])
     })
     .context("recording the batch")?;
     let batch_id = tx.last_insert_rowid();
-    // One look-up of the figures this file supersedes.
-    let current: HashMap<i64, i64> = tx
-        .prepare_cached(
-            "SELECT indicator_id, id FROM reports WHERE unit_id = ?1 AND period = ?2 AND active = 1",
-        )
-        .and_then(|mut st| {
-            st.query_map(params![unit.id, period], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()
-        })
-        .context("reading the current figures")?;
-    for (_, ind, replaces) in checked.iter_mut() {
-        *replaces = current.get(&ind.id).copied();
+    let periods: Vec<String> = checked
+        .iter()
+        .map(|(row, _, _)| row.period.map_or_else(|| period.clone(), |p| p.to_string()))
+        .collect();
+    // One look-up per unit and period of the figures this file supersedes.
+    let mut current: HashMap<(i64, i64, &str), i64> = HashMap::new();
+    let mut looked = std::collections::HashSet::new();
+    for (u, p) in row_units.iter().zip(&periods) {
+        if !looked.insert((u.id, p.as_str())) {
+            continue;
+        }
+        let found: Vec<(i64, i64)> = tx
+            .prepare_cached(
+                "SELECT indicator_id, id FROM reports WHERE unit_id = ?1 AND period = ?2 AND active = 1",
+            )
+            .and_then(|mut st| {
+                st.query_map(params![u.id, p], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()
+            })
+            .context("reading the current figures")?;
+        current.extend(
+            found
+                .into_iter()
+                .map(|(ind, id)| ((ind, u.id, p.as_str()), id)),
+        );
+    }
+    for (((_, ind, replaces), p), u) in checked.iter_mut().zip(&periods).zip(row_units) {
+        *replaces = current.get(&(ind.id, u.id, p.as_str())).copied();
         if let Some(id) = replaces {
             tx.prepare_cached("UPDATE reports SET active = 0 WHERE id = ?1")
                 .and_then(|mut st| st.execute([*id]))
@@ -663,9 +716,13 @@ fn write_batch(
         }
     }
     let basis = crate::domain::ValueBasis::AsOfPeriodEnd.as_str();
-    for chunk in checked.chunks(ROWS_PER_STATEMENT) {
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 7);
-        for (row, ind, replaces) in chunk {
+    for ((chunk, chunk_periods), chunk_units) in checked
+        .chunks(ROWS_PER_STATEMENT)
+        .zip(periods.chunks(ROWS_PER_STATEMENT))
+        .zip(row_units.chunks(ROWS_PER_STATEMENT))
+    {
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 9);
+        for (((row, ind, replaces), p), u) in chunk.iter().zip(chunk_periods).zip(chunk_units) {
             values.extend_from_slice(&[
                 &ind.id as &dyn rusqlite::ToSql,
                 &row.value,
@@ -674,21 +731,22 @@ fn write_batch(
                 &row.next_steps,
                 &row.row,
                 replaces,
+                p,
+                &u.id,
             ]);
         }
         let text = sql.entry(chunk.len()).or_insert_with(|| {
             multi_row_insert(
-                "INSERT INTO reports (indicator_id, value, progress, problems, next_steps, row, replaces,
-                   unit_id, period, basis, batch_id, sheet, entered_by, entered_at, active) VALUES ",
-                7,
-                "?1, ?2, ?3, ?4, ?5, ?6, ?7, 1",
+                "INSERT INTO reports (indicator_id, value, progress, problems, next_steps, row, replaces, period, unit_id,
+                   basis, batch_id, sheet, entered_by, entered_at, active) VALUES ",
+                9,
+                "?1, ?2, ?3, ?4, ?5, 1",
                 chunk.len(),
             )
         });
         tx.prepare_cached(text)
             .and_then(|mut st| {
-                let shared: [&dyn rusqlite::ToSql; 7] =
-                    [&unit.id, &period, &basis, &batch_id, &b.sheet, &actor, &at];
+                let shared: [&dyn rusqlite::ToSql; 5] = [&basis, &batch_id, &b.sheet, &actor, &at];
                 let all: Vec<&dyn rusqlite::ToSql> = shared
                     .iter()
                     .copied()
@@ -704,7 +762,16 @@ fn write_batch(
         "INSERT INTO audit_log (actor, action, indicator_code, unit_id, unit_name, period, batch_id, at, covers_batch)
          VALUES (?1, 'import', '', ?2, ?3, ?4, ?5, ?6, 1)",
     )
-    .and_then(|mut st| st.execute(params![actor, unit.id, unit.name, period, batch_id, at]))
+    .and_then(|mut st| {
+        st.execute(params![
+            actor,
+            unit.map(|u| u.id),
+            unit.map_or("", |u| u.name.as_str()),
+            period,
+            batch_id,
+            at
+        ])
+    })
     .context("writing the audit log")?;
     Ok(batch_id)
 }

@@ -457,7 +457,9 @@ impl Store {
                      FROM audit_log a WHERE a.covers_batch = 0
                      UNION ALL
                      SELECT a.id, r.id, a.at, a.actor, a.action, r.indicator_id, COALESCE(i.code, ''),
-                            a.unit_name, r.period, p.value, r.value, a.batch_id, a.note, r.row,
+                            CASE WHEN a.unit_id IS r.unit_id THEN a.unit_name
+                                 ELSE (SELECT name FROM units WHERE id = r.unit_id) END,
+                            r.period, p.value, r.value, a.batch_id, a.note, r.row,
                             NULL, NULL, NULL, NULL
                      FROM audit_log a
                      JOIN reports r ON r.batch_id = a.batch_id

@@ -450,12 +450,12 @@ pub fn commit(files: Vec<Reviewed>) -> Job {
         for f in &files {
             let r = &f.result;
             let period = r.period.as_deref().and_then(|p| p.parse().ok());
-            match (&r.unit, period) {
+            match (r.units_known(), period) {
                 _ if r.rows.is_empty() => {
                     out.push((r.file.clone(), Err(Text::new("jobs.no-rows"))))
                 }
-                (Some(_), Some(p)) => pending.push((f, p, r.batch_rows())),
-                (None, _) => out.push((r.file.clone(), Err(Text::new("jobs.no-unit")))),
+                (true, Some(p)) => pending.push((f, p, r.batch_rows())),
+                (false, _) => out.push((r.file.clone(), Err(Text::new("jobs.no-unit")))),
                 (_, None) => out.push((r.file.clone(), Err(Text::new("jobs.no-period")))),
             }
         }

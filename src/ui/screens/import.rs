@@ -168,7 +168,10 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                 ui.end_row();
                                 for (ri, row) in r.rows.iter().enumerate() {
                                     ui.label(row.row.to_string());
-                                    ui.label(&row.source_name);
+                                    match &row.unit {
+                                        Some(u) => ui.label(format!("{u} · {}", row.source_name)),
+                                        None => ui.label(&row.source_name),
+                                    };
                                     if ui
                                         .link(&row.indicator)
                                         .on_hover_text(t("import.rematch-hover"))
@@ -176,7 +179,32 @@ fn preview(app: &mut App, ui: &mut Ui) {
                                     {
                                         review_open(&tx, fi, Rematch::Row(ri));
                                     }
-                                    ui.label(widgets::with_unit(row.value, None));
+                                    if row.earlier.is_empty() {
+                                        ui.label(widgets::with_unit(row.value, None));
+                                    } else {
+                                        let list: Vec<String> = row
+                                            .earlier
+                                            .iter()
+                                            .map(|(p, v)| {
+                                                format!(
+                                                    "{p} {}",
+                                                    widgets::with_unit(Some(*v), None)
+                                                )
+                                            })
+                                            .collect();
+                                        ui.label(format!(
+                                            "{}  {}",
+                                            widgets::with_unit(row.value, None),
+                                            tf!("import.earlier", n = row.earlier.len())
+                                        ))
+                                        .on_hover_text(
+                                            tf!(
+                                                "import.earlier-hover",
+                                                list =
+                                                    crate::ui::app::join_list(&list, t("app.list"))
+                                            ),
+                                        );
+                                    }
                                     let (text, color) = if !row.warnings.is_empty() {
                                         (
                                             tf!(
@@ -373,6 +401,18 @@ pub fn explain_row(why: &Why) -> String {
             previous = n(*previous),
             period = period_words(period)
         ),
+        Why::SumAbove { sum, total, whole } => tf!(
+            "import.why-sum",
+            sum = n(*sum),
+            total = n(*total),
+            whole = whole
+        ),
+        Why::LaterThanPeriod { said, period } => tf!(
+            "import.why-date",
+            said = said,
+            period = period_words(period)
+        ),
+        Why::UnknownUnit { name } => tf!("import.why-unknown-unit", name = name),
         Why::Dropped => t("import.why-dropped").to_string(),
     }
 }
