@@ -1469,3 +1469,38 @@ fn a_row_that_speaks_of_a_later_month_than_the_file_is_warned() {
     );
     assert!(got.rows[1].warnings.is_empty(), "{}", got.rows[1].why());
 }
+
+#[test]
+fn the_rows_own_unit_of_measure_and_brackets_pick_between_close_indicators() {
+    let store = ledger();
+    let one = |name: &str, unit: &str, value: &str| {
+        let csv = format!("张店区2023年6月\n指标名称,计量单位,完成值\n{name},{unit},{value}\n");
+        let got = import(&store, "张店区.csv", csv.as_bytes(), &Overrides::default());
+        got.rows.first().map(|r| {
+            (
+                r.indicator.clone(),
+                r.warnings.iter().map(Why::category).collect::<Vec<_>>(),
+            )
+        })
+    };
+    // 智慧社区 alone is nearer the pilot districts' coverage rate; a count
+    // (个) goes to the new communities, a rate (% in the cell) to the rate.
+    assert_eq!(one("智慧社区", "个", "12").unwrap().0, "新建智慧社区数");
+    assert_eq!(
+        one("智慧社区", "", "35%").unwrap().0,
+        "试点区县智慧社区覆盖率"
+    );
+    // A rate given for the rack count does not land on the unitless PUE: it
+    // stays with the racks, warned.
+    assert_eq!(
+        one("数据中心机架", "%", "30").unwrap(),
+        ("数据中心标准机架总数".to_string(), vec!["unit"])
+    );
+    // An explanation in brackets is tried on its own.
+    assert_eq!(
+        one("数据开放（全市数据开放创新应用实验室数）", "个", "3")
+            .unwrap()
+            .0,
+        "数据开放创新应用实验室数"
+    );
+}

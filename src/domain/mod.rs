@@ -3,6 +3,7 @@
 //! build on it, and it depends on nothing but std and serde.
 
 pub mod date;
+pub mod decode;
 pub mod lexicon;
 pub mod model;
 pub mod progress;

@@ -40,31 +40,14 @@ pub fn decode(bytes: &[u8]) -> Result<String, ReadError> {
             "an old Word .doc (or an encrypted file): save it as .docx or .txt first".into(),
         ));
     }
-    let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        String::from_utf8(rest.to_vec()).map_err(|_| ReadError("not valid UTF-8 text".into()))?
-    } else if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let (enc, _) = encoding_rs::Encoding::for_bom(bytes).expect("a UTF-16 BOM");
-        let (cow, _, bad) = enc.decode(bytes);
-        if bad {
-            return Err(ReadError("not valid UTF-16 text".into()));
-        }
-        cow.into_owned()
-    } else if let Ok(s) = std::str::from_utf8(bytes) {
-        s.to_string()
-    } else {
-        let (cow, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-        if bad {
-            return Err(ReadError(
-                "not text in UTF-8, UTF-16 or GBK/GB18030 (is it a binary file?)".into(),
-            ));
-        }
-        cow.into_owned()
-    };
-    if text.contains('\0') {
-        return Err(ReadError(
-            "not a text document (it contains NUL bytes)".into(),
-        ));
-    }
+    use crate::domain::decode::{NotText, decode_text};
+    let text = decode_text(bytes, None).map_err(|e| match e {
+        NotText::Invalid(enc) => ReadError(format!("not valid {enc} text")),
+        NotText::Binary => ReadError(
+            "not a text document: not UTF-8, UTF-16 or GBK/GB18030 text (is it a binary file?)"
+                .into(),
+        ),
+    })?;
     Ok(text)
 }
 
@@ -100,7 +83,7 @@ fn docx_paragraphs(xml: &str) -> String {
         match name {
             "w:t" if !tag.ends_with('/') => {
                 let end = rest.find("</w:t>").unwrap_or(rest.len());
-                out.push_str(&unescape_xml(&rest[..end]));
+                out.push_str(&crate::domain::decode::unescape(&rest[..end]));
                 rest = &rest[end..];
             }
             "w:tab" => out.push('\t'),
@@ -110,44 +93,6 @@ fn docx_paragraphs(xml: &str) -> String {
             _ => {}
         }
     }
-    out
-}
-
-fn unescape_xml(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let end = tail.find(';').unwrap_or(0);
-        let ent = &tail[1..end.max(1)];
-        let ch = match ent {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ if ent.starts_with("#x") => u32::from_str_radix(&ent[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
-            _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match ch {
-            Some(c) if end > 0 => {
-                out.push(c);
-                rest = &tail[end + 1..];
-            }
-            _ => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
     out
 }
 

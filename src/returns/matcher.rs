@@ -26,6 +26,55 @@ pub enum How {
     Fuzzy(f64),
 }
 
+/// What a row says of itself besides its name: the unit of measure (a 单位
+/// column, the name's brackets, a % in the cell), a qualifier in brackets
+/// ((累计) a running total, (新建)/(新增) what is new this year), its own
+/// annual target.
+#[derive(Clone, Debug, Default)]
+pub struct Evidence {
+    pub measure: Option<crate::domain::lexicon::UnitClass>,
+    /// `Some(true)`: a running total; `Some(false)`: this year's new ones.
+    pub cumulative: Option<bool>,
+    pub target: Option<f64>,
+}
+
+impl Evidence {
+    /// The qualifier a name carries in brackets or words: (累计) / 累计 →
+    /// running total; (新建) / (新增) / 本年新增 → new this year.
+    pub fn qualifier(name: &str) -> Option<bool> {
+        let f = fold(name);
+        let bracket = |w: &str| ["(", "["].iter().any(|o| f.contains(&format!("{o}{w}")));
+        if bracket("累计") || f.starts_with("累计") {
+            Some(true)
+        } else if bracket("新建")
+            || bracket("新增")
+            || f.contains("本年新增")
+            || f.contains("当年新增")
+        {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
+/// A name with an explanation in brackets: (outside, inside), when the
+/// bracket holds words and not only a unit of measure.
+fn bracketed(text: &str) -> Option<(String, String)> {
+    let f = fold(text);
+    let open = f.find('(')?;
+    let close = f[open..].find(')')? + open;
+    let inside = f[open + 1..close].trim().to_string();
+    let outside = format!("{}{}", &f[..open], &f[close + 1..])
+        .trim()
+        .to_string();
+    let words = inside
+        .chars()
+        .filter(|c| crate::domain::text::is_han(*c))
+        .count();
+    (words >= 4 && !inside.starts_with("单位")).then_some((outside, inside))
+}
+
 /// The outcome of matching one row.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Match {
@@ -267,6 +316,81 @@ impl<'a> Matcher<'a> {
     /// Matches one row: its code cell (if any), its indicator text, and the
     /// kind of the reporting unit (for city-wide versus per-district twins).
     pub fn find(&self, code: Option<&str>, text: &str, unit_kind: Option<UnitKind>) -> Match {
+        self.find_with(code, text, unit_kind, &Evidence::default())
+    }
+
+    /// [`Matcher::find`] with what else the row says of itself ([`Evidence`]):
+    /// a candidate it contradicts (a count for a rate, a running total for a
+    /// `new` indicator, a target a hundred times off) is passed over when one
+    /// it does not contradict is good enough; a name with an explanation in
+    /// brackets is also tried by the explanation alone.
+    pub fn find_with(
+        &self,
+        code: Option<&str>,
+        text: &str,
+        unit_kind: Option<UnitKind>,
+        ev: &Evidence,
+    ) -> Match {
+        let whole = self.find_one(code, text, unit_kind, ev);
+        if matches!(whole, Match::Found { .. }) {
+            return whole;
+        }
+        // 数据开放（全市数据开放创新应用实验室数）: the explanation on its own.
+        // Never the name without it: the explanation says which of its kind
+        // the row means (智慧应用场景（新型智慧城市优秀案例）数 is the cases).
+        let Some((_, inside)) = bracketed(text) else {
+            return whole;
+        };
+        match self.find_one(None, &inside, unit_kind, ev) {
+            found @ Match::Found { .. } => found,
+            _ => whole,
+        }
+    }
+
+    /// Whether the row's evidence contradicts indicator `k`.
+    fn contradicts(&self, k: usize, ev: &Evidence) -> bool {
+        use crate::domain::lexicon::{UnitClass, unit_class};
+        let ind = &self.indicators[k];
+        if let Some(row) = ev.measure.filter(|c| *c != UnitClass::Other) {
+            let own = if ind.is_percent() {
+                Some(UnitClass::Percent)
+            } else {
+                // No unit: a pure ratio (PUE), which no measure word fits.
+                ind.unit.as_deref().map(unit_class)
+            };
+            match own {
+                None => return true,
+                Some(own) if own != UnitClass::Other && own != row => return true,
+                _ => {}
+            }
+        }
+        if let Some(cumulative) = ev.cumulative {
+            use crate::domain::Kind;
+            match ind.kind {
+                Kind::Cumulative if !cumulative => return true,
+                Kind::New | Kind::CountOfEvents if cumulative => return true,
+                _ => {}
+            }
+        }
+        if let Some(t) = ev.target.filter(|t| *t > 0.0)
+            && ind.target > 0.0
+            && !ind.is_percent()
+        {
+            let ratio = t / ind.target;
+            if !(0.01..=100.0).contains(&ratio) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn find_one(
+        &self,
+        code: Option<&str>,
+        text: &str,
+        unit_kind: Option<UnitKind>,
+        ev: &Evidence,
+    ) -> Match {
         if let Some(code) = code.map(str::trim).filter(|c| !c.is_empty())
             && let Some(i) = self
                 .indicators
@@ -305,6 +429,12 @@ impl<'a> Matcher<'a> {
                     || self.cands[k].norm_core == core(&norm)
             })
             .collect();
+        let fitting: Vec<usize> = exact
+            .iter()
+            .copied()
+            .filter(|&k| !self.contradicts(k, ev))
+            .collect();
+        let exact = if fitting.is_empty() { exact } else { fitting };
         if let Some(&first) = exact.first() {
             let chosen = self.prefer_scope(&exact, unit_kind).unwrap_or(first);
             return Match::Found {
@@ -317,6 +447,14 @@ impl<'a> Matcher<'a> {
             .map(|k| (k, self.score(&norm, &grams, k)))
             .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        // What the row contradicts gives way to what it does not, when that
+        // is good enough to take.
+        if scored
+            .iter()
+            .any(|&(k, sc)| sc >= ACCEPT && !self.contradicts(k, ev))
+        {
+            scored.retain(|&(k, _)| !self.contradicts(k, ev));
+        }
         let Some(&(best, best_score)) = scored.first() else {
             return Match::None;
         };
@@ -422,6 +560,21 @@ impl<'a> Matcher<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn qualifiers_and_explanations_in_brackets() {
+        assert_eq!(Evidence::qualifier("智慧社区数（累计）"), Some(true));
+        assert_eq!(Evidence::qualifier("累计建成智慧社区"), Some(true));
+        assert_eq!(Evidence::qualifier("智慧社区（新建）"), Some(false));
+        assert_eq!(Evidence::qualifier("本年新增机架数"), Some(false));
+        assert_eq!(Evidence::qualifier("智慧社区数"), None);
+        assert_eq!(
+            bracketed("数据开放（全市数据开放创新应用实验室数）"),
+            Some(("数据开放".into(), "全市数据开放创新应用实验室数".into()))
+        );
+        assert_eq!(bracketed("新建智慧社区（个）"), None);
+        assert_eq!(bracketed("日活（单位：万人）"), None);
+    }
 
     #[test]
     fn normal_forms() {

@@ -624,7 +624,27 @@ fn read_lines(
             }
             continue;
         }
-        let (index, unsure) = match matcher.find(code.as_deref(), &name, unit_kind) {
+        let evidence = matcher::Evidence {
+            measure: l
+                .measure
+                .as_deref()
+                .map(crate::domain::lexicon::unit_class)
+                .or_else(|| {
+                    value::parse(&raw_value)
+                        .ok()
+                        .flatten()
+                        .filter(|rd| rd.percent)
+                        .map(|_| crate::domain::lexicon::UnitClass::Percent)
+                }),
+            cumulative: matcher::Evidence::qualifier(&name),
+            target: l
+                .target
+                .as_ref()
+                .and_then(|c| value::parse(c).ok().flatten())
+                .map(|rd| value::normalise(rd, l.measure.as_deref(), false)),
+        };
+        let (index, unsure) = match matcher.find_with(code.as_deref(), &name, unit_kind, &evidence)
+        {
             Match::Found { index, .. } => (index, None),
             Match::Unsure {
                 index,

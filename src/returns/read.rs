@@ -554,41 +554,31 @@ where
 /// Text of a CSV or HTML file: BOMs, UTF-8, else the charset an HTML page
 /// declares, else GB18030.
 fn decode_text(bytes: &[u8], html: bool) -> Result<String, FileError> {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (cow, bad) = enc.decode_without_bom_handling(&bytes[bom..]);
-        if bad {
-            return Err(FileError::new(
-                FileErrorKind::Corrupt,
-                format!("not valid {} text", enc.name()),
-            ));
+    use crate::domain::decode::NotText;
+    // The charset an HTML page declares in its head.
+    let declared = html
+        .then(|| {
+            let head =
+                String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+            let p = head.find("charset=")?;
+            Some(
+                head[p + 8..]
+                    .trim_start_matches(['"', '\''])
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect::<String>(),
+            )
+        })
+        .flatten();
+    crate::domain::decode::decode_text(bytes, declared.as_deref()).map_err(|e| match e {
+        NotText::Invalid(enc) => {
+            FileError::new(FileErrorKind::Corrupt, format!("not valid {enc} text"))
         }
-        return Ok(cow.into_owned());
-    }
-    if html {
-        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
-        if let Some(p) = head.find("charset=") {
-            let label: String = head[p + 8..]
-                .trim_start_matches(['"', '\''])
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
-            if let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes()) {
-                let (cow, _) = enc.decode_without_bom_handling(bytes);
-                return Ok(cow.into_owned());
-            }
-        }
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
-    }
-    let (cow, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    if bad || cow.contains('\0') {
-        return Err(FileError::new(
+        NotText::Binary => FileError::new(
             FileErrorKind::Corrupt,
             "not a spreadsheet, nor text in UTF-8, UTF-16 or GBK".into(),
-        ));
-    }
-    Ok(cow.into_owned())
+        ),
+    })
 }
 
 /// Parses CSV (comma, tab or semicolon; quoted fields with doubled quotes;
@@ -959,13 +949,7 @@ fn html_text(raw: &str) -> String {
             _ => {}
         }
     }
-    let out = out
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
+    let out = crate::domain::decode::unescape(&out);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -449,23 +449,11 @@ fn unescape(raw: &str, out: &mut String) -> R<()> {
         }
         let end = rest[i..].find(';').ok_or(Unsure)? + i;
         let entity = &rest[i + 1..end];
-        out.push(match entity {
-            "lt" => '<',
-            "gt" => '>',
-            "amp" => '&',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
-                let code = if let Some(hex) = entity.strip_prefix("#x") {
-                    u32::from_str_radix(hex, 16)
-                } else if let Some(dec) = entity.strip_prefix('#') {
-                    dec.parse()
-                } else {
-                    return Err(Unsure);
-                };
-                code.ok().and_then(char::from_u32).ok_or(Unsure)?
-            }
-        });
+        // XML knows no nbsp nor #X: what only HTML reads is left to calamine.
+        if entity == "nbsp" || entity.starts_with("#X") {
+            return Err(Unsure);
+        }
+        out.push(crate::domain::decode::entity(entity).ok_or(Unsure)?);
         rest = &rest[end + 1..];
     }
     out.push_str(rest);
