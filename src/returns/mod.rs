@@ -421,11 +421,13 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
         Ok(s) => s,
         Err(e) => return FileResult::refused(file_name, e),
     };
-    if let Some(found) = units_as_rows(file_name, &sheets, ctx, over) {
-        return found;
-    }
     let is_unit = |h: &str| meta::unit_named(h, ctx.units).is_some();
     let Some(t) = table::find_with(&sheets, &is_unit) else {
+        // No header names an indicator column: a summary table whose
+        // columns are the indicators, perhaps.
+        if let Some(found) = units_as_rows(file_name, &sheets, ctx, over) {
+            return found;
+        }
         return FileResult::refused(
             file_name,
             FileError::new(
