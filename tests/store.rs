@@ -1344,3 +1344,134 @@ fn an_indicator_added_or_retired_by_hand_outlives_a_reimport_of_the_document() {
             .any(|i| i.id == added.id)
     );
 }
+
+#[test]
+fn a_meeting_diff_lists_exactly_the_colour_changes_and_rank_moves_between_two_meetings() {
+    use taizhang::domain::meeting::{Way, diff};
+    use taizhang::export::ranking::snapshot_at;
+    let mut s = ledger();
+    let code = |name: &str| {
+        s.indicators(1)
+            .unwrap()
+            .into_iter()
+            .find(|i| i.name == name)
+            .unwrap()
+            .code
+    };
+    let communities = code("新建智慧社区数");
+    let scenes = code("各区县数据创新应用场景数");
+    let meetups = code("各区县每半年组织供需对接次数");
+    let drills = code("应急演练次数");
+    let june: Period = "2023-06".parse().unwrap();
+    let july: Period = "2023-07".parse().unwrap();
+    for (ind, unit, v) in [
+        (&communities, "张店区", 10.0),
+        (&scenes, "张店区", 1.0),
+        (&scenes, "淄川区", 3.0),
+        (&meetups, "张店区", 0.0),
+        (&meetups, "淄川区", 1.0),
+        (&drills, "淄博市大数据局", 0.0),
+    ] {
+        s.add_report(&ReportEntry::new(ind, unit, june, v)).unwrap();
+    }
+    let snap1 = snapshot_at(&s, 1, d("2023-07-20")).unwrap();
+    let st1 = s.status(1, d("2023-07-20")).unwrap();
+    let m1 = s.save_meeting(1, &snap1).unwrap();
+    // Between the meetings: the communities reach the year's target, and
+    // 张店区 catches up with 淄川区 and passes it.
+    s.add_report(&ReportEntry::new(&communities, "张店区", july, 75.0))
+        .unwrap();
+    s.add_report(&ReportEntry::new(&scenes, "张店区", july, 3.0))
+        .unwrap();
+    s.add_report(&ReportEntry::new(&meetups, "张店区", july, 1.0))
+        .unwrap();
+    s.add_report(&ReportEntry::new(&meetups, "淄川区", july, 0.0))
+        .unwrap();
+    let snap2 = snapshot_at(&s, 1, d("2023-08-20")).unwrap();
+    let m2 = s.save_meeting(1, &snap2).unwrap();
+    let d12 = diff(
+        &s.meeting_snapshot(m1.id).unwrap(),
+        &s.meeting_snapshot(m2.id).unwrap(),
+        &[],
+    );
+    // Saved and read back, a snapshot is what was frozen.
+    assert_eq!(
+        s.meeting_snapshot(m2.id).unwrap().indicators,
+        snap2.indicators
+    );
+    // Exactly the indicators whose colour differs between the two states.
+    let st2 = s.status(1, d("2023-08-20")).unwrap();
+    let mut changed: Vec<&str> = st2
+        .indicators
+        .iter()
+        .filter(|i| {
+            st1.indicators
+                .iter()
+                .find(|j| j.code == i.code)
+                .unwrap()
+                .evaluation
+                .status
+                != i.evaluation.status
+        })
+        .map(|i| i.code.as_str())
+        .collect();
+    changed.sort();
+    let mut listed: Vec<&str> = d12.colour_changes.iter().map(|c| c.code.as_str()).collect();
+    listed.sort();
+    assert_eq!(listed, changed);
+    let c = d12
+        .colour_changes
+        .iter()
+        .find(|c| c.code == communities)
+        .expect("the communities changed colour");
+    assert_eq!((c.to, c.way), (Status::Done, Way::Better));
+    assert!(
+        !listed.contains(&drills.as_str()),
+        "the drills did not move"
+    );
+    // The ranking: 张店区 and 淄川区 swap, nobody else moves.
+    let mut moves: Vec<(String, Option<usize>, usize)> = d12
+        .rank_moves
+        .iter()
+        .map(|m| (m.unit.clone(), m.from, m.to))
+        .collect();
+    moves.sort();
+    assert_eq!(
+        moves,
+        [
+            ("张店区".to_string(), Some(2), 1),
+            ("淄川区".to_string(), Some(1), 2)
+        ]
+    );
+    assert!(
+        d12.new_figures
+            .iter()
+            .any(|f| f.code == communities && f.from == Some(10.0) && f.to == 75.0)
+    );
+    // Red at both meetings: listed as 连续滞后 for 2; after a third meeting
+    // with nothing new, for 3.
+    let red2: Vec<&str> = d12.still_red.iter().map(|r| r.code.as_str()).collect();
+    assert!(red2.contains(&drills.as_str()), "{red2:?}");
+    assert!(d12.still_red.iter().all(|r| r.meetings == 2));
+    let snap3 = snapshot_at(&s, 1, d("2023-08-25")).unwrap();
+    let m3 = s.save_meeting(1, &snap3).unwrap();
+    let earlier = [s.meeting_snapshot(m1.id).unwrap()];
+    let d23 = diff(
+        &s.meeting_snapshot(m2.id).unwrap(),
+        &s.meeting_snapshot(m3.id).unwrap(),
+        &earlier,
+    );
+    assert!(
+        d23.colour_changes.is_empty() && d23.rank_moves.is_empty() && d23.new_figures.is_empty()
+    );
+    let drill = d23.still_red.iter().find(|r| r.code == drills).unwrap();
+    assert_eq!(drill.meetings, 3);
+    assert_eq!(
+        s.meetings(1)
+            .unwrap()
+            .iter()
+            .map(|m| m.id)
+            .collect::<Vec<_>>(),
+        [m3.id, m2.id, m1.id]
+    );
+}

@@ -513,6 +513,9 @@ fn meeting_mode_pages_with_the_arrow_keys_and_esc_leaves() {
     h.get_by_label("会议模式").click();
     h.run_steps(2);
     assert_eq!(h.state().screen(), Screen::Meeting);
+    h.get_by_label("自上次会议以来");
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(2);
     h.get_by_label("总体进展");
     h.key_press(egui::Key::ArrowRight);
     h.run_steps(2);
@@ -522,10 +525,10 @@ fn meeting_mode_pages_with_the_arrow_keys_and_esc_leaves() {
     h.get_by_label("单位排名");
     h.key_press(egui::Key::ArrowRight);
     h.run_steps(2);
-    assert_eq!(h.state().state.meeting_page, 2, "the last page stays");
+    assert_eq!(h.state().state.meeting_page, 3, "the last page stays");
     h.key_press(egui::Key::ArrowLeft);
     h.run_steps(2);
-    assert_eq!(h.state().state.meeting_page, 1);
+    assert_eq!(h.state().state.meeting_page, 2);
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
     assert_eq!(h.state().screen(), Screen::Overview);
@@ -1347,4 +1350,71 @@ fn a_task_is_edited_on_the_plan_screen_reverted_from_the_log_and_an_indicator_re
         .find(|i| i.target == 3000.0)
         .expect("the added indicator");
     assert_eq!(added.unit.as_deref(), Some("个"));
+}
+
+#[test]
+fn the_next_meeting_opens_on_what_changed_since_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ledger(dir.path(), true);
+    let mut h = harness(db.clone());
+    // The first meeting: nothing to compare with; its figures are saved.
+    send(
+        &mut h,
+        Command::SetAsOf(Some("2023-07-20".parse().unwrap())),
+    );
+    h.get_by_label("会议模式").click();
+    h.run_steps(2);
+    settle(&mut h);
+    h.get_by_label_contains("这是本计划的第一次会议");
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    // A figure changes between the meetings.
+    let entry = taizhang::store::ReportEntry::new(
+        "新建智慧社区数",
+        "张店区",
+        "2023-07".parse().unwrap(),
+        70.0,
+    );
+    send(&mut h, Command::Run(jobs::save_figure(entry)));
+    // The next meeting, a month on, opens on the change.
+    send(
+        &mut h,
+        Command::SetAsOf(Some("2023-08-20".parse().unwrap())),
+    );
+    h.get_by_label("会议模式").click();
+    h.run_steps(2);
+    settle(&mut h);
+    assert_eq!(h.state().state.meeting_page, 0);
+    h.get_by_label_contains("与上次会议（数据截至 2023-07-20");
+    h.get_by_label_contains("有新数据的指标（");
+    let open = h
+        .state()
+        .state
+        .meeting
+        .clone()
+        .expect("the meeting is open");
+    let (_, d) = open.since.expect("a meeting before");
+    let f = d
+        .new_figures
+        .iter()
+        .find(|f| f.name == "新建智慧社区数")
+        .expect("the changed figure is listed");
+    h.get_by_label_contains(&format!(
+        "● 新建智慧社区数：{}",
+        taizhang::ui::widgets::number(f.from.unwrap())
+    ));
+    // Both meetings are in the ledger; entering again the same day re-enters
+    // the same meeting.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    h.get_by_label("会议模式").click();
+    h.run_steps(2);
+    settle(&mut h);
+    assert_eq!(
+        h.state().state.meeting.as_ref().unwrap().meeting.id,
+        open.meeting.id
+    );
+    let store = Store::open(&db).unwrap();
+    let plan = store.plan_or_latest(None).unwrap();
+    assert_eq!(store.meetings(plan.id).unwrap().len(), 2);
 }

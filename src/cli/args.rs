@@ -88,9 +88,50 @@ pub enum Command {
     /// Exports: a unit's fill-in template, the bulletin.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Review meetings: freeze the state at the start of one, list them, and
+    /// what changed since the last (自上次会议以来).
+    #[command(subcommand)]
+    Meeting(MeetingCommand),
     /// Build a demonstration database: the Zibo units, the 2023 Zibo plan
     /// (extracted from seeds/002) and the sample returns.
     Demo,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MeetingCommand {
+    /// Start a meeting: freeze every indicator's figure and colour and each
+    /// unit's rank, and say what changed since the previous meeting.
+    Start {
+        /// The plan (default: the newest).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// The date to judge at (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// The plan's meetings, newest first.
+    List {
+        /// The plan (default: the newest).
+        #[arg(long)]
+        plan: Option<i64>,
+    },
+    /// What changed since a meeting: colours that changed (which way),
+    /// units that moved in the ranking, new figures, indicators red for two
+    /// meetings or more.
+    Diff {
+        /// The earlier meeting (default: the latest).
+        #[arg(long)]
+        since: Option<i64>,
+        /// The later meeting (default: the state now, at --as-of).
+        #[arg(long)]
+        to: Option<i64>,
+        /// The date to judge the state now at (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// The plan (default: the newest).
+        #[arg(long)]
+        plan: Option<i64>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

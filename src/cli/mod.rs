@@ -17,8 +17,9 @@ use crate::domain::{Date, PlanDoc, ProgressSettings, UnitsFile, ValueBasis};
 use crate::plan_text;
 use crate::store::{ReportEntry, Store, StoreError};
 use args::{
-    AuditArgs, AuditCommand, ExportCommand, IndicatorCommand, PeriodCommand, PlanCommand,
-    ReportAddArgs, ReportCommand, ReturnsCommand, SettingsArgs, TargetsCommand, UnitsCommand,
+    AuditArgs, AuditCommand, ExportCommand, IndicatorCommand, MeetingCommand, PeriodCommand,
+    PlanCommand, ReportAddArgs, ReportCommand, ReturnsCommand, SettingsArgs, TargetsCommand,
+    UnitsCommand,
 };
 use serde::Serialize;
 use std::fmt;
@@ -457,6 +458,7 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             emit(json, &report, text::status)
         }
         Command::Settings(a) => settings(db, json, a),
+        Command::Meeting(cmd) => meeting(db, json, cmd),
         Command::Export(ExportCommand::Template {
             unit,
             period,
@@ -1017,6 +1019,102 @@ fn settings(db: &Path, json: bool, a: SettingsArgs) -> Result<()> {
             s.due_day
         )
     })
+}
+
+/// `meeting start|list|diff`.
+fn meeting(db: &Path, json: bool, cmd: MeetingCommand) -> Result<()> {
+    use crate::domain::meeting::diff;
+    use crate::export::ranking::snapshot_at;
+    match cmd {
+        MeetingCommand::Start { plan, as_of } => {
+            let mut store = open(db)?;
+            let plan = store.plan_or_latest(plan)?;
+            let as_of = as_of.unwrap_or_else(today);
+            let previous = store.meetings(plan.id)?.into_iter().next();
+            let snap = snapshot_at(&store, plan.id, as_of)?;
+            let info = store.save_meeting(plan.id, &snap)?;
+            let changes = match previous {
+                Some(p) => {
+                    let (since, to) = (
+                        store.meeting_snapshot(p.id)?,
+                        store.meeting_snapshot(info.id)?,
+                    );
+                    Some(diff(&since, &to, &earlier_meetings(&store, plan.id, p.id)?))
+                }
+                None => None,
+            };
+            let out = serde_json::json!({ "meeting": info, "since_last": changes });
+            emit(json, &out, |_| {
+                let mut s = format!(
+                    "meeting {} started (figures as of {})\n",
+                    info.id, info.as_of
+                );
+                match &changes {
+                    Some(d) => s.push_str(&text::meeting_diff(d)),
+                    None => s.push_str("the first meeting of this plan: nothing to compare with\n"),
+                }
+                s
+            })
+        }
+        MeetingCommand::List { plan } => {
+            let store = open(db)?;
+            let plan = store.plan_or_latest(plan)?;
+            let list = store.meetings(plan.id)?;
+            emit(json, &list, |l| {
+                if l.is_empty() {
+                    return "no meeting yet (`taizhang meeting start`)\n".to_string();
+                }
+                l.iter()
+                    .map(|m| {
+                        format!(
+                            "{:>4}  as of {}  started {} by {}\n",
+                            m.id, m.as_of, m.started_at, m.started_by
+                        )
+                    })
+                    .collect()
+            })
+        }
+        MeetingCommand::Diff {
+            since,
+            to,
+            as_of,
+            plan,
+        } => {
+            let store = open(db)?;
+            let plan = store.plan_or_latest(plan)?;
+            let since_id = match since {
+                Some(id) => id,
+                None => store
+                    .meetings(plan.id)?
+                    .first()
+                    .map(|m| m.id)
+                    .ok_or_else(|| {
+                        CliError::new("no meeting yet: start one with `taizhang meeting start`")
+                    })?,
+            };
+            let from = store.meeting_snapshot(since_id)?;
+            let later = match to {
+                Some(id) => store.meeting_snapshot(id)?,
+                None => snapshot_at(&store, plan.id, as_of.unwrap_or_else(today))?,
+            };
+            let d = diff(&from, &later, &earlier_meetings(&store, plan.id, since_id)?);
+            emit(json, &d, text::meeting_diff)
+        }
+    }
+}
+
+/// The meetings before `id`, newest first (for 连续滞后).
+fn earlier_meetings(
+    store: &Store,
+    plan_id: i64,
+    id: i64,
+) -> Result<Vec<crate::domain::meeting::Snapshot>> {
+    store
+        .meetings(plan_id)?
+        .into_iter()
+        .filter(|m| m.id < id)
+        .map(|m| store.meeting_snapshot(m.id).map_err(Into::into))
+        .collect()
 }
 
 #[cfg(test)]

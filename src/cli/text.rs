@@ -293,3 +293,54 @@ pub fn audit(lines: &[crate::store::AuditEntry]) -> String {
     }
     s
 }
+
+/// What changed between two meetings, for people.
+pub fn meeting_diff(d: &crate::domain::meeting::MeetingDiff) -> String {
+    use crate::domain::meeting::Way;
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "since the meeting of {} ({}):",
+        d.since_as_of,
+        d.since.map_or("?".to_string(), |i| format!("meeting {i}"))
+    );
+    if d.is_empty() {
+        s.push_str("  nothing changed\n");
+        return s;
+    }
+    for c in &d.colour_changes {
+        let way = match c.way {
+            Way::Better => "better",
+            Way::Worse => "worse",
+            Way::Neither => "changed",
+        };
+        let _ = writeln!(
+            s,
+            "  {way:<8} {} {}: {} -> {}",
+            c.code, c.name, c.from, c.to
+        );
+    }
+    for m in &d.rank_moves {
+        let from = m.from.map_or("-".to_string(), |r| r.to_string());
+        let _ = writeln!(s, "  rank     {}: {from} -> {}", m.unit, m.to);
+    }
+    for f in &d.new_figures {
+        let _ = writeln!(
+            s,
+            "  figure   {} {}: {} -> {}",
+            f.code,
+            f.name,
+            number(f.from),
+            number(Some(f.to))
+        );
+    }
+    for r in &d.still_red {
+        let _ = writeln!(
+            s,
+            "  red      {} {}: {} for {} meetings",
+            r.code, r.name, r.status, r.meetings
+        );
+    }
+    s
+}

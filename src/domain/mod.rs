@@ -5,6 +5,7 @@
 pub mod date;
 pub mod decode;
 pub mod lexicon;
+pub mod meeting;
 pub mod model;
 pub mod progress;
 pub mod reporting;

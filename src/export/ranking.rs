@@ -142,3 +142,42 @@ pub fn change(rank: usize, previous: Option<usize>, lang: Language) -> String {
         Some(_) => "—".into(),
     }
 }
+
+/// What a meeting freezes: each indicator's figure and colour from `status`,
+/// each ranked unit's place.
+pub fn snapshot(status: &StatusReport, ranking: &Ranking) -> crate::domain::meeting::Snapshot {
+    use crate::domain::meeting::{FrozenIndicator, FrozenUnit, Snapshot};
+    Snapshot {
+        id: None,
+        as_of: status.as_of,
+        indicators: status
+            .indicators
+            .iter()
+            .map(|i| FrozenIndicator {
+                code: i.code.clone(),
+                name: i.label.clone(),
+                actual: i.evaluation.actual,
+                status: i.evaluation.status,
+            })
+            .collect(),
+        units: ranking
+            .ranked
+            .iter()
+            .map(|u| FrozenUnit {
+                unit: u.unit.clone(),
+                rank: u.rank,
+                score: u.score,
+            })
+            .collect(),
+    }
+}
+
+/// The state of a plan now, as a meeting would freeze it.
+pub fn snapshot_at(
+    store: &crate::store::Store,
+    plan_id: i64,
+    as_of: crate::domain::Date,
+) -> crate::store::Result<crate::domain::meeting::Snapshot> {
+    let status = store.status(plan_id, as_of)?;
+    Ok(snapshot(&status, &rank(&status, None)))
+}

@@ -63,6 +63,10 @@ pub static MIGRATIONS: &[Migration] = &[
         description: "the audit log also records edits to a plan's tasks (title, deadline, responsible units); indicators retired or added by hand outlive a re-import",
         sql: v10,
     },
+    Migration {
+        description: "review meetings: what each froze (every indicator's figure and colour, every unit's rank), for the page that says what changed since the last one",
+        sql: v11,
+    },
 ];
 
 /// The version a file has once every migration has run.
@@ -433,4 +437,33 @@ pub fn create_at_version(path: &std::path::Path, version: i64) -> Result<()> {
     conn.execute_batch("PRAGMA foreign_keys = ON;")
         .context("turning on foreign keys")?;
     migrate_to(&mut conn, version)
+}
+
+fn v11() -> String {
+    // The colours as they were when this migration shipped, written out.
+    let status = "'done','on_track','lagging','behind','overdue','no_data'";
+    format!(
+        "CREATE TABLE meetings (
+             id              INTEGER PRIMARY KEY,
+             plan_id         INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+             as_of           TEXT NOT NULL CHECK (as_of GLOB {DATE_GLOB}),
+             started_at      TEXT NOT NULL,
+             started_by      TEXT NOT NULL
+         );
+         CREATE TABLE meeting_indicators (
+             meeting_id      INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+             code            TEXT NOT NULL,
+             name            TEXT NOT NULL,
+             actual          REAL,
+             status          TEXT NOT NULL CHECK (status IN ({status})),
+             PRIMARY KEY (meeting_id, code)
+         );
+         CREATE TABLE meeting_units (
+             meeting_id      INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+             unit            TEXT NOT NULL,
+             rank            INTEGER NOT NULL CHECK (rank > 0),
+             score           REAL,
+             PRIMARY KEY (meeting_id, unit)
+         );"
+    )
 }

@@ -296,6 +296,10 @@ pub struct State {
     /// The indicator whose figures were asked for and have not arrived.
     pub detail_pending: Option<i64>,
     pub meeting_page: usize,
+    /// The meeting on screen, once its snapshot is saved.
+    pub meeting: Option<jobs::MeetingOpen>,
+    /// Its snapshot is being saved.
+    pub meeting_pending: bool,
     pub draft: Option<(PlanDraft, Option<String>)>,
     pub import: Option<ImportReview>,
     /// The status line: the last result or error.
@@ -450,6 +454,10 @@ impl App {
                 }
                 Event::Verified | Event::Quiet => {}
                 Event::Bulletin(text) => self.state.bulletin = Some(text),
+                Event::MeetingStarted(open) => {
+                    self.state.meeting_pending = false;
+                    self.state.meeting = Some(*open);
+                }
                 Event::Audit(lines) => {
                     self.state.audit_pending = false;
                     self.state.audit = Some(lines);
@@ -663,6 +671,9 @@ impl App {
             },
             Command::SetAsOf(d) => {
                 self.state.as_of = d;
+                // Another date is another meeting.
+                self.state.meeting = None;
+                self.state.meeting_pending = false;
                 self.reload();
             }
             Command::SetLanguage(l) => {
@@ -829,8 +840,19 @@ impl App {
                 }
                 self.settings.last_screen = Screen::Meeting;
                 self.state.meeting_page = 0;
+                self.state.meeting = None;
+                self.state.meeting_pending = false;
                 ctx.set_theme(egui::Theme::Light);
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+            }
+            MeetingCommand::Open => {
+                if self.state.meeting.is_none()
+                    && !self.state.meeting_pending
+                    && let Some(as_of) = self.data.as_ref().map(|d| d.as_of)
+                {
+                    self.state.meeting_pending = true;
+                    self.worker.send(jobs::start_meeting(as_of));
+                }
             }
             MeetingCommand::Leave => {
                 self.settings.last_screen = self

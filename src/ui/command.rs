@@ -82,6 +82,9 @@ pub enum ImportCommand {
 #[derive(Debug)]
 pub enum MeetingCommand {
     Enter,
+    /// Save the meeting's snapshot (once the data is loaded), unless it is
+    /// saved or being saved.
+    Open,
     Leave,
     /// Move by this many pages.
     Page(isize),

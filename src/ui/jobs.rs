@@ -194,6 +194,9 @@ pub enum Event {
     Done(Text),
     /// A plan was saved: the window turns to it.
     PlanSaved(i64, Text),
+    /// A meeting started (or was re-entered the same day): what changed
+    /// since the one before.
+    MeetingStarted(Box<MeetingOpen>),
     /// A job failed; the text is for people and says what to do.
     Failed(Text),
     Cancelled,
@@ -490,6 +493,63 @@ pub fn commit(files: Vec<Reviewed>) -> Job {
 
 /// Takes a batch's figures out of the ledger (they are kept, and the batch
 /// can be restored).
+/// The meeting on screen and what changed since the one before it.
+#[derive(Clone, Debug)]
+pub struct MeetingOpen {
+    pub meeting: crate::store::MeetingInfo,
+    /// The meeting before, and the changes since; `None` at a plan's first.
+    pub since: Option<(
+        crate::store::MeetingInfo,
+        crate::domain::meeting::MeetingDiff,
+    )>,
+}
+
+/// Starts a meeting at the date: freezes every indicator's figure and
+/// colour and each unit's rank, unless a meeting at the same date was
+/// started today (entering meeting mode again re-enters it); then compares
+/// it with the meeting before.
+pub fn start_meeting(as_of: Date) -> Job {
+    Job::new(Text::new("jobs.meeting"), move |cx| {
+        use crate::domain::meeting::diff;
+        let plan = cx.plan()?;
+        let s = cx.store()?;
+        let e = |e: crate::store::StoreError| data::explain(&e);
+        let meetings = s.meetings(plan.id).map_err(e)?;
+        // started_at is written in UTC.
+        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        let current = match meetings
+            .first()
+            .filter(|m| m.as_of == as_of && m.started_at.starts_with(&today))
+        {
+            Some(m) => m.clone(),
+            None => {
+                let snap = crate::export::ranking::snapshot_at(s, plan.id, as_of).map_err(e)?;
+                s.save_meeting(plan.id, &snap).map_err(e)?
+            }
+        };
+        let mut before = meetings.into_iter().filter(|m| m.id < current.id);
+        let since = match before.next() {
+            Some(prev) => {
+                let earlier = before
+                    .map(|m| s.meeting_snapshot(m.id))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(e)?;
+                let d = diff(
+                    &s.meeting_snapshot(prev.id).map_err(e)?,
+                    &s.meeting_snapshot(current.id).map_err(e)?,
+                    &earlier,
+                );
+                Some((prev, d))
+            }
+            None => None,
+        };
+        Ok(Event::MeetingStarted(Box::new(MeetingOpen {
+            meeting: current,
+            since,
+        })))
+    })
+}
+
 pub fn undo_batch(id: i64) -> Job {
     Job::new(Text::new("jobs.undo-batch"), move |cx| {
         let b = cx

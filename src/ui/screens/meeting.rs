@@ -1,5 +1,7 @@
 //! Meeting mode: full screen, large type, light theme; arrow keys page
-//! through overview → lagging indicators → ranking; Esc leaves.
+//! through since the last meeting → overview → lagging indicators →
+//! ranking; Esc leaves. Entering it starts a meeting (its snapshot is
+//! saved on the worker).
 
 use crate::domain::Status;
 use crate::tf;
@@ -9,13 +11,14 @@ use crate::ui::widgets;
 use egui::{RichText, Ui};
 
 /// How many pages there are.
-pub const PAGES: usize = 3;
+pub const PAGES: usize = 4;
 
 /// A page's title.
 pub fn title(page: usize) -> &'static str {
     match page {
-        0 => t("meeting.page-overview"),
-        1 => t("meeting.page-lagging"),
+        0 => t("meeting.page-since"),
+        1 => t("meeting.page-overview"),
+        2 => t("meeting.page-lagging"),
         _ => t("meeting.page-ranking"),
     }
 }
@@ -54,6 +57,9 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         return;
     };
     let as_of = app.data.as_ref().map(|d| d.as_of).expect("checked");
+    if app.state.meeting.is_none() && !app.state.meeting_pending {
+        app.tx.send(Command::Meeting(MeetingCommand::Open));
+    }
     ui.horizontal(|ui| {
         ui.label(RichText::new(title(page)).size(40.0).strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -75,7 +81,8 @@ pub fn show(app: &mut App, ui: &mut Ui) {
     ui.add_space(16.0);
     let big = 26.0;
     match page {
-        0 => {
+        0 => since_last(app, ui, big),
+        1 => {
             ui.horizontal_wrapped(|ui| {
                 for st in Status::ALL.iter().copied() {
                     let n = plan.status.summary.get(st.as_str()).copied().unwrap_or(0);
@@ -131,7 +138,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 }
             }
         }
-        1 => {
+        2 => {
             let late: Vec<_> = plan
                 .status
                 .indicators
@@ -223,4 +230,112 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             });
         }
     }
+}
+
+/// 自上次会议以来: what changed since the meeting before this one.
+fn since_last(app: &App, ui: &mut Ui, big: f32) {
+    use crate::domain::meeting::Way;
+    let Some(open) = &app.state.meeting else {
+        ui.label(RichText::new(t("meeting.since-saving")).size(big).weak());
+        return;
+    };
+    let Some((before, d)) = &open.since else {
+        ui.label(RichText::new(t("meeting.since-first")).size(big));
+        return;
+    };
+    ui.label(
+        RichText::new(tf!(
+            "meeting.since-heading",
+            date = before.as_of,
+            started = before.started_at.get(..10).unwrap_or(&before.started_at)
+        ))
+        .size(big)
+        .strong(),
+    );
+    ui.add_space(8.0);
+    if d.is_empty() {
+        ui.label(RichText::new(t("meeting.since-nothing")).size(big));
+        return;
+    }
+    let section = |ui: &mut Ui, title: String| {
+        ui.add_space(10.0);
+        ui.label(RichText::new(title).size(big).strong());
+    };
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        if !d.colour_changes.is_empty() {
+            section(ui, tf!("meeting.since-colours", n = d.colour_changes.len()));
+            for c in &d.colour_changes {
+                let (arrow, colour) = match c.way {
+                    Way::Better => ("↑", widgets::status_color(Status::Done)),
+                    Way::Worse => ("↓", widgets::status_color(Status::Behind)),
+                    Way::Neither => ("→", ui.visuals().text_color()),
+                };
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(arrow).size(big).strong().color(colour));
+                    ui.label(RichText::new(&c.name).size(big - 2.0));
+                    ui.label(
+                        RichText::new(widgets::status_name(c.from))
+                            .size(big - 2.0)
+                            .color(widgets::status_color(c.from)),
+                    );
+                    ui.label(RichText::new("→").size(big - 2.0));
+                    ui.label(
+                        RichText::new(widgets::status_name(c.to))
+                            .size(big - 2.0)
+                            .strong()
+                            .color(widgets::status_color(c.to)),
+                    );
+                });
+            }
+        }
+        if !d.still_red.is_empty() {
+            section(ui, tf!("meeting.since-still-red", n = d.still_red.len()));
+            for r in &d.still_red {
+                ui.label(
+                    RichText::new(tf!("meeting.since-red-item", name = r.name, n = r.meetings))
+                        .size(big - 2.0)
+                        .color(widgets::status_color(r.status)),
+                );
+            }
+        }
+        if !d.rank_moves.is_empty() {
+            section(ui, tf!("meeting.since-ranks", n = d.rank_moves.len()));
+            for m in &d.rank_moves {
+                let text = match m.from {
+                    Some(from) => tf!(
+                        "meeting.since-rank-item",
+                        unit = m.unit,
+                        from = from,
+                        to = m.to
+                    ),
+                    None => tf!("meeting.since-rank-new", unit = m.unit, to = m.to),
+                };
+                let colour = match m.from {
+                    Some(from) if m.to < from => widgets::status_color(Status::Done),
+                    Some(from) if m.to > from => widgets::status_color(Status::Behind),
+                    _ => ui.visuals().text_color(),
+                };
+                ui.label(RichText::new(text).size(big - 2.0).color(colour));
+            }
+        }
+        if !d.new_figures.is_empty() {
+            section(ui, tf!("meeting.since-figures", n = d.new_figures.len()));
+            for f in &d.new_figures {
+                let text = match f.from {
+                    Some(from) => tf!(
+                        "meeting.since-figure-item",
+                        name = f.name,
+                        from = widgets::number(from),
+                        to = widgets::number(f.to)
+                    ),
+                    None => tf!(
+                        "meeting.since-figure-new",
+                        name = f.name,
+                        to = widgets::number(f.to)
+                    ),
+                };
+                ui.label(RichText::new(text).size(big - 4.0));
+            }
+        }
+    });
 }
