@@ -1355,3 +1355,64 @@ fn per_district_series_is_the_share_meeting_the_target() {
         "the department's December figure adds no period"
     );
 }
+
+#[test]
+fn the_pace_needed_beside_the_pace_of_the_last_three_months() {
+    // docs/indicator-rules.md §8: 张店区 12 and 淄川区 6 new communities by
+    // March, 20 and 10 by June; the city needs (75 − 30) ÷ 6 = 7.5 a month
+    // and has done (30 − 18) ÷ 3 = 4 a month lately.
+    let s = ProgressSettings::default();
+    let r = rule(Kind::New, Comparator::Ge, 75.0);
+    let city = vec![
+        unit("张店区", &[("2023-03", 12.0), ("2023-06", 20.0)]),
+        unit("淄川区", &[("2023-03", 6.0), ("2023-06", 10.0)]),
+    ];
+    let ev = r.evaluate(&city, d(JUNE_30), &s);
+    assert!(close(ev.pace_needed.map(|p| p.per_period), Some(7.5)));
+    let recent = ev
+        .pace_recent
+        .expect("a recent pace beside the pace needed");
+    assert!(close(Some(recent.per_period), Some(4.0)));
+    assert_eq!((recent.periods, recent.cycle), (3, Cycle::Monthly));
+    // Each unit against its own target (任务分解): 张店区 40 needs
+    // (40 − 20) ÷ 6 ≈ 3.33 a month, lately (20 − 12) ÷ 3 ≈ 2.67.
+    let split = vec![
+        UnitInput {
+            target: Some(40.0),
+            ..city[0].clone()
+        },
+        UnitInput {
+            target: Some(35.0),
+            ..city[1].clone()
+        },
+    ];
+    let ev = r.evaluate(&split, d(JUNE_30), &s);
+    let zd = ev.units.iter().find(|u| u.unit == "张店区").unwrap();
+    assert!(close(
+        zd.pace_needed.map(|p| p.per_period),
+        Some(20.0 / 6.0)
+    ));
+    assert!(close(zd.pace_recent.map(|p| p.per_period), Some(8.0 / 3.0)));
+    // A line younger than three months runs from the year's start (0).
+    let young = vec![unit("张店区", &[("2023-02", 4.0)])];
+    let ev = r.evaluate(&young, d("2023-02-28"), &s);
+    assert!(close(ev.pace_recent.map(|p| p.per_period), Some(2.0)));
+    // Lower is better: PUE 1.50 in March, 1.46 in June: 0.0133 down a month.
+    let pue = rule(Kind::Level, Comparator::Le, 1.4);
+    let ev = pue.evaluate(
+        &[unit("A", &[("2023-03", 1.50), ("2023-06", 1.46)])],
+        d(JUNE_30),
+        &s,
+    );
+    assert!(close(
+        ev.pace_recent.map(|p| p.per_period),
+        Some(0.04 / 3.0)
+    ));
+    // Met: neither.
+    let done = r.evaluate(
+        &[unit("A", &[("2023-03", 50.0), ("2023-06", 80.0)])],
+        d(JUNE_30),
+        &s,
+    );
+    assert!(done.pace_needed.is_none() && done.pace_recent.is_none());
+}

@@ -514,7 +514,7 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             let plan = store.plan_or_latest(a.plan)?;
             let as_of = a.as_of.unwrap_or_else(today);
             let report = store.status(plan.id, as_of)?;
-            let text = crate::export::bulletin::bulletin(&report);
+            let text = crate::export::bulletin::bulletin_with_meetings(&store, &report)?;
             let body = serde_json::json!({
                 "as_of": as_of,
                 "summary": report.summary,

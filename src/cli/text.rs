@@ -162,6 +162,12 @@ pub fn status(r: &StatusReport) -> String {
                 number(Some((p.per_period * 100.0).round() / 100.0)),
                 p.periods
             ));
+            if let Some(r) = &e.pace_recent {
+                notes.push(format!(
+                    "lately {} a {every}",
+                    number(Some((r.per_period * 100.0).round() / 100.0))
+                ));
+            }
         }
         if e.due_soon {
             notes.push("DUE SOON".into());

@@ -423,6 +423,10 @@ pub struct UnitEvaluation {
     pub counted: bool,
     /// The figure is older than the period due (still used, flagged).
     pub stale: bool,
+    /// For a unit judged against a target of its own: what it takes per
+    /// remaining period to reach it, and its pace of the last three months.
+    pub pace_needed: Option<Pace>,
+    pub pace_recent: Option<Pace>,
 }
 
 /// Where the year-to-date trend leads by the deadline.
@@ -485,6 +489,9 @@ pub struct Evaluation {
     pub stale_units: Vec<String>,
     /// What it takes per remaining period to reach the target.
     pub pace_needed: Option<Pace>,
+    /// The pace of the last three months (or since the year began, when
+    /// the line is younger), to set beside `pace_needed`: 需月均新增 X，近三月月均 Y.
+    pub pace_recent: Option<Pace>,
 }
 
 /// How a unit's figure takes part in an indicator.
@@ -650,6 +657,48 @@ impl IndicatorRule {
                 } else {
                     (None, None, None)
                 };
+                // A unit behind its own target: its catch-up beside its
+                // recent pace.
+                let (pace_needed_u, pace_recent_u) = match (judged, fig, target) {
+                    (true, Some(f), Some(_))
+                        if !self.unit_goal(u).meets(f.value) && as_of <= tl.deadline =>
+                    {
+                        let goal = self.unit_goal(u);
+                        let needed =
+                            pace_needed(&goal, f.value, f.period, due, tl.deadline, settings.cycle);
+                        let recent = needed.and_then(|_| {
+                            let mut periods: Vec<Period> = u
+                                .observations
+                                .iter()
+                                .map(|o| o.period)
+                                .filter(|p| *p <= as_of.period())
+                                .collect();
+                            periods.sort_unstable();
+                            periods.dedup();
+                            let points: Vec<(Period, f64)> = periods
+                                .iter()
+                                .filter_map(|p| {
+                                    let at = unit_figure(
+                                        self.kind,
+                                        &u.observations,
+                                        tl,
+                                        p.last_day(),
+                                        u.baseline,
+                                    )?;
+                                    Some((*p, at.value))
+                                })
+                                .collect();
+                            recent_pace(
+                                &points,
+                                self.anchor(u.baseline),
+                                goal.better,
+                                settings.cycle,
+                            )
+                        });
+                        (needed, recent)
+                    }
+                    _ => (None, None),
+                };
                 UnitEvaluation {
                     unit: u.unit.clone(),
                     actual: fig.map(|f| f.value),
@@ -659,6 +708,8 @@ impl IndicatorRule {
                     period: fig.map(|f| f.period),
                     counted: *part != Part::Other,
                     stale: fig.is_some_and(|f| is_stale(&f)),
+                    pace_needed: pace_needed_u,
+                    pace_recent: pace_recent_u,
                 }
             })
             .collect();
@@ -688,6 +739,7 @@ impl IndicatorRule {
             not_reported: Vec::new(),
             stale_units: Vec::new(),
             pace_needed: None,
+            pace_recent: None,
         };
         match self.scope {
             Scope::City => {
@@ -743,19 +795,23 @@ impl IndicatorRule {
                         });
                     }
                     if !met && as_of <= tl.deadline {
-                        // Periods still to come: after the latest figure and
-                        // after the period already due.
-                        let from = due.map_or(period, |d| d.max(period));
-                        let periods = settings.cycle.periods_after(from, tl.deadline.period());
-                        let gap = match self.goal.better {
-                            Better::Higher => self.goal.target - actual,
-                            Better::Lower => actual - self.goal.target,
-                        };
-                        ev.pace_needed = (periods > 0 && gap > 0.0).then(|| Pace {
-                            per_period: gap / periods as f64,
-                            periods,
-                            cycle: settings.cycle,
-                        });
+                        ev.pace_needed = pace_needed(
+                            &self.goal,
+                            actual,
+                            period,
+                            due,
+                            tl.deadline,
+                            settings.cycle,
+                        );
+                        if ev.pace_needed.is_some() {
+                            let anchor = self.anchor(self.goal.baseline);
+                            ev.pace_recent = recent_pace(
+                                &self.series(units, as_of),
+                                anchor,
+                                self.goal.better,
+                                settings.cycle,
+                            );
+                        }
                     }
                 }
             }
@@ -803,6 +859,17 @@ impl IndicatorRule {
         }
         ev.due_soon = due_soon(ev.status, tl.deadline, as_of, settings);
         ev
+    }
+
+    /// Where a line stands before its first period: 0 (or the baseline) for
+    /// what is counted from the year's start, the baseline for a running
+    /// total or a level (none when unknown).
+    fn anchor(&self, baseline: Option<f64>) -> Option<(Period, f64)> {
+        let before = self.timeline.start.period().previous();
+        match self.kind {
+            Kind::New | Kind::CountOfEvents => Some((before, baseline.unwrap_or(0.0))),
+            Kind::Cumulative | Kind::Level => baseline.map(|b| (before, b)),
+        }
     }
 
     /// The city's line at the end of each period up to `as_of` in which a
@@ -965,4 +1032,77 @@ pub fn units_not_reported<'a>(
         .filter(|u| owing.contains(u) && !reported.contains(u))
         .map(str::to_string)
         .collect()
+}
+
+/// What it takes to reach `goal` from `actual` (reported for `latest`) by
+/// the deadline: the gap over the reporting periods after both the latest
+/// figure and the period due. `None` when met or no period is left.
+pub fn pace_needed(
+    goal: &Goal,
+    actual: f64,
+    latest: Period,
+    due: Option<Period>,
+    deadline: Date,
+    cycle: Cycle,
+) -> Option<Pace> {
+    let from = due.map_or(latest, |d| d.max(latest));
+    let periods = cycle.periods_after(from, deadline.period());
+    let gap = match goal.better {
+        Better::Higher => goal.target - actual,
+        Better::Lower => actual - goal.target,
+    };
+    (periods > 0 && gap > 0.0).then(|| Pace {
+        per_period: gap / periods as f64,
+        periods,
+        cycle,
+    })
+}
+
+/// The pace of the last three months of a line (period, figure), oldest
+/// first: from the latest figure back to the last one at least three months
+/// older, or to `anchor` (where the line stood before its first period) when
+/// none is; per reporting period, toward the goal (a decrease counts for
+/// lower-is-better). `periods` is the span it was measured over, in
+/// reporting periods (rounded up).
+///
+/// ```
+/// use taizhang::domain::progress::recent_pace;
+/// use taizhang::domain::{Better, Cycle, Period};
+/// let p = |s: &str| s.parse::<Period>().unwrap();
+/// // 30 by June, 24 by March: 2 a month over the last three months.
+/// let line = [(p("2023-03"), 24.0), (p("2023-05"), 27.0), (p("2023-06"), 30.0)];
+/// let r = recent_pace(&line, None, Better::Higher, Cycle::Monthly).unwrap();
+/// assert_eq!((r.per_period, r.periods), (2.0, 3));
+/// // A younger line: from where it stood before January.
+/// let young = [(p("2023-02"), 4.0)];
+/// let r = recent_pace(&young, Some((p("2022-12"), 0.0)), Better::Higher, Cycle::Monthly).unwrap();
+/// assert_eq!((r.per_period, r.periods), (2.0, 2));
+/// ```
+pub fn recent_pace(
+    line: &[(Period, f64)],
+    anchor: Option<(Period, f64)>,
+    better: Better,
+    cycle: Cycle,
+) -> Option<Pace> {
+    let &(last, v_last) = line.last()?;
+    let from = line
+        .iter()
+        .rev()
+        .find(|(p, _)| p.months_until(last) >= 3)
+        .copied()
+        .or(anchor.filter(|(p, _)| *p < last))?;
+    let months = from.0.months_until(last);
+    if months <= 0 {
+        return None;
+    }
+    let change = match better {
+        Better::Higher => v_last - from.1,
+        Better::Lower => from.1 - v_last,
+    };
+    let per_month = change / months as f64;
+    Some(Pace {
+        per_period: per_month * cycle.months() as f64,
+        periods: (months as u32).div_ceil(cycle.months()),
+        cycle,
+    })
 }

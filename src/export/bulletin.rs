@@ -59,6 +59,13 @@ fn line(i: &IndicatorStatus) -> String {
             "，{}",
             super::pace(p, i.better, i.kind, unit, Language::Chinese)
         );
+        if let Some(r) = &e.pace_recent {
+            let _ = write!(
+                s,
+                "，{}",
+                super::recent(r, i.better, i.kind, unit, Language::Chinese)
+            );
+        }
     }
     s.push('）');
     s
@@ -171,4 +178,112 @@ pub fn bulletin(status: &StatusReport) -> String {
         }
     }
     out
+}
+
+/// The bulletin's paragraph on what changed since the last meeting
+/// (自上次会议以来), empty when nothing did.
+///
+/// ```
+/// use taizhang::domain::meeting::*;
+/// use taizhang::domain::Status;
+/// let d = MeetingDiff {
+///     since: Some(1),
+///     since_as_of: "2023-07-20".parse().unwrap(),
+///     to: None,
+///     to_as_of: "2023-08-20".parse().unwrap(),
+///     colour_changes: vec![ColourChange {
+///         code: "A".into(),
+///         name: "新建智慧社区数".into(),
+///         from: Status::Behind,
+///         to: Status::OnTrack,
+///         way: Way::Better,
+///     }],
+///     rank_moves: vec![],
+///     new_figures: vec![],
+///     still_red: vec![],
+/// };
+/// let text = taizhang::export::bulletin::since_last_meeting(&d);
+/// assert!(text.contains("自上次会议（2023年7月20日）以来"), "{text}");
+/// assert!(text.contains("好转的指标1项：新建智慧社区数（严重滞后→正常推进）"), "{text}");
+/// ```
+pub fn since_last_meeting(d: &crate::domain::meeting::MeetingDiff) -> String {
+    use super::report::status_name;
+    use crate::domain::meeting::Way;
+    if d.is_empty() {
+        return String::new();
+    }
+    let a = d.since_as_of;
+    let mut parts = Vec::new();
+    for (way, word) in [
+        (Way::Better, "好转"),
+        (Way::Worse, "转差"),
+        (Way::Neither, "变化"),
+    ] {
+        let items: Vec<String> = d
+            .colour_changes
+            .iter()
+            .filter(|c| c.way == way)
+            .map(|c| {
+                format!(
+                    "{}（{}→{}）",
+                    c.name,
+                    status_name(c.from),
+                    status_name(c.to)
+                )
+            })
+            .collect();
+        if !items.is_empty() {
+            parts.push(format!(
+                "{word}的指标{}项：{}",
+                items.len(),
+                items.join("、")
+            ));
+        }
+    }
+    if !d.still_red.is_empty() {
+        let items: Vec<String> = d
+            .still_red
+            .iter()
+            .map(|r| format!("{}（连续{}次）", r.name, r.meetings))
+            .collect();
+        parts.push(format!(
+            "连续滞后的指标{}项：{}",
+            items.len(),
+            items.join("、")
+        ));
+    }
+    let up: Vec<String> = d
+        .rank_moves
+        .iter()
+        .filter_map(|m| Some(format!("{}（第{}名→第{}名）", m.unit, m.from?, m.to)))
+        .collect();
+    if !up.is_empty() {
+        parts.push(format!("排名变化的单位：{}", up.join("、")));
+    }
+    if !d.new_figures.is_empty() {
+        parts.push(format!("有新数据的指标{}项", d.new_figures.len()));
+    }
+    format!(
+        "\n自上次会议（{}年{}月{}日）以来，{}。\n",
+        a.year(),
+        a.month(),
+        a.day(),
+        parts.join("；")
+    )
+}
+
+/// The bulletin for a plan at a date, with what changed since the last
+/// meeting before it right after the opening summary.
+pub fn bulletin_with_meetings(
+    store: &crate::store::Store,
+    status: &StatusReport,
+) -> crate::store::Result<String> {
+    let text = bulletin(status);
+    let since = super::ranking::since_last_meeting(store, status.plan.id, status.as_of)?
+        .map(|d| since_last_meeting(&d))
+        .unwrap_or_default();
+    Ok(match text.split_once('\n') {
+        Some((first, rest)) if !since.is_empty() => format!("{first}\n{since}{rest}"),
+        _ => text,
+    })
 }

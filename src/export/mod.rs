@@ -196,6 +196,52 @@ pub fn pace(
     fill(template, &[("amount", &amount), ("left", &p.periods)])
 }
 
+/// The pace of the last months in words, to set beside [`pace`]:
+/// 近期每月平均新增2个, lately 2 more a month; 不进反退 when it went the wrong way.
+///
+/// ```
+/// use taizhang::domain::{Better, Cycle, Kind, Pace, words::Language};
+/// let p = Pace { per_period: 2.0, periods: 3, cycle: Cycle::Monthly };
+/// assert_eq!(taizhang::export::recent(&p, Better::Higher, Kind::New, Some("个"), Language::Chinese), "近期每月平均新增2个");
+/// let back = Pace { per_period: -0.5, ..p };
+/// assert_eq!(taizhang::export::recent(&back, Better::Higher, Kind::Level, Some("%"), Language::English), "lately 0.5 percentage points the wrong way a month");
+/// ```
+pub fn recent(
+    p: &crate::domain::Pace,
+    better: crate::domain::Better,
+    kind: crate::domain::Kind,
+    unit: Option<&str>,
+    lang: Language,
+) -> String {
+    use crate::domain::{Better, Cycle, Kind};
+    let n = number(p.per_period.abs(), lang);
+    let amount = match unit {
+        Some("%") | Some("％") => fill(lang.t("export.percentage-points"), &[("n", &n)]),
+        u => format!("{n}{}", u.unwrap_or("")),
+    };
+    let change_words = if p.per_period.abs() < 1e-9 {
+        lang.t("export.recent-none")
+    } else if p.per_period < 0.0 {
+        lang.t("export.recent-back")
+    } else {
+        match (better, kind) {
+            (Better::Lower, _) => lang.t("export.recent-lower"),
+            (Better::Higher, Kind::Level) => lang.t("export.recent-raise"),
+            (Better::Higher, _) => lang.t("export.recent-more"),
+        }
+    };
+    let cycle = match p.cycle {
+        Cycle::Monthly => lang.t("export.cycle-month"),
+        Cycle::Quarterly => lang.t("export.cycle-quarter"),
+        Cycle::HalfYearly => lang.t("export.cycle-half-year"),
+    };
+    let change = fill(change_words, &[("amount", &amount)]);
+    fill(
+        lang.t("export.recent"),
+        &[("cycle", &cycle), ("change", &change)],
+    )
+}
+
 /// Where an indicator's city figure comes from, in a coordinator's words:
 /// 全市数：淄博市大数据局报送数；未报送时为11个区县合计.
 pub fn reporting_words(i: &crate::store::IndicatorStatus, lang: Language) -> String {

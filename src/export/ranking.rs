@@ -181,3 +181,25 @@ pub fn snapshot_at(
     let status = store.status(plan_id, as_of)?;
     Ok(snapshot(&status, &rank(&status, None)))
 }
+
+/// What changed since the plan's last meeting judged before `as_of` (the
+/// state at `as_of` against it); `None` when there is no such meeting.
+pub fn since_last_meeting(
+    store: &crate::store::Store,
+    plan_id: i64,
+    as_of: crate::domain::Date,
+) -> crate::store::Result<Option<crate::domain::meeting::MeetingDiff>> {
+    let meetings = store.meetings(plan_id)?;
+    let mut before = meetings.iter().filter(|m| m.as_of < as_of);
+    let Some(last) = before.next() else {
+        return Ok(None);
+    };
+    let earlier = before
+        .map(|m| store.meeting_snapshot(m.id))
+        .collect::<crate::store::Result<Vec<_>>>()?;
+    Ok(Some(crate::domain::meeting::diff(
+        &store.meeting_snapshot(last.id)?,
+        &snapshot_at(store, plan_id, as_of)?,
+        &earlier,
+    )))
+}

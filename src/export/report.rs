@@ -214,6 +214,77 @@ pub fn report(store: &Store, plan: Option<i64>, as_of: Date) -> Result<Vec<u8>, 
             format!("共{}项指标：{}", all.len(), counts.join("，")),
         )?;
     }
+    // 自上次会议以来: what changed since the last meeting before this date.
+    if let Some(d) = super::ranking::since_last_meeting(store, plan.id, as_of)?
+        && !d.is_empty()
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name("自上次会议以来", &mut taken))?;
+        ws.write_string_with_format(
+            0,
+            0,
+            format!("自上次会议（数据截至{}）以来", d.since_as_of),
+            &f.title,
+        )?;
+        for (c, h) in ["变化", "指标或单位", "上次", "本次"].iter().enumerate() {
+            ws.write_string_with_format(2, c as u16, *h, &f.head)?;
+        }
+        let mut r = 3;
+        let mut put = |ws: &mut Worksheet, what: &str, name: &str, from: String, to: String| {
+            for (c, v) in [what, name, &from, &to].iter().enumerate() {
+                ws.write_string_with_format(r, c as u16, *v, &f.text)?;
+            }
+            r += 1;
+            Ok::<(), ExportError>(())
+        };
+        for c in &d.colour_changes {
+            let what = match c.way {
+                crate::domain::meeting::Way::Better => "好转",
+                crate::domain::meeting::Way::Worse => "转差",
+                crate::domain::meeting::Way::Neither => "颜色变化",
+            };
+            put(
+                ws,
+                what,
+                &c.name,
+                status_name(c.from).into(),
+                status_name(c.to).into(),
+            )?;
+        }
+        for x in &d.still_red {
+            put(
+                ws,
+                "连续滞后",
+                &x.name,
+                format!("连续{}次会议", x.meetings),
+                status_name(x.status).into(),
+            )?;
+        }
+        for m in &d.rank_moves {
+            let from = m.from.map_or("未排名".to_string(), |f| format!("第{f}名"));
+            put(ws, "排名变化", &m.unit, from, format!("第{}名", m.to))?;
+        }
+        for n in &d.new_figures {
+            let from = n
+                .from
+                .map_or("—".to_string(), |v| super::number(v, Language::Chinese));
+            put(
+                ws,
+                "新数据",
+                &n.name,
+                from,
+                super::number(n.to, Language::Chinese),
+            )?;
+        }
+        ws.set_column_width(0, 12)?;
+        ws.set_column_width(
+            1,
+            super::column_width(d.colour_changes.iter().map(|c| c.name.as_str()), 16.0, 40.0),
+        )?;
+        ws.set_column_width(2, 14)?;
+        ws.set_column_width(3, 14)?;
+        print_setup(ws)?;
+    }
     for section in &doc.sections {
         let rows: Vec<&IndicatorStatus> = all
             .iter()

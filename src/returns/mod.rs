@@ -39,6 +39,9 @@ pub struct Context<'a> {
     /// Figures already in the ledger: (indicator id, unit) → (period, value).
     pub history: &'a FigureHistory,
     matcher: Matcher<'a>,
+    /// Every catalogue name and alias in matching form, for telling a
+    /// unit's column or row from the rest.
+    unit_names: std::collections::HashSet<String>,
 }
 
 impl<'a> Context<'a> {
@@ -57,6 +60,11 @@ impl<'a> Context<'a> {
             year,
             history,
             matcher: Matcher::new(indicators, aliases),
+            unit_names: units
+                .iter()
+                .flat_map(|u| std::iter::once(&u.name).chain(&u.aliases))
+                .map(|n| crate::domain::text::fold(n))
+                .collect(),
         }
     }
 }
@@ -421,7 +429,13 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
         Ok(s) => s,
         Err(e) => return FileResult::refused(file_name, e),
     };
-    let is_unit = |h: &str| meta::unit_named(h, ctx.units).is_some();
+    // A unit's name, alone or with an office's suffix: first a look for any
+    // catalogue name in it (cheap), then the exact rule.
+    let is_unit = |h: &str| {
+        let f = crate::domain::text::fold(h);
+        ctx.unit_names.iter().any(|n| f.contains(n.as_str()))
+            && meta::unit_named(h, ctx.units).is_some()
+    };
     let Some(t) = table::find_with(&sheets, &is_unit) else {
         // No header names an indicator column: a summary table whose
         // columns are the indicators, perhaps.
@@ -925,7 +939,9 @@ fn sum_above(
     let (sum, total) = if unit == city {
         (parts(None), v)
     } else if ind.reporting.units.iter().any(|u| u == unit) {
-        (parts(Some(unit)) + v, at(city)?)
+        // The city's figure first: most imports have none to compare with.
+        let total = at(city)?;
+        (parts(Some(unit)) + v, total)
     } else {
         return None;
     };
@@ -939,6 +955,9 @@ fn sum_above(
 /// A month the row's words say the figure runs to (截至8月底, 截止2023年8月)
 /// when it is after the file's period; not a plan (预计/计划/力争 截至…).
 fn later_than(text: &str, p: Period) -> Option<String> {
+    if !text.contains("截至") && !text.contains("截止") {
+        return None;
+    }
     let t = crate::domain::text::fold(text);
     for mark in ["截至", "截止"] {
         let mut from = 0;

@@ -980,8 +980,11 @@ pub fn save_chart(path: PathBuf, indicator: String, as_of: Date) -> Job {
 pub fn bulletin(as_of: Date) -> Job {
     Job::new(Text::new("jobs.bulletin"), move |cx| {
         let plan = cx.plan()?;
-        let status = cx.store()?.status(plan.id, as_of).map_err(plain)?;
-        Ok(Event::Bulletin(crate::export::bulletin::bulletin(&status)))
+        let s = cx.store()?;
+        let status = s.status(plan.id, as_of).map_err(plain)?;
+        Ok(Event::Bulletin(
+            crate::export::bulletin::bulletin_with_meetings(s, &status).map_err(plain)?,
+        ))
     })
 }
 

@@ -956,6 +956,15 @@ fn header(ui: &mut Ui, plan: &Loaded, i: &IndicatorStatus, locked: &[Period], tx
                 ))
                 .color(widgets::status_color(crate::domain::Status::Behind)),
             );
+            if let Some(r) = &e.pace_recent {
+                ui.label(crate::export::recent(
+                    r,
+                    i.better,
+                    i.kind,
+                    unit,
+                    crate::ui::i18n::language(),
+                ));
+            }
         }
         ui.separator();
         ui.label(tf!("indicator.deadline-line", date = i.deadline));
