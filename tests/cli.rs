@@ -728,7 +728,15 @@ fn an_imported_figure_is_corrected_with_a_reason_and_the_audit_lists_both() {
 /// A 任务分解表 as a bureau might circulate it: a title, 序号, names (one
 /// row by code only), units across, a 备注 column, a unit not in the
 /// catalogue, a cell that is not a number and a dash.
-fn bureau_targets(dir: &Path) -> PathBuf {
+/// The code of a plan indicator by its name, from `status --json`.
+fn code_of(db: &Path, name: &str) -> String {
+    let st = json(db, &["status"]);
+    indicator(&st, name)["code"].as_str().unwrap().to_string()
+}
+
+/// A bureau's 任务分解 table; one row names its indicator by `racks_code`
+/// only.
+fn bureau_targets(dir: &Path, racks_code: &str) -> PathBuf {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.write_string(0, 0, "2023年智慧城市重点指标任务分解表")
@@ -755,7 +763,7 @@ fn bureau_targets(dir: &Path) -> PathBuf {
     ws.write_string(3, 5, "8个").unwrap();
     ws.write_number(3, 6, 5.0).unwrap();
     ws.write_number(4, 0, 2.0).unwrap();
-    ws.write_string(4, 1, "2023-01-021").unwrap();
+    ws.write_string(4, 1, racks_code).unwrap();
     ws.write_string(4, 4, "1.2万").unwrap();
     ws.write_string(4, 5, "约3-5千").unwrap();
     ws.write_number(5, 0, 3.0).unwrap();
@@ -781,7 +789,9 @@ fn units_targets_are_set_imported_and_used_by_status_and_templates() {
     let err = fails(&db, &["targets", "import", blank.to_str().unwrap()]);
     assert!(err.contains("no target"), "{err}");
 
-    let table = bureau_targets(dir.path());
+    let communities_code = code_of(&db, "新建智慧社区数");
+    let racks_code = code_of(&db, "数据中心标准机架总数");
+    let table = bureau_targets(dir.path(), &racks_code);
     let done = json(&db, &["targets", "import", table.to_str().unwrap()]);
     assert_eq!(done["changed"], 3, "{done}");
     assert_eq!(done["unknown_units"], serde_json::json!(["火星区"]));
@@ -803,9 +813,9 @@ fn units_targets_are_set_imported_and_used_by_status_and_templates() {
     assert_eq!(
         got,
         [
-            ("2023-01-018".into(), "张店区".into(), 12.0),
-            ("2023-01-018".into(), "淄川区".into(), 8.0),
-            ("2023-01-021".into(), "张店区".into(), 12000.0),
+            (communities_code.clone(), "张店区".into(), 12.0),
+            (communities_code.clone(), "淄川区".into(), 8.0),
+            (racks_code.clone(), "张店区".into(), 12000.0),
         ]
     );
     // Status judges 张店区 against its own 12 (it reported 9 for June).

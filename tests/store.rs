@@ -1475,3 +1475,60 @@ fn a_meeting_diff_lists_exactly_the_colour_changes_and_rank_moves_between_two_me
         [m3.id, m2.id, m1.id]
     );
 }
+
+#[test]
+fn the_three_qingdao_plans_link_the_smart_community_line_50_150_400() {
+    let mut s = Store::open_in_memory().unwrap();
+    taizhang::cli::demo(&mut s).unwrap();
+    // The demo's Qingdao plans, each extracted from its document; the
+    // window still opens on the Zibo plan.
+    let plans = s.plans().unwrap();
+    assert_eq!(s.plan_or_latest(None).unwrap().city, "淄博");
+    let qd_2023 = plans
+        .iter()
+        .find(|p| p.year == 2023 && p.city == "青岛")
+        .expect("the 2023 Qingdao plan");
+    let line = s
+        .indicators(qd_2023.id)
+        .unwrap()
+        .into_iter()
+        .find(|i| {
+            taizhang::domain::text::fold(&i.name).contains("智慧社区") && i.kind == Kind::Cumulative
+        })
+        .expect("the smart-community running total");
+    let lineage = s.lineage(line.id, d("2023-06-30")).unwrap();
+    let years: Vec<(i32, f64, Option<f64>)> = lineage
+        .iter()
+        .map(|y| (y.year, y.target, y.actual))
+        .collect();
+    assert_eq!(
+        years,
+        [
+            (2021, 50.0, Some(52.0)),
+            (2022, 150.0, Some(143.0)),
+            (2023, 400.0, Some(260.0))
+        ]
+    );
+    // Proposed, not yet confirmed; the same period last year (同比).
+    assert_eq!(lineage[2].link_confirmed, Some(false));
+    assert_eq!(
+        s.same_period_last_year(line.id, d("2023-06-30")).unwrap(),
+        Some(("2022-06".parse().unwrap(), 96.0))
+    );
+    // Another city's plan is never proposed: the Zibo plan links to nothing.
+    let zibo = s.plan_or_latest(None).unwrap();
+    for i in s.indicators(zibo.id).unwrap() {
+        assert_eq!(s.predecessor(i.id).unwrap(), None, "{}", i.name);
+    }
+    // A person unlinks, then confirms the link; both are in the log.
+    let prev = lineage[1].indicator_id;
+    s.link_indicator(line.id, None).unwrap();
+    assert_eq!(s.lineage(line.id, d("2023-06-30")).unwrap().len(), 1);
+    s.link_indicator(line.id, Some(prev)).unwrap();
+    assert_eq!(s.predecessor(line.id).unwrap(), Some((prev, true)));
+    let log = s.audit_log(Some(line.id), 10).unwrap();
+    assert_eq!(log[0].field.as_deref(), Some("predecessor"));
+    assert_eq!(log[0].after_text.as_deref(), Some(lineage[1].code.as_str()));
+    // A later year's indicator cannot be the one it continues.
+    assert!(s.link_indicator(prev, Some(line.id)).is_err());
+}

@@ -88,6 +88,18 @@ pub enum Command {
     /// Exports: a unit's fill-in template, the bulletin.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// The same metric across plan years: each year's target and year-end
+    /// figure (智慧社区示范点 50 → 150 → 累计不少于400).
+    Lineage {
+        /// The indicator (code, or name with --plan).
+        indicator: String,
+        /// The plan to look the name up in.
+        #[arg(long)]
+        plan: Option<i64>,
+        /// The date the current year is judged at (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
     /// Review meetings: freeze the state at the start of one, list them, and
     /// what changed since the last (自上次会议以来).
     #[command(subcommand)]
@@ -352,6 +364,18 @@ pub enum IndicatorCommand {
     /// Add an indicator to a saved plan (one the reading of its document
     /// missed): from a passage of the plan (`--text`), or by its fields.
     Add(IndicatorAddArgs),
+    /// Link an indicator to the one it continues in an earlier year's plan
+    /// (confirming or changing the proposed link); `--to none` unlinks it.
+    Link {
+        /// The indicator (code, or name with --plan).
+        indicator: String,
+        /// The earlier year's indicator (code), or `none`.
+        #[arg(long)]
+        to: String,
+        /// The plan to look the indicator's name up in.
+        #[arg(long)]
+        plan: Option<i64>,
+    },
     /// Bring a retired indicator back.
     Restore {
         /// The indicator's code.

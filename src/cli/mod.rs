@@ -459,6 +459,31 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
         }
         Command::Settings(a) => settings(db, json, a),
         Command::Meeting(cmd) => meeting(db, json, cmd),
+        Command::Indicator(IndicatorCommand::Link {
+            indicator,
+            to,
+            plan,
+        }) => {
+            let mut store = open(db)?;
+            let ind = store.find_indicator(&indicator, plan)?;
+            let target = match to.trim() {
+                "none" | "" => None,
+                code => Some(store.find_indicator(code, None)?.id),
+            };
+            store.link_indicator(ind.id, target)?;
+            let lineage = store.lineage(ind.id, today())?;
+            emit(json, &lineage, |l| text::lineage(l))
+        }
+        Command::Lineage {
+            indicator,
+            plan,
+            as_of,
+        } => {
+            let store = open(db)?;
+            let ind = store.find_indicator(&indicator, plan)?;
+            let lineage = store.lineage(ind.id, as_of.unwrap_or_else(today))?;
+            emit(json, &lineage, |l| text::lineage(l))
+        }
         Command::Export(ExportCommand::Template {
             unit,
             period,

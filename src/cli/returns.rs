@@ -215,12 +215,105 @@ pub struct DemoSummary {
     pub batches: Vec<(String, Option<i64>, Option<String>)>,
 }
 
+/// The Qingdao plans of 2021, 2022 and 2023 (seeds 003, 004, 001): the same
+/// metrics across three years, for the lineage (智慧社区示范点 50 → 150 →
+/// 累计不少于400).
+const DEMO_LINEAGE: &[(&str, &str, i32)] = &[
+    (
+        "003_f995b735231e603c.txt",
+        include_str!("../../seeds/003_f995b735231e603c.txt"),
+        2021,
+    ),
+    (
+        "004_ab0cb6b6d6a23def.txt",
+        include_str!("../../seeds/004_ab0cb6b6d6a23def.txt"),
+        2022,
+    ),
+    (
+        "001_0d825fc5713a33cc.txt",
+        include_str!("../../seeds/001_0d825fc5713a33cc.txt"),
+        2023,
+    ),
+];
+
+/// The unit that reports the Qingdao plans' demonstration figures.
+pub const DEMO_LINEAGE_UNIT: &str = "青岛市大数据发展管理局";
+
+/// Demonstration figures of the Qingdao smart-community line, by plan year:
+/// (period, figure). Made up for the demonstration; the window says so.
+const DEMO_LINEAGE_FIGURES: &[(i32, &[(&str, f64)])] = &[
+    (2021, &[("2021-06", 28.0), ("2021-12", 52.0)]),
+    (2022, &[("2022-06", 96.0), ("2022-12", 143.0)]),
+    (2023, &[("2023-03", 190.0), ("2023-06", 260.0)]),
+];
+
+/// The Qingdao plans with their lineage and demonstration figures.
+fn demo_lineage(store: &mut Store) -> Result<()> {
+    use crate::domain::{UnitKind, UnitSpec};
+    store.import_units(&[UnitSpec {
+        name: DEMO_LINEAGE_UNIT.into(),
+        kind: UnitKind::Department,
+        aliases: vec!["青岛市大数据局".into()],
+    }])?;
+    let mut plans = Vec::new();
+    for (document, text, year) in DEMO_LINEAGE {
+        let draft = crate::plan_text::extract(
+            text,
+            &crate::plan_text::ExtractOptions {
+                year: Some(*year),
+                document: Some((*document).into()),
+            },
+        )
+        .map_err(|e| CliError::new(format!("demo plan {document}: {e}")))?;
+        plans.push((
+            *year,
+            store.import_plan(&draft.into_plan(), Some(text))?.plan_id,
+        ));
+    }
+    // The smart-community line: the newest year's running total of smart
+    // communities, and what it continues.
+    let Some(&(_, newest)) = plans.last() else {
+        return Ok(());
+    };
+    let Some(end) = store.indicators(newest)?.into_iter().find(|i| {
+        crate::domain::text::fold(&i.name).contains("智慧社")
+            && i.kind == crate::domain::Kind::Cumulative
+    }) else {
+        return Ok(());
+    };
+    for year in store.lineage(
+        end.id,
+        crate::domain::Date::new(2023, 6, 30).expect("a date"),
+    )? {
+        let Some((_, figures)) = DEMO_LINEAGE_FIGURES.iter().find(|(y, _)| *y == year.year) else {
+            continue;
+        };
+        let ind = store.indicator(year.indicator_id)?;
+        let mut fields = crate::store::IndicatorFields::of(&ind);
+        fields.reporting.city_reporter = Some(DEMO_LINEAGE_UNIT.into());
+        store.edit_indicator(ind.id, &fields, None)?;
+        for (period, value) in *figures {
+            let period = period
+                .parse()
+                .map_err(|e: crate::domain::DateError| CliError::new(e.0))?;
+            let mut entry =
+                crate::store::ReportEntry::new(&ind.code, DEMO_LINEAGE_UNIT, period, *value);
+            entry.plan_id = Some(ind.plan_id);
+            entry.progress = Some("演示数据".into());
+            store.add_report(&entry)?;
+        }
+    }
+    Ok(())
+}
+
 /// Builds the demonstration database in `store` (repeatable: nothing is
 /// imported twice).
 pub fn demo(store: &mut Store) -> Result<DemoSummary> {
     let units: crate::domain::UnitsFile =
         serde_json::from_str(DEMO_UNITS).map_err(|e| CliError::new(format!("demo units: {e}")))?;
     store.import_units(&units.units)?;
+    store.set_setting("demo", "1")?;
+    let first_time = store.plans()?.is_empty();
     let draft = crate::plan_text::extract(
         DEMO_PLAN,
         &crate::plan_text::ExtractOptions {
@@ -230,6 +323,11 @@ pub fn demo(store: &mut Store) -> Result<DemoSummary> {
     )
     .map_err(|e| CliError::new(format!("demo plan: {e}")))?;
     let plan = store.import_plan(&draft.into_plan(), Some(DEMO_PLAN))?;
+    if first_time {
+        demo_lineage(store)?;
+        // The window and the commands open on the Zibo plan.
+        store.set_current_plan(plan.plan_id)?;
+    }
     let indicators = store.indicators(plan.plan_id)?;
     let all_units = store.units()?;
     let aliases = store.indicator_aliases(plan.plan_id)?;

@@ -350,3 +350,28 @@ pub fn meeting_diff(d: &crate::domain::meeting::MeetingDiff) -> String {
     }
     s
 }
+
+/// An indicator's lineage, one line per year.
+pub fn lineage(years: &[crate::store::LineageYear]) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for y in years {
+        let link = match y.link_confirmed {
+            Some(true) => "  (linked)",
+            Some(false) => "  (proposed link: confirm with `taizhang indicator link`)",
+            None => "",
+        };
+        let _ = writeln!(
+            s,
+            "{}  {}  {}  target {} {}{}  actual {}{link}",
+            y.year,
+            y.code,
+            y.name,
+            y.comparator,
+            number(Some(y.target)),
+            y.unit.as_deref().unwrap_or(""),
+            number(y.actual),
+        );
+    }
+    s
+}

@@ -5,6 +5,7 @@
 pub mod date;
 pub mod decode;
 pub mod lexicon;
+pub mod lineage;
 pub mod meeting;
 pub mod model;
 pub mod progress;

@@ -12,6 +12,7 @@
 mod batches;
 mod edit;
 mod fs;
+mod lineage;
 mod meetings;
 mod plan_edit;
 mod plans;
@@ -24,6 +25,7 @@ mod units;
 
 pub use batches::{BatchInfo, Import, NewBatch, Restored, sha256_hex};
 pub use edit::{FieldChange, IndicatorFields, TargetEdit};
+pub use lineage::LineageYear;
 pub use meetings::MeetingInfo;
 pub use plan_edit::{Reverted, TaskFields, TaskRow, units_from_text, units_text};
 pub use plans::PlanImport;

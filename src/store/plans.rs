@@ -25,6 +25,9 @@ pub struct PlanImport {
     pub indicators_removed: usize,
 }
 
+/// The setting naming the plan commands and the window open on.
+const CURRENT_PLAN: &str = "current_plan";
+
 const INDICATOR_SELECT: &str = "
     SELECT i.id, i.plan_id, p.year, i.code, i.ref_id, t.path, t.title, i.name, i.unit,
            i.comparator, i.target, i.target_max, i.baseline, i.better, i.kind, i.scope,
@@ -330,6 +333,13 @@ impl Store {
         let keep_sections: Vec<i64> = seen_sections.into_iter().collect();
         delete_except(&tx, "sections", plan_id, &keep_sections)?;
         tx.commit().context("committing the plan import")?;
+        // A plan imported anew is the one the coordinator works on now.
+        if out.created {
+            self.set_current_plan(out.plan_id)?;
+        }
+        // The same metrics last year and next year: links proposed for the
+        // indicators that have none.
+        self.propose_links(out.plan_id)?;
         Ok(out)
     }
 
@@ -373,17 +383,40 @@ impl Store {
             })
     }
 
-    /// The plan `id`, or the newest plan when `None`; an error when there is none.
+    /// The plan `id`, or when `None` the current plan (the one last imported
+    /// anew, or chosen with [`Store::set_current_plan`]), else the newest;
+    /// an error when there is none.
     pub fn plan_or_latest(&self, id: Option<i64>) -> Result<PlanSummary> {
         match id {
             Some(id) => self.plan(id),
-            None => self.plans()?.into_iter().next().ok_or_else(|| {
-                StoreError::NotFound(
-                    "the database has no plan yet (import one with `taizhang plan import FILE`)"
-                        .into(),
-                )
-            }),
+            None => {
+                // The plan the coordinator works on, when set and still there.
+                if let Some(current) = self
+                    .setting(CURRENT_PLAN)?
+                    .and_then(|v| v.parse::<i64>().ok())
+                    && let Ok(p) = self.plan(current)
+                {
+                    return Ok(p);
+                }
+                self.newest_plan()
+            }
         }
+    }
+
+    /// Makes a plan the one commands and the window open on when none is
+    /// named. A plan imported anew becomes it.
+    pub fn set_current_plan(&mut self, id: i64) -> Result<()> {
+        self.plan(id)?;
+        self.set_setting(CURRENT_PLAN, &id.to_string())
+    }
+
+    /// The newest plan: the latest year, the last imported within it.
+    fn newest_plan(&self) -> Result<PlanSummary> {
+        self.plans()?.into_iter().next().ok_or_else(|| {
+            StoreError::NotFound(
+                "the database has no plan yet (import one with `taizhang plan import FILE`)".into(),
+            )
+        })
     }
 
     /// The plan as a document again: sections, tasks with responsible units,

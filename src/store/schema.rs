@@ -67,6 +67,10 @@ pub static MIGRATIONS: &[Migration] = &[
         description: "review meetings: what each froze (every indicator's figure and colour, every unit's rank), for the page that says what changed since the last one",
         sql: v11,
     },
+    Migration {
+        description: "each indicator may name the one it continues in last year's plan (proposed, or confirmed by a person)",
+        sql: v12,
+    },
 ];
 
 /// The version a file has once every migration has run.
@@ -466,4 +470,11 @@ fn v11() -> String {
              PRIMARY KEY (meeting_id, unit)
          );"
     )
+}
+
+fn v12() -> String {
+    "ALTER TABLE indicators ADD COLUMN predecessor_id INTEGER REFERENCES indicators(id) ON DELETE SET NULL;
+     ALTER TABLE indicators ADD COLUMN predecessor_confirmed INTEGER NOT NULL DEFAULT 0 CHECK (predecessor_confirmed IN (0, 1));
+     CREATE INDEX indicators_predecessor ON indicators(predecessor_id);"
+        .to_string()
 }

@@ -98,6 +98,22 @@ impl std::fmt::Display for LastYearFrom {
 /// plan of the year before, with that indicator's code; none when there is
 /// no such plan, indicator or split.
 fn last_years_targets(store: &Store, ind: &Indicator) -> crate::store::Result<Option<LastYear>> {
+    // The indicator it continues, when linked.
+    if let Some((prev, _)) = store.predecessor(ind.id)? {
+        let before = store.indicator(prev)?;
+        let targets: Vec<(String, f64)> = store
+            .indicator_unit_targets(before.id)?
+            .into_iter()
+            .map(|t| (t.unit, t.target))
+            .collect();
+        if !targets.is_empty() {
+            let from = LastYearFrom {
+                year: before.plan_year,
+                code: before.code,
+            };
+            return Ok(Some((from, targets)));
+        }
+    }
     for plan in store
         .plans()?
         .into_iter()
@@ -278,11 +294,16 @@ pub fn load_first(
             AsOfBasis::Today
         },
     };
-    // The plan chosen in the window, else the newest.
+    // The plan chosen in the window, else the ledger's current plan.
+    let current = match plan {
+        Some(_) => None,
+        None if snapshot.plans.is_empty() => None,
+        None => Some(store.plan_or_latest(None).map_err(e)?.id),
+    };
     let Some(latest_plan) = snapshot
         .plans
         .iter()
-        .find(|p| Some(p.id) == plan)
+        .find(|p| Some(p.id) == plan.or(current))
         .or_else(|| snapshot.plans.iter().max_by_key(|p| (p.year, p.id)))
         .cloned()
     else {
