@@ -91,6 +91,7 @@ fn window(args: Args, started: std::time::Instant) -> ExitCode {
         import: args.import_files,
         as_of: args.window_as_of,
         indicator: args.open_indicator,
+        plan: args.window_plan,
         indicator_tab: args
             .indicator_tab
             .as_deref()

@@ -1419,3 +1419,50 @@ fn the_next_meeting_opens_on_what_changed_since_the_last() {
     let plan = store.plan_or_latest(None).unwrap();
     assert_eq!(store.meetings(plan.id).unwrap().len(), 2);
 }
+
+#[test]
+fn the_lineage_of_an_indicator_is_shown_and_its_proposed_link_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ledger(dir.path(), true);
+    let mut h = harness(db.clone());
+    // The demo's Qingdao plan of 2023 and its smart-community running total.
+    let qd = h
+        .state()
+        .data
+        .as_ref()
+        .unwrap()
+        .plans
+        .iter()
+        .find(|p| p.year == 2023 && p.city == "青岛")
+        .expect("the Qingdao plan of 2023")
+        .id;
+    send(&mut h, Command::SelectPlan(qd));
+    send(
+        &mut h,
+        Command::SetAsOf(Some("2023-06-30".parse().unwrap())),
+    );
+    let id = loaded(h.state())
+        .status
+        .indicators
+        .iter()
+        .find(|i| {
+            taizhang::domain::text::fold(&i.name).contains("智慧社区")
+                && i.kind == taizhang::domain::Kind::Cumulative
+        })
+        .expect("the running total of smart communities")
+        .id;
+    h.state_mut().state.selected = Some(id);
+    h.state_mut().state.indicator_tab = taizhang::ui::app::IndicatorTab::Lineage;
+    send(&mut h, Command::Show(Screen::Indicator));
+    settle(&mut h);
+    h.get_by_label("2021年 ≥50个 → 2022年 ≥150个 → 2023年 ≥400个");
+    h.get_by_label_contains("演示数据");
+    h.get_by_label_contains("去年同期（2022年6月）");
+    // The link was proposed; a person confirms it.
+    h.get_by_label("确认关联").click();
+    h.step();
+    settle(&mut h);
+    h.get_by_label_contains("（已确认）");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.predecessor(id).unwrap().map(|p| p.1), Some(true));
+}

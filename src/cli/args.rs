@@ -36,12 +36,16 @@ pub struct Args {
     #[arg(long = "as-of", id = "window_as_of", value_name = "DATE", value_parser = parse_date)]
     pub window_as_of: Option<Date>,
 
+    /// Window only: the plan (its number in `plan list`) to open on.
+    #[arg(long = "plan", id = "window_plan", value_name = "ID")]
+    pub window_plan: Option<i64>,
+
     /// Window only: the indicator (code) the indicator screen opens on.
     #[arg(long = "indicator", value_name = "CODE")]
     pub open_indicator: Option<String>,
 
     /// Window only: what the indicator screen shows below its charts.
-    #[arg(long = "indicator-tab", value_name = "TAB", value_parser = ["progress", "entry", "targets", "edit", "history"])]
+    #[arg(long = "indicator-tab", value_name = "TAB", value_parser = ["progress", "entry", "targets", "edit", "history", "lineage"])]
     pub indicator_tab: Option<String>,
 
     /// Window only: the language of the window for this run (zh or en),

@@ -132,6 +132,8 @@ pub enum IndicatorTab {
     Edit,
     /// 修改记录: every change to the figures.
     History,
+    /// 历年对比: the same metric in earlier plan years.
+    Lineage,
 }
 
 /// The change log's filters (an edit buffer).
@@ -179,6 +181,7 @@ impl IndicatorTab {
             "targets" => IndicatorTab::Targets,
             "edit" => IndicatorTab::Edit,
             "history" => IndicatorTab::History,
+            "lineage" => IndicatorTab::Lineage,
             _ => return None,
         })
     }
@@ -743,6 +746,11 @@ impl App {
     }
 
     /// Turns every screen to another plan of the ledger (`None`: the newest).
+    /// Turns every screen to a plan (`None`: the ledger's current plan).
+    pub fn choose_plan(&mut self, id: Option<i64>) {
+        self.select_plan(id);
+    }
+
     fn select_plan(&mut self, id: Option<i64>) {
         self.state.plan = id;
         self.worker.set_plan(id);

@@ -45,6 +45,15 @@ pub struct Detail {
     /// Last year's split of the same indicator: where it comes from, and
     /// each unit's target then.
     pub last_year: Option<LastYear>,
+    /// The same metric across plan years, oldest first (this year alone
+    /// when it continues nothing and nothing continues it).
+    pub lineage: Vec<crate::store::LineageYear>,
+    /// Last year's figure for the same period (同比): its period and value.
+    pub same_period_last_year: Option<(Period, f64)>,
+    /// Indicators of the year before's plans it may continue: id, code, name.
+    pub link_candidates: Vec<(i64, String, String)>,
+    /// The ledger is the demonstration one (its figures are made up).
+    pub demo: bool,
 }
 
 /// Loads one indicator's figures up to the as-of date (on the worker):
@@ -62,12 +71,31 @@ pub fn load_detail(store: &Store, indicator_id: i64, as_of: Date) -> Result<Deta
         .into_iter()
         .map(|t| (t.unit, t.target))
         .collect();
+    let lineage = store.lineage(indicator_id, as_of).map_err(e)?;
+    let same_period_last_year = store
+        .same_period_last_year(indicator_id, as_of)
+        .map_err(e)?;
+    let this_plan = store.plan(ind.plan_id).map_err(e)?;
+    let mut link_candidates = Vec::new();
+    for p in store.plans().map_err(e)?.into_iter().filter(|p| {
+        p.year == ind.plan_year - 1
+            && (p.city.is_empty() || this_plan.city.is_empty() || p.city == this_plan.city)
+    }) {
+        for c in store.indicators(p.id).map_err(e)? {
+            link_candidates.push((c.id, c.code, c.name));
+        }
+    }
+    let demo = store.setting("demo").map_err(e)?.as_deref() == Some("1");
     Ok(Detail {
         indicator_id,
         reports,
         history,
         own_targets,
         last_year,
+        lineage,
+        same_period_last_year,
+        link_candidates,
+        demo,
     })
 }
 

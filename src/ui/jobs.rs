@@ -493,6 +493,21 @@ pub fn commit(files: Vec<Reviewed>) -> Job {
 
 /// Takes a batch's figures out of the ledger (they are kept, and the batch
 /// can be restored).
+/// Links an indicator to the one it continues in last year's plan (or
+/// unlinks it), as a person confirms or changes it.
+pub fn link_indicator(id: i64, to: Option<i64>) -> Job {
+    Job::new(Text::new("jobs.link"), move |cx| {
+        cx.store()?
+            .link_indicator(id, to)
+            .map_err(|e| data::explain(&e))?;
+        Ok(Event::Done(if to.is_some() {
+            Text::new("jobs.linked")
+        } else {
+            Text::new("jobs.unlinked")
+        }))
+    })
+}
+
 /// The meeting on screen and what changed since the one before it.
 #[derive(Clone, Debug)]
 pub struct MeetingOpen {

@@ -34,6 +34,8 @@ pub struct Start {
     pub as_of: Option<crate::domain::Date>,
     /// The indicator (code) the indicator screen opens on.
     pub indicator: Option<String>,
+    /// The plan to open on (instead of the ledger's current plan).
+    pub plan: Option<i64>,
     /// What the indicator screen shows below its charts.
     pub indicator_tab: Option<app::IndicatorTab>,
     /// The language for this run (instead of the saved choice).
@@ -242,6 +244,9 @@ pub fn run(db: &Path, start: Start) -> Result<(), String> {
                     Arc::new(move || ctx.request_repaint()),
                 );
                 app.state.open_code = start.indicator.clone();
+                if start.plan.is_some() {
+                    app.choose_plan(start.plan);
+                }
                 if let Some(tab) = start.indicator_tab {
                     app.state.indicator_tab = tab;
                 }

@@ -111,6 +111,7 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             (IndicatorTab::Targets, t("indicator.tab-targets")),
             (IndicatorTab::Edit, t("indicator.tab-edit")),
             (IndicatorTab::History, t("indicator.tab-history")),
+            (IndicatorTab::Lineage, t("indicator.tab-lineage")),
         ] {
             if ui
                 .selectable_label(app.state.indicator_tab == tab, name)
@@ -217,6 +218,12 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             }
         }
         IndicatorTab::History => history(ui, i, plan, reports.is_empty()),
+        IndicatorTab::Lineage => match &plan.detail {
+            Some(d) if d.indicator_id == id => lineage(ui, i, d, as_of, &tx),
+            _ => {
+                ui.label(RichText::new(t("indicator.loading")).weak());
+            }
+        },
     }
 }
 
@@ -1360,4 +1367,170 @@ fn progress_texts(ui: &mut Ui, i: &IndicatorStatus, reports: &[crate::domain::Re
                 }
             }
         });
+}
+
+/// 历年对比: the same metric in each plan year — its target and its figure
+/// at the year's end, on one scale from zero — the same period last year
+/// (同比), and the link to last year's indicator, to confirm or change.
+fn lineage(
+    ui: &mut Ui,
+    i: &IndicatorStatus,
+    d: &crate::ui::data::Detail,
+    d_as_of: crate::domain::Date,
+    tx: &CommandSender,
+) {
+    let unit = i.unit.as_deref();
+    let years = &d.lineage;
+    if years.len() > 1 {
+        // 50 → 150 → 累计不少于400
+        let steps: Vec<String> = years
+            .iter()
+            .map(|y| {
+                tf!(
+                    "indicator.lineage-step",
+                    year = y.year,
+                    target = format!(
+                        "{}{}",
+                        crate::export::sign(y.comparator),
+                        widgets::with_unit(Some(y.target), y.unit.as_deref())
+                    )
+                )
+            })
+            .collect();
+        ui.label(RichText::new(steps.join(" → ")).strong());
+        if d.demo {
+            ui.label(
+                RichText::new(t("indicator.lineage-demo"))
+                    .color(widgets::status_color(crate::domain::Status::Lagging)),
+            );
+        }
+        let max = years
+            .iter()
+            .flat_map(|y| [Some(y.target), y.actual])
+            .flatten()
+            .fold(0.0_f64, f64::max)
+            .max(1e-9)
+            * 1.08;
+        for y in years {
+            ui.horizontal(|ui| {
+                ui.add_sized(
+                    [70.0, 20.0],
+                    egui::Label::new(tf!("indicator.lineage-year", year = y.year)),
+                );
+                let width = (ui.available_width() - 260.0).max(80.0);
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(width, 20.0), egui::Sense::hover());
+                // One scale from zero for every year.
+                let x = |v: f64| rect.left() + (v.max(0.0) / max) as f32 * rect.width();
+                let painter = ui.painter_at(rect.expand(6.0));
+                painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+                if let Some(v) = y.actual {
+                    let met = match y.comparator {
+                        crate::domain::Comparator::Le | crate::domain::Comparator::Lt => {
+                            v <= y.target
+                        }
+                        _ => v >= y.target,
+                    };
+                    // A year not over is judged on its own screen, not here.
+                    let over =
+                        crate::domain::Date::new(y.year, 12, 31).is_some_and(|end| end <= d_as_of);
+                    let tone = if over {
+                        crate::export::chart::Tone::Met(met)
+                    } else {
+                        crate::export::chart::Tone::Part
+                    };
+                    painter.rect_filled(
+                        egui::Rect::from_min_max(
+                            egui::pos2(rect.left(), rect.top() + 3.0),
+                            egui::pos2(x(v).max(rect.left() + 2.0), rect.bottom() - 3.0),
+                        ),
+                        2.0,
+                        widgets::rgb(colour::tone(tone)),
+                    );
+                }
+                let c = egui::pos2(x(y.target), rect.center().y);
+                painter.add(egui::Shape::convex_polygon(
+                    vec![
+                        c + egui::vec2(0.0, -7.0),
+                        c + egui::vec2(6.0, 0.0),
+                        c + egui::vec2(0.0, 7.0),
+                        c + egui::vec2(-6.0, 0.0),
+                    ],
+                    widgets::rgb(colour::TARGET),
+                    egui::Stroke::NONE,
+                ));
+                ui.label(tf!(
+                    "indicator.lineage-figures",
+                    actual = widgets::with_unit(y.actual, y.unit.as_deref()),
+                    target = widgets::with_unit(Some(y.target), y.unit.as_deref())
+                ))
+                .on_hover_text(tf!(
+                    "indicator.lineage-hover",
+                    code = y.code,
+                    name = y.name
+                ));
+            });
+        }
+        ui.label(RichText::new(t("indicator.lineage-legend")).weak());
+    } else {
+        ui.label(RichText::new(t("indicator.lineage-none")).weak());
+    }
+    if let Some((p, v)) = d.same_period_last_year {
+        ui.label(tf!(
+            "indicator.same-period-last-year",
+            period = widgets::period(p),
+            value = widgets::with_unit(Some(v), unit),
+            now = widgets::with_unit(i.evaluation.actual, unit)
+        ));
+    }
+    // The link to last year's indicator: proposed, confirmed, or changed.
+    let me = years.iter().find(|y| y.indicator_id == i.id);
+    let prev = years
+        .iter()
+        .position(|y| y.indicator_id == i.id)
+        .and_then(|k| k.checked_sub(1))
+        .map(|k| &years[k]);
+    ui.separator();
+    ui.horizontal_wrapped(|ui| {
+        match (prev, me.and_then(|m| m.link_confirmed)) {
+            (Some(p), Some(false)) => {
+                ui.label(tf!("indicator.link-proposed", year = p.year, name = p.name));
+                if ui.button(t("indicator.link-confirm")).clicked() {
+                    tx.run(jobs::link_indicator(i.id, Some(p.indicator_id)));
+                }
+            }
+            (Some(p), _) => {
+                ui.label(tf!(
+                    "indicator.link-confirmed",
+                    year = p.year,
+                    name = p.name
+                ));
+            }
+            (None, _) => {
+                ui.label(t("indicator.link-none"));
+            }
+        }
+        if !d.link_candidates.is_empty() {
+            let id = i.id;
+            egui::ComboBox::from_id_salt("link-to")
+                .selected_text(t("indicator.link-change"))
+                .width(260.0)
+                .show_ui(ui, |ui| {
+                    for (cid, code, name) in &d.link_candidates {
+                        if ui
+                            .selectable_label(
+                                prev.is_some_and(|p| p.indicator_id == *cid),
+                                format!("{code} {name}"),
+                            )
+                            .clicked()
+                        {
+                            tx.run(jobs::link_indicator(id, Some(*cid)));
+                        }
+                    }
+                });
+        }
+        if prev.is_some() && ui.button(t("indicator.link-remove")).clicked() {
+            tx.run(jobs::link_indicator(i.id, None));
+        }
+    });
 }
