@@ -1282,3 +1282,45 @@ fn tasks_are_edited_indicators_retired_and_moved_and_changes_reverted_by_line() 
     let err = fails(&db, &["indicator", "add", "--text", "加快推进数字政府建设"]);
     assert!(err.contains("no target"), "{err}");
 }
+
+#[test]
+fn reminders_name_the_owed_indicators_and_a_returned_batch_stops_counting_until_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("n.sqlite3");
+    ok(&db, &["demo"]);
+    let r = json(
+        &db,
+        &["remind", "--as-of", "2023-07-20", "--unit", "淄川区"],
+    );
+    let reminders = r["reminders"].as_array().unwrap();
+    assert_eq!(reminders.len(), 1, "{r}");
+    assert_eq!(reminders[0]["period"], "2023-06");
+    assert!(!reminders[0]["indicators"].as_array().unwrap().is_empty());
+    let text = r["texts"][0].as_str().unwrap();
+    assert!(
+        text.starts_with("关于报送2023年6月进展情况的催报通知"),
+        "{text}"
+    );
+    let out = dir.path().join("催报.xlsx");
+    ok(
+        &db,
+        &[
+            "remind",
+            "--as-of",
+            "2023-07-20",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(&std::fs::read(&out).unwrap()[..2], b"PK");
+    // The first demo batch sent back: out of the status, back when restored.
+    let before = json(&db, &["status", "--as-of", "2023-12-31"]);
+    let sent = json(&db, &["returns", "return", "1"]);
+    assert_eq!(sent["batch"]["returned"], true);
+    assert!(sent["text"].as_str().unwrap().contains("现予退回"));
+    let after = json(&db, &["status", "--as-of", "2023-12-31"]);
+    assert_ne!(before["indicators"], after["indicators"]);
+    ok(&db, &["returns", "restore", "1"]);
+    let back = json(&db, &["status", "--as-of", "2023-12-31"]);
+    assert_eq!(before["indicators"], back["indicators"]);
+}

@@ -1504,3 +1504,62 @@ fn the_rows_own_unit_of_measure_and_brackets_pick_between_close_indicators() {
         "数据开放创新应用实验室数"
     );
 }
+
+#[test]
+fn a_returned_batch_leaves_status_as_if_undone_and_comes_back_when_taken_back() {
+    let mut store = ledger();
+    let june = std::fs::read(shared(
+        "samples/returns/张店区_2023年6月_大数据工作进展情况统计表.xlsx",
+    ))
+    .unwrap();
+    let b1 = commit(&mut store, "june.xlsx", &june, false).unwrap();
+    let with_batch = store.status(1, "2023-12-31".parse().unwrap()).unwrap();
+    // The same batch undone, on a copy of the ledger: what returning must give.
+    let before_undo = store.status(1, "2023-12-31".parse().unwrap()).unwrap();
+    store.undo_batch(b1.id).unwrap();
+    let undone = store.status(1, "2023-12-31".parse().unwrap()).unwrap();
+    store.restore_batch(b1.id).unwrap();
+    assert_eq!(
+        store.status(1, "2023-12-31".parse().unwrap()).unwrap(),
+        before_undo
+    );
+    // Returned: the status is the undone one, and the batch says so.
+    let notice =
+        taizhang::cli::return_notice(&store, b1.id, "2023-07-15".parse().unwrap()).unwrap();
+    let returned = store.return_batch(b1.id, &notice.summary).unwrap();
+    assert!(returned.returned && returned.state == "undone");
+    assert_eq!(
+        store.status(1, "2023-12-31".parse().unwrap()).unwrap(),
+        undone
+    );
+    // The notice names the unit, the file and the rows to fix: the row the
+    // plan has no indicator for, and each row sent with no 进展情况.
+    assert!(notice.text.contains("张店区："), "{}", notice.text);
+    assert!(notice.text.contains("june.xlsx"), "{}", notice.text);
+    let got = import(&store, "june.xlsx", &june, &Overrides::default());
+    for j in &got.rejects {
+        assert!(
+            notice.lines.iter().any(|l| l.row == j.row),
+            "row {} missing",
+            j.row
+        );
+    }
+    for r in got.rows.iter().filter(|r| r.text.trim().is_empty()) {
+        let line = notice
+            .lines
+            .iter()
+            .find(|l| l.row == r.row)
+            .expect("a row with no text");
+        assert!(line.problems.iter().any(|p| p == "未填写进展情况"));
+    }
+    // The undo lines of the log say why.
+    let log = store.audit_log(None, 50).unwrap();
+    assert!(log.iter().any(|e| e.note.starts_with("退回：")));
+    // Taken back: as it was with the batch.
+    store.restore_batch(b1.id).unwrap();
+    assert!(!store.batch(b1.id).unwrap().returned);
+    assert_eq!(
+        store.status(1, "2023-12-31".parse().unwrap()).unwrap(),
+        with_batch
+    );
+}

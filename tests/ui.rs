@@ -1466,3 +1466,49 @@ fn the_lineage_of_an_indicator_is_shown_and_its_proposed_link_confirmed() {
     let store = Store::open(&db).unwrap();
     assert_eq!(store.predecessor(id).unwrap().map(|p| p.1), Some(true));
 }
+
+#[test]
+fn a_reminder_is_written_for_each_unit_that_has_not_reported_and_copied() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(ledger(dir.path(), true));
+    send(
+        &mut h,
+        Command::SetAsOf(Some("2023-07-20".parse().unwrap())),
+    );
+    send(&mut h, Command::Show(Screen::Units));
+    let owed = loaded(h.state()).status.not_reported.clone();
+    assert!(!owed.is_empty());
+    h.get_by_label("催报通知…").click();
+    h.step();
+    settle(&mut h);
+    let notice = h.state().state.notice.clone().expect("the reminders");
+    for u in &owed {
+        assert!(
+            notice.text.contains(&format!("{u}：")),
+            "{u} in {}",
+            notice.text
+        );
+    }
+    assert!(
+        notice.text.contains("2023年6月进展情况应于"),
+        "{}",
+        notice.text
+    );
+    h.get_by_label("复制全文").click();
+    h.step();
+    h.step();
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .any(|c| matches!(c, egui::OutputCommand::CopyText(t) if *t == notice.text));
+    let said = h
+        .state()
+        .state
+        .message
+        .as_ref()
+        .is_some_and(|m| m.1.contains("通知已复制"));
+    assert!(copied || said, "the text went to the clipboard");
+    assert!(said);
+}

@@ -16,15 +16,25 @@ trap 'rm -rf "$work"' EXIT
 export XDG_RUNTIME_DIR="$work/xdg"
 mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
 "$bin" --db "$work/demo.sqlite3" demo >/dev/null
+# 自上次会议以来 needs a meeting before: one at the end of July on a copy made
+# before any screenshot starts one.
+cp "$work/demo.sqlite3" "$work/meet.sqlite3"
+"$bin" --db "$work/meet.sqlite3" meeting start --as-of 2023-07-31 >/dev/null
 shot() { # name view [extra args…]
     local name=$1 view=$2; shift 2
     xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
         "$bin" --db "$work/demo.sqlite3" --screenshot "assets/screenshots/$name.png" --view "$view" "$@"
     echo "assets/screenshots/$name.png"
 }
-for view in overview plan indicator meeting settings; do
+for view in overview plan indicator settings; do
     shot "$view" "$view"
 done
+# The next meeting, at the end of September, opens on what changed since July.
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+    "$bin" --db "$work/meet.sqlite3" --screenshot assets/screenshots/meeting-since.png --view meeting --as-of 2023-09-30
+echo assets/screenshots/meeting-since.png
+# 历年对比: the demo's Qingdao plan of 2023 (plan 4), its smart-community line.
+shot indicator-lineage indicator --plan 4 --indicator 2023-04-009 --indicator-tab lineage --as-of 2023-06-30
 shot units units --as-of 2023-06-30
 shot import import --import "seeds/returns/淄川区_2023年前三季度_进展情况统计表.xlsx"
 # The demo plan's codes: 应用场景数（各区县）, 平均PUE, 字段共享率.

@@ -92,6 +92,22 @@ pub enum Command {
     /// Exports: a unit's fill-in template, the bulletin.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// 催报 notices: one per unit that has not reported the period due, with
+    /// the indicators it owes and the day they were due.
+    Remind {
+        /// Only this unit.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The date the notices are sent (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// The plan (default: the current one).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// Also write the notices as a workbook to print (.xlsx).
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: Option<PathBuf>,
+    },
     /// The same metric across plan years: each year's target and year-end
     /// figure (智慧社区示范点 50 → 150 → 累计不少于400).
     Lineage {
@@ -162,10 +178,19 @@ pub enum ReturnsCommand {
         batch: i64,
     },
     /// Restore an undone batch: its figures count again, except where a
-    /// newer figure was entered since.
+    /// newer figure was entered since. A returned batch is taken back too.
     Restore {
         /// The batch id (see `returns batches`).
         batch: i64,
+    },
+    /// Send a batch back to its unit (退回): its figures stop counting until
+    /// it is restored, and the 退回 notice names each row and what to fix.
+    Return {
+        /// The batch id (see `returns batches`).
+        batch: i64,
+        /// Also write the notice as a workbook to print (.xlsx).
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: Option<PathBuf>,
     },
 }
 

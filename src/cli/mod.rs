@@ -11,7 +11,10 @@ pub mod targets;
 mod text;
 
 pub use args::{Args, Command};
-pub use returns::{DemoSummary, Outcome as ImportOutcome, demo, import as import_returns};
+pub use returns::{
+    DemoSummary, Outcome as ImportOutcome, ReturnNotice, demo, import as import_returns,
+    return_notice,
+};
 
 use crate::domain::{Date, PlanDoc, ProgressSettings, UnitsFile, ValueBasis};
 use crate::plan_text;
@@ -606,6 +609,59 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
                     "batch {} ({}) undone: {} figures withdrawn\n",
                     b.id, b.file_name, b.rows
                 )
+            })
+        }
+        Command::Returns(ReturnsCommand::Return { batch, out }) => {
+            let mut store = open(db)?;
+            let notice = returns::return_notice(&store, batch, today())?;
+            let info = store.return_batch(batch, &notice.summary)?;
+            if let Some(out) = &out {
+                let bytes = notice.xlsx().map_err(|e| CliError::new(e.to_string()))?;
+                std::fs::write(out, &bytes)
+                    .map_err(|e| CliError::new(format!("{}: {e}", out.display())))?;
+            }
+            let body =
+                serde_json::json!({ "batch": info, "lines": notice.lines, "text": notice.text });
+            emit(json, &body, |_| notice.text.clone())
+        }
+        Command::Remind {
+            unit,
+            as_of,
+            plan,
+            out,
+        } => {
+            let store = open(db)?;
+            let plan = store.plan_or_latest(plan)?;
+            let as_of = as_of.unwrap_or_else(today);
+            let status = store.status(plan.id, as_of)?;
+            let due_day = store.progress_settings()?.due_day;
+            let from = crate::export::notices::Sender {
+                plan_title: &plan.title,
+                issuer: &plan.issuer,
+                date: as_of,
+            };
+            let all: Vec<_> = crate::export::notices::reminders(&status, due_day)
+                .into_iter()
+                .filter(|r| unit.as_deref().is_none_or(|u| r.unit == u))
+                .collect();
+            let texts: Vec<String> = all
+                .iter()
+                .map(|r| crate::export::notices::reminder_text(r, &from))
+                .collect();
+            let joined = texts.join("\n");
+            if let Some(out) = &out {
+                let bytes = crate::export::notices::notice_xlsx(&joined, None)
+                    .map_err(|e| CliError::new(e.to_string()))?;
+                std::fs::write(out, &bytes)
+                    .map_err(|e| CliError::new(format!("{}: {e}", out.display())))?;
+            }
+            let body = serde_json::json!({ "as_of": as_of, "reminders": all, "texts": texts });
+            emit(json, &body, |_| {
+                if texts.is_empty() {
+                    "every unit due has reported: no reminder to send\n".to_string()
+                } else {
+                    joined.clone()
+                }
             })
         }
         Command::Returns(ReturnsCommand::Restore { batch }) => {

@@ -370,3 +370,61 @@ pub fn demo(store: &mut Store) -> Result<DemoSummary> {
         batches,
     })
 }
+
+/// A 退回 notice for a committed batch: its file read again against the plan
+/// as it is now, each row with what to fix.
+#[derive(Clone, Debug)]
+pub struct ReturnNotice {
+    pub lines: Vec<crate::domain::meeting::ReturnLine>,
+    pub text: String,
+    /// One line for the audit log: how many rows, which problems.
+    pub summary: String,
+}
+
+impl ReturnNotice {
+    /// The notice as a workbook to print, its rows in a table.
+    pub fn xlsx(&self) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        crate::export::notices::notice_with_lines_xlsx(&self.text, &self.lines)
+    }
+}
+
+/// Builds the 退回 notice of batch `id` (nothing is changed).
+pub fn return_notice(store: &Store, id: i64, date: crate::domain::Date) -> Result<ReturnNotice> {
+    let info = store.batch(id)?;
+    let plan = store.plan_of_batch(id)?;
+    let (file, bytes) = store.batch_file(id)?;
+    let indicators = store.indicators(plan.id)?;
+    let units = store.units()?;
+    let aliases = store.indicator_aliases(plan.id)?;
+    let history = store.figure_history(plan.id)?;
+    let ctx = Context::new(&indicators, &units, &aliases, plan.year, &history);
+    let period = info.period.as_deref().and_then(|p| p.parse().ok());
+    let over = Overrides {
+        unit: info.unit.clone(),
+        period,
+    };
+    let result = returns::import(&file, &bytes, &ctx, &over);
+    let lines = returns::return_lines(&result);
+    let from = crate::export::notices::Sender {
+        plan_title: &plan.title,
+        issuer: &plan.issuer,
+        date,
+    };
+    let text = crate::export::notices::return_text(
+        info.unit.as_deref().unwrap_or("各单位"),
+        period,
+        &file,
+        &lines,
+        &from,
+    );
+    let summary = if lines.is_empty() {
+        "经审核退回".to_string()
+    } else {
+        format!("{}行需修改", lines.len())
+    };
+    Ok(ReturnNotice {
+        lines,
+        text,
+        summary,
+    })
+}

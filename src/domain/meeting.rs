@@ -223,3 +223,14 @@ pub fn diff(since: &Snapshot, to: &Snapshot, earlier: &[Snapshot]) -> MeetingDif
         still_red,
     }
 }
+
+/// One row of a return sent back, and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReturnLine {
+    /// The sheet row, as the unit's spreadsheet shows it.
+    pub row: usize,
+    /// What the row calls its indicator.
+    pub name: String,
+    /// Each thing to fix, in words.
+    pub problems: Vec<String>,
+}

@@ -280,6 +280,40 @@ macro_rules! text {
     };
 }
 
+/// The name of a month: 6月, Jun.
+pub fn month(m: u32, lang: Language) -> &'static str {
+    match m {
+        1 => lang.t("export.month-1"),
+        2 => lang.t("export.month-2"),
+        3 => lang.t("export.month-3"),
+        4 => lang.t("export.month-4"),
+        5 => lang.t("export.month-5"),
+        6 => lang.t("export.month-6"),
+        7 => lang.t("export.month-7"),
+        8 => lang.t("export.month-8"),
+        9 => lang.t("export.month-9"),
+        10 => lang.t("export.month-10"),
+        11 => lang.t("export.month-11"),
+        _ => lang.t("export.month-12"),
+    }
+}
+
+/// A period as people write it: 2023年6月, Jun 2023.
+pub fn period(p: super::date::Period, lang: Language) -> String {
+    fill(
+        lang.t("export.period"),
+        &[("year", &p.year()), ("month", &month(p.month(), lang))],
+    )
+}
+
+/// A period written YYYY-MM, in words ([`period`]); kept as written when it
+/// does not read as one.
+pub fn period_words(p: &str, lang: Language) -> String {
+    p.parse()
+        .map(|p| period(p, lang))
+        .unwrap_or_else(|_: super::date::DateError| p.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

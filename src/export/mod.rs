@@ -3,6 +3,7 @@
 
 pub mod bulletin;
 pub mod chart;
+pub mod notices;
 pub mod ranking;
 pub mod report;
 pub mod targets;
@@ -143,28 +144,12 @@ pub fn revision_words(i: &crate::store::IndicatorStatus, lang: Language) -> Stri
 
 /// The name of a month: 6月, Jun.
 pub fn month(m: u32, lang: Language) -> &'static str {
-    match m {
-        1 => lang.t("export.month-1"),
-        2 => lang.t("export.month-2"),
-        3 => lang.t("export.month-3"),
-        4 => lang.t("export.month-4"),
-        5 => lang.t("export.month-5"),
-        6 => lang.t("export.month-6"),
-        7 => lang.t("export.month-7"),
-        8 => lang.t("export.month-8"),
-        9 => lang.t("export.month-9"),
-        10 => lang.t("export.month-10"),
-        11 => lang.t("export.month-11"),
-        _ => lang.t("export.month-12"),
-    }
+    crate::domain::words::month(m, lang)
 }
 
 /// A period as people write it: 2023年6月, Jun 2023.
 pub fn period(p: crate::domain::Period, lang: Language) -> String {
-    fill(
-        lang.t("export.period"),
-        &[("year", &p.year()), ("month", &month(p.month(), lang))],
-    )
+    crate::domain::words::period(p, lang)
 }
 
 /// The pace needed in words: 尚需每月新增6.3个（剩余6个月）, 尚需每季度降低0.02.

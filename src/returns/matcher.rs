@@ -39,15 +39,29 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// The row says nothing of itself beyond its name.
+    pub fn is_empty(&self) -> bool {
+        self.measure.is_none() && self.cumulative.is_none() && self.target.is_none()
+    }
+
     /// The qualifier a name carries in brackets or words: (累计) / 累计 →
     /// running total; (新建) / (新增) / 本年新增 → new this year.
     pub fn qualifier(name: &str) -> Option<bool> {
+        // Most names carry none: look for the words before folding.
+        const WORDS: [&str; 4] = ["累计", "累計", "新建", "新增"];
+        if !WORDS.iter().any(|w| name.contains(w)) {
+            return None;
+        }
         let f = fold(name);
-        let bracket = |w: &str| ["(", "["].iter().any(|o| f.contains(&format!("{o}{w}")));
-        if bracket("累计") || f.starts_with("累计") {
+        // The word right after an opening bracket.
+        let bracketed = |w: &str| {
+            f.match_indices(w)
+                .any(|(i, _)| f[..i].ends_with(['(', '[']))
+        };
+        if bracketed("累计") || f.starts_with("累计") {
             Some(true)
-        } else if bracket("新建")
-            || bracket("新增")
+        } else if bracketed("新建")
+            || bracketed("新增")
             || f.contains("本年新增")
             || f.contains("当年新增")
         {
@@ -107,6 +121,9 @@ pub const MARGIN: f64 = 0.04;
 type Bigrams = HashSet<(char, char)>;
 
 struct Candidate {
+    /// The class of the indicator's unit of measure; `None`: no unit (a
+    /// pure ratio such as PUE).
+    class: Option<crate::domain::lexicon::UnitClass>,
     norm: String,
     norm_core: String,
     name_grams: Bigrams,
@@ -233,6 +250,11 @@ impl<'a> Matcher<'a> {
                 let norm_core = core(&norm);
                 let phrase_norm = normalise(&i.phrase);
                 Candidate {
+                    class: if i.is_percent() {
+                        Some(crate::domain::lexicon::UnitClass::Percent)
+                    } else {
+                        i.unit.as_deref().map(crate::domain::lexicon::unit_class)
+                    },
                     name_grams: bigrams(&norm),
                     core_grams: bigrams(&norm_core),
                     phrase_grams: bigrams(&phrase_norm),
@@ -349,16 +371,11 @@ impl<'a> Matcher<'a> {
 
     /// Whether the row's evidence contradicts indicator `k`.
     fn contradicts(&self, k: usize, ev: &Evidence) -> bool {
-        use crate::domain::lexicon::{UnitClass, unit_class};
+        use crate::domain::lexicon::UnitClass;
         let ind = &self.indicators[k];
         if let Some(row) = ev.measure.filter(|c| *c != UnitClass::Other) {
-            let own = if ind.is_percent() {
-                Some(UnitClass::Percent)
-            } else {
-                // No unit: a pure ratio (PUE), which no measure word fits.
-                ind.unit.as_deref().map(unit_class)
-            };
-            match own {
+            // No unit: a pure ratio (PUE), which no measure word fits.
+            match self.cands[k].class {
                 None => return true,
                 Some(own) if own != UnitClass::Other && own != row => return true,
                 _ => {}
@@ -432,7 +449,7 @@ impl<'a> Matcher<'a> {
         let fitting: Vec<usize> = exact
             .iter()
             .copied()
-            .filter(|&k| !self.contradicts(k, ev))
+            .filter(|&k| ev.is_empty() || !self.contradicts(k, ev))
             .collect();
         let exact = if fitting.is_empty() { exact } else { fitting };
         if let Some(&first) = exact.first() {
@@ -449,11 +466,14 @@ impl<'a> Matcher<'a> {
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
         // What the row contradicts gives way to what it does not, when that
         // is good enough to take.
-        if scored
-            .iter()
-            .any(|&(k, sc)| sc >= ACCEPT && !self.contradicts(k, ev))
+        // (Only candidates near enough to be named can change the outcome.)
+        if !ev.is_empty()
+            && scored
+                .iter()
+                .take_while(|(_, sc)| *sc >= ACCEPT)
+                .any(|&(k, _)| !self.contradicts(k, ev))
         {
-            scored.retain(|&(k, _)| !self.contradicts(k, ev));
+            scored.retain(|&(k, sc)| sc < FLOOR || !self.contradicts(k, ev));
         }
         let Some(&(best, best_score)) = scored.first() else {
             return Match::None;

@@ -523,23 +523,27 @@ pub fn import(file_name: &str, bytes: &[u8], ctx: &Context, over: &Overrides) ->
             .map(|(i, r)| (sheet.first_row + i, r))
     };
     let text = |r: &[Cell], role: Role| cell(r, col(role)).map(Cell::text).unwrap_or_default();
-    let line = |row_no: usize, r: &[Cell], value: Option<usize>| Line {
-        row_no,
-        name: text(r, Role::Indicator),
-        code: cell(r, col(Role::Code)).map(Cell::text),
-        value: value.and_then(|c| r.get(c)).cloned().unwrap_or(Cell::Empty),
-        target: cell(r, col(Role::Target)).cloned(),
-        measure: cell(r, col(Role::Unit))
+    let line = |row_no: usize, r: &[Cell], value: Option<usize>| {
+        let name = text(r, Role::Indicator);
+        let measure = cell(r, col(Role::Unit))
             .map(Cell::text)
-            .or_else(|| value::bracket_unit(&text(r, Role::Indicator)))
-            .or(header_unit(value)),
-        progress: text(r, Role::Progress),
-        problems: text(r, Role::Problems),
-        next_steps: text(r, Role::NextSteps),
-        earlier: earlier_cols
-            .iter()
-            .filter_map(|(q, c)| Some((*q, r.get(*c)?.clone())))
-            .collect(),
+            .or_else(|| value::bracket_unit(&name))
+            .or(header_unit(value));
+        Line {
+            row_no,
+            name,
+            code: cell(r, col(Role::Code)).map(Cell::text),
+            value: value.and_then(|c| r.get(c)).cloned().unwrap_or(Cell::Empty),
+            target: cell(r, col(Role::Target)).cloned(),
+            measure,
+            progress: text(r, Role::Progress),
+            problems: text(r, Role::Problems),
+            next_steps: text(r, Role::NextSteps),
+            earlier: earlier_cols
+                .iter()
+                .filter_map(|(q, c)| Some((*q, r.get(*c)?.clone())))
+                .collect(),
+        }
     };
     // A summary table of several units, one column each (指标 | 张店区 | 淄川区 …).
     let reporters: Vec<(usize, (String, UnitKind))> = if over.unit.is_none() {
@@ -640,24 +644,27 @@ fn read_lines(
             }
             continue;
         }
+        // The cell read once, for the evidence and for the figure.
+        let parsed = value::parse(&raw_value);
+        let own_target = l
+            .target
+            .as_ref()
+            .and_then(|c| value::parse(c).ok().flatten());
         let evidence = matcher::Evidence {
             measure: l
                 .measure
                 .as_deref()
                 .map(crate::domain::lexicon::unit_class)
                 .or_else(|| {
-                    value::parse(&raw_value)
+                    parsed
+                        .as_ref()
                         .ok()
-                        .flatten()
+                        .and_then(|r| r.as_ref())
                         .filter(|rd| rd.percent)
                         .map(|_| crate::domain::lexicon::UnitClass::Percent)
                 }),
             cumulative: matcher::Evidence::qualifier(&name),
-            target: l
-                .target
-                .as_ref()
-                .and_then(|c| value::parse(c).ok().flatten())
-                .map(|rd| value::normalise(rd, l.measure.as_deref(), false)),
+            target: own_target.map(|rd| value::normalise(rd, l.measure.as_deref(), false)),
         };
         let (index, unsure) = match matcher.find_with(code.as_deref(), &name, unit_kind, &evidence)
         {
@@ -688,7 +695,7 @@ fn read_lines(
                     name.clone()
                 };
                 let row_unit = l.measure.clone();
-                let unmatched = value::parse(&raw_value).ok().map(|reading| Row {
+                let unmatched = parsed.clone().ok().map(|reading| Row {
                     indicator: String::new(),
                     code: String::new(),
                     value: reading.map(|rd| value::normalise(rd, row_unit.as_deref(), false)),
@@ -716,7 +723,7 @@ fn read_lines(
         };
         let ind = &ctx.indicators[index];
         let row_unit = l.measure.clone();
-        let reading = match value::parse(&raw_value) {
+        let reading = match parsed {
             Ok(v) => v,
             Err(why) => {
                 rejects.push(Reject::new(row_no, why));
@@ -1176,4 +1183,46 @@ fn units_as_rows(
         }
     }
     None
+}
+
+/// What to send back to a unit about its return: each row with what to fix
+/// (a row matching no indicator, a warning, no 进展情况 written), in Chinese
+/// as the notices go out, in sheet order.
+pub fn return_lines(r: &FileResult) -> Vec<crate::domain::meeting::ReturnLine> {
+    use crate::domain::meeting::ReturnLine;
+    use crate::domain::words::Language::Chinese;
+    let mut lines: Vec<ReturnLine> = Vec::new();
+    let mut add = |row: usize, name: &str, problem: String| match lines
+        .iter_mut()
+        .find(|l| l.row == row && l.name == name)
+    {
+        Some(l) => l.problems.push(problem),
+        None => lines.push(ReturnLine {
+            row,
+            name: name.to_string(),
+            problems: vec![problem],
+        }),
+    };
+    for j in &r.rejects {
+        let name = j
+            .unmatched
+            .as_ref()
+            .map(|u| u.source_name.clone())
+            .unwrap_or_default();
+        add(j.row, &name, j.why.words(Chinese));
+    }
+    for row in &r.rows {
+        for w in &row.warnings {
+            add(row.row, &row.source_name, w.words(Chinese));
+        }
+        if row.text.trim().is_empty() {
+            add(
+                row.row,
+                &row.source_name,
+                Chinese.t("import.problem-no-text").to_string(),
+            );
+        }
+    }
+    lines.sort_by_key(|l| l.row);
+    lines
 }

@@ -323,6 +323,15 @@ pub fn find(sheets: &[Sheet]) -> Option<Table> {
 /// units, one column each.
 pub fn find_with(sheets: &[Sheet], is_unit: &dyn Fn(&str) -> bool) -> Option<Table> {
     let reporters = |headers: &[String], mut roles: Vec<Role>| {
+        // Only a header with an indicator column and no value column can be
+        // one of units' columns (most rows looked at are neither).
+        if !roles.contains(&Role::Indicator)
+            || roles
+                .iter()
+                .any(|r| matches!(r, Role::Value | Role::Month(_)))
+        {
+            return roles;
+        }
         for (r, h) in roles.iter_mut().zip(headers) {
             if *r == Role::Other && is_unit(h.rsplit('/').next().unwrap_or(h)) {
                 *r = Role::Reporter;

@@ -4,6 +4,7 @@
 //! what scripts read), the window words it through its catalogue. Nothing
 //! reads these words back.
 
+use crate::domain::words::{Language, fill};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -82,6 +83,164 @@ impl Why {
             Why::LaterThanPeriod { .. } => "date",
             Why::UnknownUnit { .. } => "unknown_unit",
             Why::Dropped => "dropped",
+        }
+    }
+
+    /// The row's verdict in words of a language (the window's, or Chinese
+    /// for the notices sent to units).
+    pub fn words(&self, lang: Language) -> String {
+        let n = num;
+        let score = |s: f64| format!("{s:.2}");
+        match self {
+            Why::NoIndicator => lang.t("import.why-no-indicator").to_string(),
+            Why::NotInPlan {
+                name,
+                nearest: None,
+            } => fill(
+                lang.t("import.why-not-in-plan"),
+                &[("name", &name as &dyn std::fmt::Display)],
+            ),
+            Why::NotInPlan {
+                name,
+                nearest: Some((nearest, s)),
+            } => fill(
+                lang.t("import.why-not-in-plan-nearest"),
+                &[
+                    ("name", &name as &dyn std::fmt::Display),
+                    ("nearest", &nearest as &dyn std::fmt::Display),
+                    ("score", &score(*s) as &dyn std::fmt::Display),
+                ],
+            ),
+            Why::Unsure {
+                name,
+                candidate,
+                score: s,
+                runner_up: None,
+            } => fill(
+                lang.t("import.why-unsure"),
+                &[
+                    ("name", &name as &dyn std::fmt::Display),
+                    ("candidate", &candidate as &dyn std::fmt::Display),
+                    ("score", &score(*s) as &dyn std::fmt::Display),
+                ],
+            ),
+            Why::Unsure {
+                name,
+                candidate,
+                score: s,
+                runner_up: Some(other),
+            } => fill(
+                lang.t("import.why-unsure-two"),
+                &[
+                    ("name", &name as &dyn std::fmt::Display),
+                    ("candidate", &candidate as &dyn std::fmt::Display),
+                    ("score", &score(*s) as &dyn std::fmt::Display),
+                    ("other", &other as &dyn std::fmt::Display),
+                ],
+            ),
+            Why::Duplicate {
+                indicator,
+                first_row,
+            } => fill(
+                lang.t("import.why-duplicate"),
+                &[
+                    ("indicator", &indicator as &dyn std::fmt::Display),
+                    ("row", &first_row as &dyn std::fmt::Display),
+                ],
+            ),
+            Why::Negative { value } => fill(
+                lang.t("import.why-negative"),
+                &[("value", &n(*value) as &dyn std::fmt::Display)],
+            ),
+            Why::Unreadable { text } => fill(
+                lang.t("import.why-unreadable"),
+                &[("text", &text as &dyn std::fmt::Display)],
+            ),
+            Why::AboveHundred { value } => fill(
+                lang.t("import.why-above-hundred"),
+                &[("value", &n(*value) as &dyn std::fmt::Display)],
+            ),
+            Why::AboveOwnTarget { value, target } => fill(
+                lang.t("import.why-above-target"),
+                &[
+                    ("value", &n(*value) as &dyn std::fmt::Display),
+                    ("target", &n(*target) as &dyn std::fmt::Display),
+                    (
+                        "times",
+                        &format!("{:.0}", value / target) as &dyn std::fmt::Display,
+                    ),
+                ],
+            ),
+            Why::Jump {
+                value,
+                previous,
+                period,
+            } => fill(
+                lang.t("import.why-jump"),
+                &[
+                    ("value", &n(*value) as &dyn std::fmt::Display),
+                    ("previous", &n(*previous) as &dyn std::fmt::Display),
+                    (
+                        "period",
+                        &crate::domain::words::period_words(period, lang) as &dyn std::fmt::Display,
+                    ),
+                ],
+            ),
+            Why::Decrease {
+                value,
+                previous,
+                period,
+            } => fill(
+                lang.t("import.why-decrease"),
+                &[
+                    ("value", &n(*value) as &dyn std::fmt::Display),
+                    ("previous", &n(*previous) as &dyn std::fmt::Display),
+                    (
+                        "period",
+                        &crate::domain::words::period_words(period, lang) as &dyn std::fmt::Display,
+                    ),
+                ],
+            ),
+            Why::UnitMismatch { row, indicator } => fill(
+                lang.t("import.why-unit"),
+                &[
+                    ("row", &row as &dyn std::fmt::Display),
+                    ("indicator", &indicator as &dyn std::fmt::Display),
+                ],
+            ),
+            Why::Cleared { previous, period } => fill(
+                lang.t("import.why-cleared"),
+                &[
+                    ("previous", &n(*previous) as &dyn std::fmt::Display),
+                    (
+                        "period",
+                        &crate::domain::words::period_words(period, lang) as &dyn std::fmt::Display,
+                    ),
+                ],
+            ),
+            Why::SumAbove { sum, total, whole } => fill(
+                lang.t("import.why-sum"),
+                &[
+                    ("sum", &n(*sum) as &dyn std::fmt::Display),
+                    ("total", &n(*total) as &dyn std::fmt::Display),
+                    ("whole", &whole as &dyn std::fmt::Display),
+                ],
+            ),
+            Why::LaterThanPeriod { said, period } => fill(
+                lang.t("import.why-date"),
+                &[
+                    ("said", &said as &dyn std::fmt::Display),
+                    (
+                        "period",
+                        &crate::domain::words::period_words(period, lang) as &dyn std::fmt::Display,
+                    ),
+                ],
+            ),
+            Why::UnknownUnit { name } => fill(
+                lang.t("import.why-unknown-unit"),
+                &[("name", &name as &dyn std::fmt::Display)],
+            ),
+            Why::Dropped => lang.t("import.why-dropped").to_string(),
         }
     }
 

@@ -40,6 +40,8 @@ pub struct BatchInfo {
     pub imported_by: String,
     pub state: String,
     pub rows: i64,
+    /// Sent back to its unit (退回): undone until it is restored.
+    pub returned: bool,
 }
 
 /// What restoring a batch did.
@@ -62,7 +64,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 const BATCH_SELECT: &str = "SELECT b.id, b.file_name, b.sha256, b.size, b.unit_name, b.period, b.imported_at, b.imported_by, b.state,
-    (SELECT COUNT(*) FROM reports r WHERE r.batch_id = b.id) FROM batches b";
+    (SELECT COUNT(*) FROM reports r WHERE r.batch_id = b.id), b.returned FROM batches b";
 
 fn batch_from_row(r: &rusqlite::Row) -> rusqlite::Result<BatchInfo> {
     Ok(BatchInfo {
@@ -76,6 +78,7 @@ fn batch_from_row(r: &rusqlite::Row) -> rusqlite::Result<BatchInfo> {
         imported_by: r.get(7)?,
         state: r.get(8)?,
         rows: r.get(9)?,
+        returned: r.get(10)?,
     })
 }
 
@@ -301,6 +304,44 @@ impl Store {
         self.batch(id)
     }
 
+    /// The plan a batch's figures belong to.
+    pub fn plan_of_batch(&self, id: i64) -> Result<crate::domain::PlanSummary> {
+        let plan_id: Option<i64> = self
+            .conn
+            .query_row("SELECT plan_id FROM batches WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .context("reading the batch")?;
+        match plan_id {
+            Some(p) => self.plan(p),
+            None => Err(StoreError::NotFound(format!("batch {id}"))),
+        }
+    }
+
+    /// Sends a batch back to its unit (退回): its figures leave the status as
+    /// an undo takes them out, the batch is marked returned with what is
+    /// wrong (`note`), and [`Store::restore_batch`] brings it back.
+    pub fn return_batch(&mut self, id: i64, note: &str) -> Result<BatchInfo> {
+        self.undo_batch(id)?;
+        let tx = self
+            .conn
+            .transaction()
+            .context("marking the batch returned")?;
+        tx.execute(
+            "UPDATE batches SET returned = 1, return_note = ?2 WHERE id = ?1",
+            params![id, note],
+        )
+        .context("marking the batch returned")?;
+        tx.execute(
+            "UPDATE audit_log SET note = ?2 WHERE batch_id = ?1 AND action = 'undo' AND (note IS NULL OR note = '')",
+            params![id, format!("退回：{note}")],
+        )
+        .context("writing the audit log")?;
+        tx.commit().context("marking the batch returned")?;
+        self.batch(id)
+    }
+
     /// Restores an undone batch: each of its figures counts again, unless a
     /// figure for the same indicator, unit and period was entered after it
     /// (the newer one stays, as it would have had the batch never been
@@ -365,7 +406,7 @@ impl Store {
             restored += 1;
         }
         tx.execute(
-            "UPDATE batches SET state = 'committed', undone_at = NULL, undone_by = NULL WHERE id = ?1",
+            "UPDATE batches SET state = 'committed', undone_at = NULL, undone_by = NULL, returned = 0 WHERE id = ?1",
             [id],
         )
         .context("marking the batch committed")?;

@@ -71,6 +71,10 @@ pub static MIGRATIONS: &[Migration] = &[
         description: "each indicator may name the one it continues in last year's plan (proposed, or confirmed by a person)",
         sql: v12,
     },
+    Migration {
+        description: "a batch can be returned to its unit (退回): its figures are out of status, as if undone, until it is restored",
+        sql: v13,
+    },
 ];
 
 /// The version a file has once every migration has run.
@@ -476,5 +480,11 @@ fn v12() -> String {
     "ALTER TABLE indicators ADD COLUMN predecessor_id INTEGER REFERENCES indicators(id) ON DELETE SET NULL;
      ALTER TABLE indicators ADD COLUMN predecessor_confirmed INTEGER NOT NULL DEFAULT 0 CHECK (predecessor_confirmed IN (0, 1));
      CREATE INDEX indicators_predecessor ON indicators(predecessor_id);"
+        .to_string()
+}
+
+fn v13() -> String {
+    "ALTER TABLE batches ADD COLUMN returned INTEGER NOT NULL DEFAULT 0 CHECK (returned IN (0, 1));
+     ALTER TABLE batches ADD COLUMN return_note TEXT;"
         .to_string()
 }

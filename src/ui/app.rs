@@ -311,6 +311,8 @@ pub struct State {
     pub settings_edit: Option<ProgressSettings>,
     /// The bulletin text, shown in a window with a copy button.
     pub bulletin: Option<String>,
+    /// A notice (催报 or 退回) shown to copy, save or confirm.
+    pub notice: Option<jobs::Notice>,
     pub as_of_text: String,
     /// The as-of date chosen in this session; `None`: the date the ledger
     /// opens at (today, or its plan year's last day once that has passed).
@@ -457,6 +459,7 @@ impl App {
                 }
                 Event::Verified | Event::Quiet => {}
                 Event::Bulletin(text) => self.state.bulletin = Some(text),
+                Event::Notice(n) => self.state.notice = Some(*n),
                 Event::MeetingStarted(open) => {
                     self.state.meeting_pending = false;
                     self.state.meeting = Some(*open);
@@ -684,6 +687,22 @@ impl App {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Title(l.t("app.window-title").into()));
             }
             Command::CloseBulletin => self.state.bulletin = None,
+            Command::CloseNotice => self.state.notice = None,
+            Command::CopyNotice => {
+                if let Some(n) = &self.state.notice {
+                    ctx.copy_text(n.text.clone());
+                    self.state.message = Some((true, t("app.notice-copied").into()));
+                }
+            }
+            Command::ConfirmReturn => {
+                if let Some(jobs::Notice {
+                    kind: jobs::NoticeKind::Return { batch, summary },
+                    ..
+                }) = self.state.notice.take()
+                {
+                    self.worker.send(jobs::return_batch(batch, summary));
+                }
+            }
             Command::CopyBulletin => {
                 if let Some(text) = &self.state.bulletin {
                     ctx.copy_text(text.clone());

@@ -41,6 +41,10 @@ pub enum Command {
     SetLanguage(Language),
     CloseBulletin,
     CopyBulletin,
+    /// The notice window: close it, copy its text, send the batch back.
+    CloseNotice,
+    CopyNotice,
+    ConfirmReturn,
     Cancel,
     Meeting(MeetingCommand),
     /// Choose files (the desktop's dialog, else the in-window chooser),

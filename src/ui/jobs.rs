@@ -197,6 +197,8 @@ pub enum Event {
     /// A meeting started (or was re-entered the same day): what changed
     /// since the one before.
     MeetingStarted(Box<MeetingOpen>),
+    /// A notice to send (催报 or 退回), shown to copy or save.
+    Notice(Box<Notice>),
     /// A job failed; the text is for people and says what to do.
     Failed(Text),
     Cancelled,
@@ -493,6 +495,102 @@ pub fn commit(files: Vec<Reviewed>) -> Job {
 
 /// Takes a batch's figures out of the ledger (they are kept, and the batch
 /// can be restored).
+/// A notice after a meeting, in Chinese as it is sent.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+    /// The rows of a 退回, for the printed table: row, name, problems.
+    pub lines: Vec<crate::domain::meeting::ReturnLine>,
+}
+
+/// Which notice, and for a 退回 the batch and the note for the log.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoticeKind {
+    Remind,
+    Return { batch: i64, summary: String },
+}
+
+impl Notice {
+    /// The notice as a workbook to print.
+    pub fn xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        crate::export::notices::notice_with_lines_xlsx(&self.text, &self.lines)
+    }
+}
+
+/// The 催报 notices at a date: one per unit that has not reported the
+/// period due.
+pub fn reminders(as_of: Date) -> Job {
+    Job::new(Text::new("jobs.reminders"), move |cx| {
+        let plan = cx.plan()?;
+        let s = cx.store()?;
+        let status = s.status(plan.id, as_of).map_err(plain)?;
+        let due_day = s.progress_settings().map_err(plain)?.due_day;
+        let from = crate::export::notices::Sender {
+            plan_title: &plan.title,
+            issuer: &plan.issuer,
+            date: as_of,
+        };
+        let text: Vec<String> = crate::export::notices::reminders(&status, due_day)
+            .iter()
+            .map(|r| crate::export::notices::reminder_text(r, &from))
+            .collect();
+        if text.is_empty() {
+            return Ok(Event::Done(Text::new("jobs.no-reminders")));
+        }
+        Ok(Event::Notice(Box::new(Notice {
+            kind: NoticeKind::Remind,
+            text: text.join("\n"),
+            lines: Vec::new(),
+        })))
+    })
+}
+
+/// The 退回 notice of a batch (nothing changes until it is confirmed).
+pub fn return_notice(batch: i64) -> Job {
+    Job::new(Text::new("jobs.return-notice"), move |cx| {
+        let n = crate::cli::return_notice(cx.store()?, batch, crate::cli::today())
+            .map_err(|e| text!("jobs.return-failed", error = e))?;
+        Ok(Event::Notice(Box::new(Notice {
+            kind: NoticeKind::Return {
+                batch,
+                summary: n.summary,
+            },
+            text: n.text,
+            lines: n.lines,
+        })))
+    })
+}
+
+/// Sends a batch back (退回): its figures stop counting until it is restored.
+pub fn return_batch(batch: i64, summary: String) -> Job {
+    Job::new(Text::new("jobs.return-batch"), move |cx| {
+        let b = cx
+            .store()?
+            .return_batch(batch, &summary)
+            .map_err(|e| data::explain(&e))?;
+        Ok(Event::Done(text!(
+            "jobs.returned",
+            id = b.id,
+            file = b.file_name
+        )))
+    })
+}
+
+/// Writes a notice as a workbook to print.
+pub fn save_notice(path: PathBuf, notice: Notice) -> Job {
+    Job::new(Text::new("jobs.save-notice"), move |cx| {
+        let bytes = notice
+            .xlsx()
+            .map_err(|e| text!("jobs.return-failed", error = e))?;
+        cx.write(&path, &bytes)?;
+        Ok(Event::Done(text!(
+            "jobs.notice-saved",
+            path = path.display()
+        )))
+    })
+}
+
 /// Links an indicator to the one it continues in last year's plan (or
 /// unlinks it), as a person confirms or changes it.
 pub fn link_indicator(id: i64, to: Option<i64>) -> Job {

@@ -316,105 +316,7 @@ fn review_open(tx: &CommandSender, file: usize, which: Rematch) {
 
 /// Why a row is warned about or refused, in the window's language.
 pub fn explain_row(why: &Why) -> String {
-    let n = crate::returns::verdict::num;
-    let score = |s: f64| format!("{s:.2}");
-    match why {
-        Why::NoIndicator => t("import.why-no-indicator").to_string(),
-        Why::NotInPlan {
-            name,
-            nearest: None,
-        } => tf!("import.why-not-in-plan", name = name),
-        Why::NotInPlan {
-            name,
-            nearest: Some((nearest, s)),
-        } => tf!(
-            "import.why-not-in-plan-nearest",
-            name = name,
-            nearest = nearest,
-            score = score(*s)
-        ),
-        Why::Unsure {
-            name,
-            candidate,
-            score: s,
-            runner_up: None,
-        } => tf!(
-            "import.why-unsure",
-            name = name,
-            candidate = candidate,
-            score = score(*s)
-        ),
-        Why::Unsure {
-            name,
-            candidate,
-            score: s,
-            runner_up: Some(other),
-        } => tf!(
-            "import.why-unsure-two",
-            name = name,
-            candidate = candidate,
-            score = score(*s),
-            other = other
-        ),
-        Why::Duplicate {
-            indicator,
-            first_row,
-        } => tf!(
-            "import.why-duplicate",
-            indicator = indicator,
-            row = first_row
-        ),
-        Why::Negative { value } => tf!("import.why-negative", value = n(*value)),
-        Why::Unreadable { text } => tf!("import.why-unreadable", text = text),
-        Why::AboveHundred { value } => tf!("import.why-above-hundred", value = n(*value)),
-        Why::AboveOwnTarget { value, target } => tf!(
-            "import.why-above-target",
-            value = n(*value),
-            target = n(*target),
-            times = format!("{:.0}", value / target)
-        ),
-        Why::Jump {
-            value,
-            previous,
-            period,
-        } => tf!(
-            "import.why-jump",
-            value = n(*value),
-            previous = n(*previous),
-            period = period_words(period)
-        ),
-        Why::Decrease {
-            value,
-            previous,
-            period,
-        } => tf!(
-            "import.why-decrease",
-            value = n(*value),
-            previous = n(*previous),
-            period = period_words(period)
-        ),
-        Why::UnitMismatch { row, indicator } => {
-            tf!("import.why-unit", row = row, indicator = indicator)
-        }
-        Why::Cleared { previous, period } => tf!(
-            "import.why-cleared",
-            previous = n(*previous),
-            period = period_words(period)
-        ),
-        Why::SumAbove { sum, total, whole } => tf!(
-            "import.why-sum",
-            sum = n(*sum),
-            total = n(*total),
-            whole = whole
-        ),
-        Why::LaterThanPeriod { said, period } => tf!(
-            "import.why-date",
-            said = said,
-            period = period_words(period)
-        ),
-        Why::UnknownUnit { name } => tf!("import.why-unknown-unit", name = name),
-        Why::Dropped => t("import.why-dropped").to_string(),
-    }
+    why.words(crate::ui::i18n::language())
 }
 
 /// A row's warnings, one after another.
@@ -423,13 +325,6 @@ pub fn explain_warnings(whys: &[Why]) -> String {
         .map(explain_row)
         .reduce(|list, item| tf!("import.why-list", list = list, item = item))
         .unwrap_or_default()
-}
-
-/// A period (2023-06) as the window says it.
-fn period_words(p: &str) -> String {
-    p.parse()
-        .map(widgets::period)
-        .unwrap_or_else(|_: crate::domain::DateError| p.to_string())
 }
 
 /// A refused file's reason in the window's language, keeping the detail.
@@ -488,12 +383,28 @@ fn history(app: &mut App, ui: &mut Ui) {
                                 .to_string(),
                         );
                         if b.state == "committed" {
-                            if ui.small_button(t("import.undo")).clicked() {
-                                tx.send(Command::ConfirmUndo(b.id));
-                            }
+                            ui.horizontal(|ui| {
+                                if ui.small_button(t("import.undo")).clicked() {
+                                    tx.send(Command::ConfirmUndo(b.id));
+                                }
+                                if ui
+                                    .small_button(t("import.return"))
+                                    .on_hover_text(t("import.return-hover"))
+                                    .clicked()
+                                {
+                                    tx.run(jobs::return_notice(b.id));
+                                }
+                            });
                         } else {
                             ui.horizontal(|ui| {
-                                ui.label(RichText::new(t("import.undone")).weak());
+                                ui.label(
+                                    RichText::new(if b.returned {
+                                        t("import.returned")
+                                    } else {
+                                        t("import.undone")
+                                    })
+                                    .weak(),
+                                );
                                 if ui
                                     .small_button(t("import.restore"))
                                     .on_hover_text(t("import.restore-hover"))

@@ -29,6 +29,7 @@ pub fn frame(app: &mut App, ui: &mut Ui) {
     }
     egui::Panel::top("nav").show(ui, |ui| navigation(app, ui));
     bulletin(app, ui);
+    notice(app, ui);
     confirm_undo(app, ui);
     if let Some(picker) = app.state.picker.as_mut() {
         match picker.show(ui.ctx()) {
@@ -339,5 +340,59 @@ fn bulletin(app: &mut App, ui: &mut Ui) {
         });
     if !open {
         app.tx.send(Command::CloseBulletin);
+    }
+}
+
+/// A notice (催报 or 退回) in a window: copy it, save it as a workbook to
+/// print, and for a 退回 send the batch back.
+fn notice(app: &mut App, ui: &mut Ui) {
+    use crate::ui::jobs::NoticeKind;
+    let Some(n) = app.state.notice.clone() else {
+        return;
+    };
+    let title = match n.kind {
+        NoticeKind::Remind => t("notice.remind-title"),
+        NoticeKind::Return { .. } => t("notice.return-title"),
+    };
+    let mut open = true;
+    egui::Window::new(title)
+        .open(&mut open)
+        .default_width(640.0)
+        .show(ui.ctx(), |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(420.0)
+                .show(ui, |ui| {
+                    let mut shown = n.text.as_str();
+                    ui.add(egui::TextEdit::multiline(&mut shown).desired_width(f32::INFINITY));
+                });
+            ui.horizontal(|ui| {
+                if ui.button(t("notice.copy")).clicked() {
+                    app.tx.send(Command::CopyNotice);
+                }
+                if ui.button(t("notice.save")).clicked() {
+                    let keep = n.clone();
+                    app.tx
+                        .send(Command::PickFile(crate::ui::files::FileRequest::save(
+                            t("notice.save-title"),
+                            &[(t("units.excel-filter"), &["xlsx"])],
+                            format!("{title}.xlsx"),
+                            move |path| Command::Run(jobs::save_notice(path, keep.clone())),
+                        )));
+                }
+                if matches!(n.kind, NoticeKind::Return { .. })
+                    && ui
+                        .button(t("notice.confirm-return"))
+                        .on_hover_text(t("notice.confirm-return-hover"))
+                        .clicked()
+                {
+                    app.tx.send(Command::ConfirmReturn);
+                }
+                if ui.button(t("common.close")).clicked() {
+                    app.tx.send(Command::CloseNotice);
+                }
+            });
+        });
+    if !open {
+        app.tx.send(Command::CloseNotice);
     }
 }

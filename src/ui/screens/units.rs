@@ -200,6 +200,13 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                                 .color(Color32::from_rgb(0xe5, 0x39, 0x35)),
                         );
                     }
+                    if ui
+                        .button(t("units.remind"))
+                        .on_hover_text(t("units.remind-hover"))
+                        .clicked()
+                    {
+                        app.tx.run(jobs::reminders(data.as_of));
+                    }
                 }
             }
             None => {
