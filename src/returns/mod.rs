@@ -925,7 +925,7 @@ fn sum_above(
     history: &FigureHistory,
 ) -> Option<Why> {
     use crate::domain::Aggregation;
-    if ind.reporting.aggregation != Aggregation::Sum || ind.is_percent() {
+    if history.is_empty() || ind.reporting.aggregation != Aggregation::Sum || ind.is_percent() {
         return None;
     }
     let city = ind.reporting.city_reporter.as_deref()?;
@@ -962,38 +962,47 @@ fn sum_above(
 /// A month the row's words say the figure runs to (截至8月底, 截止2023年8月)
 /// when it is after the file's period; not a plan (预计/计划/力争 截至…).
 fn later_than(text: &str, p: Period) -> Option<String> {
-    if !text.contains("截至") && !text.contains("截止") {
-        return None;
-    }
-    let t = crate::domain::text::fold(text);
+    use crate::domain::text::fold_char;
     for mark in ["截至", "截止"] {
-        let mut from = 0;
-        while let Some(at) = t[from..].find(mark).map(|i| i + from) {
-            from = at + mark.len();
-            let before: String = t[..at].chars().rev().take(4).collect();
-            if ["计预", "划计", "争力", "标目"]
+        for (at, _) in text.match_indices(mark) {
+            let before = &text[..at];
+            if ["预计", "计划", "力争", "目标"]
                 .iter()
-                .any(|w| before.starts_with(w))
+                .any(|w| before.ends_with(w))
             {
                 continue;
             }
-            let said: String = t[from..].chars().take(10).collect();
-            // Up to the month: 2023年8月底, 8月.
-            let Some(end) = said.find('月') else {
-                continue;
-            };
-            let said = &said[..end + '月'.len_utf8()];
-            if !said
+            // [YYYY年]M月, full-width digits read as plain.
+            let after: Vec<char> = text[at + mark.len()..]
                 .chars()
-                .all(|c| c.is_ascii_digit() || c == '年' || c == '月')
-            {
-                continue;
-            }
-            let Some((y, m)) = meta::period_in(said) else {
+                .take(8)
+                .map(fold_char)
+                .collect();
+            let number = |from: usize| {
+                let n = after[from..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                let v: String = after[from..from + n].iter().collect();
+                (n, v.parse::<u32>().ok())
+            };
+            let (n1, v1) = number(0);
+            let (year, month, used) = match (after.get(n1), v1) {
+                (Some('年'), Some(y)) if n1 == 4 => {
+                    let (n2, v2) = number(n1 + 1);
+                    match after.get(n1 + 1 + n2) {
+                        Some('月') => (Some(y as i32), v2, n1 + n2 + 2),
+                        _ => continue,
+                    }
+                }
+                (Some('月'), v) if (1..=2).contains(&n1) => (None, v, n1 + 1),
+                _ => continue,
+            };
+            let Some(q) = month.and_then(|m| Period::new(year.unwrap_or(p.year()), m)) else {
                 continue;
             };
-            let q = Period::new(y.unwrap_or(p.year()), m)?;
             if q > p {
+                let said: String = after[..used].iter().collect();
                 return Some(format!("{mark}{said}"));
             }
         }
