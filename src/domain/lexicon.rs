@@ -219,3 +219,21 @@ pub fn han_number(s: &[char]) -> Option<f64> {
     }
     Some(total + section + digit.unwrap_or(0.0))
 }
+
+/// Quarters, the half year and the year, with the month their figures run
+/// to from January, longest phrase first: what a return's title or a period
+/// column says instead of a month. (下半年 is the second half's own figure,
+/// not a running total: only a title reads it, as the year's end.)
+pub const PERIOD_SPANS: &[(&str, u32)] = &[
+    ("前三季度", 9),
+    ("第一季度", 3),
+    ("第二季度", 6),
+    ("第三季度", 9),
+    ("第四季度", 12),
+    ("一季度", 3),
+    ("二季度", 6),
+    ("三季度", 9),
+    ("四季度", 12),
+    ("上半年", 6),
+    ("全年", 12),
+];

@@ -152,6 +152,16 @@ pub fn period(p: crate::domain::Period, lang: Language) -> String {
     crate::domain::words::period(p, lang)
 }
 
+/// An amount of change with its unit: 6.3个; for a rate, percentage points
+/// (a rate rises by points, not by per cent).
+fn amount(v: f64, unit: Option<&str>, lang: Language) -> String {
+    let n = number(v, lang);
+    match unit {
+        Some("%") | Some("％") => fill(lang.t("export.percentage-points"), &[("n", &n)]),
+        u => format!("{n}{}", u.unwrap_or("")),
+    }
+}
+
 /// The pace needed in words: 尚需每月新增6.3个（剩余6个月）, 尚需每季度降低0.02.
 pub fn pace(
     p: &crate::domain::Pace,
@@ -161,12 +171,7 @@ pub fn pace(
     lang: Language,
 ) -> String {
     use crate::domain::{Better, Cycle, Kind};
-    let n = number(p.per_period, lang);
-    // A rate rises by percentage points, not by per cent.
-    let amount = match unit {
-        Some("%") | Some("％") => fill(lang.t("export.percentage-points"), &[("n", &n)]),
-        u => format!("{n}{}", u.unwrap_or("")),
-    };
+    let amount = amount(p.per_period, unit, lang);
     let template = match (p.cycle, better, kind) {
         (Cycle::Monthly, Better::Lower, _) => lang.t("export.pace-monthly-lower"),
         (Cycle::Monthly, Better::Higher, Kind::Level) => lang.t("export.pace-monthly-raise"),
@@ -199,11 +204,7 @@ pub fn recent(
     lang: Language,
 ) -> String {
     use crate::domain::{Better, Cycle, Kind};
-    let n = number(p.per_period.abs(), lang);
-    let amount = match unit {
-        Some("%") | Some("％") => fill(lang.t("export.percentage-points"), &[("n", &n)]),
-        u => format!("{n}{}", u.unwrap_or("")),
-    };
+    let amount = amount(p.per_period.abs(), unit, lang);
     let change_words = if p.per_period.abs() < 1e-9 {
         lang.t("export.recent-none")
     } else if p.per_period < 0.0 {

@@ -136,6 +136,8 @@ struct Candidate {
 pub struct Matcher<'a> {
     indicators: &'a [Indicator],
     cands: Vec<Candidate>,
+    /// Each name as the plan writes it: its first indicator.
+    names: HashMap<&'a str, usize>,
     aliases: HashMap<String, usize>,
     idf: HashMap<(char, char), f64>,
     unknown: f64,
@@ -284,9 +286,14 @@ impl<'a> Matcher<'a> {
                     .map(|p| (normalise(a), p))
             })
             .collect();
+        let mut names = HashMap::new();
+        for (k, i) in indicators.iter().enumerate() {
+            names.entry(i.name.as_str()).or_insert(k);
+        }
         Matcher {
             indicators,
             cands,
+            names,
             aliases,
             idf,
             unknown: (1.0 + n).ln(),
@@ -423,7 +430,7 @@ impl<'a> Matcher<'a> {
         if t.is_empty() {
             return Match::None;
         }
-        if let Some(i) = self.indicators.iter().position(|i| i.name == t) {
+        if let Some(&i) = self.names.get(t) {
             return Match::Found {
                 index: i,
                 how: How::Exact,
@@ -439,11 +446,11 @@ impl<'a> Matcher<'a> {
                 how: How::Alias,
             };
         }
+        let norm_core = core(&norm);
         let exact: Vec<usize> = (0..self.cands.len())
             .filter(|&k| {
-                self.cands[k].norm == norm
-                    || self.cands[k].norm_core == norm
-                    || self.cands[k].norm_core == core(&norm)
+                let c = &self.cands[k];
+                c.norm == norm || c.norm_core == norm || c.norm_core == norm_core
             })
             .collect();
         let fitting: Vec<usize> = exact

@@ -231,24 +231,8 @@ pub fn period_in(text: &str) -> Option<(Option<i32>, u32)> {
         .flatten()
         .filter(|y| (2000..=2100).contains(y))
     });
-    // Quarters and halves, longest phrases first.
-    const SPANS: &[(&str, u32)] = &[
-        ("前三季度", 9),
-        ("第一季度", 3),
-        ("第二季度", 6),
-        ("第三季度", 9),
-        ("第四季度", 12),
-        ("一季度", 3),
-        ("二季度", 6),
-        ("三季度", 9),
-        ("四季度", 12),
-        ("上半年", 6),
-        ("下半年", 12),
-        ("全年", 12),
-        ("年度", 12),
-        ("年底", 12),
-        ("年末", 12),
-    ];
+    // Quarters and halves, then the year's end in a title's words.
+    const YEAR_END: &[(&str, u32)] = &[("下半年", 12), ("年度", 12), ("年底", 12), ("年末", 12)];
     // The first month named: N月 (the end of a range 1-6月), or a date
     // YYYY.M.D / YYYY-M-D.
     let digits_at = |i: usize| {
@@ -284,8 +268,9 @@ pub fn period_in(text: &str) -> Option<(Option<i32>, u32)> {
     }
     if found.is_none() {
         let s: String = cs.iter().collect();
-        found = SPANS
+        found = crate::domain::lexicon::PERIOD_SPANS
             .iter()
+            .chain(YEAR_END)
             .find(|(w, _)| s.contains(w) && !s.contains("年度目标"))
             .map(|(_, m)| *m);
     }

@@ -635,9 +635,9 @@ fn read_lines(
     let first = rows.len();
     for l in lines {
         let row_no = l.row_no;
-        let name = l.name.clone();
-        let code = l.code.clone();
-        let raw_value = l.value.clone();
+        let name = &l.name;
+        let code = &l.code;
+        let raw_value = &l.value;
         if name.is_empty() && code.is_none() {
             if !raw_value.is_empty() {
                 rejects.push(Reject::new(row_no, Why::NoIndicator));
@@ -645,7 +645,7 @@ fn read_lines(
             continue;
         }
         // The cell read once, for the evidence and for the figure.
-        let parsed = value::parse(&raw_value);
+        let parsed = value::parse(raw_value);
         let own_target = l
             .target
             .as_ref()
@@ -663,11 +663,10 @@ fn read_lines(
                         .filter(|rd| rd.percent)
                         .map(|_| crate::domain::lexicon::UnitClass::Percent)
                 }),
-            cumulative: matcher::Evidence::qualifier(&name),
+            cumulative: matcher::Evidence::qualifier(name),
             target: own_target.map(|rd| value::normalise(rd, l.measure.as_deref(), false)),
         };
-        let (index, unsure) = match matcher.find_with(code.as_deref(), &name, unit_kind, &evidence)
-        {
+        let (index, unsure) = match matcher.find_with(code.as_deref(), name, unit_kind, &evidence) {
             Match::Found { index, .. } => (index, None),
             Match::Unsure {
                 index,
@@ -860,7 +859,7 @@ fn read_lines(
             indicator_id: ind.id,
             problems: l.problems.clone(),
             next_steps: l.next_steps.clone(),
-            source_name: name,
+            source_name: name.clone(),
             earlier,
             unit: None,
         });

@@ -121,12 +121,15 @@ pub fn role_of(header: &str) -> Role {
 /// The role the header's words give, leaving periods aside.
 fn words_role(h: &str) -> Role {
     let last = h.rsplit('/').next().unwrap_or(h);
-    for key in [last, h] {
-        if let Some((_, r)) = LEXICON.iter().find(|(w, _)| key.contains(w)) {
-            return *r;
-        }
-    }
-    Role::Other
+    // The sub-header first, then the whole (the same text without a group).
+    let keys: &[&str] = if last.len() == h.len() {
+        &[h]
+    } else {
+        &[last, h]
+    };
+    keys.iter()
+        .find_map(|key| LEXICON.iter().find(|(w, _)| key.contains(w)))
+        .map_or(Role::Other, |(_, r)| *r)
 }
 
 /// The month a period column's figures run to, when the header says a
@@ -159,20 +162,10 @@ pub fn period_column(key: &str) -> Option<u32> {
             break;
         }
     }
-    const SPANS: &[(&str, u32)] = &[
-        ("前三季度", 9),
-        ("第一季度", 3),
-        ("第二季度", 6),
-        ("第三季度", 9),
-        ("第四季度", 12),
-        ("一季度", 3),
-        ("二季度", 6),
-        ("三季度", 9),
-        ("四季度", 12),
-        ("上半年", 6),
-        ("全年", 12),
-    ];
-    if let Some((_, m)) = SPANS.iter().find(|(w, _)| *w == k) {
+    if let Some((_, m)) = crate::domain::lexicon::PERIOD_SPANS
+        .iter()
+        .find(|(w, _)| *w == k)
+    {
         return Some(*m);
     }
     let k = k.strip_suffix('月')?;
