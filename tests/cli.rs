@@ -1324,3 +1324,45 @@ fn reminders_name_the_owed_indicators_and_a_returned_batch_stops_counting_until_
     let back = json(&db, &["status", "--as-of", "2023-12-31"]);
     assert_eq!(before["indicators"], back["indicators"]);
 }
+
+#[test]
+fn a_meeting_copy_from_the_command_line_gives_the_same_status_and_refuses_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.sqlite3");
+    ok(&db, &["demo"]);
+    let copy = dir.path().join("meeting.sqlite3");
+    let copy_arg = copy.to_str().unwrap();
+    let w = json(&db, &["snapshot", "--to", copy_arg]);
+    assert_eq!(w["copy"]["source"], "ledger.sqlite3");
+    assert_eq!(w["plans"], 1);
+    assert!(w["figures"].as_u64().unwrap() > 0);
+    let status = |db: &Path| {
+        let mut s = json(db, &["status", "--as-of", "2023-09-30"]);
+        s.as_object_mut().unwrap().remove("plan");
+        s
+    };
+    assert_eq!(status(&copy), status(&db));
+    // The note on opening it, then the refusal.
+    let out = taizhang(&copy, &["period", "lock", "2023-09"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("taizhang: note: ") && lines[0].contains("taken"));
+    assert!(
+        lines[1].contains("a meeting copy of ledger.sqlite3")
+            && lines[1].contains("make changes in the ledger itself"),
+        "{err}"
+    );
+    // An existing copy is replaced only when asked; the ledger never.
+    assert!(fails(&db, &["snapshot", "--to", copy_arg]).contains("--replace"));
+    ok(&db, &["snapshot", "--to", copy_arg, "--replace"]);
+    let e = fails(
+        &db,
+        &["snapshot", "--to", db.to_str().unwrap(), "--replace"],
+    );
+    assert!(
+        e.contains("not a meeting copy, so it was not replaced"),
+        "{e}"
+    );
+}

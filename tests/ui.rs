@@ -1512,3 +1512,92 @@ fn a_reminder_is_written_for_each_unit_that_has_not_reported_and_copied() {
     assert!(copied || said, "the text went to the clipboard");
     assert!(said);
 }
+
+#[test]
+fn a_meeting_copy_taken_in_the_window_opens_read_only_with_its_time_in_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ledger(dir.path(), true);
+    let copy = dir.path().join("会议副本.sqlite3");
+    {
+        // Two meetings on the ledger, the second after a figure changed;
+        // the copy is taken after the second.
+        let mut h = harness(db.clone());
+        send(
+            &mut h,
+            Command::SetAsOf(Some("2023-07-20".parse().unwrap())),
+        );
+        h.get_by_label("会议模式").click();
+        h.run_steps(2);
+        settle(&mut h);
+        h.key_press(egui::Key::Escape);
+        h.run_steps(2);
+        let entry = taizhang::store::ReportEntry::new(
+            "新建智慧社区数",
+            "张店区",
+            "2023-07".parse().unwrap(),
+            70.0,
+        );
+        send(&mut h, Command::Run(jobs::save_figure(entry)));
+        send(
+            &mut h,
+            Command::SetAsOf(Some("2023-08-20".parse().unwrap())),
+        );
+        h.get_by_label("会议模式").click();
+        h.run_steps(2);
+        settle(&mut h);
+        h.key_press(egui::Key::Escape);
+        h.run_steps(2);
+        assert_eq!(h.state().window_title(), "台账 Taizhang");
+        send(&mut h, Command::Run(jobs::meeting_copy(copy.clone())));
+        let (ok, msg) = h.state().state.message.clone().expect("a message");
+        assert!(ok && msg.contains("会议副本已保存"), "{msg}");
+    }
+    let ledger_meetings = {
+        let s = Store::open(&db).unwrap();
+        s.meetings(s.plan_or_latest(None).unwrap().id)
+            .unwrap()
+            .len()
+    };
+    // On the meeting-room laptop.
+    let mut h = harness(copy.clone());
+    let title = h.state().window_title();
+    assert!(
+        title.starts_with("台账 Taizhang — 会议副本（")
+            && title.ends_with("取自 ui.sqlite3，只读）"),
+        "{title}"
+    );
+    // Meeting mode at the same date shows what changed since the first
+    // meeting, from the copy, without saving anything.
+    send(
+        &mut h,
+        Command::SetAsOf(Some("2023-08-20".parse().unwrap())),
+    );
+    h.get_by_label("会议模式").click();
+    h.run_steps(2);
+    settle(&mut h);
+    h.get_by_label_contains("与上次会议（数据截至 2023-07-20");
+    h.get_by_label_contains("有新数据的指标（");
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    // A change is refused with the reason, in words.
+    let entry = taizhang::store::ReportEntry::new(
+        "新建智慧社区数",
+        "张店区",
+        "2023-08".parse().unwrap(),
+        80.0,
+    );
+    send(&mut h, Command::Run(jobs::save_figure(entry)));
+    let (ok, msg) = h.state().state.message.clone().expect("a message");
+    assert!(
+        !ok && msg.contains("这是会议副本，只能查看，不能修改。"),
+        "{msg}"
+    );
+    drop(h);
+    let s = Store::open(&copy).unwrap();
+    assert_eq!(
+        s.meetings(s.plan_or_latest(None).unwrap().id)
+            .unwrap()
+            .len(),
+        ledger_meetings
+    );
+}

@@ -124,6 +124,20 @@ pub enum Command {
     /// what changed since the last (自上次会议以来).
     #[command(subcommand)]
     Meeting(MeetingCommand),
+    /// An offline meeting copy: the current plan with its figures, batches
+    /// and change log, written to one SQLite file that a laptop opens
+    /// without the network — for reading only, showing when it was taken.
+    Snapshot {
+        /// The file to write (a name that does not exist yet).
+        #[arg(long, value_name = "FILE.sqlite3")]
+        to: PathBuf,
+        /// The plan (default: the current one).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// Replace FILE when it is an earlier meeting copy (never a ledger).
+        #[arg(long)]
+        replace: bool,
+    },
     /// Build a demonstration database: the Zibo units, the 2023 Zibo plan
     /// (extracted from seeds/002) and the sample returns.
     Demo,

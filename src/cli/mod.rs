@@ -105,6 +105,14 @@ fn open(db: &Path) -> Result<Store> {
     for n in store.notices() {
         eprintln!("taizhang: note: {n}");
     }
+    if let Some(c) = store.meeting_copy() {
+        eprintln!(
+            "taizhang: note: {}: a meeting copy of {} taken {}; it is open for reading only",
+            db.display(),
+            c.source,
+            c.taken_short()
+        );
+    }
     Ok(store)
 }
 
@@ -476,6 +484,11 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             store.link_indicator(ind.id, target)?;
             let lineage = store.lineage(ind.id, today())?;
             emit(json, &lineage, |l| text::lineage(l))
+        }
+        Command::Snapshot { to, plan, replace } => {
+            let store = open(db)?;
+            let written = store.write_meeting_copy(&to, plan, replace)?;
+            emit(json, &written, text::meeting_copy)
         }
         Command::Lineage {
             indicator,

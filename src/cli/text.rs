@@ -375,3 +375,20 @@ pub fn lineage(years: &[crate::store::LineageYear]) -> String {
     }
     s
 }
+
+/// A meeting copy written: where, what it holds, how to open it.
+pub fn meeting_copy(w: &crate::store::CopyWritten) -> String {
+    format!(
+        "wrote the meeting copy {} ({} bytes, taken {}): plan {} 《{}》 with {} indicators and {} figures, {} plan(s) in all, {} change-log entries\nopen it with `taizhang --db {}` (read-only)\n",
+        w.path.display(),
+        w.bytes,
+        w.copy.taken_short(),
+        w.copy.plan_id,
+        w.copy.plan_title,
+        w.indicators,
+        w.figures,
+        w.plans,
+        w.audit_entries,
+        w.path.display()
+    )
+}

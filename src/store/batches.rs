@@ -145,6 +145,7 @@ impl Store {
     /// nothing). The ledger is reserved for writing until then; others can
     /// still read it.
     pub fn begin_import(&mut self) -> Result<Import<'_>> {
+        self.writable()?;
         // The import checks every reference it writes itself, under the
         // write lock (the plan and its indicators, the unit, the batch it
         // has just written), so SQLite's own look-ups of them, three per
@@ -224,6 +225,7 @@ impl Store {
             )));
         }
         let actor = self.actor.clone();
+        self.writable()?;
         let tx = self.conn.transaction().context("starting the undo")?;
         let current: Vec<BatchFigure> = {
             let mut st = tx
@@ -324,6 +326,7 @@ impl Store {
     /// wrong (`note`), and [`Store::restore_batch`] brings it back.
     pub fn return_batch(&mut self, id: i64, note: &str) -> Result<BatchInfo> {
         self.undo_batch(id)?;
+        self.writable()?;
         let tx = self
             .conn
             .transaction()
@@ -355,6 +358,7 @@ impl Store {
             )));
         }
         let actor = self.actor.clone();
+        self.writable()?;
         let tx = self.conn.transaction().context("starting the restore")?;
         // The batch's figure for each indicator, unit and period: the last it
         // wrote for that key.
@@ -424,6 +428,7 @@ impl Store {
         if alias.is_empty() {
             return Err(StoreError::Invalid("an empty alias".into()));
         }
+        self.writable()?;
         self.conn
             .execute(
                 "INSERT OR IGNORE INTO indicator_aliases (alias, indicator_id) VALUES (?1, ?2)",

@@ -211,6 +211,7 @@ impl Store {
         }
 
         let actor = self.actor.clone();
+        self.writable()?;
         let tx = self.conn.transaction().context("starting the edit")?;
         let at = now(&tx)?;
         tx.execute(

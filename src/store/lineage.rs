@@ -71,6 +71,7 @@ impl Store {
         let before_code = code_of(before.map(|b| b.0))?;
         let at = super::reports::now(&self.conn)?;
         let actor = self.actor.clone();
+        self.writable()?;
         let tx = self.conn.transaction().context("starting the link")?;
         tx.execute(
             "UPDATE indicators SET predecessor_id = ?2, predecessor_confirmed = 1 WHERE id = ?1",
@@ -151,6 +152,7 @@ impl Store {
                 .collect();
             pairs.extend(crate::domain::lineage::propose(&this, &before));
         }
+        self.writable()?;
         let tx = self.conn.transaction().context("proposing links")?;
         for (a, b, _) in &pairs {
             tx.execute(

@@ -22,6 +22,7 @@ impl Store {
     pub fn save_meeting(&mut self, plan_id: i64, snap: &Snapshot) -> Result<MeetingInfo> {
         self.plan(plan_id)?;
         let (actor, at) = (self.actor.clone(), now(&self.conn)?);
+        self.writable()?;
         let tx = self.conn.transaction().context("starting the meeting")?;
         tx.execute(
             "INSERT INTO meetings (plan_id, as_of, started_at, started_by) VALUES (?1, ?2, ?3, ?4)",

@@ -10,6 +10,7 @@
 //! migration runs, a copy of the file is taken next to it.
 
 mod batches;
+mod copy;
 mod edit;
 mod fs;
 mod lineage;
@@ -24,13 +25,16 @@ mod targets;
 mod units;
 
 pub use batches::{BatchInfo, Import, NewBatch, Restored, sha256_hex};
+pub use copy::{CopyWritten, MeetingCopy};
 pub use edit::{FieldChange, IndicatorFields, TargetEdit};
 pub use lineage::LineageYear;
 pub use meetings::MeetingInfo;
 pub use plan_edit::{Reverted, TaskFields, TaskRow, units_from_text, units_text};
 pub use plans::PlanImport;
 pub use reports::{AuditEntry, ReportEntry};
-pub use schema::{APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration, create_at_version};
+pub use schema::{
+    APPLICATION_ID, COPY_APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration, create_at_version,
+};
 pub use status::{IndicatorInputs, IndicatorStatus, LatestProgress, StatusReport, judge};
 pub use targets::{TargetChange, TargetsSet, UnitTarget};
 pub use units::UnitsImport;
@@ -75,6 +79,15 @@ pub enum StoreError {
     AlreadyImported(String),
     /// A unit that is not in the units catalogue.
     UnknownUnit(String),
+    /// A meeting copy would replace a file that exists: an earlier copy
+    /// (`is_copy`, replaced only when asked) or anything else (never).
+    CopyTargetExists { path: PathBuf, is_copy: bool },
+    /// A change asked of a meeting copy, which is open for reading only.
+    MeetingCopy {
+        path: PathBuf,
+        taken: String,
+        source: String,
+    },
     /// SQLite refused; `context` says what we were doing.
     Sql {
         context: String,
@@ -114,6 +127,31 @@ impl fmt::Display for StoreError {
             StoreError::NoVersion { path, version } => write!(
                 f,
                 "{}: a Taizhang file with no known schema version ({version}); it was left untouched — open a backup copy (*.bak)",
+                path.display()
+            ),
+            StoreError::CopyTargetExists {
+                path,
+                is_copy: true,
+            } => write!(
+                f,
+                "{}: an earlier meeting copy has this name; choose another name, or replace it (--replace)",
+                path.display()
+            ),
+            StoreError::CopyTargetExists {
+                path,
+                is_copy: false,
+            } => write!(
+                f,
+                "{}: a file of that name exists and is not a meeting copy, so it was not replaced; choose a name that does not exist yet",
+                path.display()
+            ),
+            StoreError::MeetingCopy {
+                path,
+                taken,
+                source,
+            } => write!(
+                f,
+                "{}: a meeting copy of {source} taken {taken}, open for reading only; make changes in the ledger itself, then take a new copy",
                 path.display()
             ),
             StoreError::Invalid(m)
@@ -211,6 +249,40 @@ impl<T> Context<T> for rusqlite::Result<T> {
     }
 }
 
+/// Something the user is told about how the ledger was opened; worded by
+/// whoever shows it (plain English here, the window's language there).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// Migrated to a newer schema; the file as it was is at `copy`.
+    Upgraded { from: i64, to: i64, copy: PathBuf },
+    /// On a network share: rollback journal, every write synced.
+    NetworkShare(PathBuf),
+    /// This user cannot write the ledger or its folder: open for reading.
+    ReadOnly(PathBuf),
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notice::Upgraded { from, to, copy } => write!(
+                f,
+                "upgraded the database from version {from} to {to}; the previous file was copied to {}",
+                copy.display()
+            ),
+            Notice::NetworkShare(p) => write!(
+                f,
+                "{} is on a network share: write-ahead logging is off and every write is synced; keep the file on a local disk for speed, and let one person at a time change it",
+                p.display()
+            ),
+            Notice::ReadOnly(p) => write!(
+                f,
+                "{}: the ledger or its folder cannot be written by this user; it is open for reading, and changes will be refused",
+                p.display()
+            ),
+        }
+    }
+}
+
 /// How the file keeps its journal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Journal {
@@ -227,10 +299,12 @@ pub struct Store {
     path: Option<PathBuf>,
     actor: String,
     journal: Journal,
-    notices: Vec<String>,
+    notices: Vec<Notice>,
     /// Opened with the page check deferred ([`Store::open_check_later`]):
     /// read-only until [`Store::verify`] passes.
     unverified: bool,
+    /// A meeting copy, open for reading only.
+    copy: Option<MeetingCopy>,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -299,6 +373,11 @@ impl Store {
         // migration (checked whole first, in `inspect`) or a change of
         // journal mode — is the file checked read-only beforehand.
         let existing = inspect(path, journal)?;
+        if let Some(found) = &existing
+            && let Some(copy) = &found.copy
+        {
+            return Store::open_meeting_copy(path, found, copy.clone());
+        }
         let unverified = existing.as_ref().is_some_and(|f| {
             f.has_tables && f.version == LATEST_VERSION && f.wal == (journal == Journal::Wal)
         });
@@ -308,11 +387,11 @@ impl Store {
         {
             let copy = backup_path(path, found.version);
             backup_file(path, &copy)?;
-            notices.push(format!(
-                "upgraded the database from version {} to {LATEST_VERSION}; the previous file was copied to {}",
-                found.version,
-                copy.display()
-            ));
+            notices.push(Notice::Upgraded {
+                from: found.version,
+                to: LATEST_VERSION,
+                copy,
+            });
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
@@ -331,10 +410,7 @@ impl Store {
             },
         })?;
         if journal == Journal::Rollback {
-            notices.push(format!(
-                "{} is on a network share: write-ahead logging is off and every write is synced; keep the file on a local disk for speed, and let one person at a time change it",
-                path.display()
-            ));
+            notices.push(Notice::NetworkShare(path.to_path_buf()));
         }
         let mut store = Store {
             conn,
@@ -343,6 +419,7 @@ impl Store {
             journal,
             notices,
             unverified,
+            copy: None,
         };
         if unverified {
             store
@@ -374,10 +451,7 @@ impl Store {
                 source: std::io::Error::other(e.to_string()),
             })?;
             store.unverified = false;
-            store.notices.push(format!(
-                "{}: the ledger or its folder cannot be written by this user; it is open for reading, and changes will be refused",
-                path.display()
-            ));
+            store.notices.push(Notice::ReadOnly(path.to_path_buf()));
             if existing
                 .as_ref()
                 .is_some_and(|f| f.version < LATEST_VERSION)
@@ -406,10 +480,38 @@ impl Store {
             journal: Journal::Rollback,
             notices: Vec::new(),
             unverified: false,
+            copy: None,
         };
         store.configure()?;
         schema::migrate(&mut store.conn)?;
         Ok(store)
+    }
+
+    /// Opens a meeting copy for reading only: no journal, no migration, not
+    /// even a `-shm` file beside it, so it opens from a read-only stick too.
+    fn open_meeting_copy(path: &Path, found: &Found, copy: MeetingCopy) -> Result<Store> {
+        if found.version < LATEST_VERSION {
+            return Err(StoreError::Invalid(format!(
+                "{}: a meeting copy taken {} by an older Taizhang; take a new copy from the ledger",
+                path.display(),
+                copy.taken_short()
+            )));
+        }
+        let conn = read_only(path).map_err(|e| StoreError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            actor: default_actor(),
+            journal: Journal::Rollback,
+            // Said by whoever opened it (`Store::meeting_copy`), in its
+            // own words and language.
+            notices: Vec::new(),
+            unverified: false,
+            copy: Some(copy),
+        })
     }
 
     fn configure(&self) -> Result<()> {
@@ -473,7 +575,7 @@ impl Store {
 
     /// Things the user should be told about how the file was opened
     /// (upgraded, on a network share …).
-    pub fn notices(&self) -> &[String] {
+    pub fn notices(&self) -> &[Notice] {
         &self.notices
     }
 
@@ -591,6 +693,8 @@ struct Found {
     has_tables: bool,
     /// The header says write-ahead logging (bytes 18 and 19 are 2).
     wal: bool,
+    /// The file is a meeting copy.
+    copy: Option<MeetingCopy>,
 }
 
 /// Looks at an existing file without writing to it. `Ok(None)` when there is
@@ -682,7 +786,7 @@ fn inspect(path: &Path, journal: Journal) -> Result<Option<Found>> {
         .optional()
         .map_err(|e| damaged(e.to_string()))?
         .is_some();
-    if has_tables && app_id != APPLICATION_ID {
+    if has_tables && app_id != APPLICATION_ID && app_id != COPY_APPLICATION_ID {
         return Err(StoreError::Foreign(path.to_path_buf()));
     }
     if has_tables && version <= 0 {
@@ -707,6 +811,11 @@ fn inspect(path: &Path, journal: Journal) -> Result<Option<Found>> {
         version,
         has_tables,
         wal: wal_mode,
+        copy: if has_tables {
+            copy::copy_mark(&ro, app_id)
+        } else {
+            None
+        },
     }))
 }
 

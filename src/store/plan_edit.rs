@@ -167,6 +167,7 @@ impl Store {
             return Ok(changes);
         }
         let actor = self.actor.clone();
+        self.writable()?;
         let tx = self.conn.transaction().context("starting the task edit")?;
         let at = now(&tx)?;
         tx.execute(
@@ -262,6 +263,7 @@ impl Store {
             )));
         }
         let actor = self.actor.clone();
+        self.writable()?;
         let tx = self.conn.transaction().context("starting the change")?;
         let at = now(&tx)?;
         tx.execute(
@@ -294,6 +296,7 @@ impl Store {
             return Ok(false);
         }
         let actor = self.actor.clone();
+        self.writable()?;
         let tx = self.conn.transaction().context("starting the move")?;
         let at = now(&tx)?;
         tx.execute(

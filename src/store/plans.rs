@@ -144,6 +144,7 @@ impl Store {
         let issuer = doc.issuer.as_deref().unwrap_or("").trim().to_string();
         let title_owned = doc.display_title();
         let title = title_owned.as_str();
+        self.writable()?;
         let tx = self
             .conn
             .transaction()
@@ -725,6 +726,7 @@ impl Store {
             )));
         }
         let actor = self.actor.clone();
+        self.writable()?;
         let tx = self
             .conn
             .transaction()

@@ -303,6 +303,7 @@ impl Store {
             )));
         }
         let actor = self.actor.clone();
+        self.writable()?;
         let tx = self.conn.transaction().context("starting the entry")?;
         let id = write_report(
             &tx,
@@ -518,6 +519,7 @@ impl Store {
     }
 
     fn set_lock(&mut self, period: Period, lock: bool) -> Result<bool> {
+        self.writable()?;
         let tx = self.conn.transaction().context("changing a period lock")?;
         let changed = if lock {
             tx.execute(

@@ -13,6 +13,11 @@ use rusqlite::Connection;
 /// `PRAGMA application_id` of a Taizhang database: "TZHG".
 pub const APPLICATION_ID: i64 = 0x545A_4847;
 
+/// The `application_id` of a meeting copy ("TZMC"): a Taizhang that does not
+/// know meeting copies refuses it as another program's file instead of
+/// opening it for writing.
+pub const COPY_APPLICATION_ID: i64 = 0x545A_4D43;
+
 /// One step of the schema.
 pub struct Migration {
     /// What this step adds, for the upgrade notice.

@@ -21,6 +21,7 @@ impl Store {
 
     /// Stores a setting's text.
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.writable()?;
         self.conn
             .execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)

@@ -95,6 +95,7 @@ impl Store {
             resolved.push((ind, unit, c.target));
         }
         let actor = self.actor.clone();
+        self.writable()?;
         let tx = self.conn.transaction().context("starting the targets")?;
         let at = now(&tx)?;
         let mut done = TargetsSet::default();

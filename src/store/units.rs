@@ -19,6 +19,7 @@ impl Store {
     /// that already names another unit is refused, and nothing is written.
     pub fn import_units(&mut self, units: &[UnitSpec]) -> Result<UnitsImport> {
         let mut summary = UnitsImport::default();
+        self.writable()?;
         let tx = self
             .conn
             .transaction()
@@ -97,6 +98,7 @@ impl Store {
     pub fn add_unit(&mut self, name: &str, kind: UnitKind) -> Result<Unit> {
         let name = name.trim();
         self.name_is_free(name, None)?;
+        self.writable()?;
         let tx = self.conn.transaction().context("adding a unit")?;
         tx.execute(
             "INSERT INTO units (name, kind) VALUES (?1, ?2)",
@@ -118,6 +120,7 @@ impl Store {
             return Ok(unit);
         }
         self.name_is_free(to, Some(unit.id))?;
+        self.writable()?;
         let tx = self.conn.transaction().context("renaming a unit")?;
         // The new name may have been one of its aliases.
         tx.execute("DELETE FROM unit_aliases WHERE alias = ?1", [to])
@@ -143,6 +146,7 @@ impl Store {
         if unit.kind == kind {
             return Ok(unit);
         }
+        self.writable()?;
         let tx = self.conn.transaction().context("changing a unit's kind")?;
         tx.execute(
             "UPDATE units SET kind = ?2 WHERE id = ?1",
@@ -175,6 +179,7 @@ impl Store {
                 return Ok(unit);
             }
             self.name_is_free(alias, Some(unit.id))?;
+            self.writable()?;
             let tx = self.conn.transaction().context("changing an alias")?;
             tx.execute(
                 "INSERT INTO unit_aliases (alias, unit_id) VALUES (?1, ?2)",
@@ -184,6 +189,7 @@ impl Store {
             unit_audit(&tx, &self.actor, unit.id, &unit.name, "alias", "", alias)?;
             tx.commit().context("adding an alias")?;
         } else {
+            self.writable()?;
             let tx = self.conn.transaction().context("changing an alias")?;
             let n = tx
                 .execute(
@@ -217,6 +223,7 @@ impl Store {
                 a.name
             )));
         }
+        self.writable()?;
         let tx = self.conn.transaction().context("merging units")?;
         let clash: Option<(String, String)> = tx
             .query_row(

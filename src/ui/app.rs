@@ -290,6 +290,8 @@ pub struct FigureForm {
 /// What lives only while the window is open.
 #[derive(Default)]
 pub struct State {
+    /// The title last given to the window.
+    pub title_sent: String,
     pub screen_before_meeting: Option<Screen>,
     pub filter: OverviewFilter,
     pub selected: Option<i64>,
@@ -682,10 +684,7 @@ impl App {
                 self.state.meeting_pending = false;
                 self.reload();
             }
-            Command::SetLanguage(l) => {
-                self.settings.language = l;
-                ctx.send_viewport_cmd(egui::ViewportCommand::Title(l.t("app.window-title").into()));
-            }
+            Command::SetLanguage(l) => self.settings.language = l,
             Command::CloseBulletin => self.state.bulletin = None,
             Command::CloseNotice => self.state.notice = None,
             Command::CopyNotice => {
@@ -941,6 +940,20 @@ impl App {
         review.rematching = None;
     }
 
+    /// The window's title: the product's name, and on a meeting copy when
+    /// it was taken and from what, so the projector says how fresh it is.
+    pub fn window_title(&self) -> String {
+        crate::ui::i18n::set_language(self.settings.language);
+        match self.data.as_ref().and_then(|d| d.copy.as_ref()) {
+            Some(c) => tf!(
+                "app.window-title-copy",
+                taken = c.taken_short(),
+                source = c.source
+            ),
+            None => t("app.window-title").to_string(),
+        }
+    }
+
     /// Draws one frame (the window and the UI tests call this).
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         crate::ui::i18n::set_language(self.settings.language);
@@ -948,6 +961,11 @@ impl App {
         let ctx = ui.ctx().clone();
         screens::frame(self, ui);
         self.apply(&ctx);
+        let title = self.window_title();
+        if title != self.state.title_sent {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.state.title_sent = title;
+        }
         if self.busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }

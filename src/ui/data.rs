@@ -122,49 +122,44 @@ impl std::fmt::Display for LastYearFrom {
     }
 }
 
-/// The units' own targets of the same indicator (same name) in the ledger's
+/// The units' own targets of last year's same indicator (linked, or by name) in the ledger's
 /// plan of the year before, with that indicator's code; none when there is
 /// no such plan, indicator or split.
 fn last_years_targets(store: &Store, ind: &Indicator) -> crate::store::Result<Option<LastYear>> {
-    // The indicator it continues, when linked.
-    if let Some((prev, _)) = store.predecessor(ind.id)? {
-        let before = store.indicator(prev)?;
+    // An indicator's split, when it has one.
+    let split = |before: Indicator| -> crate::store::Result<Option<LastYear>> {
         let targets: Vec<(String, f64)> = store
             .indicator_unit_targets(before.id)?
             .into_iter()
             .map(|t| (t.unit, t.target))
             .collect();
-        if !targets.is_empty() {
+        Ok((!targets.is_empty()).then(|| {
             let from = LastYearFrom {
                 year: before.plan_year,
                 code: before.code,
             };
-            return Ok(Some((from, targets)));
-        }
+            (from, targets)
+        }))
+    };
+    // The indicator it continues, when linked; else by name in the plans of
+    // the year before (a name two of a plan's indicators share is no match).
+    if let Some((prev, _)) = store.predecessor(ind.id)?
+        && let Some(found) = split(store.indicator(prev)?)?
+    {
+        return Ok(Some(found));
     }
     for plan in store
         .plans()?
         .into_iter()
         .filter(|p| p.year == ind.plan_year - 1)
     {
-        // By name in that plan (a name two of its indicators share is no match).
         let Ok(before) = store.find_indicator(&ind.name, Some(plan.id)) else {
             continue;
         };
-        if before.name != ind.name {
-            continue;
-        }
-        let targets: Vec<(String, f64)> = store
-            .indicator_unit_targets(before.id)?
-            .into_iter()
-            .map(|t| (t.unit, t.target))
-            .collect();
-        if !targets.is_empty() {
-            let from = LastYearFrom {
-                year: plan.year,
-                code: before.code,
-            };
-            return Ok(Some((from, targets)));
+        if before.name == ind.name
+            && let Some(found) = split(before)?
+        {
+            return Ok(Some(found));
         }
     }
     Ok(None)
@@ -173,7 +168,9 @@ fn last_years_targets(store: &Store, ind: &Indicator) -> crate::store::Result<Op
 /// The whole picture of the open ledger.
 pub struct Snapshot {
     pub db: PathBuf,
-    pub notices: Vec<String>,
+    pub notices: Vec<crate::store::Notice>,
+    /// The ledger is a meeting copy, open for reading only.
+    pub copy: Option<crate::store::MeetingCopy>,
     pub plans: Vec<PlanSummary>,
     pub plan: Option<Loaded>,
     pub units: Vec<Unit>,
@@ -224,6 +221,8 @@ pub fn explain(e: &StoreError) -> Text {
         _ if e.trouble() == Some(Trouble::DiskFull) => Text::new("data.disk-full"),
         _ if e.trouble() == Some(Trouble::ReadOnly) => Text::new("data.read-only"),
         StoreError::CannotWrite(_) => Text::new("data.read-only"),
+        StoreError::MeetingCopy { .. } => Text::new("data.meeting-copy"),
+        StoreError::CopyTargetExists { .. } => Text::new("data.copy-target-exists"),
         _ if e.trouble() == Some(Trouble::Busy) => Text::new("data.busy"),
         StoreError::Empty(_) => Text::new("data.empty"),
         StoreError::NeedsReason(_) => Text::new("data.needs-reason"),
@@ -309,6 +308,7 @@ pub fn load_first(
     let mut snapshot = Snapshot {
         db: store.path().map(|p| p.to_path_buf()).unwrap_or_default(),
         notices: store.notices().to_vec(),
+        copy: store.meeting_copy().cloned(),
         plans,
         plan: None,
         units,

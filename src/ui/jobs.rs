@@ -630,14 +630,38 @@ pub fn start_meeting(as_of: Date) -> Job {
         let meetings = s.meetings(plan.id).map_err(e)?;
         // started_at is written in UTC.
         let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-        let current = match meetings
+        // A meeting copy is read-only: its meeting is the last one saved in
+        // the ledger at the same date, or else the state now, compared with
+        // the last one saved and not saved itself.
+        // On a copy: the meeting started the day the copy was taken (UTC,
+        // as started_at), not an older one at the same date.
+        let copy_day = s.meeting_copy().map(|c| {
+            chrono::DateTime::parse_from_rfc3339(&c.taken)
+                .map(|t| t.with_timezone(&chrono::Utc).format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        });
+        let copy = copy_day.is_some();
+        let day = copy_day.unwrap_or(today);
+        let reused = meetings
             .first()
-            .filter(|m| m.as_of == as_of && m.started_at.starts_with(&today))
-        {
-            Some(m) => m.clone(),
+            .filter(|m| m.as_of == as_of && !day.is_empty() && m.started_at.starts_with(&day))
+            .cloned();
+        let (current, now) = match reused {
+            Some(m) => (m, None),
             None => {
                 let snap = crate::export::ranking::snapshot_at(s, plan.id, as_of).map_err(e)?;
-                s.save_meeting(plan.id, &snap).map_err(e)?
+                if copy {
+                    let unsaved = crate::store::MeetingInfo {
+                        id: i64::MAX,
+                        plan_id: plan.id,
+                        as_of,
+                        started_at: String::new(),
+                        started_by: String::new(),
+                    };
+                    (unsaved, Some(snap))
+                } else {
+                    (s.save_meeting(plan.id, &snap).map_err(e)?, None)
+                }
             }
         };
         let mut before = meetings.into_iter().filter(|m| m.id < current.id);
@@ -647,11 +671,11 @@ pub fn start_meeting(as_of: Date) -> Job {
                     .map(|m| s.meeting_snapshot(m.id))
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(e)?;
-                let d = diff(
-                    &s.meeting_snapshot(prev.id).map_err(e)?,
-                    &s.meeting_snapshot(current.id).map_err(e)?,
-                    &earlier,
-                );
+                let now = match now {
+                    Some(snap) => snap,
+                    None => s.meeting_snapshot(current.id).map_err(e)?,
+                };
+                let d = diff(&s.meeting_snapshot(prev.id).map_err(e)?, &now, &earlier);
                 Some((prev, d))
             }
             None => None,
@@ -1098,6 +1122,24 @@ pub fn bulletin(as_of: Date) -> Job {
         Ok(Event::Bulletin(
             crate::export::bulletin::bulletin_with_meetings(s, &status).map_err(plain)?,
         ))
+    })
+}
+
+/// Writes the offline meeting copy of the current plan (replacing an
+/// earlier copy the user chose to overwrite, never a ledger).
+pub fn meeting_copy(dest: PathBuf) -> Job {
+    Job::new(Text::new("jobs.meeting-copy"), move |cx| {
+        let plan = cx.plan()?.id;
+        let w = cx
+            .store()?
+            .write_meeting_copy(&dest, Some(plan), true)
+            .map_err(|e| data::explain(&e))?;
+        Ok(Event::Done(text!(
+            "jobs.meeting-copy-done",
+            path = dest.display(),
+            indicators = w.indicators,
+            figures = w.figures
+        )))
     })
 }
 

@@ -235,12 +235,23 @@ pub fn show(app: &mut App, ui: &mut Ui) {
 /// 自上次会议以来: what changed since the meeting before this one.
 fn since_last(app: &App, ui: &mut Ui, big: f32) {
     use crate::domain::meeting::Way;
+    let copy = app.data.as_ref().is_some_and(|d| d.copy.is_some());
     let Some(open) = &app.state.meeting else {
-        ui.label(RichText::new(t("meeting.since-saving")).size(big).weak());
+        let pending = if copy {
+            t("meeting.since-comparing")
+        } else {
+            t("meeting.since-saving")
+        };
+        ui.label(RichText::new(pending).size(big).weak());
         return;
     };
     let Some((before, d)) = &open.since else {
-        ui.label(RichText::new(t("meeting.since-first")).size(big));
+        let first = if copy {
+            t("meeting.since-first-copy")
+        } else {
+            t("meeting.since-first")
+        };
+        ui.label(RichText::new(first).size(big));
         return;
     };
     ui.label(

@@ -20,6 +20,16 @@ use crate::tf;
 use crate::ui::i18n::t;
 use egui::{Color32, RichText, Ui};
 
+/// Asks where to save the offline meeting copy, then writes it.
+pub fn meeting_copy_request() -> Command {
+    Command::PickFile(crate::ui::files::FileRequest::save(
+        t("settings.meeting-copy-title"),
+        &[(t("settings.database-filter"), &["sqlite3"])],
+        tf!("settings.meeting-copy-file", date = crate::cli::today()),
+        |path| Command::Run(jobs::meeting_copy(path)),
+    ))
+}
+
 /// Draws the whole window for one frame.
 pub fn frame(app: &mut App, ui: &mut Ui) {
     dropped_files(app, ui);

@@ -180,6 +180,17 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 )));
             }
             ui.end_row();
+            ui.label(t("settings.meeting-copy"));
+            let is_copy = data.copy.is_some();
+            if ui
+                .add_enabled(!is_copy, egui::Button::new(t("settings.take-meeting-copy")))
+                .on_hover_text(t("settings.meeting-copy-hover"))
+                .on_disabled_hover_text(t("settings.meeting-copy-of-copy"))
+                .clicked()
+            {
+                tx.send(super::meeting_copy_request());
+            }
+            ui.end_row();
             ui.label(t("settings.display-name"));
             ui.horizontal(|ui| {
                 let name = app
@@ -222,7 +233,28 @@ pub fn show(app: &mut App, ui: &mut Ui) {
             });
             ui.end_row();
         });
+    if let Some(c) = &data.copy {
+        ui.label(
+            RichText::new(tf!(
+                "settings.meeting-copy-notice",
+                taken = c.taken_short(),
+                source = c.source
+            ))
+            .strong(),
+        );
+    }
     for n in &data.notices {
-        ui.label(RichText::new(n).weak());
+        use crate::store::Notice;
+        let words = match n {
+            Notice::Upgraded { from, to, copy } => tf!(
+                "settings.notice-upgraded",
+                from = from,
+                to = to,
+                copy = copy.display()
+            ),
+            Notice::NetworkShare(p) => tf!("settings.notice-network-share", path = p.display()),
+            Notice::ReadOnly(p) => tf!("settings.notice-read-only", path = p.display()),
+        };
+        ui.label(RichText::new(words).weak());
     }
 }
