@@ -74,6 +74,7 @@ fn steady_heap() {
 fn window(args: Args, started: std::time::Instant) -> ExitCode {
     let db = args.db.unwrap_or_else(cli::default_db_path);
     if let Some(dir) = db.parent()
+        && !taizhang::store::is_server_address(&db)
         && let Err(e) = std::fs::create_dir_all(dir)
     {
         eprintln!(

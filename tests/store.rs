@@ -21,8 +21,30 @@ fn units() -> Vec<UnitSpec> {
     f.units
 }
 
+/// A new, empty ledger: in memory, or with TAIZHANG_TEST_PG set (the
+/// address of a PostgreSQL superuser, `.ci/pg-start.sh`), a new database on
+/// that server, so that the same test holds both engines to one
+/// expectation.
+fn fresh() -> Store {
+    match std::env::var("TAIZHANG_TEST_PG") {
+        Ok(admin) if !admin.is_empty() => {
+            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let name = format!(
+                "t{}_{}",
+                std::process::id(),
+                N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            );
+            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+            let base = admin.rsplit_once('/').unwrap().0;
+            Store::open_server(&format!("{base}/{name}")).unwrap()
+        }
+        _ => Store::open_in_memory().unwrap(),
+    }
+}
+
 fn ledger() -> Store {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = fresh();
     s.import_units(&units()).unwrap();
     s.import_plan(&gold_002(), None).unwrap();
     s
@@ -268,7 +290,7 @@ fn constraints_guard_every_enumerated_column() {
 
 #[test]
 fn reimporting_a_plan_updates_it_in_place() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = fresh();
     s.import_units(&units()).unwrap();
     let first = s.import_plan(&gold_002(), None).unwrap();
     assert!(first.created);
@@ -392,7 +414,7 @@ fn nested_sections_and_responsible_units_are_kept() {
         "indicators":[{"task":"一/（一）/1","name":"机架数","comparator":">=","target":100,"unit":"个","kind":"cumulative","confidence":"certain","non_targets":[1]}],
         "non_targets":[{"phrase":"二十大"}]}"#;
     let doc: PlanDoc = serde_json::from_str(json).unwrap();
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = fresh();
     s.import_units(&units()).unwrap();
     let r = s.import_plan(&doc, Some("原文")).unwrap();
     let back = s.plan_doc(r.plan_id).unwrap();
@@ -424,7 +446,7 @@ fn nested_sections_and_responsible_units_are_kept() {
 
 #[test]
 fn units_merge_and_refuse_conflicting_aliases() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = fresh();
     let first = s.import_units(&units()).unwrap();
     assert_eq!(first.added, 13);
     let again = s.import_units(&units()).unwrap();
@@ -1487,7 +1509,7 @@ fn a_meeting_diff_lists_exactly_the_colour_changes_and_rank_moves_between_two_me
 
 #[test]
 fn the_three_qingdao_plans_link_the_smart_community_line_50_150_400() {
-    let mut s = Store::open_in_memory().unwrap();
+    let mut s = fresh();
     taizhang::cli::demo(&mut s).unwrap();
     // The demo's Qingdao plans, each extracted from its document; the
     // window still opens on the Zibo plan.
@@ -1662,4 +1684,44 @@ fn a_meeting_copy_holds_the_plan_its_figures_and_log_and_opens_read_only() {
     let s = Store::open(&path).unwrap();
     assert_eq!(s.status(zibo.id, as_of).unwrap(), before);
     assert!(s.meeting_copy().is_none());
+}
+
+#[test]
+fn a_ledger_moves_whole_into_another_and_a_second_move_does_nothing() {
+    // The demo in a file, moved into a fresh ledger (a new database on the
+    // test server when TAIZHANG_TEST_PG is set): every table's rows, the
+    // batches' file bytes and the status read the same on both sides.
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = Store::open(&dir.path().join("ledger.sqlite3")).unwrap();
+    taizhang::cli::demo(&mut file).unwrap();
+    let snap = taizhang::export::ranking::snapshot_at(&file, 1, d("2023-09-30")).unwrap();
+    file.save_meeting(1, &snap).unwrap();
+    let target = fresh();
+    let moved = target_move(&file, &target);
+    assert!(moved.copied);
+    for t in &moved.tables {
+        assert_eq!(t.source, t.target, "{}", t.table);
+    }
+    let rows = |m: &Moved, t: &str| m.tables.iter().find(|c| c.table == t).unwrap().source;
+    assert!(rows(&moved, "reports") > 40 && rows(&moved, "meeting_indicators") > 20);
+    let json = |s: &Store| serde_json::to_string(&s.status(1, d("2023-09-30")).unwrap()).unwrap();
+    assert_eq!(json(&file), json(&target));
+    assert_eq!(file.batch_file(1).unwrap(), target.batch_file(1).unwrap());
+    assert_eq!(
+        file.audit_log(None, 10_000).unwrap().len(),
+        target.audit_log(None, 10_000).unwrap().len()
+    );
+    // A second run finds the same rows and does nothing.
+    let again = target_move(&file, &target);
+    assert!(!again.copied);
+    // New rows get new ids after the copied ones.
+    let mut target = target;
+    let unit = target.add_unit("新设区", UnitKind::District).unwrap();
+    assert!(unit.id > file.units().unwrap().iter().map(|u| u.id).max().unwrap());
+    // A ledger that differs is never merged into.
+    assert!(file.move_into(&target).is_err());
+}
+
+fn target_move(from: &Store, to: &Store) -> Moved {
+    from.move_into(to).unwrap()
 }

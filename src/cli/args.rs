@@ -124,6 +124,18 @@ pub enum Command {
     /// what changed since the last (自上次会议以来).
     #[command(subcommand)]
     Meeting(MeetingCommand),
+    /// Moves a ledger file into an empty ledger on a PostgreSQL server
+    /// (every plan, unit, figure, batch with its file, and the change log),
+    /// then compares the counts; a second run finds it done and does nothing.
+    Migrate {
+        /// The SQLite ledger to move.
+        #[arg(long, value_name = "FILE.sqlite3")]
+        from: PathBuf,
+        /// The server: postgres://user@host/database (the password in
+        /// PGPASSWORD or ~/.pgpass, never in the address).
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// An offline meeting copy: the current plan with its figures, batches
     /// and change log, written to one SQLite file that a laptop opens
     /// without the network — for reading only, showing when it was taken.

@@ -485,6 +485,17 @@ fn execute(db: &Path, json: bool, command: Command) -> Result<()> {
             let lineage = store.lineage(ind.id, today())?;
             emit(json, &lineage, |l| text::lineage(l))
         }
+        Command::Migrate { from, to } => {
+            if !crate::store::is_server_address(Path::new(&to)) {
+                return Err(CliError::new(format!(
+                    "{to}: --to names a PostgreSQL server (postgres://user@host/database)"
+                )));
+            }
+            let source = open(&from)?;
+            let target = open(Path::new(&to))?;
+            let moved = source.move_into(&target)?;
+            emit(json, &moved, |m| text::moved(m, &from, &to))
+        }
         Command::Snapshot { to, plan, replace } => {
             let store = open(db)?;
             let written = store.write_meeting_copy(&to, plan, replace)?;

@@ -377,6 +377,27 @@ pub fn lineage(years: &[crate::store::LineageYear]) -> String {
 }
 
 /// A meeting copy written: where, what it holds, how to open it.
+pub fn moved(m: &crate::store::Moved, from: &std::path::Path, to: &str) -> String {
+    let mut out = if m.copied {
+        format!(
+            "moved {} into {to}; every table's rows counted on both sides:\n",
+            from.display()
+        )
+    } else {
+        format!(
+            "{to} already holds {} (the same rows in every table): nothing to do\n",
+            from.display()
+        )
+    };
+    for t in &m.tables {
+        out.push_str(&format!(
+            "  {:<20} {:>9} {:>9}\n",
+            t.table, t.source, t.target
+        ));
+    }
+    out
+}
+
 pub fn meeting_copy(w: &crate::store::CopyWritten) -> String {
     format!(
         "wrote the meeting copy {} ({} bytes, taken {}): plan {} 《{}》 with {} indicators and {} figures, {} plan(s) in all, {} change-log entries\nopen it with `taizhang --db {}` (read-only)\n",

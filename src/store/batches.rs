@@ -3,10 +3,10 @@
 //! users confirm when they re-match a row, and the figures already reported
 //! (for the importer's jump check).
 
+use super::db::{Db, OptionalExtension, params};
 use super::reports::{check_unlocked, now};
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{BatchRow, Period, Unit};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -66,7 +66,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 const BATCH_SELECT: &str = "SELECT b.id, b.file_name, b.sha256, b.size, b.unit_name, b.period, b.imported_at, b.imported_by, b.state,
     (SELECT COUNT(*) FROM reports r WHERE r.batch_id = b.id), b.returned FROM batches b";
 
-fn batch_from_row(r: &rusqlite::Row) -> rusqlite::Result<BatchInfo> {
+fn batch_from_row(r: &super::db::Row) -> super::db::Result<BatchInfo> {
     Ok(BatchInfo {
         id: r.get(0)?,
         file_name: r.get(1)?,
@@ -197,7 +197,7 @@ impl Store {
         let rows = st
             .query_map([], batch_from_row)
             .context("listing batches")?;
-        rows.collect::<rusqlite::Result<_>>()
+        rows.collect::<super::db::Result<_>>()
             .context("listing batches")
     }
 
@@ -242,7 +242,7 @@ impl Store {
                 ))
             })
             .context("reading the batch's figures")?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<super::db::Result<_>>()
             .context("reading the batch's figures")?
         };
         let chained: bool = tx
@@ -373,7 +373,7 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })
             .context("reading the batch's figures")?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<super::db::Result<_>>()
             .context("reading the batch's figures")?
         };
         let (mut restored, mut kept_newer) = (0, 0);
@@ -447,7 +447,7 @@ impl Store {
         let rows = st
             .query_map([plan_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .context("reading aliases")?;
-        rows.collect::<rusqlite::Result<_>>()
+        rows.collect::<super::db::Result<_>>()
             .context("reading aliases")
     }
 
@@ -483,7 +483,7 @@ type Figure = (i64, Option<f64>);
 /// to a batch still committed (id and value), or `Some(None)` when the
 /// links end. `None` when a link leads into a batch from before the links
 /// were recorded: the caller searches instead.
-fn restore_along(tx: &Connection, replaces: Option<i64>) -> Result<Option<Option<Figure>>> {
+fn restore_along(tx: &Db, replaces: Option<i64>) -> Result<Option<Option<Figure>>> {
     let mut next = replaces;
     while let Some(id) = next {
         let (value, state, chained, further): (
@@ -649,7 +649,7 @@ type Checked<'a> = Vec<(&'a BatchRow, &'a crate::domain::Indicator, Option<i64>)
 /// outside the plan or twice, values a count cannot have. The outer error is
 /// the ledger failing; the inner one refuses the file.
 fn check_batch<'a>(
-    tx: &Connection,
+    tx: &Db,
     b: &'a NewBatch,
     sha: &str,
     indicators: &'a HashMap<i64, crate::domain::Indicator>,
@@ -709,7 +709,7 @@ fn check_batch<'a>(
 /// for the batch. `sql` keeps the statements' text between files. Any error
 /// here is the ledger failing, not the file.
 fn write_batch(
-    tx: &Connection,
+    tx: &Db,
     b: &NewBatch,
     sha: &str,
     (unit, row_units): (Option<&Unit>, &[&Unit]),
@@ -744,7 +744,7 @@ fn write_batch(
             )
             .and_then(|mut st| {
                 st.query_map(params![u.id, p], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<_>>()
+                    .collect::<super::db::Result<_>>()
             })
             .context("reading the current figures")?;
         current.extend(
@@ -767,10 +767,10 @@ fn write_batch(
         .zip(periods.chunks(ROWS_PER_STATEMENT))
         .zip(row_units.chunks(ROWS_PER_STATEMENT))
     {
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 9);
+        let mut values: Vec<&dyn super::db::ToValue> = Vec::with_capacity(chunk.len() * 9);
         for (((row, ind, replaces), p), u) in chunk.iter().zip(chunk_periods).zip(chunk_units) {
             values.extend_from_slice(&[
-                &ind.id as &dyn rusqlite::ToSql,
+                &ind.id as &dyn super::db::ToValue,
                 &row.value,
                 &row.progress,
                 &row.problems,
@@ -783,7 +783,7 @@ fn write_batch(
         }
         let text = sql.entry(chunk.len()).or_insert_with(|| {
             multi_row_insert(
-                "INSERT INTO reports (indicator_id, value, progress, problems, next_steps, row, replaces, period, unit_id,
+                "INSERT INTO reports (indicator_id, value, progress, problems, next_steps, \"row\", replaces, period, unit_id,
                    basis, batch_id, sheet, entered_by, entered_at, active) VALUES ",
                 9,
                 "?1, ?2, ?3, ?4, ?5, 1",
@@ -792,8 +792,9 @@ fn write_batch(
         });
         tx.prepare_cached(text)
             .and_then(|mut st| {
-                let shared: [&dyn rusqlite::ToSql; 5] = [&basis, &batch_id, &b.sheet, &actor, &at];
-                let all: Vec<&dyn rusqlite::ToSql> = shared
+                let shared: [&dyn super::db::ToValue; 5] =
+                    [&basis, &batch_id, &b.sheet, &actor, &at];
+                let all: Vec<&dyn super::db::ToValue> = shared
                     .iter()
                     .copied()
                     .chain(values.iter().copied())

@@ -92,7 +92,13 @@ impl Store {
         // rename is whole), never one that was there before.
         let part = own_temp_file(dest)?;
         let result = (|| {
-            self.backup_to(&part)?;
+            if self.is_server() {
+                // The server's ledger, row by row, into a new file.
+                let whole = Store::create_in_new_file(&part)?;
+                self.move_into(&whole)?;
+            } else {
+                self.backup_to(&part)?;
+            }
             let mut conn = Connection::open(&part)
                 .context(&format!("opening {} to trim it", part.display()))?;
             let copy = MeetingCopy {

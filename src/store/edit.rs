@@ -4,11 +4,11 @@
 //! original, with when and why, and shown beside the revised one) or the
 //! correction of a target misread or mistyped (no trace of a revision).
 
+use super::db::params;
 use super::reports::now;
 use super::{Context, Result, Store, StoreError};
 use crate::domain::reporting::{ReportingChoice, resolve_unit};
 use crate::domain::{Better, Comparator, Date, Indicator, Kind, Scope};
-use rusqlite::params;
 use serde::Serialize;
 
 /// The fields of a saved indicator the user can change.
@@ -217,7 +217,7 @@ impl Store {
         tx.execute(
             "UPDATE indicators SET name = ?2, unit = ?3, comparator = ?4, target = ?5, target_max = ?6,
                baseline = ?7, better = ?8, kind = ?9, scope = ?10, deadline = ?11,
-               aggregation = COALESCE(?12, aggregation), aggregation_set = ?12 IS NOT NULL,
+               aggregation = COALESCE(?12, aggregation), aggregation_set = CASE WHEN ?12 IS NULL THEN 0 ELSE 1 END,
                designated_unit_id = ?13
              WHERE id = ?1",
             params![

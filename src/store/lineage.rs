@@ -3,9 +3,9 @@
 //! person), and the lineage read back with each year's target and year-end
 //! figure.
 
+use super::db::{OptionalExtension, params};
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{Comparator, Date, Indicator, Kind};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 /// One year of an indicator's lineage.
@@ -127,7 +127,7 @@ impl Store {
                     .context("reading links")?;
                 st.query_map([later], |r| r.get(0))
                     .context("reading links")?
-                    .collect::<rusqlite::Result<_>>()
+                    .collect::<super::db::Result<_>>()
                     .context("reading links")?
             };
             let taken: std::collections::HashSet<i64> = {
@@ -137,7 +137,7 @@ impl Store {
                     .context("reading links")?;
                 st.query_map([later], |r| r.get(0))
                     .context("reading links")?
-                    .collect::<rusqlite::Result<_>>()
+                    .collect::<super::db::Result<_>>()
                     .context("reading links")?
             };
             let this: Vec<Indicator> = self

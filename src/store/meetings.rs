@@ -1,10 +1,10 @@
 //! Review meetings: the snapshot each one froze, saved and read back.
 
+use super::db::{OptionalExtension, params};
 use super::reports::now;
 use super::{Context, Result, Store, StoreError};
 use crate::domain::Date;
 use crate::domain::meeting::{FrozenIndicator, FrozenUnit, Snapshot};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 /// A meeting as listed.
@@ -73,7 +73,7 @@ impl Store {
             .context("reading the meetings")?;
         st.query_map([plan_id], info)
             .context("reading the meetings")?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<super::db::Result<_>>()
             .context("reading the meetings")
     }
 
@@ -82,7 +82,8 @@ impl Store {
         let m = self.meeting(id)?;
         let mut st = self
             .conn
-            .prepare("SELECT code, name, actual, status FROM meeting_indicators WHERE meeting_id = ?1 ORDER BY rowid")
+            .prepare("SELECT code, name, actual, status FROM meeting_indicators WHERE meeting_id = ?1
+                 ORDER BY COALESCE((SELECT i.position FROM indicators i WHERE i.code = meeting_indicators.code), 1000000000), code")
             .context("reading the meeting's figures")?;
         let indicators = st
             .query_map([id], |r| {
@@ -91,17 +92,13 @@ impl Store {
                     code: r.get(0)?,
                     name: r.get(1)?,
                     actual: r.get(2)?,
-                    status: status.parse().map_err(|e: String| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            3,
-                            rusqlite::types::Type::Text,
-                            e.into(),
-                        )
-                    })?,
+                    status: status
+                        .parse()
+                        .map_err(|e: String| super::db::bad_column(3, e))?,
                 })
             })
             .context("reading the meeting's figures")?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<super::db::Result<_>>()
             .context("reading the meeting's figures")?;
         let mut st = self
             .conn
@@ -116,7 +113,7 @@ impl Store {
                 })
             })
             .context("reading the meeting's ranking")?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<super::db::Result<_>>()
             .context("reading the meeting's ranking")?;
         Ok(Snapshot {
             id: Some(id),
@@ -127,14 +124,14 @@ impl Store {
     }
 }
 
-fn info(r: &rusqlite::Row) -> rusqlite::Result<MeetingInfo> {
+fn info(r: &super::db::Row) -> super::db::Result<MeetingInfo> {
     let as_of: String = r.get(2)?;
     Ok(MeetingInfo {
         id: r.get(0)?,
         plan_id: r.get(1)?,
-        as_of: as_of.parse().map_err(|e: crate::domain::DateError| {
-            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.0.into())
-        })?,
+        as_of: as_of
+            .parse()
+            .map_err(|e: crate::domain::DateError| super::db::bad_column(2, e.0))?,
         started_at: r.get(3)?,
         started_by: r.get(4)?,
     })

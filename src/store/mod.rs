@@ -11,14 +11,18 @@
 
 mod batches;
 mod copy;
+#[doc(hidden)]
+pub mod db;
 mod edit;
 mod fs;
 mod lineage;
 mod meetings;
+mod moving;
 mod plan_edit;
 mod plans;
 mod reports;
 mod schema;
+mod server;
 mod settings;
 mod status;
 mod targets;
@@ -29,17 +33,20 @@ pub use copy::{CopyWritten, MeetingCopy};
 pub use edit::{FieldChange, IndicatorFields, TargetEdit};
 pub use lineage::LineageYear;
 pub use meetings::MeetingInfo;
+pub use moving::{Moved, TableCount};
 pub use plan_edit::{Reverted, TaskFields, TaskRow, units_from_text, units_text};
 pub use plans::PlanImport;
 pub use reports::{AuditEntry, ReportEntry};
 pub use schema::{
     APPLICATION_ID, COPY_APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration, create_at_version,
 };
+pub use server::is_server_address;
 pub use status::{IndicatorInputs, IndicatorStatus, LatestProgress, StatusReport, judge};
 pub use targets::{TargetChange, TargetsSet, UnitTarget};
 pub use units::UnitsImport;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use db::Db;
+use rusqlite::{Connection, OpenFlags};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -88,11 +95,10 @@ pub enum StoreError {
         taken: String,
         source: String,
     },
+    /// The PostgreSQL server cannot be reached, or refused the connection.
+    Server { address: String, source: db::Error },
     /// SQLite refused; `context` says what we were doing.
-    Sql {
-        context: String,
-        source: rusqlite::Error,
-    },
+    Sql { context: String, source: db::Error },
 }
 
 impl fmt::Display for StoreError {
@@ -123,6 +129,10 @@ impl fmt::Display for StoreError {
                 f,
                 "{}: the file is empty (0 bytes), so it is not a ledger; if it was one, it has been emptied — open a backup copy (*.bak) instead; to start a new ledger, choose a file name that does not exist yet",
                 p.display()
+            ),
+            StoreError::Server { address, source } => write!(
+                f,
+                "{address}: cannot open the ledger on the server ({source}); check the address, that the server is running and reachable, and the password in PGPASSWORD or the password file (~/.pgpass)"
             ),
             StoreError::NoVersion { path, version } => write!(
                 f,
@@ -194,8 +204,30 @@ pub enum Trouble {
     Busy,
 }
 
-fn trouble(e: &rusqlite::Error) -> Option<Trouble> {
+fn trouble(e: &db::Error) -> Option<Trouble> {
     use rusqlite::ErrorCode::*;
+    if let Some(state) = e.sql_state() {
+        use postgres::error::SqlState;
+        return match state {
+            s if *s == SqlState::DISK_FULL || *s == SqlState::OUT_OF_MEMORY => {
+                Some(Trouble::DiskFull)
+            }
+            s if *s == SqlState::READ_ONLY_SQL_TRANSACTION
+                || *s == SqlState::INSUFFICIENT_PRIVILEGE =>
+            {
+                Some(Trouble::ReadOnly)
+            }
+            s if *s == SqlState::LOCK_NOT_AVAILABLE
+                || *s == SqlState::T_R_DEADLOCK_DETECTED
+                || *s == SqlState::T_R_SERIALIZATION_FAILURE
+                || *s == SqlState::QUERY_CANCELED =>
+            {
+                Some(Trouble::Busy)
+            }
+            _ => None,
+        };
+    }
+    let e = e.as_sqlite()?;
     // A write the disk refused (SQLITE_IOERR_WRITE): full, over a quota or
     // a file-size limit, or failing; nothing of the transaction was kept.
     const IOERR_WRITE: i32 = 778;
@@ -227,7 +259,7 @@ impl std::error::Error for StoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             StoreError::Io { source, .. } => Some(source),
-            StoreError::Sql { source, .. } => Some(source),
+            StoreError::Sql { source, .. } | StoreError::Server { source, .. } => Some(source),
             _ => None,
         }
     }
@@ -240,11 +272,20 @@ pub(crate) trait Context<T> {
     fn context(self, what: &str) -> Result<T>;
 }
 
-impl<T> Context<T> for rusqlite::Result<T> {
+impl<T> Context<T> for db::Result<T> {
     fn context(self, what: &str) -> Result<T> {
         self.map_err(|source| StoreError::Sql {
             context: what.to_string(),
             source,
+        })
+    }
+}
+
+impl<T> Context<T> for rusqlite::Result<T> {
+    fn context(self, what: &str) -> Result<T> {
+        self.map_err(|source| StoreError::Sql {
+            context: what.to_string(),
+            source: source.into(),
         })
     }
 }
@@ -295,9 +336,12 @@ pub enum Journal {
 
 /// The ledger. One per open file; not shared between threads (open another).
 pub struct Store {
-    conn: Connection,
+    conn: Db,
     path: Option<PathBuf>,
     actor: String,
+    /// The account changes are made from: the operating-system user, or
+    /// on a server the database user.
+    account: String,
     journal: Journal,
     notices: Vec<Notice>,
     /// Opened with the page check deferred ([`Store::open_check_later`]):
@@ -313,6 +357,9 @@ impl Store {
     /// Opens (or creates) the ledger at `path`, choosing the journal by the
     /// kind of disk it is on.
     pub fn open(path: &Path) -> Result<Store> {
+        if is_server_address(path) {
+            return Store::open_server(&path.to_string_lossy());
+        }
         let journal = if fs::is_network_path(path) {
             Journal::Rollback
         } else {
@@ -327,6 +374,9 @@ impl Store {
     /// file that needs a migration, or a new file, is checked (or created)
     /// as [`Store::open`] does. The window uses this to show the data first.
     pub fn open_check_later(path: &Path) -> Result<Store> {
+        if is_server_address(path) {
+            return Store::open_server(&path.to_string_lossy());
+        }
         let journal = if fs::is_network_path(path) {
             Journal::Rollback
         } else {
@@ -361,6 +411,9 @@ impl Store {
 
     /// Opens (or creates) the ledger at `path` with the given journal mode.
     pub fn open_with(path: &Path, journal: Journal) -> Result<Store> {
+        if is_server_address(path) {
+            return Store::open_server(&path.to_string_lossy());
+        }
         Store::open_inner(path, journal, true)
     }
 
@@ -399,16 +452,18 @@ impl Store {
                 source,
             })?;
         }
-        let conn = Connection::open(path).map_err(|source| match source {
-            rusqlite::Error::SqliteFailure(..) => StoreError::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::other(source.to_string()),
-            },
-            other => StoreError::Sql {
-                context: format!("opening {}", path.display()),
-                source: other,
-            },
-        })?;
+        let conn = Connection::open(path)
+            .map(Db::Sqlite)
+            .map_err(|source| match source {
+                rusqlite::Error::SqliteFailure(..) => StoreError::Io {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::other(source.to_string()),
+                },
+                other => StoreError::Sql {
+                    context: format!("opening {}", path.display()),
+                    source: other.into(),
+                },
+            })?;
         if journal == Journal::Rollback {
             notices.push(Notice::NetworkShare(path.to_path_buf()));
         }
@@ -416,6 +471,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             actor: default_actor(),
+            account: default_actor(),
             journal,
             notices,
             unverified,
@@ -446,10 +502,12 @@ impl Store {
                     shm.display()
                 )));
             }
-            store.conn = read_only(path).map_err(|e| StoreError::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::other(e.to_string()),
-            })?;
+            store.conn = read_only(path)
+                .map(Db::Sqlite)
+                .map_err(|e| StoreError::Io {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
             store.unverified = false;
             store.notices.push(Notice::ReadOnly(path.to_path_buf()));
             if existing
@@ -463,27 +521,51 @@ impl Store {
             }
             return Ok(store);
         }
-        schema::migrate(&mut store.conn)?;
+        schema::migrate(&store.conn)?;
         if check_now {
             store.verify()?;
         }
         Ok(store)
     }
 
-    /// A ledger in memory, for tests and dry runs.
-    pub fn open_in_memory() -> Result<Store> {
-        let conn = Connection::open_in_memory().context("opening an in-memory database")?;
-        let mut store = Store {
+    /// A new ledger in a file this process has just made (empty): no
+    /// inspection, a rollback journal. For a copy being written.
+    pub(super) fn create_in_new_file(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)
+            .map(Db::Sqlite)
+            .context(&format!("creating {}", path.display()))?;
+        let store = Store {
             conn,
-            path: None,
+            path: Some(path.to_path_buf()),
             actor: default_actor(),
+            account: default_actor(),
             journal: Journal::Rollback,
             notices: Vec::new(),
             unverified: false,
             copy: None,
         };
         store.configure()?;
-        schema::migrate(&mut store.conn)?;
+        schema::migrate(&store.conn)?;
+        Ok(store)
+    }
+
+    /// A ledger in memory, for tests and dry runs.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()
+            .map(Db::Sqlite)
+            .context("opening an in-memory database")?;
+        let store = Store {
+            conn,
+            path: None,
+            actor: default_actor(),
+            account: default_actor(),
+            journal: Journal::Rollback,
+            notices: Vec::new(),
+            unverified: false,
+            copy: None,
+        };
+        store.configure()?;
+        schema::migrate(&store.conn)?;
         Ok(store)
     }
 
@@ -497,14 +579,17 @@ impl Store {
                 copy.taken_short()
             )));
         }
-        let conn = read_only(path).map_err(|e| StoreError::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        let conn = read_only(path)
+            .map(Db::Sqlite)
+            .map_err(|e| StoreError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
         Ok(Store {
             conn,
             path: Some(path.to_path_buf()),
             actor: default_actor(),
+            account: default_actor(),
             journal: Journal::Rollback,
             // Said by whoever opened it (`Store::meeting_copy`), in its
             // own words and language.
@@ -515,7 +600,9 @@ impl Store {
     }
 
     fn configure(&self) -> Result<()> {
-        let c = &self.conn;
+        let Some(c) = self.conn.lite() else {
+            return Ok(());
+        };
         c.busy_timeout(std::time::Duration::from_secs(5))
             .context("setting the busy timeout")?;
         c.execute_batch("PRAGMA foreign_keys = ON;")
@@ -551,7 +638,7 @@ impl Store {
     /// Names the person making changes: `张三（account）` in the audit log;
     /// an empty name leaves the account alone.
     pub fn set_display_name(&mut self, name: &str) {
-        let account = default_actor();
+        let account = self.account.clone();
         self.actor = match name.trim() {
             "" => account,
             name => format!("{name}（{account}）"),
@@ -581,15 +668,17 @@ impl Store {
 
     /// The schema version of the open file.
     pub fn version(&self) -> Result<i64> {
-        self.conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .context("reading the schema version")
+        schema::version(&self.conn)
     }
 
     /// Runs `PRAGMA integrity_check` and `PRAGMA foreign_key_check`;
     /// `Ok(())` when the file is sound and nothing refers to a row that is
     /// gone.
     pub fn integrity_check(&self) -> Result<()> {
+        if self.conn.is_postgres() {
+            // The server keeps its pages and enforces every reference.
+            return Ok(());
+        }
         let found: Vec<String> = {
             let mut st = self
                 .conn
@@ -597,7 +686,7 @@ impl Store {
                 .context("checking integrity")?;
             st.query_map([], |r| r.get(0))
                 .context("checking integrity")?
-                .collect::<rusqlite::Result<_>>()
+                .collect::<db::Result<_>>()
                 .context("checking integrity")?
         };
         if found.len() != 1 || found[0] != "ok" {
@@ -620,7 +709,7 @@ impl Store {
                 ))
             })
             .context("checking references")?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<db::Result<_>>()
             .context("checking references")?
         };
         if dangling.is_empty() {
@@ -636,13 +725,18 @@ impl Store {
     /// Writes a consistent copy of the ledger to `dest` (SQLite's online
     /// backup, safe while the file is in use).
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        self.conn
-            .backup(
-                rusqlite::MAIN_DB,
-                dest,
-                None::<fn(rusqlite::backup::Progress)>,
-            )
-            .context(&format!("backing up to {}", dest.display()))
+        let Some(conn) = self.conn.lite() else {
+            return Err(StoreError::Invalid(format!(
+                "{}: a server ledger is backed up by its server; take a meeting copy instead",
+                dest.display()
+            )));
+        };
+        conn.backup(
+            rusqlite::MAIN_DB,
+            dest,
+            None::<fn(rusqlite::backup::Progress)>,
+        )
+        .context(&format!("backing up to {}", dest.display()))
     }
 }
 
@@ -783,7 +877,11 @@ fn inspect(path: &Path, journal: Journal) -> Result<Option<Found>> {
         .map_err(|e| damaged(e.to_string()))?;
     let has_tables = ro
         .query_row("SELECT 1 FROM sqlite_master LIMIT 1", [], |_| Ok(()))
-        .optional()
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })
         .map_err(|e| damaged(e.to_string()))?
         .is_some();
     if has_tables && app_id != APPLICATION_ID && app_id != COPY_APPLICATION_ID {

@@ -6,12 +6,12 @@
 //! ([`Store::revert_line`]), as can a field of an indicator, a unit's own
 //! target and a change to the units catalogue.
 
+use super::db::{OptionalExtension, params};
 use super::edit::{FieldChange, IndicatorFields, TargetEdit};
 use super::reports::now;
 use super::targets::TargetChange;
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{Aggregation, Date, Indicator, ResponsibleUnit, UnitKind};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 /// A task of a saved plan as the editor shows it.
@@ -98,7 +98,7 @@ impl Store {
                 })
             })
             .context("reading tasks")?;
-        rows.collect::<rusqlite::Result<_>>()
+        rows.collect::<super::db::Result<_>>()
             .context("reading tasks")
     }
 
@@ -214,7 +214,7 @@ impl Store {
                 .context("listing retired indicators")?;
             st.query_map([plan_id], |r| r.get(0))
                 .context("listing retired indicators")?
-                .collect::<rusqlite::Result<_>>()
+                .collect::<super::db::Result<_>>()
                 .context("listing retired indicators")?
         };
         ids.into_iter().map(|id| self.indicator(id)).collect()

@@ -1,12 +1,12 @@
 //! Plans: importing a plan document's JSON (updating in place on re-import),
 //! listing plans, reading the task tree and the indicators back.
 
+use super::db::{OptionalExtension, Row, ToValue, Transaction, Value, params};
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{
     Aggregation, Date, Indicator, PlanDoc, PlanIndicator, PlanSection, PlanSummary, PlanTask,
     Reporting, ReportingChoice, ReportingContext, ReportingSet, ResponsibleUnit, Role,
 };
-use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -53,18 +53,12 @@ struct StoredIndicator {
 fn parse_col<T: std::str::FromStr<Err = E>, E: std::fmt::Display>(
     r: &Row,
     i: usize,
-) -> rusqlite::Result<T> {
+) -> super::db::Result<T> {
     let s: String = r.get(i)?;
-    s.parse().map_err(|e: E| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            e.to_string().into(),
-        )
-    })
+    s.parse().map_err(|e: E| super::db::bad_column(i, e))
 }
 
-fn indicator_from_row(r: &Row) -> rusqlite::Result<StoredIndicator> {
+fn indicator_from_row(r: &Row) -> super::db::Result<StoredIndicator> {
     let confidence: Option<String> = r.get(21)?;
     let aggregation: Aggregation = parse_col(r, 16)?;
     let aggregation_set: bool = r.get(22)?;
@@ -216,7 +210,7 @@ impl Store {
                 })
             })
             .context("reading the plan's indicators")?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<super::db::Result<_>>()
             .context("reading the plan's indicators")?
         };
         let mut next_seq = {
@@ -226,7 +220,7 @@ impl Store {
             let codes: Vec<String> = st
                 .query_map([plan_id], |r| r.get(0))
                 .context("reading indicator codes")?
-                .collect::<rusqlite::Result<_>>()
+                .collect::<super::db::Result<_>>()
                 .context("reading indicator codes")?;
             codes
                 .iter()
@@ -276,7 +270,7 @@ impl Store {
                            -- retired by hand: stays so
                            retired = retired_by_hand
                          WHERE id = ?18",
-                        rusqlite::params_from_iter(p.iter().copied().chain(std::iter::once(&id as &dyn rusqlite::ToSql))),
+                        p.iter().map(|v| v.to_value()).chain([Value::Int(id)]).collect::<Vec<Value>>(),
                     )
                     .context(&format!("updating indicator '{}'", ind.name))?;
                     out.indicators_updated += 1;
@@ -293,12 +287,11 @@ impl Store {
                            target_max, baseline, better, kind, scope, aggregation, deadline, phrase, confidence, code,
                            aggregation_set)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, COALESCE(?14, ?18), ?15, ?16, ?17, ?19,
-                           ?14 IS NOT NULL)",
-                        rusqlite::params_from_iter(
-                            p.iter()
-                                .copied()
-                                .chain([&placeholder as &dyn rusqlite::ToSql, &code as &dyn rusqlite::ToSql]),
-                        ),
+                           CASE WHEN ?14 IS NULL THEN 0 ELSE 1 END)",
+                        p.iter()
+                            .map(|v| v.to_value())
+                            .chain([placeholder.to_value(), code.to_value()])
+                            .collect::<Vec<Value>>(),
                     )
                     .context(&format!("adding indicator '{}'", ind.name))?;
                     out.indicators_added += 1;
@@ -368,7 +361,7 @@ impl Store {
                 })
             })
             .context("listing plans")?;
-        rows.collect::<rusqlite::Result<_>>()
+        rows.collect::<super::db::Result<_>>()
             .context("listing plans")
     }
 
@@ -457,7 +450,7 @@ impl Store {
                 })
             })
             .context("reading sections")?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<super::db::Result<_>>()
             .context("reading sections")?
         };
         let mut tasks: HashMap<i64, Vec<PlanTask>> = HashMap::new();
@@ -570,7 +563,7 @@ impl Store {
             .query_map([plan_id], indicator_from_row)
             .context("listing indicators")?;
         let stored = rows
-            .collect::<rusqlite::Result<_>>()
+            .collect::<super::db::Result<_>>()
             .context("listing indicators")?;
         self.finish_indicators(stored)
     }
@@ -662,7 +655,7 @@ impl Store {
         let found: Vec<StoredIndicator> = st
             .query_map([id], indicator_from_row)
             .context("reading an indicator")?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<super::db::Result<_>>()
             .context("reading an indicator")?;
         self.finish_indicators(found)?
             .into_iter()
@@ -676,7 +669,7 @@ impl Store {
     pub fn find_indicator(&self, key: &str, plan_id: Option<i64>) -> Result<Indicator> {
         let key = key.trim();
         let sql = format!(
-            "{INDICATOR_SELECT} WHERE i.retired = 0 AND (?2 IS NULL OR i.plan_id = ?2)
+            "{INDICATOR_SELECT} WHERE i.retired = 0 AND (CAST(?2 AS BIGINT) IS NULL OR i.plan_id = ?2)
                AND (i.code = ?1 OR i.name = ?1 OR i.id IN (SELECT indicator_id FROM indicator_aliases WHERE alias = ?1))
              ORDER BY i.code = ?1 DESC, i.name = ?1 DESC, p.year DESC"
         );
@@ -684,7 +677,7 @@ impl Store {
         let found: Vec<StoredIndicator> = st
             .query_map(params![key, plan_id], indicator_from_row)
             .context("looking up an indicator")?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<super::db::Result<_>>()
             .context("looking up an indicator")?;
         let found = self.finish_indicators(found)?;
         match found.len() {
@@ -752,7 +745,7 @@ impl Store {
             let rows: Vec<(String, i64)> = st
                 .query_map([plan_id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .context("reading indicator codes")?
-                .collect::<rusqlite::Result<_>>()
+                .collect::<super::db::Result<_>>()
                 .context("reading indicator codes")?;
             (
                 rows.iter()
@@ -773,7 +766,7 @@ impl Store {
                target_max, baseline, better, kind, scope, aggregation, deadline, phrase, confidence, code,
                aggregation_set, added_by_hand)
              VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, COALESCE(?13, 'sum'), ?14, ?15, NULL, ?16,
-               ?13 IS NOT NULL, 1)",
+               CASE WHEN ?13 IS NULL THEN 0 ELSE 1 END, 1)",
             params![
                 plan_id,
                 task_id,
@@ -961,7 +954,7 @@ fn delete_except(tx: &Transaction, table: &str, plan_id: i64, keep: &[i64]) -> R
             .context("reading the plan's tree")?;
         st.query_map([plan_id], |r| r.get(0))
             .context("reading the plan's tree")?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<super::db::Result<_>>()
             .context("reading the plan's tree")?
     };
     let keep: HashSet<i64> = keep.iter().copied().collect();

@@ -5,9 +5,9 @@
 //! unit and period makes it the current one and keeps the old one as history;
 //! the audit log records before and after, who and when.
 
+use super::db::{Db, OptionalExtension, Row, params};
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{Indicator, Kind, Period, Report, ValueBasis};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 /// A figure to record by hand (`taizhang report add`).
@@ -116,14 +116,14 @@ pub(super) struct Origin<'a> {
 /// The current UTC time as SQLite spells it, read once per transaction and
 /// bound to every row it writes (a column default would call the clock and
 /// format the time again for every row).
-pub(super) fn now(conn: &Connection) -> Result<String> {
+pub(super) fn now(conn: &Db) -> Result<String> {
     conn.prepare_cached("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')")
         .and_then(|mut st| st.query_row([], |r| r.get(0)))
         .context("reading the clock")
 }
 
 /// Refuses a change to a locked period.
-pub(super) fn check_unlocked(tx: &Connection, period: &str) -> Result<()> {
+pub(super) fn check_unlocked(tx: &Db, period: &str) -> Result<()> {
     let locked: bool = tx
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM locked_periods WHERE period = ?1)")
         .and_then(|mut st| st.query_row([period], |r| r.get(0)))
@@ -152,7 +152,7 @@ pub fn check_value(ind: &Indicator, value: Option<f64>) -> std::result::Result<(
 /// the one it replaces as history and writing the audit line. Returns its id.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn write_report(
-    tx: &Connection,
+    tx: &Db,
     ind: &Indicator,
     unit_id: i64,
     unit_name: &str,
@@ -250,15 +250,13 @@ pub(super) fn write_report(
 
 const REPORT_SELECT: &str = "
     SELECT r.id, r.indicator_id, u.name, r.period, r.value, r.basis, r.numerator, r.denominator,
-           r.progress, r.problems, r.next_steps, r.batch_id, r.sheet, r.row, r.entered_at, r.entered_by, r.active
+           r.progress, r.problems, r.next_steps, r.batch_id, r.sheet, r.\"row\", r.entered_at, r.entered_by, r.active
     FROM reports r JOIN units u ON u.id = r.unit_id";
 
-fn report_from_row(r: &Row) -> rusqlite::Result<Report> {
+fn report_from_row(r: &Row) -> super::db::Result<Report> {
     let period: String = r.get(3)?;
     let basis: String = r.get(5)?;
-    let bad = |i: usize, e: String| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-    };
+    let bad = |i: usize, e: String| super::db::bad_column(i, e);
     Ok(Report {
         id: r.get(0)?,
         indicator_id: r.get(1)?,
@@ -352,7 +350,7 @@ impl Store {
         let rows = st
             .query_map([plan_id], report_from_row)
             .context("reading figures")?;
-        rows.collect::<rusqlite::Result<_>>()
+        rows.collect::<super::db::Result<_>>()
             .context("reading figures")
     }
 
@@ -365,7 +363,7 @@ impl Store {
         let rows = st
             .query_map([indicator_id], |r| Ok((report_from_row(r)?, r.get(16)?)))
             .context("reading history")?;
-        rows.collect::<rusqlite::Result<_>>()
+        rows.collect::<super::db::Result<_>>()
             .context("reading history")
     }
 
@@ -382,7 +380,7 @@ impl Store {
         let rows = st
             .query_map([indicator_id], report_from_row)
             .context("reading an indicator's figures")?;
-        rows.collect::<rusqlite::Result<_>>()
+        rows.collect::<super::db::Result<_>>()
             .context("reading an indicator's figures")
     }
 
@@ -449,26 +447,26 @@ impl Store {
         let mut st = self
             .conn
             .prepare(
-                "SELECT id, at, actor, action, indicator_code, unit_name, period, before, after, batch_id, note, row,
+                "SELECT id, at, actor, action, indicator_code, unit_name, period, before, after, batch_id, note, \"row\",
                         field, before_text, after_text, task_path
                  FROM (
                      SELECT a.id, 0 AS figure, a.at, a.actor, a.action, a.indicator_id, a.indicator_code,
-                            a.unit_name, a.period, a.before, a.after, a.batch_id, a.note, NULL AS row,
+                            a.unit_name, a.period, a.before, a.after, a.batch_id, a.note, NULL AS \"row\",
                             a.field, a.before_text, a.after_text, a.task_path
                      FROM audit_log a WHERE a.covers_batch = 0
                      UNION ALL
                      SELECT a.id, r.id, a.at, a.actor, a.action, r.indicator_id, COALESCE(i.code, ''),
-                            CASE WHEN a.unit_id IS r.unit_id THEN a.unit_name
+                            CASE WHEN a.unit_id IS NOT DISTINCT FROM r.unit_id THEN a.unit_name
                                  ELSE (SELECT name FROM units WHERE id = r.unit_id) END,
-                            r.period, p.value, r.value, a.batch_id, a.note, r.row,
+                            r.period, p.value, r.value, a.batch_id, a.note, r.\"row\",
                             NULL, NULL, NULL, NULL
                      FROM audit_log a
                      JOIN reports r ON r.batch_id = a.batch_id
                      LEFT JOIN indicators i ON i.id = r.indicator_id
                      LEFT JOIN reports p ON p.id = r.replaces
                      WHERE a.covers_batch = 1
-                 )
-                 WHERE ?1 IS NULL OR indicator_id = ?1
+                 ) AS entries
+                 WHERE CAST(?1 AS BIGINT) IS NULL OR indicator_id = ?1
                  ORDER BY id DESC, figure DESC LIMIT ?2",
             )
             .context("reading the audit log")?;
@@ -480,13 +478,7 @@ impl Store {
                     actor: r.get(2)?,
                     action: {
                         let a: String = r.get(3)?;
-                        a.parse().map_err(|e: String| {
-                            rusqlite::Error::FromSqlConversionFailure(
-                                3,
-                                rusqlite::types::Type::Text,
-                                e.into(),
-                            )
-                        })?
+                        a.parse().map_err(|e: String| super::db::bad_column(3, e))?
                     },
                     indicator_code: r.get(4)?,
                     unit: r.get(5)?,
@@ -503,7 +495,7 @@ impl Store {
                 })
             })
             .context("reading the audit log")?;
-        rows.collect::<rusqlite::Result<_>>()
+        rows.collect::<super::db::Result<_>>()
             .context("reading the audit log")
     }
 

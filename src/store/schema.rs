@@ -1,12 +1,17 @@
 //! The schema and its numbered migrations.
 //!
-//! `PRAGMA user_version` holds the number of migrations applied. Migration
+//! `PRAGMA user_version` (on PostgreSQL, the one row of `schema_version`)
+//! holds the number of migrations applied. Migration
 //! *n* takes the file from version *n − 1* to *n* in its own transaction,
 //! together with the new version number, so a file is always at exactly one
 //! version. To change the schema, append a migration; never edit one that has
 //! shipped. [`Store::open`](super::Store::open) copies the file before any
-//! migration runs.
+//! migration runs. On PostgreSQL each step is the same SQL, translated
+//! ([`super::db::for_postgres`]: column types, `GLOB` checks, time stamps),
+//! and steps run under the write lock, so two first starts at once migrate
+//! once.
 
+use super::db::Db;
 use super::{Context, Result};
 use rusqlite::Connection;
 
@@ -416,29 +421,85 @@ fn v10() -> String {
         .into()
 }
 
-/// Brings the file up to [`LATEST_VERSION`], one transaction per step.
-pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
-    migrate_to(conn, LATEST_VERSION)
+/// Brings the ledger up to [`LATEST_VERSION`], one transaction per step.
+pub(super) fn migrate(db: &Db) -> Result<()> {
+    migrate_to(db, LATEST_VERSION)
 }
 
-/// Brings the file up to `version` (used by tests to build old files).
-pub(super) fn migrate_to(conn: &mut Connection, version: i64) -> Result<()> {
-    let current: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .context("reading the schema version")?;
+/// The number of migrations the ledger has had.
+pub(super) fn version(db: &Db) -> Result<i64> {
+    if db.is_postgres() {
+        return db
+            .query_row(
+                "SELECT coalesce(max(version), 0) FROM schema_version",
+                [],
+                |r| r.get(0),
+            )
+            .context("reading the schema version");
+    }
+    db.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .context("reading the schema version")
+}
+
+/// Brings the ledger up to `version` (used by tests to build old files).
+pub(super) fn migrate_to(db: &Db, version: i64) -> Result<()> {
+    if db.is_postgres() {
+        db.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+            .context("creating the schema version table")?;
+    }
+    let mut current = self::version(db)?;
     for (i, m) in MIGRATIONS.iter().enumerate() {
         let to = i as i64 + 1;
         if to <= current || to > version {
             continue;
         }
-        let tx = conn
+        let tx = db
             .transaction()
             .context(&format!("starting migration {to}"))?;
+        if db.is_postgres() {
+            // Another first start may have migrated while this one waited
+            // for the lock.
+            current = self::version(&tx)?;
+            if to <= current {
+                continue;
+            }
+        }
         tx.execute_batch(&(m.sql)())
             .context(&format!("migration {to} ({})", m.description))?;
-        tx.execute_batch(&format!("PRAGMA user_version = {to};"))
-            .context(&format!("recording schema version {to}"))?;
+        if db.is_postgres() {
+            restart_identities(&tx)?;
+            tx.execute("DELETE FROM schema_version", [])
+                .and_then(|_| tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [to]))
+                .context(&format!("recording schema version {to}"))?;
+        } else {
+            tx.execute_batch(&format!("PRAGMA user_version = {to};"))
+                .context(&format!("recording schema version {to}"))?;
+        }
         tx.commit().context(&format!("committing migration {to}"))?;
+    }
+    Ok(())
+}
+
+/// On PostgreSQL, moves every table's id sequence past its largest id: rows
+/// copied with their ids (a table rebuilt by a migration, a ledger moved in)
+/// leave the sequence behind.
+pub(super) fn restart_identities(db: &Db) -> Result<()> {
+    let tables: Vec<String> = db
+        .prepare(
+            "SELECT table_name FROM information_schema.columns
+             WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'",
+        )
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+        .context("listing the id sequences")?;
+    for t in tables {
+        db.query_row(
+            &format!(
+                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), coalesce(max(id), 0) + 1, false) FROM {t}"
+            ),
+            [],
+            |_| Ok(()),
+        )
+        .context(&format!("moving the id sequence of {t}"))?;
     }
     Ok(())
 }
@@ -446,10 +507,10 @@ pub(super) fn migrate_to(conn: &mut Connection, version: i64) -> Result<()> {
 /// Creates a database file at an earlier schema `version` — for testing that
 /// every old file upgrades.
 pub fn create_at_version(path: &std::path::Path, version: i64) -> Result<()> {
-    let mut conn = Connection::open(path).context(&format!("creating {}", path.display()))?;
+    let conn = Connection::open(path).context(&format!("creating {}", path.display()))?;
     conn.execute_batch("PRAGMA foreign_keys = ON;")
         .context("turning on foreign keys")?;
-    migrate_to(&mut conn, version)
+    migrate_to(&Db::Sqlite(conn), version)
 }
 
 fn v11() -> String {

@@ -2,9 +2,9 @@
 //! the progress thresholds, the due-soon window and the start of the year,
 //! plus free key/value settings for the window.
 
+use super::db::{OptionalExtension, params};
 use super::{Context, Result, Store, StoreError};
 use crate::domain::ProgressSettings;
-use rusqlite::{OptionalExtension, params};
 
 const PROGRESS_KEY: &str = "progress";
 

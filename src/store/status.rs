@@ -190,16 +190,8 @@ impl Store {
             if !wanted.contains(&indicator) {
                 continue;
             }
-            let text = r
-                .get_ref(3)
-                .and_then(|v| v.as_str().map_err(Into::into))
-                .context(ctx)?;
-            let Ok(period) = r
-                .get_ref(2)
-                .and_then(|v| v.as_str().map_err(Into::into))
-                .context(ctx)?
-                .parse::<Period>()
-            else {
+            let text = r.get_str(3).context(ctx)?;
+            let Ok(period) = r.get_str(2).context(ctx)?.parse::<Period>() else {
                 continue;
             };
             if !text.trim().is_empty()
@@ -250,10 +242,7 @@ impl Store {
                 continue;
             }
             let unit: i64 = r.get(1).context(ctx)?;
-            let text = r
-                .get_ref(2)
-                .and_then(|v| v.as_str().map_err(Into::into))
-                .context(ctx)?;
+            let text = r.get_str(2).context(ctx)?;
             let period = match &last_period {
                 Some((t, p)) if t == text => *p,
                 _ => {
@@ -264,11 +253,7 @@ impl Store {
                     p
                 }
             };
-            let basis = match r
-                .get_ref(4)
-                .and_then(|v| v.as_str().map_err(Into::into))
-                .context(ctx)?
-            {
+            let basis = match r.get_str(4).context(ctx)? {
                 "as_of_period_end" => crate::domain::ValueBasis::AsOfPeriodEnd,
                 other => other.parse().map_err(bad)?,
             };

@@ -5,9 +5,9 @@
 //! without one is held to the plan's target. Every change is in the audit
 //! log (`target`, before → after).
 
+use super::db::{OptionalExtension, params};
 use super::reports::now;
 use super::{Context, Result, Store, StoreError};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 /// A unit's own target for an indicator.
@@ -72,7 +72,7 @@ impl Store {
                 })
             })
             .context("reading unit targets")?;
-        rows.collect::<rusqlite::Result<_>>()
+        rows.collect::<super::db::Result<_>>()
             .context("reading unit targets")
     }
 

@@ -1,8 +1,8 @@
 //! The units catalogue: districts and departments with their aliases.
 
+use super::db::{OptionalExtension, params};
 use super::{Context, Result, Store, StoreError};
 use crate::domain::{Unit, UnitKind, UnitSpec};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 /// What a units import changed.
@@ -265,9 +265,11 @@ impl Store {
             "UPDATE unit_targets SET unit_id = ?2 WHERE unit_id = ?1",
             "UPDATE task_units SET unit_id = ?2 WHERE unit_id = ?1",
             "UPDATE indicators SET designated_unit_id = ?2 WHERE designated_unit_id = ?1",
-            "UPDATE OR IGNORE indicator_units SET unit_id = ?2 WHERE unit_id = ?1",
-            // (what UPDATE OR IGNORE left: the unit that stays was listed already)
-            "DELETE FROM indicator_units WHERE unit_id = ?1 AND ?2 IS NOT NULL",
+            // Where both were listed for an indicator, the one that stays
+            // keeps its place.
+            "DELETE FROM indicator_units WHERE unit_id = ?1
+               AND indicator_id IN (SELECT indicator_id FROM indicator_units WHERE unit_id = ?2)",
+            "UPDATE indicator_units SET unit_id = ?2 WHERE unit_id = ?1",
             "UPDATE unit_aliases SET unit_id = ?2 WHERE unit_id = ?1",
             "UPDATE audit_log SET unit_id = ?2 WHERE unit_id = ?1",
         ] {
@@ -345,7 +347,7 @@ impl Store {
 
 /// The audit line of a change to the catalogue.
 fn unit_audit(
-    tx: &rusqlite::Transaction,
+    tx: &super::db::Transaction,
     actor: &str,
     unit_id: i64,
     unit_name: &str,
@@ -364,7 +366,7 @@ fn unit_audit(
 
 /// Every unit, districts first, then departments, each in the order it was
 /// added (also inside a transaction).
-pub(super) fn units_of(conn: &rusqlite::Connection) -> Result<Vec<Unit>> {
+pub(super) fn units_of(conn: &super::db::Db) -> Result<Vec<Unit>> {
     let mut st = conn
         .prepare(
             "SELECT u.id, u.name, u.kind, group_concat(a.alias, char(31))
@@ -390,6 +392,6 @@ pub(super) fn units_of(conn: &rusqlite::Connection) -> Result<Vec<Unit>> {
             })
         })
         .context("listing units")?;
-    rows.collect::<rusqlite::Result<_>>()
+    rows.collect::<super::db::Result<_>>()
         .context("listing units")
 }
