@@ -11,6 +11,27 @@ fn shared(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// Where a test's ledger lives: `name` in `dir`, or with TAIZHANG_TEST_PG
+/// set (a PostgreSQL superuser's address, `.ci/pg-start.sh`) a new database
+/// on that server, so the same commands are held to the same expectations
+/// on both engines.
+fn ledger_at(dir: &tempfile::TempDir, name: &str) -> PathBuf {
+    match std::env::var("TAIZHANG_TEST_PG") {
+        Ok(admin) if !admin.is_empty() => {
+            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let db = format!(
+                "c{}_{}",
+                std::process::id(),
+                N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            );
+            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+            c.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+            PathBuf::from(format!("{}/{db}", admin.rsplit_once('/').unwrap().0))
+        }
+        _ => dir.path().join(name),
+    }
+}
+
 fn taizhang(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_taizhang"))
         .arg("--db")
@@ -59,7 +80,7 @@ fn indicator<'a>(status: &'a Value, name: &str) -> &'a Value {
 #[test]
 fn the_issue_walk_through() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     let units = shared("samples/units_zibo.json");
     let gold = shared("samples/gold/002.json");
     let u = json(&db, &["units", "import", units.to_str().unwrap()]);
@@ -208,7 +229,7 @@ fn damaged_and_foreign_databases_are_refused_untouched() {
 #[test]
 fn bad_input_gets_one_plain_line() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{\"title\": \"x\", \"year\": ").unwrap();
     let err = fails(&db, &["plan", "import", broken.to_str().unwrap()]);
@@ -303,7 +324,7 @@ fn bad_input_gets_one_plain_line() {
 #[test]
 fn settings_and_period_locks_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     let s = json(
         &db,
         &["settings", "--due-soon", "30", "--year-start", "01-01"],
@@ -399,7 +420,7 @@ fn the_database_location_comes_from_the_environment() {
 #[test]
 fn a_plan_document_is_extracted_and_imported() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     let seed = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -439,7 +460,7 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
     // `taizhang returns batches | head -1`: the pipe closes before the
     // output is written; the command still succeeds and nothing panics.
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     ok(&db, &["demo"]);
     for args in [&["returns", "batches"][..], &["status", "--json"][..]] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_taizhang"))
@@ -465,7 +486,7 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
 #[test]
 fn a_plan_that_says_who_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     ok(
         &db,
         &[
@@ -590,7 +611,7 @@ fn a_plan_that_says_who_reports() {
 #[test]
 fn a_plan_naming_an_unknown_unit_is_refused_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     let plan = dir.path().join("plan.json");
     std::fs::write(
         &plan,
@@ -610,7 +631,7 @@ fn a_plan_naming_an_unknown_unit_is_refused_whole() {
 #[test]
 fn an_undone_batch_is_restored_and_a_locked_period_holds() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     ok(&db, &["demo"]);
     let batches = json(&db, &["returns", "batches"]);
     let first = &batches.as_array().unwrap()[0];
@@ -641,7 +662,7 @@ fn an_undone_batch_is_restored_and_a_locked_period_holds() {
 #[test]
 fn an_imported_figure_is_corrected_with_a_reason_and_the_audit_lists_both() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     ok(&db, &["demo"]);
     let figure = [
         "--indicator",
@@ -780,7 +801,7 @@ fn bureau_targets(dir: &Path, racks_code: &str) -> PathBuf {
 #[test]
 fn units_targets_are_set_imported_and_used_by_status_and_templates() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     ok(&db, &["demo"]);
     // The table as exported has no unit's own target: importing it back
     // changes nothing and says so.
@@ -912,7 +933,7 @@ fn units_targets_are_set_imported_and_used_by_status_and_templates() {
 #[test]
 fn an_indicator_is_edited_and_a_revised_target_keeps_the_plans_beside_it() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     ok(&db, &["demo"]);
     let err = fails(
         &db,
@@ -1046,7 +1067,7 @@ fn units_sheet(dir: &Path) -> PathBuf {
 #[test]
 fn a_units_catalogue_is_imported_from_a_spreadsheet_and_edited() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     let sheet = units_sheet(dir.path());
     let done = json(&db, &["units", "import", sheet.to_str().unwrap()]);
     assert_eq!(
@@ -1112,7 +1133,7 @@ fn a_units_catalogue_is_imported_from_a_spreadsheet_and_edited() {
 #[test]
 fn a_hand_change_is_reverted_from_its_audit_line_and_only_while_it_stands() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     ok(&db, &["demo"]);
     let hand = [
         "--indicator",
@@ -1150,7 +1171,7 @@ fn a_hand_change_is_reverted_from_its_audit_line_and_only_while_it_stands() {
 #[test]
 fn tasks_are_edited_indicators_retired_and_moved_and_changes_reverted_by_line() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.sqlite3");
+    let db = ledger_at(&dir, "t.sqlite3");
     ok(&db, &["demo"]);
     let tasks = json(&db, &["plan", "tasks"]);
     let tasks = tasks.as_array().unwrap();
@@ -1286,7 +1307,7 @@ fn tasks_are_edited_indicators_retired_and_moved_and_changes_reverted_by_line() 
 #[test]
 fn reminders_name_the_owed_indicators_and_a_returned_batch_stops_counting_until_restored() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("n.sqlite3");
+    let db = ledger_at(&dir, "n.sqlite3");
     ok(&db, &["demo"]);
     let r = json(
         &db,

@@ -365,8 +365,12 @@ impl Store {
         let figures: Vec<(i64, i64, i64, String, Option<f64>)> = {
             let mut st = tx
                 .prepare(
-                    "SELECT MAX(id), indicator_id, unit_id, period, value FROM reports
-                     WHERE batch_id = ?1 GROUP BY indicator_id, unit_id, period",
+                    "SELECT r.id, r.indicator_id, r.unit_id, r.period, r.value FROM reports r
+                     WHERE r.batch_id = ?1 AND r.id = (
+                         SELECT MAX(x.id) FROM reports x
+                         WHERE x.batch_id = ?1 AND x.indicator_id = r.indicator_id
+                           AND x.unit_id = r.unit_id AND x.period = r.period)
+                     ORDER BY r.id",
                 )
                 .context("reading the batch's figures")?;
             st.query_map([id], |r| {
