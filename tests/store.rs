@@ -1725,3 +1725,70 @@ fn a_ledger_moves_whole_into_another_and_a_second_move_does_nothing() {
 fn target_move(from: &Store, to: &Store) -> Moved {
     from.move_into(to).unwrap()
 }
+
+/// Two connections to one new ledger: a file opened twice, or with
+/// TAIZHANG_TEST_PG one database on the server opened twice.
+fn two_handles() -> (Store, Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let first = fresh_at(&dir);
+    let second = Store::open(&first_location(&first)).unwrap();
+    (first, second, dir)
+}
+
+fn fresh_at(dir: &tempfile::TempDir) -> Store {
+    match std::env::var("TAIZHANG_TEST_PG") {
+        Ok(admin) if !admin.is_empty() => fresh(),
+        _ => Store::open(&dir.path().join("shared.sqlite3")).unwrap(),
+    }
+}
+
+fn first_location(s: &Store) -> PathBuf {
+    s.path().unwrap().to_path_buf()
+}
+
+#[test]
+fn an_edit_begun_before_someone_elses_change_is_refused_naming_who_and_when() {
+    let (mut a, mut b, _dir) = two_handles();
+    a.import_units(&units()).unwrap();
+    let plan = a.import_plan(&gold_002(), None).unwrap().plan_id;
+    a.set_actor("甲");
+    b.set_actor("乙");
+    let ind = a.indicators(plan).unwrap()[0].clone();
+    // 甲 opens the editor; 乙 revises the target meanwhile.
+    let base = IndicatorFields::of(&ind);
+    let mut theirs = base.clone();
+    theirs.target = ind.target + 10.0;
+    b.edit_indicator(
+        ind.id,
+        &theirs,
+        Some(TargetEdit::Revise {
+            reason: "市里调整".into(),
+        }),
+    )
+    .unwrap();
+    let mut mine = base.clone();
+    mine.target = ind.target + 1.0;
+    let err = a
+        .edit_indicator_from(ind.id, Some(&base), &mine, Some(TargetEdit::Correct))
+        .unwrap_err();
+    match &err {
+        StoreError::Conflict { by, at, .. } => {
+            assert_eq!(by, "乙");
+            assert!(at.starts_with("20"), "{at}");
+        }
+        other => panic!("not a conflict: {other}"),
+    }
+    assert!(err.to_string().contains("乙"));
+    // Theirs stands; started again from theirs, the edit goes through.
+    let now = a.indicator(ind.id).unwrap();
+    assert_eq!(now.target, ind.target + 10.0);
+    let base = IndicatorFields::of(&now);
+    let mut mine = base.clone();
+    mine.name = format!("{}（改）", ind.name);
+    assert_eq!(
+        a.edit_indicator_from(ind.id, Some(&base), &mine, None)
+            .unwrap()
+            .len(),
+        1
+    );
+}

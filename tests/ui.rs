@@ -1601,3 +1601,113 @@ fn a_meeting_copy_taken_in_the_window_opens_read_only_with_its_time_in_the_title
         ledger_meetings
     );
 }
+
+#[test]
+fn an_indicator_changed_by_someone_else_while_the_editor_is_open_is_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ledger(dir.path(), true);
+    let mut h = harness(db.clone());
+    let ind = loaded(h.state())
+        .status
+        .indicators
+        .iter()
+        .find(|i| i.name == "新建智慧社区数")
+        .unwrap()
+        .clone();
+    send(&mut h, Command::OpenIndicator(ind.id));
+    h.get_by_label("修改指标").click();
+    h.step();
+    settle(&mut h);
+    // A colleague revises the target through their own connection.
+    let mut other = Store::open(&db).unwrap();
+    other.set_actor("李四");
+    let saved = other.indicator(ind.id).unwrap();
+    let mut theirs = taizhang::store::IndicatorFields::of(&saved);
+    theirs.target = saved.target + 100.0;
+    other
+        .edit_indicator(
+            ind.id,
+            &theirs,
+            Some(taizhang::store::TargetEdit::Revise {
+                reason: "调整".into(),
+            }),
+        )
+        .unwrap();
+    drop(other);
+    // Here the name is changed and saved: refused, naming who and when.
+    let form = h.state_mut().state.indicator_form.as_mut().unwrap();
+    form.form.name = "新建智慧社区数（改）".into();
+    h.run_steps(2);
+    press(&mut h, "保存修改");
+    settle(&mut h);
+    settle(&mut h);
+    let (ok, message) = h.state().state.message.clone().unwrap();
+    assert!(!ok && message.contains("李四"), "{message}");
+    let now = Store::open(&db).unwrap().indicator(ind.id).unwrap();
+    assert_eq!(
+        (now.name.as_str(), now.target),
+        ("新建智慧社区数", saved.target + 100.0)
+    );
+    // The ledger read again, the editor says so and offers theirs; what
+    // was typed is still in the form until then.
+    settle(&mut h);
+    h.get_by_label("载入最新内容");
+    assert_eq!(
+        h.state().state.indicator_form.as_ref().unwrap().form.name,
+        "新建智慧社区数（改）"
+    );
+    press(&mut h, "载入最新内容");
+    settle(&mut h);
+    assert!(h.query_by_label("载入最新内容").is_none());
+    let form = h.state_mut().state.indicator_form.as_mut().unwrap();
+    form.form.name = "新建智慧社区数（改）".into();
+    h.run_steps(2);
+    press(&mut h, "保存修改");
+    settle(&mut h);
+    settle(&mut h);
+    let now = Store::open(&db).unwrap().indicator(ind.id).unwrap();
+    assert_eq!(
+        (now.name.as_str(), now.target),
+        ("新建智慧社区数（改）", saved.target + 100.0)
+    );
+}
+
+#[test]
+fn a_server_address_is_typed_in_the_settings_and_one_with_a_password_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ledger(dir.path(), false);
+    let mut h = harness(db.clone());
+    send(&mut h, Command::Show(Screen::Settings));
+    h.state_mut().state.server_address = "postgres://zhang:secret@10.1.2.3/ledger".into();
+    h.run_steps(2);
+    press(&mut h, "连接");
+    settle(&mut h);
+    let (ok, message) = h.state().state.message.clone().unwrap();
+    assert!(!ok && message.contains("PGPASSWORD"), "{message}");
+    assert!(!message.contains("secret"));
+    assert_eq!(h.state().db, db, "the ledger in use is kept");
+    // Without a password, the window turns to the server; where there is
+    // a test server (TAIZHANG_TEST_PG), its ledger opens and is empty.
+    match std::env::var("TAIZHANG_TEST_PG") {
+        Ok(admin) if !admin.is_empty() => {
+            let name = format!("ui{}", std::process::id());
+            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+            let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+            h.state_mut().state.server_address = url.clone();
+            h.run_steps(2);
+            press(&mut h, "连接");
+            settle(&mut h);
+            assert_eq!(h.state().db.to_string_lossy(), url);
+            assert!(h.state().data.as_ref().unwrap().plans.is_empty());
+        }
+        _ => {
+            h.state_mut().state.server_address = "mysql://host/db".into();
+            h.run_steps(2);
+            press(&mut h, "连接");
+            settle(&mut h);
+            let (ok, message) = h.state().state.message.clone().unwrap();
+            assert!(!ok && message.contains("postgres://"), "{message}");
+        }
+    }
+}

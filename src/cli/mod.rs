@@ -899,12 +899,15 @@ fn edit_indicator(db: &Path, json: bool, a: args::IndicatorEditArgs) -> Result<(
         (None, true) => Some(TargetEdit::Correct),
         (None, false) => None,
     };
-    let changes = store.edit_indicator(ind.id, &f, how).map_err(|e| match e {
-        crate::store::StoreError::Invalid(m) if m.contains("say whether") => {
-            CliError::new(format!("{m} (--reason TEXT or --fix)"))
-        }
-        other => other.into(),
-    })?;
+    let base = IndicatorFields::of(&ind);
+    let changes = store
+        .edit_indicator_from(ind.id, Some(&base), &f, how)
+        .map_err(|e| match e {
+            crate::store::StoreError::Invalid(m) if m.contains("say whether") => {
+                CliError::new(format!("{m} (--reason TEXT or --fix)"))
+            }
+            other => other.into(),
+        })?;
     emit(json, &changes, |c| {
         if c.is_empty() {
             return format!("{}: nothing changed\n", ind.code);

@@ -4,7 +4,7 @@
 //! original, with when and why, and shown beside the revised one) or the
 //! correction of a target misread or mistyped (no trace of a revision).
 
-use super::db::params;
+use super::db::{OptionalExtension, params};
 use super::reports::now;
 use super::{Context, Result, Store, StoreError};
 use crate::domain::reporting::{ReportingChoice, resolve_unit};
@@ -74,6 +74,33 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(T::to_string).unwrap_or_default()
 }
 
+impl Store {
+    /// Refuses when `ind` no longer has the fields `base` holds, naming the
+    /// last change to it in the log.
+    fn check_unchanged(&self, ind: &Indicator, base: &IndicatorFields) -> Result<()> {
+        if IndicatorFields::of(ind) == *base {
+            return Ok(());
+        }
+        let (by, at): (String, String) = self
+            .conn
+            .query_row(
+                "SELECT actor, at FROM audit_log
+                 WHERE indicator_id = ?1 AND action IN ('indicator', 'target', 'edit')
+                 ORDER BY id DESC LIMIT 1",
+                [ind.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .context("reading who changed the indicator")?
+            .unwrap_or_default();
+        Err(StoreError::Conflict {
+            what: format!("indicator {} ({})", ind.code, ind.name),
+            by,
+            at,
+        })
+    }
+}
+
 pub(super) fn number(v: f64) -> String {
     let s = format!("{v}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
@@ -91,7 +118,24 @@ impl Store {
         to: &IndicatorFields,
         target: Option<TargetEdit>,
     ) -> Result<Vec<FieldChange>> {
+        self.edit_indicator_from(id, None, to, target)
+    }
+
+    /// [`Store::edit_indicator`] for an editor that began from `base`: when
+    /// the indicator no longer has those fields (someone else changed it
+    /// since), the edit is refused with who changed it and when
+    /// ([`StoreError::Conflict`]), never written over their change.
+    pub fn edit_indicator_from(
+        &mut self,
+        id: i64,
+        base: Option<&IndicatorFields>,
+        to: &IndicatorFields,
+        target: Option<TargetEdit>,
+    ) -> Result<Vec<FieldChange>> {
         let ind = self.indicator(id)?;
+        if let Some(base) = base {
+            self.check_unchanged(&ind, base)?;
+        }
         let from = IndicatorFields::of(&ind);
         let name = to.name.trim();
         if name.is_empty() {
@@ -213,6 +257,11 @@ impl Store {
         let actor = self.actor.clone();
         self.writable()?;
         let tx = self.conn.transaction().context("starting the edit")?;
+        // Again under the write lock: another writer may have finished
+        // between the first look and the lock.
+        if let Some(base) = base {
+            self.check_unchanged(&self.indicator(id)?, base)?;
+        }
         let at = now(&tx)?;
         tx.execute(
             "UPDATE indicators SET name = ?2, unit = ?3, comparator = ?4, target = ?5, target_max = ?6,

@@ -95,6 +95,14 @@ pub enum StoreError {
         taken: String,
         source: String,
     },
+    /// Someone else changed the thing after this edit began: nothing was
+    /// written. `by` and `at` are from the change log (empty when it has no
+    /// line for the change, e.g. a re-imported plan).
+    Conflict {
+        what: String,
+        by: String,
+        at: String,
+    },
     /// The PostgreSQL server cannot be reached, or refused the connection.
     Server { address: String, source: db::Error },
     /// SQLite refused; `context` says what we were doing.
@@ -129,6 +137,14 @@ impl fmt::Display for StoreError {
                 f,
                 "{}: the file is empty (0 bytes), so it is not a ledger; if it was one, it has been emptied — open a backup copy (*.bak) instead; to start a new ledger, choose a file name that does not exist yet",
                 p.display()
+            ),
+            StoreError::Conflict { what, by, at } if !by.is_empty() => write!(
+                f,
+                "{what} was changed by {by} at {at} after this edit began; nothing was saved — look at the change, then make yours again"
+            ),
+            StoreError::Conflict { what, .. } => write!(
+                f,
+                "{what} was changed after this edit began; nothing was saved — look at the change, then make yours again"
             ),
             StoreError::Server { address, source } => write!(
                 f,

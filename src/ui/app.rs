@@ -191,6 +191,12 @@ impl IndicatorTab {
 #[derive(Clone, Debug)]
 pub struct IndicatorForm {
     pub indicator: i64,
+    /// The saved fields the editor began from: a save is refused when
+    /// someone else has changed them since.
+    pub base: crate::store::IndicatorFields,
+    /// A save was refused because of someone else's change: the form keeps
+    /// what was typed when the ledger is read again.
+    pub refused: bool,
     /// Its fields as typed (the editor a draft's indicator has too).
     pub form: super::screens::fields::FieldsForm,
     /// A changed target is a revision (调整目标) rather than a correction.
@@ -353,6 +359,8 @@ pub struct State {
     pub audit_filter: AuditFilter,
     /// The display name as typed in the settings.
     pub display_name_edit: Option<String>,
+    /// A server's address as typed in the settings (postgres://…).
+    pub server_address: String,
     /// The proposal chosen in the draft review.
     pub draft_selected: Option<usize>,
     /// Its fields as typed (the proposal's index, the form).
@@ -486,7 +494,7 @@ impl App {
                         .state
                         .indicator_form
                         .as_ref()
-                        .is_some_and(|f| f.indicator == detail.indicator_id)
+                        .is_some_and(|f| f.indicator == detail.indicator_id && !f.refused)
                     {
                         self.state.indicator_form = None;
                     }
@@ -569,6 +577,15 @@ impl App {
                 }
                 Event::Failed(msg) => {
                     self.state.message = Some((false, crate::ui::i18n::words(&msg)))
+                }
+                Event::Conflict(msg) => {
+                    // Someone else's change: shown, and read in beside the
+                    // form, which keeps what was typed.
+                    self.state.message = Some((false, crate::ui::i18n::words(&msg)));
+                    if let Some(f) = self.state.indicator_form.as_mut() {
+                        f.refused = true;
+                    }
+                    self.reload();
                 }
                 Event::Cancelled => self.state.message = Some((true, t("app.cancelled").into())),
             }

@@ -222,6 +222,11 @@ pub fn explain(e: &StoreError) -> Text {
         _ if e.trouble() == Some(Trouble::ReadOnly) => Text::new("data.read-only"),
         StoreError::CannotWrite(_) => Text::new("data.read-only"),
         StoreError::MeetingCopy { .. } => Text::new("data.meeting-copy"),
+        StoreError::Conflict { by, at, .. } if !by.is_empty() => Text::new("data.conflict")
+            .arg("by", by)
+            .arg("at", at.replace('T', " ").trim_end_matches('Z')),
+        StoreError::Conflict { .. } => Text::new("data.conflict-unknown"),
+        StoreError::Server { .. } => Text::new("data.server"),
         StoreError::CopyTargetExists { .. } => Text::new("data.copy-target-exists"),
         _ if e.trouble() == Some(Trouble::Busy) => Text::new("data.busy"),
         StoreError::Empty(_) => Text::new("data.empty"),

@@ -201,6 +201,9 @@ pub enum Event {
     Notice(Box<Notice>),
     /// A job failed; the text is for people and says what to do.
     Failed(Text),
+    /// A change refused because someone else changed the same thing
+    /// first: the window reads the ledger again.
+    Conflict(Text),
     Cancelled,
 }
 
@@ -766,13 +769,27 @@ pub fn save_figure(entry: crate::store::ReportEntry) -> Job {
 /// Changes a saved indicator's fields.
 pub fn edit_indicator(
     id: i64,
+    base: crate::store::IndicatorFields,
     fields: crate::store::IndicatorFields,
     how: Option<crate::store::TargetEdit>,
 ) -> Job {
     Job::new(Text::new("jobs.edit-indicator"), move |cx| {
-        let changes = cx.store()?.edit_indicator(id, &fields, how).map_err(|e| {
-            Text::new("jobs.indicator-not-edited").arg_text("error", data::explain(&e))
-        })?;
+        let changes = match cx
+            .store()?
+            .edit_indicator_from(id, Some(&base), &fields, how)
+        {
+            Ok(c) => c,
+            Err(e @ crate::store::StoreError::Conflict { .. }) => {
+                return Ok(Event::Conflict(
+                    Text::new("jobs.indicator-not-edited").arg_text("error", data::explain(&e)),
+                ));
+            }
+            Err(e) => {
+                return Err(
+                    Text::new("jobs.indicator-not-edited").arg_text("error", data::explain(&e))
+                );
+            }
+        };
         Ok(Event::Done(if changes.is_empty() {
             Text::new("jobs.indicator-unchanged")
         } else {

@@ -181,6 +181,8 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 Some(f) if f.indicator == id => f,
                 slot => slot.insert(IndicatorForm {
                     indicator: id,
+                    base: crate::store::IndicatorFields::of(ind),
+                    refused: false,
                     form: FieldsForm::of_saved(&crate::store::IndicatorFields::of(ind)),
                     revise: true,
                     reason: String::new(),
@@ -326,6 +328,23 @@ fn editor(
     catalogue: &[crate::domain::Unit],
     tx: &CommandSender,
 ) {
+    // Someone else saved this indicator while the form was open (a shared
+    // ledger): saving now would be refused; start again from theirs.
+    let latest = crate::store::IndicatorFields::of(ind);
+    if form.base != latest {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(t("indicator.changed-since"))
+                    .color(Color32::from_rgb(0xc6, 0x28, 0x28)),
+            );
+            if ui.button(t("indicator.reload-latest")).clicked() {
+                form.form = FieldsForm::of_saved(&latest);
+                form.base = latest.clone();
+                form.reason.clear();
+                form.refused = false;
+            }
+        });
+    }
     if !ind.phrase.trim().is_empty() {
         ui.label(RichText::new(tf!("indicator.phrase", phrase = ind.phrase.trim())).weak());
     }
@@ -387,7 +406,7 @@ fn editor(
                     crate::store::TargetEdit::Correct
                 }
             });
-            tx.run(jobs::edit_indicator(ind.id, fields, how));
+            tx.run(jobs::edit_indicator(ind.id, form.base.clone(), fields, how));
         }
         if !problems.is_empty() {
             ui.label(RichText::new(fields::problems_line(&problems)).weak());

@@ -170,8 +170,31 @@ pub fn show(app: &mut App, ui: &mut Ui) {
                 }
             });
             ui.end_row();
+            ui.label(t("settings.server"));
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut app.state.server_address)
+                        .desired_width(360.0)
+                        .hint_text(t("settings.server-example"))
+                        .id_salt("server-address"),
+                )
+                .on_hover_text(t("settings.server-hover"));
+                if ui.button(t("settings.server-connect")).clicked() {
+                    let address = app.state.server_address.trim().to_string();
+                    match server_address_problem(&address) {
+                        Some(problem) => tx.send(Command::Message(false, problem.into())),
+                        None => tx.send(Command::OpenDatabase(address.into())),
+                    }
+                }
+            });
+            ui.end_row();
             ui.label(t("settings.backup"));
-            if ui.button(t("settings.back-up-now")).clicked() {
+            let on_server = crate::store::is_server_address(&app.db);
+            if ui
+                .add_enabled(!on_server, egui::Button::new(t("settings.back-up-now")))
+                .on_disabled_hover_text(t("settings.backup-on-server"))
+                .clicked()
+            {
                 tx.send(Command::PickFile(crate::ui::files::FileRequest::save(
                     t("settings.backup-title"),
                     &[(t("settings.database-filter"), &["sqlite3"])],
@@ -257,4 +280,20 @@ pub fn show(app: &mut App, ui: &mut Ui) {
         };
         ui.label(RichText::new(words).weak());
     }
+}
+
+/// What is wrong with a server address typed in the settings, in words, or
+/// `None` when it can be tried.
+fn server_address_problem(address: &str) -> Option<&'static str> {
+    if !crate::store::is_server_address(std::path::Path::new(address)) {
+        return Some(t("settings.server-not-address"));
+    }
+    // postgres://user:password@host/…: the password would be kept in the
+    // settings and shown in the title bar.
+    let rest = address.split_once("://").map_or("", |(_, r)| r);
+    let userinfo = rest.split_once('@').map_or("", |(u, _)| u);
+    if userinfo.contains(':') {
+        return Some(t("settings.server-password"));
+    }
+    None
 }
