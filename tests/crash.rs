@@ -1,6 +1,8 @@
 //! A child process importing returns in a loop is killed with SIGKILL at
 //! random moments; after every kill the ledger must pass integrity_check and
-//! every batch must be whole (all its rows) or absent.
+//! every batch must be whole (all its rows) or absent. With TAIZHANG_TEST_PG
+//! set (a PostgreSQL superuser's address), the same against a new database
+//! on that server.
 #![cfg(unix)]
 
 use std::os::unix::process::CommandExt;
@@ -13,6 +15,21 @@ fn shared(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared")
         .join(rel)
+}
+
+/// The ledger: `name` in `dir`, or a new database on the test server.
+fn ledger_at(dir: &Path, name: &str) -> PathBuf {
+    match std::env::var("TAIZHANG_TEST_PG") {
+        Ok(admin) if !admin.is_empty() => {
+            let db = format!("k{}_{}", std::process::id(), name.replace('.', "_"));
+            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+            c.batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+                .unwrap();
+            c.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+            PathBuf::from(format!("{}/{db}", admin.rsplit_once('/').unwrap().0))
+        }
+        _ => dir.join(name),
+    }
 }
 
 /// A small deterministic generator for the kill moments.
@@ -30,7 +47,7 @@ impl XorShift {
 fn killed_imports_leave_whole_batches_or_none() {
     let bin = env!("CARGO_BIN_EXE_taizhang");
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("crash.sqlite3");
+    let db = ledger_at(dir.path(), "crash.sqlite3");
     for args in [
         vec![
             "units".to_string(),
@@ -131,7 +148,7 @@ fn killed_imports_leave_whole_batches_or_none() {
 fn killed_plan_imports_and_edits_leave_whole_plans() {
     let bin = env!("CARGO_BIN_EXE_taizhang");
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("plans.sqlite3");
+    let db = ledger_at(dir.path(), "plans.sqlite3");
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
     let doc = |prefix: &str| {
         std::fs::read_dir(&seeds)
