@@ -1387,3 +1387,60 @@ fn a_meeting_copy_from_the_command_line_gives_the_same_status_and_refuses_change
         "{e}"
     );
 }
+
+#[test]
+fn a_server_ledger_is_used_by_a_role_without_superuser_signing_in_with_a_password() {
+    // Only where there is a test server (TAIZHANG_TEST_PG, .ci/pg-start.sh:
+    // TLS on, `tz_app` signs in with a password over SCRAM).
+    let Ok(admin) = std::env::var("TAIZHANG_TEST_PG") else {
+        return;
+    };
+    let base = admin.rsplit_once('/').unwrap().0.to_string();
+    let host = base.rsplit_once('@').unwrap().1.to_string();
+    let name = format!("app{}", std::process::id());
+    let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    c.batch_execute(
+        "DO $$ BEGIN
+           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tz_app') THEN
+             CREATE ROLE tz_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'app-secret';
+           END IF;
+         END $$;",
+    )
+    .unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {name} OWNER tz_app"))
+        .unwrap();
+    let url = format!("postgres://tz_app@{host}/{name}");
+    let run = |args: &[&str], password: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_taizhang"));
+        cmd.arg("--db")
+            .arg(&url)
+            .args(args)
+            .env_remove("PGPASSWORD");
+        cmd.env("PGPASSFILE", "/nonexistent");
+        if let Some(p) = password {
+            cmd.env("PGPASSWORD", p);
+        }
+        cmd.output().unwrap()
+    };
+    // A wrong password: one plain line naming the server, never the password.
+    let out = run(&["units", "list"], Some("wrong"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains(&url) && !err.contains("wrong"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    // The right one: the first start creates the tables as this role.
+    let out = run(&["demo"], Some("app-secret"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["audit", "--json", "--limit", "1"], Some("app-secret"));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        log[0]["actor"], "tz_app",
+        "the audit log names the database user"
+    );
+}

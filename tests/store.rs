@@ -1792,3 +1792,13 @@ fn an_edit_begun_before_someone_elses_change_is_refused_naming_who_and_when() {
         1
     );
 }
+
+#[test]
+fn a_server_ledger_is_reached_over_tls_when_the_server_offers_it() {
+    // The test server (.ci/pg-start.sh) runs with ssl=on; a file has no
+    // connection to encrypt.
+    let s = fresh();
+    let on_server = std::env::var("TAIZHANG_TEST_PG").is_ok_and(|v| !v.is_empty());
+    assert_eq!(s.server_tls().unwrap(), on_server.then_some(true));
+    assert_eq!(s.is_server(), on_server);
+}

@@ -65,7 +65,11 @@ impl fmt::Display for Error {
             Error::Sqlite(e) => e.fmt(f),
             Error::Postgres(e) => match e.as_db_error() {
                 Some(d) => write!(f, "{}: {}", d.severity(), d.message()),
-                None => e.fmt(f),
+                // "error connecting to server: Connection refused"
+                None => match std::error::Error::source(e) {
+                    Some(cause) => write!(f, "{e}: {cause}"),
+                    None => e.fmt(f),
+                },
             },
             Error::Column { index, detail } => write!(f, "column {index}: {detail}"),
             Error::NoRow => f.write_str("no row"),

@@ -13,6 +13,7 @@
 use super::db::Db;
 use super::{Context, Journal, Notice, Result, Store, StoreError};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Whether `db` names a server rather than a file.
 pub fn is_server_address(db: &Path) -> bool {
@@ -49,12 +50,10 @@ impl Store {
         config
             .connect_timeout(std::time::Duration::from_secs(10))
             .application_name("taizhang");
-        let client = config
-            .connect(postgres::NoTls)
-            .map_err(|e| StoreError::Server {
-                address: shown.clone(),
-                source: e.into(),
-            })?;
+        let client = config.connect(tls()?).map_err(|e| StoreError::Server {
+            address: shown.clone(),
+            source: e.into(),
+        })?;
         let db = Db::postgres(client);
         db.execute_batch(&format!(
             "SET lock_timeout = '{LOCK_WAIT}'; SET client_min_messages = warning;"
@@ -89,6 +88,88 @@ impl Store {
     /// Whether the ledger is on a server.
     pub fn is_server(&self) -> bool {
         self.conn.is_postgres()
+    }
+
+    /// On a server, whether the connection is encrypted (TLS); `None` for
+    /// a file.
+    pub fn server_tls(&self) -> Result<Option<bool>> {
+        if !self.is_server() {
+            return Ok(None);
+        }
+        self.conn
+            .query_row(
+                "SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)",
+                [],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .context("asking the server about encryption")
+    }
+}
+
+/// TLS as psql does by default (`sslmode=prefer`; the address may say
+/// `require` or `disable`): the connection is encrypted whenever the server
+/// offers it. As in libpq's `prefer` and `require`, the server's
+/// certificate is not checked against a certificate authority (government
+/// intranets mostly run their own); its key still signs the handshake.
+fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| StoreError::Invalid(format!("setting up TLS: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(EncryptOnly(provider)))
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// Accepts the server's certificate as libpq's `sslmode=prefer` does,
+/// checking only that the handshake is signed by its key.
+#[derive(Debug)]
+struct EncryptOnly(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for EncryptOnly {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 
