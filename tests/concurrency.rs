@@ -262,6 +262,14 @@ fn several_writers_at_once_lose_nothing_and_the_log_replays_to_the_status() {
         seen.iter().map(|s| s.batches.len()).sum::<usize>(),
         refused.len()
     );
+    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &refused {
+        let words: String = r.chars().filter(|c| !c.is_ascii_digit()).take(24).collect();
+        *kinds.entry(words).or_default() += 1;
+    }
+    for (k, n) in &kinds {
+        eprintln!("  {n:>5} × {k}");
+    }
     let store = Store::open(&db).unwrap();
     let log = store.audit_log(None, usize::MAX / 2).unwrap();
     // Every batch whole: as many figures in the ledger as its import wrote.

@@ -1802,3 +1802,52 @@ fn a_server_ledger_is_reached_over_tls_when_the_server_offers_it() {
     assert_eq!(s.server_tls().unwrap(), on_server.then_some(true));
     assert_eq!(s.is_server(), on_server);
 }
+
+#[test]
+fn the_same_checks_and_references_hold_on_either_engine() {
+    // A new ledger, then its tables written to directly, past the store:
+    // each CHECK and foreign key refuses on SQLite and on the server alike.
+    let dir = tempfile::tempdir().unwrap();
+    let s = fresh_at(&dir);
+    let at = first_location(&s);
+    let version = s.version().unwrap();
+    drop(s);
+    use taizhang::db_params;
+    use taizhang::store::db::Db;
+    let db = if is_server_address(&at) {
+        let config: postgres::Config = at.to_str().unwrap().parse().unwrap();
+        Db::postgres(config.connect(postgres::NoTls).unwrap())
+    } else {
+        let c = rusqlite::Connection::open(&at).unwrap();
+        c.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        Db::Sqlite(c)
+    };
+    assert_eq!(version, LATEST_VERSION);
+    db.execute(
+        "INSERT INTO units (id, name, kind) VALUES (1, '张店区', 'district')",
+        [],
+    )
+    .unwrap();
+    for bad in [
+        "INSERT INTO units (name, kind) VALUES ('某区', 'county')",
+        "INSERT INTO units (name, kind) VALUES ('  ', 'district')",
+        "INSERT INTO unit_aliases (alias, unit_id) VALUES ('别名', 999)",
+        "INSERT INTO plans (title, year) VALUES ('计划', 1800)",
+        "INSERT INTO locked_periods (period, locked_by) VALUES ('2023-6', 'x')",
+    ] {
+        assert!(db.execute(bad, []).is_err(), "accepted: {bad}");
+    }
+    // A file's hash must be 64 hex characters.
+    let batch = "INSERT INTO batches (file_name, content, sha256, size, imported_by, state)
+                 VALUES ('f', ?1, ?2, 1, 'x', 'committed')";
+    let bytes = vec![0u8];
+    assert!(db.execute(batch, db_params![bytes, "abc"]).is_err());
+    db.execute(batch, db_params![bytes, "a".repeat(64)])
+        .unwrap();
+    // What the checks allow goes in.
+    db.execute(
+        "INSERT INTO locked_periods (period, locked_by) VALUES ('2023-06', 'x')",
+        [],
+    )
+    .unwrap();
+}
