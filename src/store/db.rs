@@ -31,7 +31,15 @@ pub enum Db {
 pub struct Pg {
     client: RefCell<postgres::Client>,
     prepared: RefCell<HashMap<String, postgres::Statement>>,
+    /// Inside a transaction (BEGIN sent, no COMMIT or ROLLBACK yet).
+    in_transaction: std::cell::Cell<bool>,
+    /// Cursors opened so far (each gets a name of its own).
+    cursors: std::cell::Cell<u64>,
 }
+
+/// Rows a cursor brings per round trip: large reads (every figure of a
+/// city) stream instead of being held whole.
+const CURSOR_ROWS: i64 = 5000;
 
 /// A value going to or coming from either engine.
 #[derive(Clone, Debug, PartialEq)]
@@ -574,6 +582,8 @@ impl Db {
         Db::Postgres(Box::new(Pg {
             client: RefCell::new(client),
             prepared: RefCell::new(HashMap::new()),
+            in_transaction: std::cell::Cell::new(false),
+            cursors: std::cell::Cell::new(0),
         }))
     }
 
@@ -653,7 +663,12 @@ impl Db {
             Db::Postgres(pg) => {
                 let mut out = String::new();
                 for st in statements(sql) {
-                    let head = st.trim_start().to_ascii_uppercase();
+                    let head = strip_comments(st).trim_start().to_ascii_uppercase();
+                    if head.starts_with("BEGIN") {
+                        pg.in_transaction.set(true);
+                    } else if head.starts_with("COMMIT") || head.starts_with("ROLLBACK") {
+                        pg.in_transaction.set(false);
+                    }
                     if head.starts_with("PRAGMA") {
                         continue;
                     }
@@ -758,10 +773,14 @@ impl Stmt<'_> {
                     st.query(rusqlite::params_from_iter(values.iter()))?,
                 ))
             }
-            Stmt::Postgres { pg, sql } => Ok(Rows::Postgres(
-                pg.query(sql, &params.values())?.into_iter(),
-                None,
-            )),
+            Stmt::Postgres { pg, sql } => {
+                let values = params.values();
+                if values.is_empty() {
+                    // No parameters: a cursor, read in parts.
+                    return Cursor::open(pg, sql).map(Rows::Cursor);
+                }
+                Ok(Rows::Postgres(pg.query(sql, &values)?.into_iter(), None))
+            }
         }
     }
 
@@ -835,6 +854,78 @@ impl Stmt<'_> {
 pub enum Rows<'a> {
     Sqlite(rusqlite::Rows<'a>),
     Postgres(std::vec::IntoIter<postgres::Row>, Option<postgres::Row>),
+    Cursor(Cursor<'a>),
+}
+
+/// A server-side cursor over a query's rows, fetched [`CURSOR_ROWS`] at a
+/// time; inside a transaction of its own when there is none (read only).
+pub struct Cursor<'a> {
+    pg: &'a Pg,
+    name: String,
+    began: bool,
+    rows: std::vec::IntoIter<postgres::Row>,
+    current: Option<postgres::Row>,
+    exhausted: bool,
+}
+
+impl<'a> Cursor<'a> {
+    fn open(pg: &'a Pg, sql: &str) -> Result<Cursor<'a>> {
+        let n = pg.cursors.get() + 1;
+        pg.cursors.set(n);
+        let name = format!("taizhang_rows_{n}");
+        let began = !pg.in_transaction.get();
+        let mut client = pg.client.borrow_mut();
+        if began {
+            client.batch_execute("BEGIN READ ONLY")?;
+        }
+        let declared = client.batch_execute(&format!(
+            "DECLARE {name} NO SCROLL CURSOR FOR {}",
+            for_postgres(sql)
+        ));
+        if let Err(e) = declared {
+            if began {
+                let _ = client.batch_execute("ROLLBACK");
+            }
+            return Err(e.into());
+        }
+        drop(client);
+        Ok(Cursor {
+            pg,
+            name,
+            began,
+            rows: Vec::new().into_iter(),
+            current: None,
+            exhausted: false,
+        })
+    }
+
+    fn next(&mut self) -> Result<Option<&postgres::Row>> {
+        if self.rows.len() == 0 && !self.exhausted {
+            let part = self
+                .pg
+                .client
+                .borrow_mut()
+                .query(&format!("FETCH {CURSOR_ROWS} FROM {}", self.name), &[])?;
+            self.exhausted = (part.len() as i64) < CURSOR_ROWS;
+            self.rows = part.into_iter();
+        }
+        self.current = self.rows.next();
+        Ok(self.current.as_ref())
+    }
+}
+
+impl Drop for Cursor<'_> {
+    fn drop(&mut self) {
+        let mut client = self.pg.client.borrow_mut();
+        let end = if self.began {
+            format!("CLOSE {}; COMMIT", self.name)
+        } else {
+            format!("CLOSE {}", self.name)
+        };
+        if client.batch_execute(&end).is_err() && self.began {
+            let _ = client.batch_execute("ROLLBACK");
+        }
+    }
 }
 
 impl Rows<'_> {
@@ -847,6 +938,7 @@ impl Rows<'_> {
                 *current = rows.next();
                 Ok(current.as_ref().map(Row::Postgres))
             }
+            Rows::Cursor(c) => Ok(c.next()?.map(Row::Postgres)),
         }
     }
 }
