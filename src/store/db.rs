@@ -167,16 +167,54 @@ impl<T> OptionalExtension<T> for Result<T> {
 // ---------------------------------------------------------------------------
 // Values in
 
+/// A parameter as it is bound: borrowed, so binding copies no text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ValueRef<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(&'a str),
+    Blob(&'a [u8]),
+}
+
+impl ValueRef<'_> {
+    pub fn into_value(self) -> Value {
+        match self {
+            ValueRef::Null => Value::Null,
+            ValueRef::Int(i) => Value::Int(i),
+            ValueRef::Real(f) => Value::Real(f),
+            ValueRef::Text(t) => Value::Text(t.to_string()),
+            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        }
+    }
+}
+
+impl Value {
+    pub fn as_ref(&self) -> ValueRef<'_> {
+        match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(i) => ValueRef::Int(*i),
+            Value::Real(f) => ValueRef::Real(*f),
+            Value::Text(t) => ValueRef::Text(t),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }
+    }
+}
+
 /// Something that can be a statement's parameter.
 pub trait ToValue {
-    fn to_value(&self) -> Value;
+    fn to_value_ref(&self) -> ValueRef<'_>;
+
+    fn to_value(&self) -> Value {
+        self.to_value_ref().into_value()
+    }
 }
 
 macro_rules! int_to_value {
     ($($t:ty),*) => {$(
         impl ToValue for $t {
-            fn to_value(&self) -> Value {
-                Value::Int(*self as i64)
+            fn to_value_ref(&self) -> ValueRef<'_> {
+                ValueRef::Int(*self as i64)
             }
         }
     )*};
@@ -184,107 +222,117 @@ macro_rules! int_to_value {
 int_to_value!(i64, i32, i16, i8, u32, u16, u8, usize, u64);
 
 impl ToValue for bool {
-    fn to_value(&self) -> Value {
-        Value::Int(*self as i64)
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Int(*self as i64)
     }
 }
 impl ToValue for f64 {
-    fn to_value(&self) -> Value {
-        Value::Real(*self)
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Real(*self)
     }
 }
 impl ToValue for f32 {
-    fn to_value(&self) -> Value {
-        Value::Real(*self as f64)
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Real(*self as f64)
     }
 }
 impl ToValue for str {
-    fn to_value(&self) -> Value {
-        Value::Text(self.to_string())
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Text(self)
     }
 }
 impl ToValue for String {
-    fn to_value(&self) -> Value {
-        Value::Text(self.clone())
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Text(self)
     }
 }
 impl ToValue for [u8] {
-    fn to_value(&self) -> Value {
-        Value::Blob(self.to_vec())
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Blob(self)
     }
 }
 impl ToValue for Vec<u8> {
-    fn to_value(&self) -> Value {
-        Value::Blob(self.clone())
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Blob(self)
     }
 }
 impl ToValue for Value {
-    fn to_value(&self) -> Value {
-        self.clone()
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        self.as_ref()
     }
 }
 impl<T: ToValue + ?Sized> ToValue for &T {
-    fn to_value(&self) -> Value {
-        (**self).to_value()
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        (**self).to_value_ref()
     }
 }
 impl<T: ToValue> ToValue for Option<T> {
-    fn to_value(&self) -> Value {
-        self.as_ref().map_or(Value::Null, |v| v.to_value())
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        self.as_ref().map_or(ValueRef::Null, |v| v.to_value_ref())
     }
 }
 impl<T: ToValue + ?Sized> ToValue for Box<T> {
-    fn to_value(&self) -> Value {
-        (**self).to_value()
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        (**self).to_value_ref()
     }
 }
 impl<T: ToValue + ?Sized> ToValue for std::rc::Rc<T> {
-    fn to_value(&self) -> Value {
-        (**self).to_value()
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        (**self).to_value_ref()
     }
 }
 
 /// A statement's parameters: `params![a, b]`, `[x]`, `[]`, a slice of
-/// `&dyn ToValue`, or values already made.
-pub trait Params {
-    fn values(self) -> Vec<Value>;
+/// `&dyn ToValue`, or values already made. They are bound borrowed.
+pub trait Params: Sized {
+    /// Calls `f` with the parameters as they are bound.
+    fn with_refs<R>(self, f: impl FnOnce(&[ValueRef<'_>]) -> R) -> R;
+
+    /// The parameters, owned.
+    fn values(self) -> Vec<Value> {
+        self.with_refs(|v| v.iter().map(|r| r.into_value()).collect())
+    }
 }
 
 impl Params for [&dyn ToValue; 0] {
-    fn values(self) -> Vec<Value> {
-        Vec::new()
+    fn with_refs<R>(self, f: impl FnOnce(&[ValueRef<'_>]) -> R) -> R {
+        f(&[])
     }
 }
 impl Params for &[&dyn ToValue] {
-    fn values(self) -> Vec<Value> {
-        self.iter().map(|v| v.to_value()).collect()
+    fn with_refs<R>(self, f: impl FnOnce(&[ValueRef<'_>]) -> R) -> R {
+        let refs: Vec<ValueRef<'_>> = self.iter().map(|v| v.to_value_ref()).collect();
+        f(&refs)
     }
 }
 impl Params for Vec<Value> {
-    fn values(self) -> Vec<Value> {
-        self
+    fn with_refs<R>(self, f: impl FnOnce(&[ValueRef<'_>]) -> R) -> R {
+        (&self[..]).with_refs(f)
     }
 }
 impl Params for &Vec<Value> {
-    fn values(self) -> Vec<Value> {
-        self.clone()
+    fn with_refs<R>(self, f: impl FnOnce(&[ValueRef<'_>]) -> R) -> R {
+        (&self[..]).with_refs(f)
     }
 }
 impl Params for &[Value] {
-    fn values(self) -> Vec<Value> {
-        self.to_vec()
+    fn with_refs<R>(self, f: impl FnOnce(&[ValueRef<'_>]) -> R) -> R {
+        let refs: Vec<ValueRef<'_>> = self.iter().map(Value::as_ref).collect();
+        f(&refs)
     }
 }
 macro_rules! array_params {
     ($($n:literal),*) => {$(
         impl<T: ToValue> Params for [T; $n] {
-            fn values(self) -> Vec<Value> {
-                self.iter().map(|v| v.to_value()).collect()
+            fn with_refs<R>(self, f: impl FnOnce(&[ValueRef<'_>]) -> R) -> R {
+                let refs: [ValueRef<'_>; $n] = std::array::from_fn(|i| self[i].to_value_ref());
+                f(&refs)
             }
         }
         impl<T: ToValue> Params for &[T; $n] {
-            fn values(self) -> Vec<Value> {
-                self.iter().map(|v| v.to_value()).collect()
+            fn with_refs<R>(self, f: impl FnOnce(&[ValueRef<'_>]) -> R) -> R {
+                let refs: [ValueRef<'_>; $n] = std::array::from_fn(|i| self[i].to_value_ref());
+                f(&refs)
             }
         }
     )*};
@@ -301,20 +349,20 @@ macro_rules! db_params {
 }
 pub use crate::db_params as params;
 
-impl rusqlite::ToSql for Value {
+impl rusqlite::ToSql for ValueRef<'_> {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        use rusqlite::types::{ToSqlOutput, ValueRef};
-        Ok(ToSqlOutput::Borrowed(match self {
-            Value::Null => ValueRef::Null,
-            Value::Int(i) => ValueRef::Integer(*i),
-            Value::Real(f) => ValueRef::Real(*f),
-            Value::Text(s) => ValueRef::Text(s.as_bytes()),
-            Value::Blob(b) => ValueRef::Blob(b),
+        use rusqlite::types::{ToSqlOutput, ValueRef as Lite};
+        Ok(ToSqlOutput::Borrowed(match *self {
+            ValueRef::Null => Lite::Null,
+            ValueRef::Int(i) => Lite::Integer(i),
+            ValueRef::Real(f) => Lite::Real(f),
+            ValueRef::Text(s) => Lite::Text(s.as_bytes()),
+            ValueRef::Blob(b) => Lite::Blob(b),
         }))
     }
 }
 
-impl postgres::types::ToSql for Value {
+impl postgres::types::ToSql for ValueRef<'_> {
     fn to_sql(
         &self,
         ty: &postgres::types::Type,
@@ -323,24 +371,24 @@ impl postgres::types::ToSql for Value {
         use postgres::types::Type;
         // The server says what each parameter is; a value is written as
         // that type (as SQLite would take it), or refused.
-        match (self, ty) {
-            (Value::Null, _) => Ok(postgres::types::IsNull::Yes),
-            (Value::Int(i), &Type::INT8) => i.to_sql(ty, out),
-            (Value::Int(i), &Type::INT4) => i32::try_from(*i)?.to_sql(ty, out),
-            (Value::Int(i), &Type::INT2) => i16::try_from(*i)?.to_sql(ty, out),
-            (Value::Int(i), &Type::FLOAT8) => (*i as f64).to_sql(ty, out),
-            (Value::Int(i), &Type::FLOAT4) => (*i as f32).to_sql(ty, out),
-            (Value::Int(i), &Type::BOOL) => (*i != 0).to_sql(ty, out),
-            (Value::Int(i), _) => i.to_string().to_sql(&Type::TEXT, out),
-            (Value::Real(f), &Type::FLOAT8) => f.to_sql(ty, out),
-            (Value::Real(f), &Type::FLOAT4) => (*f as f32).to_sql(ty, out),
-            (Value::Real(f), &Type::INT8) if f.fract() == 0.0 => (*f as i64).to_sql(ty, out),
-            (Value::Real(f), &Type::INT4) if f.fract() == 0.0 => (*f as i32).to_sql(ty, out),
-            (Value::Real(f), _) if is_text(ty) => f.to_string().to_sql(&Type::TEXT, out),
-            (Value::Text(s), _) if is_text(ty) => s.as_str().to_sql(&Type::TEXT, out),
-            (Value::Text(s), &Type::INT8) => s.trim().parse::<i64>()?.to_sql(ty, out),
-            (Value::Text(s), &Type::FLOAT8) => s.trim().parse::<f64>()?.to_sql(ty, out),
-            (Value::Blob(b), &Type::BYTEA) => b.as_slice().to_sql(ty, out),
+        match (*self, ty) {
+            (ValueRef::Null, _) => Ok(postgres::types::IsNull::Yes),
+            (ValueRef::Int(i), &Type::INT8) => i.to_sql(ty, out),
+            (ValueRef::Int(i), &Type::INT4) => i32::try_from(i)?.to_sql(ty, out),
+            (ValueRef::Int(i), &Type::INT2) => i16::try_from(i)?.to_sql(ty, out),
+            (ValueRef::Int(i), &Type::FLOAT8) => (i as f64).to_sql(ty, out),
+            (ValueRef::Int(i), &Type::FLOAT4) => (i as f32).to_sql(ty, out),
+            (ValueRef::Int(i), &Type::BOOL) => (i != 0).to_sql(ty, out),
+            (ValueRef::Int(i), _) => i.to_string().to_sql(&Type::TEXT, out),
+            (ValueRef::Real(f), &Type::FLOAT8) => f.to_sql(ty, out),
+            (ValueRef::Real(f), &Type::FLOAT4) => (f as f32).to_sql(ty, out),
+            (ValueRef::Real(f), &Type::INT8) if f.fract() == 0.0 => (f as i64).to_sql(ty, out),
+            (ValueRef::Real(f), &Type::INT4) if f.fract() == 0.0 => (f as i32).to_sql(ty, out),
+            (ValueRef::Real(f), _) if is_text(ty) => f.to_string().to_sql(&Type::TEXT, out),
+            (ValueRef::Text(s), _) if is_text(ty) => s.to_sql(&Type::TEXT, out),
+            (ValueRef::Text(s), &Type::INT8) => s.trim().parse::<i64>()?.to_sql(ty, out),
+            (ValueRef::Text(s), &Type::FLOAT8) => s.trim().parse::<f64>()?.to_sql(ty, out),
+            (ValueRef::Blob(b), &Type::BYTEA) => b.to_sql(ty, out),
             (v, ty) => Err(format!("{v:?} cannot be a {ty}").into()),
         }
     }
@@ -604,11 +652,10 @@ impl Db {
     pub fn execute<P: Params>(&self, sql: &str, params: P) -> Result<usize> {
         match self {
             Db::Sqlite(c) => {
-                let values = params.values();
-                Ok(c.prepare_cached(sql)?
-                    .execute(rusqlite::params_from_iter(values.iter()))?)
+                let mut st = c.prepare_cached(sql)?;
+                params.with_refs(|v| Ok(st.execute(rusqlite::params_from_iter(v.iter()))?))
             }
-            Db::Postgres(pg) => pg.execute(sql, &params.values()),
+            Db::Postgres(pg) => params.with_refs(|v| pg.execute(sql, v)),
         }
     }
 
@@ -621,16 +668,16 @@ impl Db {
     ) -> Result<T> {
         match self {
             Db::Sqlite(c) => {
-                let values = params.values();
                 let mut st = c.prepare_cached(sql)?;
-                let mut rows = st.query(rusqlite::params_from_iter(values.iter()))?;
+                let mut rows =
+                    params.with_refs(|v| st.query(rusqlite::params_from_iter(v.iter())))?;
                 match rows.next()? {
                     Some(r) => f(&Row::Sqlite(r)),
                     None => Err(Error::NoRow),
                 }
             }
             Db::Postgres(pg) => {
-                let rows = pg.query(sql, &params.values())?;
+                let rows = params.with_refs(|v| pg.query(sql, v))?;
                 match rows.first() {
                     Some(r) => f(&Row::Postgres(r)),
                     None => Err(Error::NoRow),
@@ -727,20 +774,20 @@ impl Pg {
         Ok(st)
     }
 
-    fn args(values: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    fn args<'a>(values: &'a [ValueRef<'a>]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
         values
             .iter()
             .map(|v| v as &(dyn postgres::types::ToSql + Sync))
             .collect()
     }
 
-    fn execute(&self, sql: &str, values: &[Value]) -> Result<usize> {
+    fn execute(&self, sql: &str, values: &[ValueRef<'_>]) -> Result<usize> {
         let st = self.statement(sql)?;
         let n = self.client.borrow_mut().execute(&st, &Self::args(values))?;
         Ok(n as usize)
     }
 
-    fn query(&self, sql: &str, values: &[Value]) -> Result<Vec<postgres::Row>> {
+    fn query(&self, sql: &str, values: &[ValueRef<'_>]) -> Result<Vec<postgres::Row>> {
         let st = self.statement(sql)?;
         Ok(self.client.borrow_mut().query(&st, &Self::args(values))?)
     }
@@ -757,10 +804,9 @@ impl Stmt<'_> {
     pub fn execute<P: Params>(&mut self, params: P) -> Result<usize> {
         match self {
             Stmt::Sqlite(st) => {
-                let values = params.values();
-                Ok(st.execute(rusqlite::params_from_iter(values.iter()))?)
+                params.with_refs(|v| Ok(st.execute(rusqlite::params_from_iter(v.iter()))?))
             }
-            Stmt::Postgres { pg, sql } => pg.execute(sql, &params.values()),
+            Stmt::Postgres { pg, sql } => params.with_refs(|v| pg.execute(sql, v)),
         }
     }
 
@@ -768,18 +814,19 @@ impl Stmt<'_> {
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
         match self {
             Stmt::Sqlite(st) => {
-                let values = params.values();
-                Ok(Rows::Sqlite(
-                    st.query(rusqlite::params_from_iter(values.iter()))?,
-                ))
+                Ok(Rows::Sqlite(params.with_refs(|v| {
+                    st.query(rusqlite::params_from_iter(v.iter()))
+                })?))
             }
             Stmt::Postgres { pg, sql } => {
-                let values = params.values();
-                if values.is_empty() {
-                    // No parameters: a cursor, read in parts.
-                    return Cursor::open(pg, sql).map(Rows::Cursor);
-                }
-                Ok(Rows::Postgres(pg.query(sql, &values)?.into_iter(), None))
+                let pg: &Pg = pg;
+                params.with_refs(|v| {
+                    if v.is_empty() {
+                        // No parameters: a cursor, read in parts.
+                        return Cursor::open(pg, sql).map(Rows::Cursor);
+                    }
+                    Ok(Rows::Postgres(pg.query(sql, v)?.into_iter(), None))
+                })
             }
         }
     }
@@ -806,15 +853,15 @@ impl Stmt<'_> {
     ) -> Result<()> {
         match self {
             Stmt::Sqlite(st) => {
-                let values = params.values();
-                let mut rows = st.query(rusqlite::params_from_iter(values.iter()))?;
+                let mut rows =
+                    params.with_refs(|v| st.query(rusqlite::params_from_iter(v.iter())))?;
                 while let Some(r) = rows.next()? {
                     f(&Row::Sqlite(r))?;
                 }
                 Ok(())
             }
             Stmt::Postgres { pg, sql } => {
-                for r in pg.query(sql, &params.values())? {
+                for r in params.with_refs(|v| pg.query(sql, v))? {
                     f(&Row::Postgres(&r))?;
                 }
                 Ok(())
