@@ -547,32 +547,22 @@ impl Store {
     /// A new ledger in a file this process has just made (empty): no
     /// inspection, a rollback journal. For a copy being written.
     pub(super) fn create_in_new_file(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path)
-            .map(Db::Sqlite)
-            .context(&format!("creating {}", path.display()))?;
-        let store = Store {
-            conn,
-            path: Some(path.to_path_buf()),
-            actor: default_actor(),
-            account: default_actor(),
-            journal: Journal::Rollback,
-            notices: Vec::new(),
-            unverified: false,
-            copy: None,
-        };
-        store.configure()?;
-        schema::migrate(&store.conn)?;
-        Ok(store)
+        let conn = Connection::open(path).context(&format!("creating {}", path.display()))?;
+        Store::new_sqlite(conn, Some(path))
     }
 
     /// A ledger in memory, for tests and dry runs.
     pub fn open_in_memory() -> Result<Store> {
-        let conn = Connection::open_in_memory()
-            .map(Db::Sqlite)
-            .context("opening an in-memory database")?;
+        let conn = Connection::open_in_memory().context("opening an in-memory database")?;
+        Store::new_sqlite(conn, None)
+    }
+
+    /// A new SQLite ledger on `conn` (rollback journal), configured and
+    /// migrated.
+    fn new_sqlite(conn: Connection, path: Option<&Path>) -> Result<Store> {
         let store = Store {
-            conn,
-            path: None,
+            conn: Db::Sqlite(conn),
+            path: path.map(Path::to_path_buf),
             actor: default_actor(),
             account: default_actor(),
             journal: Journal::Rollback,
