@@ -5,6 +5,8 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 fn shared(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared")
@@ -16,20 +18,7 @@ fn shared(rel: &str) -> PathBuf {
 /// on that server, so the same commands are held to the same expectations
 /// on both engines.
 fn ledger_at(dir: &tempfile::TempDir, name: &str) -> PathBuf {
-    match std::env::var("TAIZHANG_TEST_PG") {
-        Ok(admin) if !admin.is_empty() => {
-            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-            let db = format!(
-                "c{}_{}",
-                std::process::id(),
-                N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-            );
-            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
-            PathBuf::from(format!("{}/{db}", admin.rsplit_once('/').unwrap().0))
-        }
-        _ => dir.path().join(name),
-    }
+    common::server_database("c").map_or_else(|| dir.path().join(name), PathBuf::from)
 }
 
 fn taizhang(db: &Path, args: &[&str]) -> Output {

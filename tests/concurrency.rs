@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use taizhang::domain::*;
 use taizhang::store::*;
 
+mod common;
+
 fn shared(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared")
@@ -21,17 +23,7 @@ fn shared(rel: &str) -> PathBuf {
 
 /// A new ledger: a file in `dir`, or a new database on the test server.
 fn new_ledger(dir: &Path, tag: &str) -> PathBuf {
-    match std::env::var("TAIZHANG_TEST_PG") {
-        Ok(admin) if !admin.is_empty() => {
-            let name = format!("{tag}{}", std::process::id());
-            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-                .unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            PathBuf::from(format!("{}/{name}", admin.rsplit_once('/').unwrap().0))
-        }
-        _ => dir.join(format!("{tag}.sqlite3")),
-    }
+    common::server_database(tag).map_or_else(|| dir.join(format!("{tag}.sqlite3")), PathBuf::from)
 }
 
 fn on_server() -> bool {

@@ -11,6 +11,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 use taizhang::store::Store;
 
+mod common;
+
 fn shared(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared")
@@ -19,17 +21,7 @@ fn shared(rel: &str) -> PathBuf {
 
 /// The ledger: `name` in `dir`, or a new database on the test server.
 fn ledger_at(dir: &Path, name: &str) -> PathBuf {
-    match std::env::var("TAIZHANG_TEST_PG") {
-        Ok(admin) if !admin.is_empty() => {
-            let db = format!("k{}_{}", std::process::id(), name.replace('.', "_"));
-            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
-                .unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
-            PathBuf::from(format!("{}/{db}", admin.rsplit_once('/').unwrap().0))
-        }
-        _ => dir.join(name),
-    }
+    common::server_database("k").map_or_else(|| dir.join(name), PathBuf::from)
 }
 
 /// A small deterministic generator for the kill moments.

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use taizhang::domain::*;
 use taizhang::store::*;
 
+mod common;
+
 fn shared(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared")
@@ -26,20 +28,9 @@ fn units() -> Vec<UnitSpec> {
 /// that server, so that the same test holds both engines to one
 /// expectation.
 fn fresh() -> Store {
-    match std::env::var("TAIZHANG_TEST_PG") {
-        Ok(admin) if !admin.is_empty() => {
-            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-            let name = format!(
-                "t{}_{}",
-                std::process::id(),
-                N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-            );
-            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let base = admin.rsplit_once('/').unwrap().0;
-            Store::open_server(&format!("{base}/{name}")).unwrap()
-        }
-        _ => Store::open_in_memory().unwrap(),
+    match common::server_database("t") {
+        Some(url) => Store::open_server(&url).unwrap(),
+        None => Store::open_in_memory().unwrap(),
     }
 }
 
